@@ -1,0 +1,77 @@
+"""What every command shares: exit codes, the options that build a Linter, error printing."""
+from __future__ import annotations
+
+import enum
+import sys
+from typing import Callable
+
+import click
+
+from kefulint.engine import Linter
+from kefulint.finding import Severity
+from kefulint.ruleset import RulesetError
+
+
+class ExitCode(enum.IntEnum):
+    CLEAN = 0  # nothing at or above --fail-on
+    FINDINGS = 1  # findings at or above --fail-on
+    USAGE = 2  # usage, config or ruleset error
+
+
+SEVERITY_CHOICE = click.Choice([s.value for s in Severity] + ["never"])
+
+
+def fail(message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    click.echo(f"kefulint: {message}", err=True)
+    sys.exit(ExitCode.USAGE)
+
+
+def linter_options(func: Callable) -> Callable:
+    """--config, --ruleset, --disable, --platform: the options that choose the rules."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                     help="kefulint.toml or pyproject.toml (default: found from the current directory). 配置文件"),
+        click.option("--ruleset", "rulesets", multiple=True, type=click.Path(dir_okay=False),
+                     help="Extra ruleset file (repeatable). 额外规则文件"),
+        click.option("--disable", "disable", multiple=True,
+                     help="Rule id, ruleset or category to turn off (repeatable). 关闭规则"),
+        click.option("--platform", type=click.Choice(["taobao", "tmall", "jd", "pdd", "douyin"]), default=None,
+                     help="Platform the replies are sent on (default taobao). 平台"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -> Linter:
+    """A Linter from config file plus command-line overrides; exits 2 with every problem listed."""
+    overrides: dict = dict(extra)
+    if rulesets:
+        overrides["extra_rulesets"] = tuple(rulesets)
+    if disable:
+        overrides["disable"] = tuple(disable)
+    if platform:
+        overrides["platform"] = platform
+    try:
+        from kefulint.config import ConfigError, load_settings
+    except ImportError:  # config support not installed in this build
+        from kefulint.settings import Settings
+
+        try:
+            return Linter.from_settings(Settings(**overrides))
+        except RulesetError as exc:
+            fail("invalid ruleset:\n  " + "\n  ".join(exc.errors))
+    try:
+        settings = load_settings(config_path, **overrides)
+        return Linter.from_settings(settings)
+    except ConfigError as exc:
+        fail("invalid config:\n  " + "\n  ".join(exc.errors))
+    except RulesetError as exc:
+        fail("invalid ruleset:\n  " + "\n  ".join(exc.errors))
+
+
+def fail_on_rank(value: str | None) -> int:
+    """Severity rank at which the exit code becomes 1; 'never' never fails."""
+    if value == "never":
+        return 99
+    return Severity(value or "error").rank

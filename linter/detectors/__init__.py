@@ -1,0 +1,80 @@
+"""Named detectors: code that finds numbers, ids, links and e-mails that phrases cannot.
+
+A detector module defines ``DETECTORS``, a tuple of :class:`Detector` objects; they are found by
+walking this package, so adding one touches its own module only. A rule names one with
+``detector = "<name>"`` and may pass ``options``.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from ..finding import Severity
+
+if TYPE_CHECKING:
+    from ..view import MessageView
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A detector's candidate: a span of the FOLDED text, with what it saw."""
+
+    start: int
+    end: int
+    note: str = ""
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Detector:
+    name: str
+    description: str
+    # find(view, options, keyword_hits) -> hits; keyword_hits are compact spans of the phrases
+    # named by phrase_options that the one multi-pattern pass found
+    find: Callable[["MessageView", dict, list], Iterable[Hit]]
+    # option name -> (type, default); options a rule may set
+    options: dict[str, tuple[type, object]] = field(default_factory=dict)
+    # option names whose values are phrases to register in the one multi-pattern pass
+    phrase_options: tuple[str, ...] = ()
+    # cheap test: can this detector find anything in this message at all?
+    gate: Callable[["MessageView"], bool] = lambda view: True
+
+    def resolved_options(self, given: dict) -> dict:
+        merged = {key: default for key, (_type, default) in self.options.items()}
+        merged.update(given)
+        return merged
+
+    def validate(self, given: dict) -> list[str]:
+        errors = []
+        for key, value in given.items():
+            if key not in self.options:
+                errors.append(
+                    f"detector '{self.name}' has no option '{key}' (options: {', '.join(sorted(self.options)) or 'none'})"
+                )
+                continue
+            expected = self.options[key][0]
+            if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                errors.append(f"option '{key}' must be a list of strings")
+            elif expected is int and (not isinstance(value, int) or isinstance(value, bool)):
+                errors.append(f"option '{key}' must be an integer")
+            elif expected is str and not isinstance(value, str):
+                errors.append(f"option '{key}' must be a string")
+            elif expected is bool and not isinstance(value, bool):
+                errors.append(f"option '{key}' must be true or false")
+        return errors
+
+
+def _discover() -> dict[str, Detector]:
+    found: dict[str, Detector] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for det in getattr(module, "DETECTORS", ()):
+            if det.name in found:
+                raise RuntimeError(f"detector {det.name!r} defined twice")
+            found[det.name] = det
+    return found
+
+
+DETECTORS: dict[str, Detector] = _discover()

@@ -1,0 +1,69 @@
+"""Ids that follow a keyword: QQ numbers after 扣扣/QQ号, WeChat ids after 微信/薇信/vx."""
+from __future__ import annotations
+
+import regex
+
+from . import Detector, Hit
+from ._util import has_digit, keyword_near_run
+
+# What may stand between a keyword and the id: punctuation, 号/号码/是/搜/id ... (folded text)
+_FILLER = regex.compile(
+    r"(?:[\s:：=+\-~～（）()\[\]【】“”\"'·,，/|]|号码?|账号|群号?|是|为|搜索?|加我|id|的|同号|就是|我的)*"
+)
+_WECHAT_ID = regex.compile(r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])")
+_NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "online"})
+
+
+def find_qq(view, options, keywords):
+    if not keywords:
+        return
+    lo, hi = options["min_digits"], options["max_digits"]
+    for run in view.number_runs:
+        if run.letter_before or run.letter_after or run.digits[0] == "0":
+            continue
+        if not lo <= len(run.digits) <= hi:
+            continue
+        hit = keyword_near_run(view, run, keywords, options["window"], options["after"])
+        if hit:
+            yield Hit(run.start, run.end, f"关键词「{hit[2]}」附近的 {len(run.digits)} 位数字")
+
+
+def find_wechat(view, options, keywords):
+    folded = view.folded
+    for ks, ke, phrase in keywords:
+        _, fe = view.compact_to_folded(ks, ke)
+        filler = _FILLER.match(folded, fe, min(len(folded), fe + options["gap"]))
+        pos = filler.end()
+        m = _WECHAT_ID.match(folded, pos)
+        if m and m.group() not in _NOT_IDS:
+            yield Hit(m.start(), m.end(), f"关键词「{phrase}」后的微信号")
+            continue
+        for run in view.number_runs:
+            if run.start == pos and 6 <= len(run.digits) <= 11 and not run.letter_after:
+                yield Hit(run.start, run.end, f"关键词「{phrase}」后的号码")
+                break
+
+
+DETECTORS = (
+    Detector(
+        "qq",
+        "QQ号/QQ群号：关键词附近的5-11位数字",
+        find_qq,
+        options={
+            "keywords": (list, []),
+            "window": (int, 16),
+            "after": (int, 4),
+            "min_digits": (int, 5),
+            "max_digits": (int, 11),
+        },
+        phrase_options=("keywords",),
+        gate=has_digit,
+    ),
+    Detector(
+        "wechat_id",
+        "微信号：微信关键词（含变体）后的微信号或手机号",
+        find_wechat,
+        options={"keywords": (list, []), "gap": (int, 10)},
+        phrase_options=("keywords",),
+    ),
+)

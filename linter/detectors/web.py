@@ -1,0 +1,77 @@
+"""Links and e-mail addresses, including full-width and spelled-out forms (艾特, 点com)."""
+from __future__ import annotations
+
+import regex
+
+from ..finding import Severity
+from . import Detector, Hit
+
+_TLD = (
+    r"(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk|tw"
+    r"|biz|ltd|wang|ink|asia|mobi|app|live|ly|im|gd|to|edu|gov)"
+)
+_DOT = r"(?:\s*(?:\.|点|dot)\s*)"
+URL = regex.compile(
+    rf"(?:(?:https?|ftp)\s*:\s*//\s*)?(?<![a-z0-9@._-])(?:[a-z0-9](?:[a-z0-9-]{{0,62}})\.)*[a-z0-9][a-z0-9-]{{0,62}}"
+    rf"(?:\.|点){_TLD}(?![a-z0-9])(?::\d{{2,5}})?(?:/[^\s，。！？）)】」\"“”<>]*)?"
+)
+EMAIL = regex.compile(
+    rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s*(?:@|艾特|\s+at\s+|\(at\)|\[at\])\s*"
+    rf"[a-z0-9][a-z0-9-]*(?:{_DOT}[a-z0-9-]+)*{_DOT}{_TLD}(?![a-z0-9])"
+)
+
+
+def host_of(url: str) -> str:
+    url = regex.sub(r"\s+", "", url).replace("点", ".")
+    url = regex.sub(r"^(?:https?|ftp)://", "", url)
+    return regex.split(r"[/:?#]", url, maxsplit=1)[0]
+
+
+def domain_allowed(host: str, domains) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _gate_url(view) -> bool:
+    folded = view.folded
+    return "." in folded or "点" in folded or "//" in folded
+
+
+def find_url(view, options, keywords):
+    allowed = tuple(view.platform.domains) + tuple(options["allow"]) + tuple(view.platform.extra_domains)
+    for m in URL.finditer(view.folded):
+        text = m.group()
+        # a bare "name.com" needs letters in its name; "1.5cm" or "3.cn" style numbers are not links
+        if "://" not in text and not text.startswith("www") and not regex.search(r"[a-z]", text.split(".")[0]):
+            continue
+        host = host_of(text)
+        if domain_allowed(host, allowed):
+            continue
+        if domain_allowed(host, options["neutral"]):
+            yield Hit(m.start(), m.end(), f"第三方官网 {host}", Severity.WARNING)
+        else:
+            yield Hit(m.start(), m.end(), f"站外域名 {host}")
+
+
+def _gate_email(view) -> bool:
+    folded = view.folded
+    return "@" in folded or "艾特" in folded or "at" in folded
+
+
+def find_email(view, options, keywords):
+    for m in EMAIL.finditer(view.folded):
+        host = host_of(regex.split(r"@|艾特|\(at\)|\[at\]|\s+at\s+", m.group(), maxsplit=1)[-1])
+        if domain_allowed(host, options["allow"]) or domain_allowed(host, view.platform.extra_domains):
+            continue
+        yield Hit(m.start(), m.end(), f"邮箱 @{host}")
+
+
+DETECTORS = (
+    Detector(
+        "url",
+        "站外链接：平台自有域名（按 platform 设置）与白名单之外的网址",
+        find_url,
+        options={"allow": (list, []), "neutral": (list, [])},
+        gate=_gate_url,
+    ),
+    Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])}, gate=_gate_email),
+)

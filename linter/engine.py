@@ -1,0 +1,465 @@
+"""The engine: compile rules once, then normalize -> match -> confirm -> findings per message.
+
+A :class:`Linter` is immutable after construction, holds no global state, is safe to share
+between threads and can be pickled for process pools (the automaton is rebuilt on unpickle).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import ahocorasick
+import regex
+
+from .detectors import DETECTORS
+from .finding import Finding, Severity
+from .mask import mask_sensitive
+from .normalize import Normalized, fold_phrase
+from .platforms import Platform, get_platform, load_platforms
+from .rule import Rule
+from .ruleset import REGEX_TIMEOUT, RulesetError, builtin_names, load_builtin, load_path
+from .segment import Segmenter
+from .settings import Settings
+from .view import MessageView
+
+GLOBAL = -1  # rule index of settings-wide allow phrases
+_BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible finding before confirmation; ``explain`` shows every one with its fate."""
+
+    rule: Rule
+    cstart: int  # compact span
+    cend: int
+    start: int  # original span
+    end: int
+    source: str  # phrase / regex / detector text that produced it
+    note: str = ""
+    severity: Severity | None = None
+    rejected: str = ""  # why it was dropped; empty when confirmed
+
+
+@dataclass(frozen=True)
+class Result:
+    text: str
+    findings: tuple[Finding, ...]
+    points: int
+    blocked: bool
+    fatal: bool
+    suggested_text: str
+    platform: str = "taobao"
+    candidates: tuple[Candidate, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def max_severity(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None, key=lambda s: s.rank)
+
+    def to_dict(self, show_matches: bool = False) -> dict:
+        return {
+            "points": self.points,
+            "blocked": self.blocked,
+            "fatal": self.fatal,
+            "findings": [f.to_dict(show_matches) for f in self.findings],
+            "suggested_text": self.suggested_text,
+        }
+
+
+def _as_buyer_turns(context) -> list[str]:
+    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns."""
+    turns: list[str] = []
+    for item in context or ():
+        if isinstance(item, str):
+            turns.append(item)
+        elif isinstance(item, dict):
+            role = str(item.get("role", "buyer")).lower()
+            text = item.get("text")
+            if isinstance(text, str) and role in _BUYER_ROLES:
+                turns.append(text)
+    return turns
+
+
+def resolve_rules(settings: Settings) -> list[Rule]:
+    """Load the enabled rulesets and apply the settings' switches and overrides."""
+    names = builtin_names() if settings.rulesets is None else list(settings.rulesets)
+    errors: list[str] = []
+    rulesets = []
+    for name in names:
+        try:
+            rulesets.append(load_builtin(name))
+        except RulesetError as exc:
+            errors.extend(exc.errors)
+    for path in settings.extra_rulesets:
+        try:
+            rulesets.append(load_path(path))
+        except RulesetError as exc:
+            errors.extend(exc.errors)
+    seen: dict[str, str] = {}
+    rules: list[Rule] = []
+    off = set(settings.disable)
+    for rs in rulesets:
+        if rs.name in off:
+            continue
+        for rule in rs.rules:
+            if rule.id in seen:
+                errors.append(f"{rs.source}: rule {rule.id}: id already defined in {seen[rule.id]}")
+                continue
+            seen[rule.id] = rs.source
+            if rule.id in off or rule.category in off:
+                continue
+            sev = settings.severity.get(rule.id, settings.severity.get(rule.category))
+            pts = settings.points.get(rule.id, settings.points.get(rule.category))
+            rules.append(rule.with_overrides(severity=Severity(sev) if sev else None, points=pts))
+    if errors:
+        raise RulesetError(errors)
+    return rules
+
+
+class Linter:
+    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
+        self._platforms = {
+            name: get_platform(name, self.settings.allow_domains) for name in load_platforms()
+        }
+        self._cues = [
+            (fold_phrase(cue), name) for name, p in load_platforms().items() for cue in p.cues
+        ]
+        self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
+        self.segmenter = Segmenter(self.settings.user_words)
+        self._compile()
+
+    # construction ------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> "Linter":
+        return cls.from_settings(Settings())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Linter":
+        return cls(resolve_rules(settings), settings)
+
+    @classmethod
+    def from_config(cls, path=None, **overrides) -> "Linter":
+        """Build from a ``kefulint.toml`` / ``pyproject.toml`` (found from the working directory
+        when ``path`` is None); keyword overrides win over the file."""
+        from .config import load_settings
+
+        return cls.from_settings(load_settings(path, **overrides))
+
+    def _compile(self) -> None:
+        table: dict[str, list[tuple[int, str]]] = {}
+        errors: list[str] = []
+
+        def add(phrase: str, ri: int, role: str, rule_id: str) -> None:
+            key = fold_phrase(phrase)
+            if not key:
+                errors.append(f"rule {rule_id}: phrase {phrase!r} is empty once normalized")
+                return
+            table.setdefault(key, []).append((ri, role))
+
+        self._regexes: list[tuple[regex.Pattern, ...]] = []
+        self._always: list[int] = []
+        self._detector_rules: list[int] = []
+        self._context_turns = 0
+        for ri, rule in enumerate(self.rules):
+            for p in rule.phrases:
+                add(p, ri, "p", rule.id)
+            for p in rule.triggers:
+                add(p, ri, "t", rule.id)
+            for p in rule.allow:
+                add(p, ri, "a", rule.id)
+            for p in rule.unless:
+                add(p, ri, "u", rule.id)
+            if rule.near:
+                for p in rule.near.words:
+                    add(p, ri, "n", rule.id)
+            if rule.not_near:
+                for p in rule.not_near.words:
+                    add(p, ri, "x", rule.id)
+            if rule.context:
+                self._context_turns = max(self._context_turns, rule.context.turns)
+                for p in rule.context.buyer:
+                    add(p, ri, "c", rule.id)
+            self._regexes.append(tuple(regex.compile(p) for p in rule.regex))
+            if rule.regex and not rule.triggers:
+                self._always.append(ri)
+            if rule.detector:
+                det = DETECTORS[rule.detector]
+                opts = det.resolved_options(rule.options)
+                for key in det.phrase_options:
+                    for p in opts.get(key, ()):
+                        add(p, ri, "k", rule.id)
+                self._detector_rules.append(ri)
+        for p in self.settings.allow_phrases:
+            add(p, GLOBAL, "a", "settings")
+        for cue, _name in self._cues:
+            table.setdefault(cue, []).append((GLOBAL, "platform"))
+        if errors:
+            raise RulesetError(errors)
+        automaton = ahocorasick.Automaton()
+        for key, uses in table.items():
+            automaton.add_word(key, (len(key), key, tuple(uses)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self._options = [
+            DETECTORS[r.detector].resolved_options(r.options) if r.detector else {} for r in self.rules
+        ]
+        self._cue_platform = dict(self._cues)
+
+    def __getstate__(self):
+        return {"rules": self.rules, "settings": self.settings}
+
+    def __setstate__(self, state):
+        self.__init__(state["rules"], state["settings"])
+
+    # checking ----------------------------------------------------------------------------
+    def check(self, text: str, context: Iterable | None = None) -> Result:
+        """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
+        ``{"role", "text"}`` dicts, oldest first)."""
+        candidates = self._candidates(text, context)
+        return self._result(text, candidates)
+
+    def explain(self, text: str, context: Iterable | None = None) -> dict:
+        """Everything ``check`` saw: search forms, jieba tokens, every candidate and its fate."""
+        norm = Normalized(text)
+        candidates = self._candidates(text, context, keep_rejected=True)
+        result = self._result(text, candidates)
+        return {
+            "text": text,
+            "folded": norm.folded,
+            "compact": norm.compact,
+            "tokens": self.segmenter.cut(norm.compact),
+            "platform": result.platform,
+            "candidates": [
+                {
+                    "rule": c.rule.id,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": text[c.start : c.end],
+                    "source": c.source,
+                    "note": c.note,
+                    "status": "rejected" if c.rejected else "confirmed",
+                    "reason": c.rejected or c.note or "matched",
+                }
+                for c in candidates
+            ],
+            "result": result,
+        }
+
+    def _platform_for(self, norm: Normalized, hits: dict) -> Platform:
+        if self.settings.infer_platform:
+            for _s, _e, cue in hits.get((GLOBAL, "platform"), ()):
+                return self._platforms[self._cue_platform[cue]]
+        return self.platform
+
+    def _scan(self, compact: str) -> dict:
+        hits: dict = {}
+        for end, (length, key, uses) in self._automaton.iter(compact):
+            span = (end - length + 1, end + 1, key)
+            for use in uses:
+                bucket = hits.get(use)
+                if bucket is None:
+                    hits[use] = [span]
+                else:
+                    bucket.append(span)
+        return hits
+
+    def _candidates(self, text: str, context, keep_rejected: bool = False) -> list[Candidate]:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        norm = Normalized(text)
+        hits = self._scan(norm.compact)
+        platform = self._platform_for(norm, hits)
+        active = {ri for (ri, role) in hits if role in ("p", "t") and ri >= 0}
+        active.update(self._always)
+        view = MessageView(norm, platform, hits, self.segmenter)
+        for ri in self._detector_rules:
+            if DETECTORS[self.rules[ri].detector].gate(view):
+                active.add(ri)
+        if not active:
+            return []
+        buyer_hits = None
+        out: list[Candidate] = []
+        for ri in sorted(active):
+            rule = self.rules[ri]
+            if rule.platforms and platform.name not in rule.platforms:
+                continue
+            if rule.context:
+                if buyer_hits is None:
+                    buyer_hits = self._buyer_hits(context)
+                if buyer_hits.get(ri, 1 << 30) > rule.context.turns:
+                    continue
+            for cand in self._rule_candidates(ri, rule, view):
+                reason = self._reject_reason(ri, rule, cand, view)
+                if reason:
+                    if keep_rejected:
+                        out.append(_replace(cand, rejected=reason))
+                else:
+                    out.append(cand)
+        return out
+
+    def _buyer_hits(self, context) -> dict[int, int]:
+        """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
+        turns = _as_buyer_turns(context)[-self._context_turns :] if self._context_turns else []
+        seen: dict[int, int] = {}
+        for back, turn in enumerate(reversed(turns), start=1):
+            for (ri, role) in self._scan(Normalized(turn).compact):
+                if role == "c" and ri not in seen:
+                    seen[ri] = back
+        return seen
+
+    def _rule_candidates(self, ri: int, rule: Rule, view: MessageView) -> Iterable[Candidate]:
+        norm = view.norm
+        for cs, ce, key in view.hits.get((ri, "p"), ()):
+            os_, oe = norm.compact_span(cs, ce)
+            yield Candidate(rule, cs, ce, os_, oe, key)
+        patterns = self._regexes[ri]
+        if patterns and (not rule.triggers or (ri, "t") in view.hits):
+            for pattern in patterns:
+                try:
+                    for m in pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT):
+                        if m.end() > m.start():
+                            os_, oe = norm.compact_span(m.start(), m.end())
+                            yield Candidate(rule, m.start(), m.end(), os_, oe, pattern.pattern)
+                except TimeoutError:
+                    yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected="正则超时 (regex timed out)")
+        if rule.detector:
+            keywords = view.hits.get((ri, "k"), [])
+            allow = view.hits.get((ri, "a"), ())
+            if allow and keywords:
+                keywords = [k for k in keywords if not _covered(k[0], k[1], allow)]
+            for hit in DETECTORS[rule.detector].find(view, self._options[ri], keywords):
+                cs, ce = view.folded_to_compact(hit.start, hit.end)
+                os_, oe = norm.folded_span(hit.start, hit.end)
+                yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)
+
+    def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str:
+        if cand.rejected:
+            return cand.rejected
+        hits = view.hits
+        cs, ce = cand.cstart, cand.cend
+        if cand.source != rule.detector and ce - cs > 1 and view.norm.compact_gap(cs, ce) > rule.max_gap:
+            return "字符间隔过大 (gap between characters too large)"
+        for bucket in (hits.get((ri, "a"), ()), hits.get((GLOBAL, "a"), ())):
+            for a in bucket:
+                if a[0] <= cs and a[1] >= ce:
+                    return f"白名单「{a[2]}」(allow)"
+        for u in hits.get((ri, "u"), ()):
+            return f"整句排除词「{u[2]}」(unless)"
+        if rule.not_near:
+            found = _near_hit(hits.get((ri, "x"), ()), cs, ce, rule.not_near.before, rule.not_near.after)
+            if found:
+                return f"附近有排除词「{found}」(not_near)"
+        if rule.near:
+            if not _near_hit(hits.get((ri, "n"), ()), cs, ce, rule.near.before, rule.near.after):
+                return "附近没有必需词 (near)"
+        if rule.boundary == "word":
+            bounds = view.word_bounds()
+            if cs not in bounds or ce not in bounds:
+                return "不是完整词 (jieba word boundary)"
+        if self._allow_numbers:
+            digits = re.sub(r"\D", "", view.norm.folded[view.norm.compact_map[cs] : view.norm.compact_map[ce - 1] + 1]) if ce > cs else ""
+            if digits and digits in self._allow_numbers:
+                return "白名单号码 (allow_numbers)"
+        return ""
+
+    def _result(self, text: str, candidates: list[Candidate]) -> Result:
+        confirmed = [c for c in candidates if not c.rejected]
+        confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.start, -(c.end - c.start)))
+        kept: list[Candidate] = []
+        for c in confirmed:
+            if any(k.rule.category == c.rule.category and k.start < c.end and c.start < k.end for k in kept):
+                continue
+            kept.append(c)
+        kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
+        line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if kept else [0]
+        findings = []
+        for c in kept:
+            line = bisect_right(line_starts, c.start)
+            match = text[c.start : c.end]
+            findings.append(
+                Finding(
+                    rule=c.rule.id,
+                    category=c.rule.category,
+                    severity=_effective(c),
+                    points=c.rule.points,
+                    message=c.rule.message,
+                    suggestion=c.rule.suggestion,
+                    start=c.start,
+                    end=c.end,
+                    line=line,
+                    column=c.start - line_starts[line - 1] + 1,
+                    match=match,
+                    sensitive=c.rule.sensitive,
+                    fatal=c.rule.fatal,
+                    fix=_fix_text(c.rule, match),
+                )
+            )
+        fail_on = self.settings.fail_on
+        return Result(
+            text=text,
+            findings=tuple(findings),
+            points=sum(f.points for f in findings),
+            blocked=any(f.severity >= fail_on for f in findings),
+            fatal=any(f.fatal for f in findings),
+            suggested_text=apply_fixes(text, findings),
+            platform=self.platform.name,
+            candidates=tuple(candidates),
+        )
+
+
+def _effective(c: Candidate) -> Severity:
+    if c.severity is not None and c.severity < c.rule.severity:
+        return c.severity
+    return c.rule.severity
+
+
+def _replace(c: Candidate, **changes) -> Candidate:
+    from dataclasses import replace
+
+    return replace(c, **changes)
+
+
+def _covered(start: int, end: int, spans) -> bool:
+    return any(s <= start and e >= end for s, e, _ in spans)
+
+
+def _near_hit(spans, cs: int, ce: int, before: int, after: int) -> str | None:
+    for s, e, key in spans:
+        if e <= cs:
+            if cs - e <= before:
+                return key
+        elif s >= ce:
+            if s - ce <= after:
+                return key
+        else:  # overlapping
+            return key
+    return None
+
+
+def _fix_text(rule: Rule, match: str) -> str | None:
+    if rule.fix == "mask":
+        return mask_sensitive(match) if rule.sensitive else "*" * len(match)
+    if rule.fix == "suggestion":
+        return rule.suggestion
+    if rule.fix == "remove":
+        return ""
+    return None
+
+
+def apply_fixes(text: str, findings: Sequence[Finding]) -> str:
+    """The text with every safe fix applied; overlapping fixes after the first are skipped."""
+    out = []
+    pos = 0
+    for f in sorted(findings, key=lambda f: (f.start, f.end)):
+        if f.fix is None or f.start < pos:
+            continue
+        out.append(text[pos : f.start])
+        out.append(f.fix)
+        pos = f.end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,85 @@
+"""The one result type: a confirmed violation inside one message."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __ge__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __gt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __lt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule violation. ``start``/``end`` are character offsets into the ORIGINAL text;
+    ``line``/``column`` are 1-based and computed from them."""
+
+    rule: str
+    category: str
+    severity: Severity
+    points: int
+    message: str
+    suggestion: str
+    start: int
+    end: int
+    line: int
+    column: int
+    match: str
+    sensitive: bool = False
+    fatal: bool = False
+    fix: str | None = None
+
+    @property
+    def masked_match(self) -> str:
+        from .mask import mask_sensitive
+
+        return mask_sensitive(self.match) if self.sensitive else self.match
+
+    def shown_match(self, show: bool = False) -> str:
+        """The match as reports print it: masked unless ``show``."""
+        return self.match if show else self.masked_match
+
+    def to_dict(self, show_matches: bool = False) -> dict:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity.value,
+            "points": self.points,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "match": self.shown_match(show_matches),
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "fatal": self.fatal,
+        }

@@ -1,0 +1,219 @@
+"""Normalization: the search forms every rule matches against, with offset maps back to the
+original text.
+
+Two views of one message, both computed once and shared by every rule:
+
+* ``folded``   -- the message with look-alikes folded: full-width to half-width, upper to lower
+  case, traditional to simplified, circled/dingbat digits to digits, Chinese numerals to digits
+  inside number runs, and a few emoji that stand in for a character (⭐ -> 星, ❤ -> 心).
+  Mostly one character for one character; a few characters expand (⑬ -> 13).
+* ``compact``  -- ``folded`` without noise (spaces, punctuation, symbols, emoji, zero-width
+  characters), so that ``私 下 付 款`` and ``微.信`` read as ``私下付款`` and ``微信``.
+
+Phrases and regexes match ``compact``; detectors that need separators (ids, links, e-mails,
+numbers) read ``folded``. Every span is mapped back to the ORIGINAL text.
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import regex
+
+# --- the fold table ---------------------------------------------------------------------------
+
+
+def _load_t2s() -> dict[int, str]:
+    table: dict[int, str] = {}
+    text = resources.files("kefulint").joinpath("data/t2s.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        trad, simp = line.split("\t")
+        table[ord(trad)] = simp
+    return table
+
+
+def _circled(first: int, last: int, start_value: int) -> dict[int, str]:
+    return {cp: str(start_value + i) for i, cp in enumerate(range(first, last + 1))}
+
+
+# Emoji and symbols that stand in for a character in evasions; every other emoji is noise.
+_STAND_INS = {
+    "⭐": "星", "🌟": "星", "★": "星", "☆": "星",
+    "❤": "心", "♥": "心", "💗": "心", "💓": "心", "💖": "心", "💕": "心", "🧡": "心", "💛": "心",
+    "💙": "心", "💜": "心", "🖤": "心", "🤍": "心",
+    "💚": "绿", "🟢": "绿", "🆔": "id", "➕": "+", "＋": "+", "🐧": "企鹅", "📞": "电话", "☎": "电话",
+    "📱": "手机", "✉": "邮箱", "📧": "邮箱", "🈶": "有", "🉑": "可",
+    # variants the simplified table leaves apart but that mean the same here
+    "帐": "账", "乾": "干", "䒑": "艹",
+}
+
+
+def _build_fold() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
+        table[cp] = chr(cp - 0xFEE0)
+    table[0x3000] = " "
+    table.update(_load_t2s())
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp + 32)
+    for cp in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case
+        table[cp] = chr(cp - 0xFEE0 + 32)
+    table.update(_circled(0x2460, 0x2473, 1))  # ①..⑳
+    table.update(_circled(0x2474, 0x2487, 1))  # ⑴..⒇
+    table.update(_circled(0x2488, 0x249B, 1))  # ⒈..⒛
+    table.update(_circled(0x24EB, 0x24F4, 11))  # ⓫..⓴
+    table.update(_circled(0x24F5, 0x24FE, 1))  # ⓵..⓾
+    table.update(_circled(0x2776, 0x277F, 1))  # ❶..❿
+    table.update(_circled(0x2780, 0x2789, 1))  # ➀..➉
+    table.update(_circled(0x278A, 0x2793, 1))  # ➊..➓
+    table[0x24EA] = "0"  # ⓪
+    table[0x24FF] = "0"  # ⓿
+    table[0x1F10B] = "0"
+    table[0x1F10C] = "0"
+    for base in (0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6):  # mathematical digits
+        for i in range(10):
+            table[base + i] = str(i)
+    for i, cp in enumerate(range(0x2080, 0x208A)):  # subscript digits
+        table[cp] = str(i)
+    for i, ch in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹"):
+        table[ord(ch)] = str(i)
+    for ch, repl in _STAND_INS.items():
+        table[ord(ch)] = repl
+    # Kangxi radicals that look like common characters (⼀ ⼆ ⼝ ...): fold to the character.
+    import unicodedata
+
+    for cp in range(0x2F00, 0x2FD6):
+        nf = unicodedata.normalize("NFKC", chr(cp))
+        if len(nf) == 1:
+            table[cp] = nf
+    return table
+
+
+FOLD: dict[int, str] = _build_fold()
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(FOLD)) + "]")
+_EXPANDING = frozenset(cp for cp, repl in FOLD.items() if len(repl) != 1)
+
+# Chinese numerals that become digits inside a number run.
+CN_DIGITS = {
+    "零": "0", "〇": "0", "○": "0", "洞": "0",
+    "一": "1", "幺": "1", "壹": "1", "二": "2", "两": "2", "贰": "2", "三": "3", "叁": "3",
+    "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "七": "7", "柒": "7",
+    "八": "8", "捌": "8", "九": "9", "玖": "9",
+}
+_CN_TRANS = str.maketrans(CN_DIGITS)
+_DIGIT_CLASS = "0-9" + "".join(k for k in CN_DIGITS if k != "洞")
+# A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
+# a letter, a CJK character or a clause break (，。：). At most three in a row.
+SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
+_CN_RUN = regex.compile(
+    rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+", regex.V0
+)
+_HAS_CN_DIGIT = re.compile("[" + "".join(k for k in CN_DIGITS if k != "洞") + "]")
+MIN_CN_RUN_DIGITS = 4
+
+# --- noise ------------------------------------------------------------------------------------
+# Characters dropped from the compact form: white space, punctuation, symbols, emoji, format
+# and combining marks. "+" stays: "+v" and "+我" are how agents write 加v / 加我.
+_NOISE = regex.compile(r"[\s\p{P}\p{S}\p{Cf}\p{Mn}\p{Me}\p{Cc}\p{Co}\p{Cn}--[+]]", regex.V1)
+_KEEP = regex.compile(r"[^\s\p{P}\p{S}\p{Cf}\p{Mn}\p{Me}\p{Cc}\p{Co}\p{Cn}--[+]]|\+", regex.V1)
+
+
+def is_noise(ch: str) -> bool:
+    return bool(_NOISE.match(ch))
+
+
+class Normalized:
+    """The search forms of one text; see the module docstring."""
+
+    __slots__ = ("original", "folded", "compact", "_fold_map", "_compact_map")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        folded, fold_map = _fold(original)
+        self.folded = folded
+        self._fold_map = fold_map  # folded index -> original index; None means identity
+        self.compact = _NOISE.sub("", folded)
+        self._compact_map: list[int] | None = None
+
+    # offsets ------------------------------------------------------------------------------
+    def folded_to_original(self, i: int) -> int:
+        return i if self._fold_map is None else self._fold_map[i]
+
+    def folded_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of folded[start:end] (end exclusive)."""
+        if self._fold_map is None:
+            return start, end
+        if start >= end:
+            o = self._fold_map[start] if start < len(self._fold_map) else len(self.original)
+            return o, o
+        return self._fold_map[start], self._fold_map[end - 1] + 1
+
+    @property
+    def compact_map(self) -> list[int]:
+        """compact index -> folded index."""
+        if self._compact_map is None:
+            if len(self.compact) == len(self.folded):
+                self._compact_map = list(range(len(self.folded)))
+            else:
+                self._compact_map = [m.start() for m in _KEEP.finditer(self.folded)]
+        return self._compact_map
+
+    def compact_to_folded(self, i: int) -> int:
+        cmap = self.compact_map
+        return cmap[i] if i < len(cmap) else len(self.folded)
+
+    def compact_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of compact[start:end] (end exclusive)."""
+        cmap = self.compact_map
+        fs = cmap[start]
+        fe = cmap[end - 1] + 1
+        return self.folded_span(fs, fe)
+
+    def compact_gap(self, start: int, end: int) -> int:
+        """Largest run of dropped noise characters between two kept characters of a match."""
+        cmap = self.compact_map
+        return max((cmap[i + 1] - cmap[i] - 1 for i in range(start, end - 1)), default=0)
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    if _FOLDABLE.search(text) is None:
+        folded = text
+        fold_map = None
+    elif any(ord(ch) in _EXPANDING for ch in text):
+        parts: list[str] = []
+        fold_map = []
+        for i, ch in enumerate(text):
+            repl = FOLD.get(ord(ch), ch)
+            parts.append(repl)
+            fold_map.extend([i] * len(repl))
+        folded = "".join(parts)
+    else:
+        folded = text.translate(FOLD)
+        fold_map = None
+    if _HAS_CN_DIGIT.search(folded):
+        folded = _cn_numerals_to_digits(folded)
+    if fold_map is not None:
+        fold_map.append(len(text))
+    return folded, fold_map
+
+
+def _cn_numerals_to_digits(folded: str) -> str:
+    """Chinese numerals become digits only inside a number run (一三八 零零一三 八零零零, 1三8),
+    never in words (第一次, 一下, 两件)."""
+    out = None
+    for m in _CN_RUN.finditer(folded):
+        run = m.group()
+        digits = sum(1 for ch in run if ch.isdigit() or ch in CN_DIGITS)
+        if digits < MIN_CN_RUN_DIGITS:
+            continue
+        if out is None:
+            out = list(folded)
+        out[m.start() : m.end()] = run.translate(_CN_TRANS)
+    return folded if out is None else "".join(out)
+
+
+def fold_phrase(phrase: str) -> str:
+    """The compact search form of a rule phrase (what it must look like in ``compact``)."""
+    return Normalized(phrase).compact

@@ -1,0 +1,63 @@
+"""Number runs in the folded text: digits with separators between them (1 3 8-0013-8000,
+3✨8✨7), and numbers split over two sentences (前面是2064。后面是19375)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .normalize import SEP_CLASS
+
+
+@dataclass(frozen=True, slots=True)
+class NumberRun:
+    digits: str
+    start: int  # folded index of the first digit
+    end: int  # folded index after the last digit
+    joined: bool = False
+    letter_before: bool = False  # an ASCII letter stands right before (SF1234..., JD00...)
+    letter_after: bool = False
+
+
+_RUN = regex.compile(rf"[0-9](?:{SEP_CLASS}{{0,3}}[0-9])*")
+_NON_DIGIT = regex.compile(r"[^0-9]")
+# What may stand between the two halves of a split number.
+_JOIN = regex.compile(
+    r"[\s,，。.;；!！~～]*(?:后面|后边|后几位|后\d{1,2}位|剩下的?|然后|接着|再加上?|加上)的?"
+    r"(?:\d{1,2}位)?(?:数字|号码)?(?:是|为)?[:：]?\s*"
+)
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def number_runs(folded: str) -> list[NumberRun]:
+    runs = []
+    for m in _RUN.finditer(folded):
+        start, end = m.span()
+        runs.append(
+            NumberRun(
+                digits=_NON_DIGIT.sub("", m.group()),
+                start=start,
+                end=end,
+                letter_before=start > 0 and _is_letter(folded[start - 1]),
+                letter_after=end < len(folded) and _is_letter(folded[end]),
+            )
+        )
+    joined = []
+    for i, first in enumerate(runs):
+        for second in runs[i + 1 : i + 3]:
+            between = folded[first.end : second.start]
+            if len(between) <= 12 and _JOIN.fullmatch(between) and any(c in between for c in "后剩然接加"):
+                joined.append(
+                    NumberRun(
+                        digits=first.digits + second.digits,
+                        start=first.start,
+                        end=second.end,
+                        joined=True,
+                        letter_before=first.letter_before,
+                        letter_after=second.letter_after,
+                    )
+                )
+    return runs + joined

@@ -1,0 +1,23 @@
+"""What a shop can set: which rules run, at what severity and points, on which platform, and
+what it allows. Immutable; the config loader builds one, ``Settings()`` is the default."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .finding import Severity
+
+
+@dataclass(frozen=True)
+class Settings:
+    rulesets: tuple[str, ...] | None = None  # built-in rulesets to enable; None = all
+    extra_rulesets: tuple[str, ...] = ()  # paths of user rulesets
+    disable: tuple[str, ...] = ()  # rule ids, ruleset names or categories turned off
+    severity: dict[str, str] = field(default_factory=dict)  # rule id or category -> severity
+    points: dict[str, int] = field(default_factory=dict)  # rule id or category -> points
+    platform: str = "taobao"
+    infer_platform: bool = True  # a message naming JD's own features is judged as sent on JD
+    allow_domains: tuple[str, ...] = ()  # the shop's own domains
+    allow_numbers: tuple[str, ...] = ()  # the shop's official hotline etc. (digits)
+    allow_phrases: tuple[str, ...] = ()  # phrases that cancel any candidate inside them
+    user_words: tuple[str, ...] = ()  # jieba user dictionary: product and brand names
+    fail_on: Severity = Severity.ERROR

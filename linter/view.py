@@ -1,0 +1,67 @@
+"""Everything the checks of one message share: the search forms, the phrase hits of the one
+multi-pattern pass, number runs and word boundaries (both computed only when asked for)."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from .normalize import Normalized
+from .numbers import NumberRun, number_runs
+
+if TYPE_CHECKING:
+    from .platforms import Platform
+
+
+class MessageView:
+    __slots__ = ("norm", "platform", "hits", "_runs", "_bounds", "_segmenter")
+
+    def __init__(self, norm: Normalized, platform: "Platform", hits: dict, segmenter) -> None:
+        self.norm = norm
+        self.platform = platform
+        # (rule index, role) -> list of (compact start, compact end, phrase)
+        self.hits = hits
+        self._runs: list[NumberRun] | None = None
+        self._bounds: frozenset[int] | None = None
+        self._segmenter = segmenter
+
+    @property
+    def folded(self) -> str:
+        return self.norm.folded
+
+    @property
+    def compact(self) -> str:
+        return self.norm.compact
+
+    @property
+    def number_runs(self) -> list[NumberRun]:
+        if self._runs is None:
+            self._runs = number_runs(self.norm.folded)
+        return self._runs
+
+    def word_bounds(self) -> frozenset[int]:
+        """Offsets of the compact text where a jieba token starts or ends."""
+        if self._bounds is None:
+            bounds = {0}
+            pos = 0
+            for token in self._segmenter.cut(self.norm.compact):
+                pos += len(token)
+                bounds.add(pos)
+            self._bounds = frozenset(bounds)
+        return self._bounds
+
+    # coordinates ---------------------------------------------------------------------------
+    def folded_to_compact(self, start: int, end: int) -> tuple[int, int]:
+        cmap = self.norm.compact_map
+        cs = bisect_left(cmap, start)
+        ce = bisect_left(cmap, end)
+        return cs, max(ce, cs)
+
+    def compact_to_folded(self, start: int, end: int) -> tuple[int, int]:
+        cmap = self.norm.compact_map
+        if start >= end:
+            f = cmap[start] if start < len(cmap) else len(self.norm.folded)
+            return f, f
+        return cmap[start], cmap[end - 1] + 1
+
+    def keyword_hits(self, rule_index: int) -> list[tuple[int, int, str]]:
+        return self.hits.get((rule_index, "k"), [])
