@@ -14,13 +14,13 @@ from ._util import has_digit, keyword_near_run
 
 @lru_cache(maxsize=1)
 def _bins() -> dict[int, frozenset[str]]:
-    """card length -> BIN prefixes, from navyxie/bankcardinfo (ISC)."""
+    """card length -> BIN prefixes (length 0: any length), from navyxie/bankcardinfo (ISC)."""
     table: dict[int, set[str]] = {}
     text = resources.files("kefulint").joinpath("data/bank_bin.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             prefix, length, _bank, _kind = line.split("\t")
-            table.setdefault(int(length), set()).add(prefix)
+            table.setdefault(int(length) if length.isdigit() else 0, set()).add(prefix)
     return {length: frozenset(prefixes) for length, prefixes in table.items()}
 
 
@@ -37,7 +37,8 @@ def luhn_ok(digits: str) -> bool:
 
 
 def known_bin(digits: str) -> bool:
-    prefixes = _bins().get(len(digits), frozenset())
+    bins = _bins()
+    prefixes = bins.get(len(digits), frozenset()) | bins.get(0, frozenset())
     return any(digits[:k] in prefixes for k in (6, 8, 5, 7, 9, 10, 4, 3))
 
 
