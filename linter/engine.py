@@ -316,7 +316,7 @@ class Linter:
         norm = view.norm
         for cs, ce, key in view.hits.get((ri, "p"), ()):
             os_, oe = norm.compact_span(cs, ce)
-            yield Candidate(rule, cs, ce, os_, oe, key)
+            yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
         patterns = self._regexes[ri]
         if patterns and (not rule.triggers or (ri, "t") in view.hits):
             for pattern in patterns:
@@ -328,7 +328,7 @@ class Linter:
                 except TimeoutError:
                     yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected="正则超时 (regex timed out)")
         if rule.detector:
-            keywords = view.hits.get((ri, "k"), [])
+            keywords = [k for k in view.hits.get((ri, "k"), ()) if _latin_ok(view, *k)]
             allow = view.hits.get((ri, "a"), ())
             if allow and keywords:
                 keywords = [k for k in keywords if not _covered(k[0], k[1], allow)]
@@ -410,6 +410,27 @@ class Linter:
             platform=self.platform.name,
             candidates=tuple(candidates),
         )
+
+
+_IN_WORD = "在英文单词内 (inside a Latin word)"
+
+
+def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:
+    """A phrase that starts (ends) with a Latin letter or digit must not continue a Latin word:
+    "v" and "sb" inside "service" and "usb" are not hits. Digits may follow (vx123)."""
+    if not (key[0].isascii() and key[0].isalnum()) and not (key[-1].isascii() and key[-1].isalpha()):
+        return True
+    folded = view.norm.folded
+    fs, fe = view.compact_to_folded(cs, ce)
+    if key[0].isascii() and key[0].isalnum() and fs > 0:
+        prev = folded[fs - 1]
+        if prev.isascii() and prev.isalnum():
+            return False
+    if key[-1].isascii() and key[-1].isalpha() and fe < len(folded):
+        nxt = folded[fe]
+        if nxt.isascii() and nxt.isalpha():
+            return False
+    return True
 
 
 def _effective(c: Candidate) -> Severity:

@@ -136,7 +136,11 @@ def _near(value: dict, key: str, errors: list[str], default: int) -> Near | None
     words = _str_list(value.get("words", []), f"{key}.words", errors)
     if not words:
         errors.append(f"'{key}.words' must not be empty")
-    window = value.get("window", default)
+    # "window" sets both sides; a side named alone leaves the other at 0
+    if "window" in value or ("before" not in value and "after" not in value):
+        window = value.get("window", default)
+    else:
+        window = 0
     before, after = value.get("before", window), value.get("after", window)
     for k, v in (("before", before), ("after", after)):
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:

@@ -1,0 +1,145 @@
+"""Precision / recall of the linter on a labelled set (one message-category pair per decision),
+and the same set scanned by a plain keyword filter over the same phrase lists, for comparison."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .engine import Linter
+from .finding import Severity
+
+
+@dataclass
+class Item:
+    id: str
+    text: str
+    labels: frozenset[str]
+    context: list
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class Report:
+    overall: Score
+    per_category: dict[str, Score]
+    misses: list[tuple[Item, str]] = field(default_factory=list)  # (item, category)
+    false_alarms: list[tuple[Item, str, str]] = field(default_factory=list)  # (item, category, rules)
+    items: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "items": self.items,
+            "overall": self.overall.as_dict(),
+            "categories": {c: s.as_dict() for c, s in sorted(self.per_category.items())},
+            "misses": [{"id": i.id, "category": c, "text": i.text} for i, c in self.misses],
+            "false_alarms": [{"id": i.id, "category": c, "rules": r, "text": i.text} for i, c, r in self.false_alarms],
+            "skipped": self.skipped,
+        }
+
+
+def read_items(lines: Iterable[str], source: str = "<input>") -> tuple[list[Item], list[str]]:
+    items, problems = [], []
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj.get("text"), str) or not isinstance(obj.get("labels", []), list):
+                raise ValueError("needs a string 'text' and a list 'labels'")
+        except (ValueError, AttributeError) as exc:
+            problems.append(f"{source}:{lineno}: {exc}")
+            continue
+        items.append(Item(str(obj.get("id", lineno)), obj["text"], frozenset(obj.get("labels", [])),
+                          list(obj.get("context") or [])))
+    return items, problems
+
+
+def evaluate(items: list[Item], predict, min_severity: Severity = Severity.WARNING) -> Report:
+    """``predict(item) -> {category: rule ids}``."""
+    overall = Score()
+    per: dict[str, Score] = {}
+    report = Report(overall, per, items=len(items))
+    for item in items:
+        predicted = predict(item)
+        for cat in item.labels | set(predicted):
+            score = per.setdefault(cat, Score())
+            if cat in item.labels and cat in predicted:
+                score.tp += 1
+                overall.tp += 1
+            elif cat in predicted:
+                score.fp += 1
+                overall.fp += 1
+                report.false_alarms.append((item, cat, ",".join(sorted(predicted[cat]))))
+            else:
+                score.fn += 1
+                overall.fn += 1
+                report.misses.append((item, cat))
+    return report
+
+
+def linter_predictor(linter: Linter, min_severity: Severity = Severity.WARNING):
+    def predict(item: Item) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for f in linter.check(item.text, item.context).findings:
+            if f.severity >= min_severity:
+                out.setdefault(f.category, set()).add(f.rule)
+        return out
+
+    return predict
+
+
+def keyword_predictor(linter: Linter):
+    """The common sensitive-word filter: plain substring matching (Aho-Corasick) of the same
+    phrase lists, no normalization, no context, no confirmation."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    table: dict[str, set[tuple[str, str]]] = {}
+    for rule in linter.rules:
+        words = list(rule.phrases) + list(rule.triggers if not rule.context else ())
+        if rule.detector:
+            from .detectors import DETECTORS
+
+            opts = DETECTORS[rule.detector].resolved_options(rule.options)
+            for key in DETECTORS[rule.detector].phrase_options:
+                words.extend(opts.get(key, ()))
+        for w in words:
+            if len(w) >= 2:
+                table.setdefault(w.lower(), set()).add((rule.category, rule.id))
+    for w, uses in table.items():
+        automaton.add_word(w, tuple(uses))
+    automaton.make_automaton()
+
+    def predict(item: Item) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for _end, uses in automaton.iter(item.text.lower()):
+            for cat, rid in uses:
+                out.setdefault(cat, set()).add(rid)
+        return out
+
+    return predict
