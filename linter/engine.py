@@ -14,6 +14,7 @@ import ahocorasick
 import regex
 
 from .detectors import DETECTORS
+from .detectors._util import MIN_NUMBER_DIGITS, has_digit
 from .finding import Finding, Severity
 from .mask import mask_sensitive
 from .normalize import Normalized, fold_phrase
@@ -200,13 +201,27 @@ class Linter:
             table.setdefault(cue, []).append((GLOBAL, "platform"))
         if errors:
             raise RulesetError(errors)
+        self._context_rules = frozenset(ri for ri, r in enumerate(self.rules) if r.context)
+        self._keyed_rules = frozenset(
+            ri for ri in self._detector_rules if DETECTORS[self.rules[ri].detector].needs_keywords
+        )
+        free = [ri for ri in self._detector_rules if ri not in self._keyed_rules]
+        self._digit_rules = [ri for ri in free if DETECTORS[self.rules[ri].detector].gate is has_digit]
+        self._gated_rules = [
+            (ri, DETECTORS[self.rules[ri].detector].gate) for ri in free if ri not in self._digit_rules
+        ]
         automaton = ahocorasick.Automaton()
         for key, uses in table.items():
-            automaton.add_word(key, (len(key), key, tuple(uses)))
+            # the rules a hit of this key makes worth evaluating
+            activates = frozenset(
+                ri for ri, role in uses
+                if ri >= 0 and (role in ("p", "t") or (role == "k" and ri in self._keyed_rules))
+            )
+            automaton.add_word(key, (len(key), key, tuple(uses), activates))
         automaton.make_automaton()
         self._automaton = automaton
         self._options = [
-            DETECTORS[r.detector].resolved_options(r.options) if r.detector else {} for r in self.rules
+            DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
         ]
         self._cue_platform = dict(self._cues)
 
@@ -256,10 +271,12 @@ class Linter:
                 return self._platforms[self._cue_platform[cue]]
         return self.platform
 
-    def _scan(self, compact: str) -> dict:
+    def _scan(self, compact: str, active: set | None = None) -> dict:
         hits: dict = {}
-        for end, (length, key, uses) in self._automaton.iter(compact):
+        for end, (length, key, uses, activates) in self._automaton.iter(compact):
             span = (end - length + 1, end + 1, key)
+            if active is not None and activates:
+                active.update(activates)
             for use in uses:
                 bucket = hits.get(use)
                 if bucket is None:
@@ -272,14 +289,17 @@ class Linter:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
-        hits = self._scan(norm.compact)
-        platform = self._platform_for(norm, hits)
-        active = {ri for (ri, role) in hits if role in ("p", "t") and ri >= 0}
-        active.update(self._always)
+        active: set[int] = set(self._always)
+        hits = self._scan(norm.compact, active)
+        platform = self._platform_for(norm, hits) if hits else self.platform
         view = MessageView(norm, platform, hits, self.segmenter)
-        for ri in self._detector_rules:
-            if DETECTORS[self.rules[ri].detector].gate(view):
+        if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
+            active.update(self._digit_rules)
+        for ri, gate in self._gated_rules:
+            if gate(view):
                 active.add(ri)
+        if not context:
+            active -= self._context_rules
         if not active:
             return []
         buyer_hits = None
@@ -368,6 +388,8 @@ class Linter:
         return ""
 
     def _result(self, text: str, candidates: list[Candidate]) -> Result:
+        if not candidates:
+            return Result(text, (), 0, False, False, text, self.platform.name)
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.start, -(c.end - c.start)))
         kept: list[Candidate] = []

@@ -11,9 +11,11 @@ from .numbers import NumberRun, number_runs
 if TYPE_CHECKING:
     from .platforms import Platform
 
+_DIGITS = frozenset("0123456789")
+
 
 class MessageView:
-    __slots__ = ("norm", "platform", "hits", "_runs", "_bounds", "_segmenter")
+    __slots__ = ("norm", "platform", "hits", "_runs", "_bounds", "_segmenter", "_digits")
 
     def __init__(self, norm: Normalized, platform: "Platform", hits: dict, segmenter) -> None:
         self.norm = norm
@@ -23,6 +25,7 @@ class MessageView:
         self._runs: list[NumberRun] | None = None
         self._bounds: frozenset[int] | None = None
         self._segmenter = segmenter
+        self._digits: int | None = None
 
     @property
     def folded(self) -> str:
@@ -31,6 +34,13 @@ class MessageView:
     @property
     def compact(self) -> str:
         return self.norm.compact
+
+    @property
+    def digit_count(self) -> int:
+        if self._digits is None:
+            folded = self.norm.folded
+            self._digits = 0 if _DIGITS.isdisjoint(folded) else sum(map(folded.count, "0123456789"))
+        return self._digits
 
     @property
     def number_runs(self) -> list[NumberRun]:

@@ -40,11 +40,18 @@ class Detector:
     phrase_options: tuple[str, ...] = ()
     # cheap test: can this detector find anything in this message at all?
     gate: Callable[["MessageView"], bool] = lambda view: True
+    # True when the detector finds nothing without one of its keywords in the message
+    needs_keywords: bool = False
+    # turns resolved options into what ``find`` reads, once at compile time
+    prepare: Callable[[dict], dict] = lambda options: options
 
     def resolved_options(self, given: dict) -> dict:
         merged = {key: default for key, (_type, default) in self.options.items()}
         merged.update(given)
         return merged
+
+    def compiled_options(self, given: dict) -> dict:
+        return self.prepare(self.resolved_options(given))
 
     def validate(self, given: dict) -> list[str]:
         errors = []

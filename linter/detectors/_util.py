@@ -29,6 +29,9 @@ def folded_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(fold_phrase(w) for w in words)
 
 
+MIN_NUMBER_DIGITS = 5  # no number detector looks at fewer digits than a QQ number has
+
+
 def has_digit(view: "MessageView") -> bool:
-    folded = view.folded
-    return any(ch.isdigit() for ch in folded)
+    """Gate of every number detector: the message holds enough digits to make a number."""
+    return view.digit_count >= MIN_NUMBER_DIGITS

@@ -58,6 +58,7 @@ DETECTORS = (
         },
         phrase_options=("keywords",),
         gate=has_digit,
+        needs_keywords=True,
     ),
     Detector(
         "wechat_id",
@@ -65,5 +66,6 @@ DETECTORS = (
         find_wechat,
         options={"keywords": (list, []), "gap": (int, 10)},
         phrase_options=("keywords",),
+        needs_keywords=True,
     ),
 )

@@ -7,7 +7,7 @@ from ._util import folded_set
 
 def find_other_platform(view, options, keywords):
     own = view.platform.own_names
-    cues = folded_set(options["cues"])
+    cues = options["cue_set"]
     names = [(s, e, p) for s, e, p in keywords if p not in cues and p not in own]
     if not names:
         return
@@ -16,10 +16,8 @@ def find_other_platform(view, options, keywords):
     for ns, ne, name in names:
         for cs, ce, cue in cue_hits:
             if (cs >= ne and cs - ne <= window) or (ce <= ns and ns - ce <= options["before"]):
-                fs, _ = view.compact_to_folded(ns, ne)
-                _, fe = view.compact_to_folded(min(ns, cs), max(ne, ce))
-                start, _ = view.compact_to_folded(min(ns, cs), max(ne, ce))
-                yield Hit(start, fe, f"其他平台「{name}」+「{cue}」")
+                start, end = view.compact_to_folded(min(ns, cs), max(ne, ce))
+                yield Hit(start, end, f"其他平台「{name}」+「{cue}」")
                 break
 
 
@@ -30,5 +28,7 @@ DETECTORS = (
         find_other_platform,
         options={"names": (list, []), "cues": (list, []), "window": (int, 8), "before": (int, 4)},
         phrase_options=("names", "cues"),
+        needs_keywords=True,
+        prepare=lambda options: {**options, "cue_set": folded_set(options["cues"])},
     ),
 )

@@ -1,0 +1,349 @@
+"""The HTTP service as a pure object: ``Service.handle(request) -> Response``.
+
+No sockets and no server library here: the adapter in ``asgi.py`` (run by ``kefulint serve``)
+and the tests call :meth:`Service.handle` directly. The compiled rules sit behind one reference;
+:meth:`Service.reload` builds a new :class:`~kefulint.Linter` first and then swaps that reference,
+so a request already running finishes on the rules it started with and nothing is dropped.
+"""
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from urllib.parse import parse_qs
+
+from .. import __version__
+from ..engine import Linter
+from ..ruleset import RulesetError
+from .openapi import openapi_document
+
+DEFAULT_MAX_BODY = 64 * 1024
+MAX_BATCH = 1000
+TOKEN_COOKIE = "kefulint_token"
+_CHECK_FIELDS = ("text", "context", "agent")
+_JSON_TYPES = ("application/json",)
+
+# path -> allowed methods (for 405 and the Allow header)
+ROUTES: dict[str, tuple[str, ...]] = {
+    "/": ("GET",),
+    "/healthz": ("GET",),
+    "/openapi.json": ("GET",),
+    "/v1/rules": ("GET",),
+    "/v1/check": ("POST",),
+    "/v1/check/batch": ("POST",),
+    "/v1/reload": ("POST",),
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+
+class HTTPError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: list[str] | None = None,
+                 headers: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = details or []
+        self.headers = headers
+
+
+def _json(status: int, payload, headers: tuple[tuple[str, str], ...] = ()) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(status, body, headers=headers)
+
+
+def error_response(exc: HTTPError) -> Response:
+    payload = {"error": {"status": exc.status, "code": exc.code, "message": exc.message}}
+    if exc.details:
+        payload["error"]["details"] = exc.details
+    return _json(exc.status, payload, exc.headers)
+
+
+def too_large(limit: int) -> Response:
+    """The 413 response; the adapter sends it as soon as a body passes ``limit`` bytes."""
+    return error_response(HTTPError(
+        413, "body_too_large", f"request body is larger than {limit} bytes (请求体超过 {limit} 字节)"))
+
+
+class Service:
+    """Routes, validation, token check and hot reload over a swappable Linter.
+
+    ``load`` builds a Linter from the current configuration (it is called again on reload and may
+    raise :class:`RulesetError` or a config error); ``log`` receives operator messages (reload
+    results) and never the text of a message.
+    """
+
+    def __init__(
+        self,
+        load: Callable[[], Linter],
+        *,
+        token: str | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        show_matches: bool = False,
+        log: Callable[[str], None] = lambda message: None,
+        reload_errors: tuple[type[BaseException], ...] = (RulesetError,),
+    ) -> None:
+        self._load = load
+        self._token = token.encode() if token else None
+        self.max_body = max_body
+        self.show_matches = show_matches
+        self._log = log
+        self._reload_errors = reload_errors
+        self._reload_lock = threading.Lock()
+        self.linter = load()  # the one reference that reload swaps
+        self.loaded_at = time.time()
+        self.reloads = 0
+        self.last_reload_error: list[str] | None = None
+
+    # reload ------------------------------------------------------------------------------
+    def warm(self, linter: Linter | None = None) -> None:
+        """Load jieba now rather than on the first request that needs a word boundary."""
+        (linter or self.linter).segmenter.cut("预热")
+
+    def reload(self) -> Response:
+        """Rebuild the rules; on failure keep serving the old ones and report why."""
+        with self._reload_lock:
+            try:
+                new = self._load()
+                self.warm(new)
+            except self._reload_errors as exc:
+                errors = list(getattr(exc, "errors", None) or [str(exc)])
+                self.last_reload_error = errors
+                self._log("reload failed, still serving the previous rules:\n  " + "\n  ".join(errors))
+                return error_response(HTTPError(
+                    422, "reload_failed",
+                    "reload failed; still serving the previous rules (重新加载失败，继续使用原规则)",
+                    errors))
+            self.linter = new
+            self.loaded_at = time.time()
+            self.reloads += 1
+            self.last_reload_error = None
+            self._log(f"rules reloaded: {len(new.rules)} rules")
+            return _json(200, {"reloaded": True, "rules": len(new.rules)})
+
+    # dispatch ----------------------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        try:
+            return self._dispatch(request)
+        except HTTPError as exc:
+            return error_response(exc)
+
+    def _dispatch(self, req: Request) -> Response:
+        extra: tuple[tuple[str, str], ...] = ()
+        if self._token is not None:
+            extra = self._authorize(req)
+        methods = ROUTES.get(req.path)
+        if methods is None:
+            raise HTTPError(404, "not_found", f"no such path: {req.path} (路径不存在)")
+        if req.method not in methods:
+            raise HTTPError(405, "method_not_allowed",
+                            f"{req.method} is not allowed on {req.path}; use {', '.join(methods)} (请求方法不允许)",
+                            headers=(("Allow", ", ".join(methods)),))
+        if req.method == "POST":
+            self._check_body(req)
+        if req.path == "/v1/check":
+            return self._check(req)
+        if req.path == "/v1/check/batch":
+            return self._batch(req)
+        if req.path == "/healthz":
+            return self._health()
+        if req.path == "/v1/rules":
+            return self._rules()
+        if req.path == "/openapi.json":
+            return _json(200, openapi_document(__version__, self.max_body, MAX_BATCH))
+        if req.path == "/v1/reload":
+            return self.reload()
+        return Response(200, page_html(), "text/html; charset=utf-8",
+                        extra + (("Cache-Control", "no-store"),))
+
+    def _authorize(self, req: Request) -> tuple[tuple[str, str], ...]:
+        """Bearer header, X-Kefulint-Token header or the page's cookie; ``GET /?token=`` sets
+        the cookie (as Jupyter does) so that the page's own requests carry it."""
+        offered = []
+        auth = req.headers.get("authorization", "")
+        if auth[:7].lower() == "bearer ":
+            offered.append(auth[7:].strip())
+        if "x-kefulint-token" in req.headers:
+            offered.append(req.headers["x-kefulint-token"].strip())
+        for part in req.headers.get("cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == TOKEN_COOKIE:
+                offered.append(value)
+        from_query = req.path == "/" and req.method == "GET" and parse_qs(req.query).get("token", [""])[0]
+        if from_query:
+            offered.append(from_query)
+        # compare every offered value so the time taken does not tell which one was close
+        ok = False
+        for value in offered:
+            ok |= hmac.compare_digest(value.encode(), self._token)
+        if not ok:
+            raise HTTPError(401, "unauthorized",
+                            "missing or wrong token: send 'Authorization: Bearer <token>' (缺少或错误的令牌)",
+                            headers=(("WWW-Authenticate", "Bearer"),))
+        if from_query:
+            return (("Set-Cookie", f"{TOKEN_COOKIE}={self._token.decode()}; HttpOnly; SameSite=Strict; Path=/"),)
+        return ()
+
+    def _check_body(self, req: Request) -> None:
+        if len(req.body) > self.max_body:
+            raise HTTPError(413, "body_too_large",
+                            f"request body is larger than {self.max_body} bytes (请求体超过 {self.max_body} 字节)")
+        ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
+        # a JSON content type also makes a browser ask (CORS preflight) before another site's
+        # page can post here; we never answer that preflight
+        if ctype not in _JSON_TYPES:
+            raise HTTPError(415, "unsupported_media_type",
+                            "send the body as JSON with 'Content-Type: application/json' (请以 JSON 发送)")
+
+    # endpoints ---------------------------------------------------------------------------
+    def _body(self, req: Request):
+        if req.path == "/v1/reload" and not req.body:
+            return {}
+        try:
+            return json.loads(req.body.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise HTTPError(400, "invalid_json", f"body is not UTF-8: {exc.reason} at byte {exc.start} (请求体不是 UTF-8)")
+        except json.JSONDecodeError as exc:
+            raise HTTPError(400, "invalid_json",
+                            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (请求体不是合法的 JSON)")
+
+    def _check(self, req: Request) -> Response:
+        item = _validate_item(self._body(req), "")
+        return _json(200, self._result(self.linter, item))
+
+    def _batch(self, req: Request) -> Response:
+        body = self._body(req)
+        if not isinstance(body, dict):
+            raise HTTPError(400, "invalid_request", "body must be a JSON object {\"items\": [...]} (请求体必须是对象)")
+        unknown = sorted(set(body) - {"items"})
+        problems = [f"unknown field '{k}' (allowed: items)" for k in unknown]
+        items = body.get("items")
+        if not isinstance(items, list):
+            problems.append("items: required, a list of {text, context?, agent?} objects")
+        elif len(items) > MAX_BATCH:
+            problems.append(f"items: at most {MAX_BATCH} per request, got {len(items)}")
+        if problems:
+            raise HTTPError(400, "invalid_request", "invalid batch request (批量请求字段有误)", problems)
+        checked = []
+        problems = []
+        for i, raw in enumerate(items):
+            try:
+                checked.append(_validate_item(raw, f"items[{i}]."))
+            except HTTPError as exc:
+                problems.extend(exc.details)
+        if problems:
+            raise HTTPError(400, "invalid_request", "invalid batch request (批量请求字段有误)", problems)
+        linter = self.linter  # one rule set for the whole batch even if a reload lands meanwhile
+        results = [self._result(linter, item) for item in checked]
+        return _json(200, {"count": len(results), "results": results})
+
+    def _result(self, linter: Linter, item: dict) -> dict:
+        result = linter.check(item["text"], context=item.get("context"))
+        out = result.to_dict(self.show_matches)
+        if not self.show_matches and any(f.sensitive for f in result.findings):
+            # suggested_text keeps the original around each fix; where a sensitive finding has
+            # no fix the raw match would come back, so mask those spans too
+            out["suggested_text"] = _masked_suggestion(result)
+        if "agent" in item:
+            out["agent"] = item["agent"]
+        return out
+
+    def _health(self) -> Response:
+        linter = self.linter
+        return _json(200, {
+            "status": "ok",
+            "version": __version__,
+            "rules": len(linter.rules),
+            "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.loaded_at)),
+            "reloads": self.reloads,
+            "last_reload_error": self.last_reload_error,
+        })
+
+    def _rules(self) -> Response:
+        rules = [
+            {
+                "id": r.id, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
+                "points": r.points, "message": r.message, "suggestion": r.suggestion,
+                "reference": r.reference, "fatal": r.fatal, "sensitive": r.sensitive, "fix": r.fix,
+            }
+            for r in self.linter.rules
+        ]
+        return _json(200, {"count": len(rules), "rules": rules})
+
+
+def _masked_suggestion(result) -> str:
+    from ..engine import apply_fixes
+    from ..mask import mask_text
+
+    unfixed = [(f.start, f.end) for f in result.findings if f.sensitive and f.fix is None]
+    if not unfixed:
+        return result.suggested_text
+    return apply_fixes(mask_text(result.text, unfixed), result.findings)
+
+
+def _validate_item(raw, where: str) -> dict:
+    if not isinstance(raw, dict):
+        raise HTTPError(400, "invalid_request", "body must be a JSON object {\"text\": ...} (请求体必须是对象)",
+                        [f"{where.rstrip('.') or 'body'}: expected an object, got {_kind(raw)}"])
+    problems = [f"{where}{k}: unknown field (allowed: {', '.join(_CHECK_FIELDS)})" for k in sorted(set(raw) - set(_CHECK_FIELDS))]
+    text = raw.get("text")
+    if "text" not in raw:
+        problems.append(f"{where}text: required")
+    elif not isinstance(text, str):
+        problems.append(f"{where}text: expected a string, got {_kind(text)}")
+    context = raw.get("context")
+    if context is not None:
+        if not isinstance(context, list):
+            problems.append(f"{where}context: expected a list of strings or {{role, text}} objects, got {_kind(context)}")
+        else:
+            for i, turn in enumerate(context):
+                if isinstance(turn, str):
+                    continue
+                if not isinstance(turn, dict) or not isinstance(turn.get("text"), str) or not isinstance(turn.get("role", ""), str) \
+                        or set(turn) - {"role", "text"}:
+                    problems.append(f"{where}context[{i}]: expected a string or {{\"role\": str, \"text\": str}}")
+    if "agent" in raw and not isinstance(raw["agent"], str):
+        problems.append(f"{where}agent: expected a string, got {_kind(raw['agent'])}")
+    if problems:
+        raise HTTPError(400, "invalid_request", "invalid request fields (请求字段有误)", problems)
+    return raw
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+@functools.cache
+def page_html() -> bytes:
+    """The draft page (package data ``page.html``): HTML, CSS and JS inline, no external assets."""
+    return resources.files(__package__).joinpath("page.html").read_bytes()
+
+
+def valid_token(token: str) -> bool:
+    """A token must be printable ASCII without spaces or ';' (it travels in headers and a cookie)
+    and at least 16 characters long."""
+    return len(token) >= 16 and all(33 <= ord(ch) < 127 and ch not in ';,"\\' for ch in token)

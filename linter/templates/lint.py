@@ -1,0 +1,186 @@
+"""Linting one template file: each reply through the engine, findings placed in the file,
+suppression comments applied, and the comments that suppressed nothing reported."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ..engine import Linter
+from ..finding import Finding, Severity
+from ..mask import mask_sensitive
+from ..normalize import Normalized
+from . import directives as directive_rules
+from .source import Reply, SourceFile
+
+UNUSED_SUPPRESSION = "kefulint.unused-suppression"
+MAX_POINTS = "kefulint.max-points"
+READ_ERROR = "kefulint.read-error"
+
+
+def reply_hash(text: str) -> str:
+    """Fingerprint of a reply: its normalized search form, so edits elsewhere in the file, a
+    moved line or a full-width variant of the same text keep the same fingerprint."""
+    return hashlib.sha256(Normalized(text).compact.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFinding:
+    """A finding placed in a file: what every lint reporter prints."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int  # exclusive
+    rule: str
+    category: str
+    severity: Severity
+    points: int
+    message: str
+    suggestion: str
+    match: str
+    sensitive: bool = False
+    fatal: bool = False
+    fix: str | None = None
+    fingerprint: str = ""  # reply_hash of the reply (baselines)
+    label: str = ""  # column or key the reply came from
+
+    @property
+    def masked_match(self) -> str:
+        return mask_sensitive(self.match) if self.sensitive else self.match
+
+    def shown_match(self, show: bool = False) -> str:
+        return self.match if show else self.masked_match
+
+    @property
+    def is_tool_finding(self) -> bool:
+        """Reports about the lint run itself (unused suppression, max-points, unreadable file)."""
+        return self.rule.startswith("kefulint.")
+
+    def to_dict(self, show_matches: bool = False) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity.value,
+            "points": self.points,
+            "match": self.shown_match(show_matches),
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "fatal": self.fatal,
+            "fixable": self.fix is not None,
+            "label": self.label,
+        }
+
+    def to_cache(self) -> list:
+        return [self.line, self.column, self.end_line, self.end_column, self.rule, self.category,
+                self.severity.value, self.points, self.message, self.suggestion, self.match, self.sensitive,
+                self.fatal, self.fix, self.fingerprint, self.label]
+
+    @classmethod
+    def from_cache(cls, path: str, row: list) -> "FileFinding":
+        (line, column, end_line, end_column, rule, category, severity, points, message, suggestion, match,
+         sensitive, fatal, fix, fingerprint, label) = row
+        return cls(path, line, column, end_line, end_column, rule, category, Severity(severity), points,
+                   message, suggestion, match, sensitive, fatal, fix, fingerprint, label)
+
+
+def tool_finding(path: str, line: int, column: int, rule: str, severity: Severity, message: str,
+                 suggestion: str = "", match: str = "") -> FileFinding:
+    return FileFinding(path, line, column, line, column + max(len(match), 1), rule, "kefulint", severity, 0,
+                       message, suggestion, match)
+
+
+@dataclass
+class FileReport:
+    path: str
+    replies: int = 0
+    findings: list[FileFinding] = field(default_factory=list)
+    suppressed: int = 0
+    baselined: int = 0
+    error: str | None = None  # the file could not be read
+    cached: bool = False
+
+    @property
+    def points(self) -> int:
+        return sum(f.points for f in self.findings if not f.is_tool_finding)
+
+    def to_cache(self) -> dict:
+        return {"replies": self.replies, "suppressed": self.suppressed,
+                "findings": [f.to_cache() for f in self.findings]}
+
+    @classmethod
+    def from_cache(cls, path: str, data: dict) -> "FileReport":
+        return cls(path, data["replies"], [FileFinding.from_cache(path, row) for row in data["findings"]],
+                   data["suppressed"], cached=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """An unsuppressed engine finding with the reply it is in (what ``--fix`` works from)."""
+
+    reply: int
+    finding: Finding
+
+
+def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str) -> FileFinding:
+    line, column = source.reply_position(reply, f.start)
+    if reply.cell is not None:
+        end_line, end_column = line, column + 1
+    else:
+        end_line, end_column = source.position(reply.file_offset(max(f.end - 1, f.start)) + 1)
+    return FileFinding(source.path, line, column, end_line, end_column, f.rule, f.category, f.severity, f.points,
+                       f.message, f.suggestion, f.match, f.sensitive, f.fatal,
+                       f.fix if source.fixable and reply.is_verbatim(f.start, f.end) else None,
+                       fingerprint, reply.label)
+
+
+def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Kept]]:
+    report = FileReport(source.path, replies=len(source.replies))
+    kept: list[Kept] = []
+    used: set[tuple[int, str]] = set()
+    ds = source.directives
+    for index, reply in enumerate(source.replies):
+        result = linter.check(reply.text)
+        if not result.findings:
+            continue
+        covering = _covering(source, index, reply) if ds else []
+        fingerprint = reply_hash(reply.text)
+        for f in result.findings:
+            hit = False
+            for di in covering:
+                for token in ds[di].rules:
+                    if directive_rules.matches(token, f.rule, f.category):
+                        used.add((di, token))
+                        hit = True
+            if hit:
+                report.suppressed += 1
+                continue
+            kept.append(Kept(index, f))
+            report.findings.append(_placed(source, reply, f, fingerprint))
+    for di, d in enumerate(ds):
+        for token in d.rules:
+            if (di, token) not in used:
+                report.findings.append(tool_finding(
+                    source.path, d.line, d.column, UNUSED_SUPPRESSION, Severity.WARNING,
+                    f"抑制注释未生效：'{token}' 在此没有抑制任何问题（规则未启用或此处无此问题），可删除 "
+                    f"(unused suppression: {d.kind}={token})",
+                    "删除这条 kefulint 注释，或改成实际需要抑制的规则", d.text))
+    report.findings.sort(key=lambda f: (f.line, f.column, f.rule))
+    return report, kept
+
+
+def _covering(source: SourceFile, index: int, reply: Reply) -> list[int]:
+    first, last = source.reply_lines(reply)
+    out = []
+    for di, d in enumerate(source.directives):
+        if d.replies is not None:
+            if index in d.replies:
+                out.append(di)
+        elif d.first <= last and first <= d.last:
+            out.append(di)
+    return out

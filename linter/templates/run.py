@@ -1,0 +1,309 @@
+"""A whole ``kefulint lint`` run: find the files, the config nearest to each, read, lint (or
+take the cached report), fix, apply the baseline and the per-file point limit. Never prints;
+the CLI renders the :class:`LintRun` it returns."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import SUPPORTED_SUFFIXES, Config, display_path, find_config, load_config
+from ..engine import Linter, resolve_rules
+from ..finding import Severity
+from ..rule import Rule
+from . import parse_source
+from .baseline import Baseline
+from .cache import Cache, fingerprint
+from .fix import fixed_text, unified_diff, write_in_place
+from .lint import MAX_POINTS, READ_ERROR, FileReport, lint_source, tool_finding
+from .source import ReadError
+
+SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+BASELINE_NAME = ".kefulint-baseline.json"
+
+
+class UsageError(Exception):
+    """A path that does not exist, or another mistake of the command line."""
+
+
+# --- globs ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern:
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                out.append(re.escape(ch))
+            else:
+                body = pattern[i + 1 : end]
+                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+                i = end
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_match(pattern: str, rel: str) -> bool:
+    """gitignore-style: a pattern without '/' matches a file or directory name at any depth;
+    one with '/' is anchored at the config's directory; a trailing '/' matches directories
+    only; a directory that matches takes everything below it."""
+    dir_only = pattern.endswith("/")
+    pattern = pattern.strip("/") if dir_only else pattern.lstrip("/")
+    parts = rel.split("/")
+    candidates = range(1, len(parts)) if dir_only else range(1, len(parts) + 1)
+    regex = _glob_regex(pattern)
+    if "/" in pattern:
+        return any(regex.match("/".join(parts[:n])) for n in candidates)
+    return any(regex.match(parts[n - 1]) for n in candidates)
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    path: Path  # absolute
+    display: str
+    config: "Profile"
+
+
+@dataclass
+class Profile:
+    """One config and everything built from it (the Linter lazily: a fully cached run never
+    compiles the rules)."""
+
+    config: Config
+    rules: tuple[Rule, ...]
+    fingerprint: str
+    _linter: Linter | None = None
+
+    @property
+    def linter(self) -> Linter:
+        if self._linter is None:
+            self._linter = Linter(self.rules, self.config.settings)
+        return self._linter
+
+
+@dataclass
+class LintRun:
+    files: list[FileReport] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    rules: dict[str, Rule] = field(default_factory=dict)  # every rule that ran, for SARIF metadata
+    diffs: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    unfixable: list[str] = field(default_factory=list)  # files where fixes could not be applied safely
+    fail_on: Severity = Severity.ERROR
+    abs_paths: dict[str, str] = field(default_factory=dict)  # display path -> absolute path
+
+    @property
+    def findings(self):
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def read(self) -> int:
+        return sum(1 for r in self.files if r.error is None)
+
+    @property
+    def unreadable(self) -> int:
+        return sum(1 for r in self.files if r.error is not None)
+
+    @property
+    def replies(self) -> int:
+        return sum(r.replies for r in self.files)
+
+
+class Runner:
+    def __init__(self, config_path: str | None = None, settings_overrides: dict | None = None,
+                 lint_overrides: dict | None = None, use_cache: bool = True) -> None:
+        self.config_path = config_path
+        self.settings_overrides = settings_overrides or {}
+        self.lint_overrides = lint_overrides or {}
+        self.use_cache = use_cache
+        self._profiles: dict[Path | None, Profile] = {}
+        self._dir_configs: dict[Path, Path | None] = {}
+
+    # configs ---------------------------------------------------------------------------
+    def profile_for(self, directory: Path) -> Profile:
+        """Raises ConfigError / RulesetError."""
+        if self.config_path is not None:
+            key: Path | None = Path(self.config_path).resolve()
+        else:
+            if directory not in self._dir_configs:
+                self._dir_configs[directory] = find_config(directory)
+            key = self._dir_configs[directory]
+        if key not in self._profiles:
+            config = load_config(key) if key is not None else Config(path=None)
+            settings = replace(config.settings, **self.settings_overrides)
+            lint = replace(config.lint, **self.lint_overrides)
+            config = replace(config, settings=settings, lint=lint)
+            rules = tuple(resolve_rules(settings))
+            self._profiles[key] = Profile(config, rules, fingerprint(rules, settings, lint))
+        return self._profiles[key]
+
+    # files -----------------------------------------------------------------------------
+    def targets(self, paths: list[str], run: LintRun) -> list[Target]:
+        out: list[Target] = []
+        seen: set[Path] = set()
+        for raw in paths:
+            path = Path(raw)
+            if not path.exists():
+                raise UsageError(f"{raw}: no such file or directory")
+            if path.is_dir():
+                for root, dirs, files in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+                    for name in sorted(files):
+                        if name.startswith(".") or not name.lower().endswith(SUPPORTED_SUFFIXES):
+                            continue
+                        self._add(Path(root) / name, out, seen, run, explicit=False)
+            else:
+                self._add(path, out, seen, run, explicit=True)
+        return out
+
+    def _add(self, path: Path, out: list[Target], seen: set[Path], run: LintRun, explicit: bool) -> None:
+        absolute = path.resolve()
+        if absolute in seen:
+            return
+        seen.add(absolute)
+        display = display_path(absolute)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            run.skipped.append((display, f"unsupported file type (supported: {', '.join(SUPPORTED_SUFFIXES)})"))
+            return
+        if absolute.name == BASELINE_NAME:
+            run.skipped.append((display, "kefulint baseline"))
+            return
+        profile = self.profile_for(absolute.parent)
+        lint = profile.config.lint
+        try:
+            rel = absolute.relative_to(profile.config.root.resolve()).as_posix()
+        except ValueError:
+            rel = absolute.name
+        if not any(glob_match(p, rel) for p in lint.include):
+            if explicit:
+                run.skipped.append((display, "not in [lint] include"))
+            return
+        if any(glob_match(p, rel) for p in lint.exclude):
+            run.skipped.append((display, "in [lint] exclude"))
+            return
+        out.append(Target(absolute, display, profile))
+
+    # linting ---------------------------------------------------------------------------
+    def run(self, paths: list[str], baseline: str | None = None, fix: bool = False, diff: bool = False,
+            show_matches: bool = False) -> LintRun:
+        run = LintRun()
+        targets = self.targets(paths, run)
+        caches: dict[Path, Cache] = {}
+        for target in targets:
+            profile = target.config
+            run.fail_on = profile.config.settings.fail_on
+            run.abs_paths[target.display] = str(target.path)
+            report = self._lint_one(target, profile, caches, run, fix, diff, show_matches)
+            run.files.append(report)
+            for rule in profile.rules:
+                run.rules.setdefault(rule.id, rule)
+        baseline_path = baseline or self._default_baseline(targets)
+        if baseline_path:
+            self.apply_baseline(run, Baseline(baseline_path))
+        for target, report in zip(targets, run.files):
+            limit = target.config.config.lint.max_points
+            if limit is not None and report.points > limit:
+                report.findings.append(tool_finding(
+                    report.path, 1, 1, MAX_POINTS, Severity.ERROR,
+                    f"文件扣分合计 {report.points} 分，超过上限 max-points = {limit} "
+                    f"(file points {report.points} exceed max-points {limit})",
+                    "先修正扣分最高的问题"))
+        return run
+
+    @staticmethod
+    def _default_baseline(targets: list[Target]) -> str | None:
+        for target in targets:
+            if target.config.config.lint.baseline:
+                return target.config.config.lint.baseline
+        return None
+
+    def apply_baseline(self, run: LintRun, baseline: Baseline) -> None:
+        for report in run.files:
+            kept = []
+            for f in report.findings:
+                if f.fingerprint and baseline.accepts(f, run.abs_paths[report.path]):
+                    report.baselined += 1
+                else:
+                    kept.append(f)
+            report.findings = kept
+
+    def _lint_one(self, target: Target, profile: Profile, caches: dict, run: LintRun, fix: bool, diff: bool,
+                  show_matches: bool) -> FileReport:
+        options = profile.config.lint
+        try:
+            data = target.path.read_bytes()
+        except OSError as exc:
+            return self._unreadable(target, f"cannot read: {exc.strerror or exc}")
+        cache = None
+        key = ""
+        if self.use_cache and options.cache and not (fix or diff):
+            directory = Path(options.cache_dir)
+            if not directory.is_absolute():
+                directory = profile.config.root / directory
+            cache = caches.setdefault(directory, Cache(directory))
+            key = Cache.key(profile.fingerprint, target.path.suffix, data)
+            hit = cache.get(key)
+            if hit is not None and "error" in hit:
+                return self._unreadable(target, str(hit["error"]))
+            if hit is not None:
+                try:
+                    return FileReport.from_cache(target.display, hit)
+                except (KeyError, TypeError, ValueError):
+                    pass  # an entry from another version: lint again
+        try:
+            source = parse_source(target.display, target.path.suffix, data, options)
+        except ReadError as exc:
+            report = self._unreadable(target, str(exc))
+            if cache is not None:
+                cache.put(key, {"error": report.error})
+            return report
+        report, kept = lint_source(source, profile.linter)
+        if cache is not None:
+            cache.put(key, report.to_cache())
+        if fix or diff:
+            new_text, sensitive = fixed_text(source, kept, profile.linter, target.path.suffix, options)
+            if new_text != source.text:
+                if diff:
+                    run.diffs.append(unified_diff(target.display, source.text, new_text, sensitive, show_matches))
+                if fix:
+                    write_in_place(target.path, new_text, source.encoding)
+                    run.fixed.append(target.display)
+                    after, _ = lint_source(parse_source(target.display, target.path.suffix,
+                                                        new_text.encode(source.encoding), options), profile.linter)
+                    return after
+            elif any(f.fix is not None for f in report.findings):
+                run.unfixable.append(target.display)
+        return report
+
+    @staticmethod
+    def _unreadable(target: Target, reason: str) -> FileReport:
+        m = re.match(r"line (\d+)(?:, column (\d+))?", reason)
+        line, column = (int(m.group(1)), int(m.group(2) or 1)) if m else (1, 1)
+        report = FileReport(target.display, error=reason)
+        report.findings.append(tool_finding(target.display, line, column, READ_ERROR, Severity.ERROR,
+                                            f"无法读取文件：{reason} (file could not be read)",
+                                            "检查文件格式与编码（UTF-8 或 GBK）"))
+        return report

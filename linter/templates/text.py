@@ -1,0 +1,177 @@
+"""Plain-text and Markdown template files.
+
+``.txt``: one reply per line (``txt-mode = "paragraph"``: per block of lines between blank
+lines). Lines starting with ``#`` are comments; a reply line may end with
+``# kefulint: disable=...``.
+
+``.md``: one reply per paragraph, list item, or table cell. Headings, code blocks, front
+matter, table separator rows and HTML comments are not replies; ``<!-- kefulint: ... -->``
+comments carry suppressions. A blockquote's ``>`` and a list item's marker are left out of the
+reply, so columns still point at the file.
+"""
+from __future__ import annotations
+
+import re
+
+from . import directives
+from .source import Reply, SourceFile, pieces, verbatim
+
+_TRAILING = re.compile(r"\s+#\s*kefulint:.*$")
+
+
+def _lines(text: str):
+    """(line number, offset of line start, line without its line ending)."""
+    pos = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        yield number, pos, raw[:-1] if raw.endswith("\r") else raw
+        pos += len(raw) + 1
+
+
+def _trim(line: str, offset: int) -> tuple[str, int]:
+    stripped = line.lstrip()
+    return stripped.rstrip(), offset + len(line) - len(stripped)
+
+
+def read_txt(source: SourceFile, mode: str = "line") -> None:
+    comments: list[tuple[str, int, int, bool]] = []
+    block: list[tuple[str, int]] = []
+    content_lines: list[int] = []
+
+    def flush() -> None:
+        if block:
+            parts: list[tuple[str, int]] = []
+            for i, (text, offset) in enumerate(block):
+                if i:
+                    parts.append(("\n", block[i - 1][1] + len(block[i - 1][0])))
+                parts.append((text, offset))
+            source.replies.append(pieces(parts))
+            block.clear()
+
+    for number, start, line in _lines(source.text):
+        text, offset = _trim(line, start)
+        if not text:
+            flush()
+            continue
+        if text.startswith("#"):
+            flush()
+            comments.append((text, number, offset - start + 1, True))
+            continue
+        trailing = _TRAILING.search(text)
+        if trailing:
+            comments.append((trailing.group(0), number, offset - start + trailing.start() + 1, False))
+            text = text[: trailing.start()]
+        content_lines.append(number)
+        if mode == "line":
+            source.replies.append(verbatim(text, offset))
+        else:
+            block.append((text, offset))
+    flush()
+    _add_directives(source, comments, content_lines)
+
+
+def _add_directives(source: SourceFile, comments, content_lines: list[int]) -> None:
+    for comment, line, column, own_line in comments:
+        d = directives.make(comment, line, column, own_line, content_lines)
+        if d is not None:
+            source.directives.append(d)
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+_HEADING = re.compile(r"^#{1,6}(\s|$)")
+_RULE = re.compile(r"^([-*_])(\s*\1){2,}\s*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_LIST = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:\s+(?:\[[ xX]\]\s+)?|$)")
+_QUOTE = re.compile(r"^(?:>\s?)+")
+_TABLE_SEP = re.compile(r"^\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+def read_md(source: SourceFile) -> None:
+    text = source.text
+    # HTML comments are blanked out (same length, newlines kept) so offsets stay true
+    comments: list[tuple[str, int, int, bool]] = []
+    chars = list(text)
+    for m in _COMMENT.finditer(text):
+        line, column = source.position(m.start())
+        line_start = source.line_starts[line - 1]
+        line_end = text.find("\n", m.end())
+        rest = text[m.end() : len(text) if line_end < 0 else line_end]
+        own_line = not text[line_start : m.start()].strip() and not rest.strip()
+        comments.append((m.group(1), line, column, own_line))
+        for i in range(m.start(), m.end()):
+            if chars[i] != "\n":
+                chars[i] = " "
+    blanked = "".join(chars)
+
+    block: list[tuple[str, int]] = []
+    content_lines: list[int] = []
+    fence: str | None = None
+    in_front_matter = False
+
+    def flush() -> None:
+        if block:
+            parts: list[tuple[str, int]] = []
+            for i, (part, offset) in enumerate(block):
+                if i:
+                    parts.append(("\n", block[i - 1][1] + len(block[i - 1][0])))
+                parts.append((part, offset))
+            source.replies.append(pieces(parts))
+            block.clear()
+
+    for number, start, line in _lines(blanked):
+        if number == 1 and line.strip() == "---":
+            in_front_matter = True
+            continue
+        if in_front_matter:
+            if line.strip() in ("---", "..."):
+                in_front_matter = False
+            continue
+        stripped, offset = _trim(line, start)
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        m = _FENCE.match(stripped)
+        if m:
+            flush()
+            fence = m.group(1)[:3]
+            continue
+        quote = _QUOTE.match(stripped)
+        if quote:
+            stripped, offset = _trim(stripped[quote.end() :], offset + quote.end())
+        if not stripped:
+            flush()
+            continue
+        if _HEADING.match(stripped) or _RULE.match(stripped):
+            flush()
+            continue
+        if _SETEXT.match(stripped) and block:
+            block.clear()  # the paragraph above was a heading
+            continue
+        if stripped.startswith("|") or (stripped.count("|") >= 2 and not block):
+            flush()
+            if not _TABLE_SEP.match(stripped):
+                _table_cells(source, stripped, offset)
+                content_lines.append(number)
+            continue
+        item = _LIST.match(stripped)
+        if item:
+            flush()
+            stripped, offset = stripped[item.end() :], offset + item.end()
+            if not stripped:
+                continue
+        content_lines.append(number)
+        block.append((stripped, offset))
+    flush()
+    _add_directives(source, comments, content_lines)
+
+
+def _table_cells(source: SourceFile, row: str, offset: int) -> None:
+    pos = 0
+    for cell in row.split("|"):
+        text, at = _trim(cell, offset + pos)
+        pos += len(cell) + 1
+        if text and not re.fullmatch(r"[-:\s]+", text):
+            source.replies.append(Reply(text, ((0, at),)))
