@@ -163,6 +163,7 @@ class Linter:
             table.setdefault(key, []).append((ri, role))
 
         self._regexes: list[tuple[regex.Pattern, ...]] = []
+        self._words: list[_RuleWords] = []
         self._always: list[int] = []
         self._detector_rules: list[int] = []
         self._context_turns = 0
@@ -171,16 +172,12 @@ class Linter:
                 add(p, ri, "p", rule.id)
             for p in rule.triggers:
                 add(p, ri, "t", rule.id)
-            for p in rule.allow:
-                add(p, ri, "a", rule.id)
-            for p in rule.unless:
-                add(p, ri, "u", rule.id)
-            if rule.near:
-                for p in rule.near.words:
-                    add(p, ri, "n", rule.id)
-            if rule.not_near:
-                for p in rule.not_near.words:
-                    add(p, ri, "x", rule.id)
+            self._words.append(_RuleWords(
+                allow=_compact_words(rule.allow, rule.id, errors),
+                unless=_compact_words(rule.unless, rule.id, errors),
+                near=_compact_words(rule.near.words, rule.id, errors) if rule.near else (),
+                not_near=_compact_words(rule.not_near.words, rule.id, errors) if rule.not_near else (),
+            ))
             if rule.context:
                 self._context_turns = max(self._context_turns, rule.context.turns)
                 for p in rule.context.buyer:
@@ -195,8 +192,7 @@ class Linter:
                     for p in opts.get(key, ()):
                         add(p, ri, "k", rule.id)
                 self._detector_rules.append(ri)
-        for p in self.settings.allow_phrases:
-            add(p, GLOBAL, "a", "settings")
+        self._global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
         for cue, _name in self._cues:
             table.setdefault(cue, []).append((GLOBAL, "platform"))
         if errors:
@@ -210,20 +206,33 @@ class Linter:
         self._gated_rules = [
             (ri, DETECTORS[self.rules[ri].detector].gate) for ri in free if ri not in self._digit_rules
         ]
+        # Two automata: without buyer context, the patterns of context-only rules are never looked
+        # for (their triggers, such as 可以 or digits, are common words).
+        self._automaton = self._build_automaton(table, with_context=True)
+        self._automaton_plain = self._build_automaton(table, with_context=False)
+        self._options = [
+            DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
+        ]
+        self._cue_platform = dict(self._cues)
+
+    def _build_automaton(self, table: dict, with_context: bool) -> ahocorasick.Automaton:
         automaton = ahocorasick.Automaton()
+        ctx = self._context_rules
         for key, uses in table.items():
+            if not with_context:
+                uses = [u for u in uses if u[0] < 0 or u[0] not in ctx]
+                if not uses:
+                    continue
             # the rules a hit of this key makes worth evaluating
             activates = frozenset(
                 ri for ri, role in uses
                 if ri >= 0 and (role in ("p", "t") or (role == "k" and ri in self._keyed_rules))
             )
             automaton.add_word(key, (len(key), key, tuple(uses), activates))
+        if len(automaton) == 0:
+            automaton.add_word("\x00", (1, "\x00", (), frozenset()))
         automaton.make_automaton()
-        self._automaton = automaton
-        self._options = [
-            DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
-        ]
-        self._cue_platform = dict(self._cues)
+        return automaton
 
     def __getstate__(self):
         return {"rules": self.rules, "settings": self.settings}
@@ -271,9 +280,10 @@ class Linter:
                 return self._platforms[self._cue_platform[cue]]
         return self.platform
 
-    def _scan(self, compact: str, active: set | None = None) -> dict:
+    def _scan(self, compact: str, active: set | None = None, with_context: bool = True) -> dict:
         hits: dict = {}
-        for end, (length, key, uses, activates) in self._automaton.iter(compact):
+        automaton = self._automaton if with_context else self._automaton_plain
+        for end, (length, key, uses, activates) in automaton.iter(compact):
             span = (end - length + 1, end + 1, key)
             if active is not None and activates:
                 active.update(activates)
@@ -290,7 +300,7 @@ class Linter:
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
         active: set[int] = set(self._always)
-        hits = self._scan(norm.compact, active)
+        hits = self._scan(norm.compact, active, with_context=bool(context))
         platform = self._platform_for(norm, hits) if hits else self.platform
         view = MessageView(norm, platform, hits, self.segmenter)
         if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
@@ -349,9 +359,9 @@ class Linter:
                     yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected="正则超时 (regex timed out)")
         if rule.detector:
             keywords = [k for k in view.hits.get((ri, "k"), ()) if _latin_ok(view, *k)]
-            allow = view.hits.get((ri, "a"), ())
+            allow = self._words[ri].allow
             if allow and keywords:
-                keywords = [k for k in keywords if not _covered(k[0], k[1], allow)]
+                keywords = [k for k in keywords if not view.word_covering(k[0], k[1], allow)]
             for hit in DETECTORS[rule.detector].find(view, self._options[ri], keywords):
                 cs, ce = view.folded_to_compact(hit.start, hit.end)
                 os_, oe = norm.folded_span(hit.start, hit.end)
@@ -360,22 +370,23 @@ class Linter:
     def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str:
         if cand.rejected:
             return cand.rejected
-        hits = view.hits
         cs, ce = cand.cstart, cand.cend
         if cand.source != rule.detector and ce - cs > 1 and view.norm.compact_gap(cs, ce) > rule.max_gap:
             return "字符间隔过大 (gap between characters too large)"
-        for bucket in (hits.get((ri, "a"), ()), hits.get((GLOBAL, "a"), ())):
-            for a in bucket:
-                if a[0] <= cs and a[1] >= ce:
-                    return f"白名单「{a[2]}」(allow)"
-        for u in hits.get((ri, "u"), ()):
-            return f"整句排除词「{u[2]}」(unless)"
+        words = self._words[ri]
+        for allow in (words.allow, self._global_allow):
+            found = view.word_covering(cs, ce, allow) if allow else None
+            if found:
+                return f"白名单「{found}」(allow)"
+        for w in words.unless:
+            if w in view.norm.compact:
+                return f"整句排除词「{w}」(unless)"
         if rule.not_near:
-            found = _near_hit(hits.get((ri, "x"), ()), cs, ce, rule.not_near.before, rule.not_near.after)
+            found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after)
             if found:
                 return f"附近有排除词「{found}」(not_near)"
         if rule.near:
-            if not _near_hit(hits.get((ri, "n"), ()), cs, ce, rule.near.before, rule.near.after):
+            if not view.word_near(cs, ce, words.near, rule.near.before, rule.near.after):
                 return "附近没有必需词 (near)"
         if rule.boundary == "word":
             bounds = view.word_bounds()
@@ -467,21 +478,25 @@ def _replace(c: Candidate, **changes) -> Candidate:
     return replace(c, **changes)
 
 
-def _covered(start: int, end: int, spans) -> bool:
-    return any(s <= start and e >= end for s, e, _ in spans)
+@dataclass(frozen=True, slots=True)
+class _RuleWords:
+    """A rule's confirmation words in compact form; searched only around a candidate."""
+
+    allow: tuple[str, ...]
+    unless: tuple[str, ...]
+    near: tuple[str, ...]
+    not_near: tuple[str, ...]
 
 
-def _near_hit(spans, cs: int, ce: int, before: int, after: int) -> str | None:
-    for s, e, key in spans:
-        if e <= cs:
-            if cs - e <= before:
-                return key
-        elif s >= ce:
-            if s - ce <= after:
-                return key
-        else:  # overlapping
-            return key
-    return None
+def _compact_words(words, rule_id: str, errors: list[str]) -> tuple[str, ...]:
+    out = []
+    for w in words:
+        key = fold_phrase(w)
+        if not key:
+            errors.append(f"rule {rule_id}: phrase {w!r} is empty once normalized")
+        else:
+            out.append(key)
+    return tuple(sorted(set(out), key=len, reverse=True))
 
 
 def _fix_text(rule: Rule, match: str) -> str | None:

@@ -73,5 +73,24 @@ class MessageView:
             return f, f
         return cmap[start], cmap[end - 1] + 1
 
-    def keyword_hits(self, rule_index: int) -> list[tuple[int, int, str]]:
-        return self.hits.get((rule_index, "k"), [])
+    def word_near(self, cs: int, ce: int, words, before: int, after: int) -> str | None:
+        """The first of ``words`` (compact forms) that overlaps compact[cs:ce], ends at most
+        ``before`` characters before it, or starts at most ``after`` characters after it."""
+        compact = self.norm.compact
+        for w in words:
+            lo = cs - before - len(w)
+            if compact.find(w, lo if lo > 0 else 0, ce + after + len(w)) >= 0:
+                return w
+        return None
+
+    def word_covering(self, cs: int, ce: int, words) -> str | None:
+        """The first of ``words`` with an occurrence that covers compact[cs:ce]."""
+        compact = self.norm.compact
+        span = ce - cs
+        for w in words:
+            n = len(w)
+            if n >= span:
+                lo = ce - n
+                if compact.find(w, lo if lo > 0 else 0, cs + n) >= 0:
+                    return w
+        return None

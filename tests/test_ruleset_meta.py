@@ -84,4 +84,4 @@ def test_invalid_toml_and_duplicate_ids():
 def test_detector_options_validated():
     text = "[[rule]]\n" + GOOD.replace('phrases = ["abc"]', 'detector = "qq"\noptions = { keywordz = ["q"] }')
     errors = _errors(text)
-    assert errors == ["rulesets/x.toml: rule x.rule: detector 'qq' has no option 'keywordz' (options: after, keywords, max_digits, min_digits, window)"]
+    assert errors == ["rulesets/x.toml: rule x.rule: detector 'qq' has no option 'keywordz' (options: after, allow, keywords, max_digits, min_digits, window)"]

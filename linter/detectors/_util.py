@@ -11,22 +11,22 @@ if TYPE_CHECKING:
 
 
 def keyword_near_run(
-    view: "MessageView", run: "NumberRun", keywords: Iterable[tuple[int, int, str]], before: int, after: int
-) -> tuple[int, int, str] | None:
-    """The first keyword hit ending at most ``before`` compact characters before the run, or
-    starting at most ``after`` characters after it."""
+    view: "MessageView", run: "NumberRun", words: Iterable[str], before: int, after: int
+) -> str | None:
+    """The first keyword (compact form) ending at most ``before`` compact characters before the
+    run, or starting at most ``after`` characters after it."""
     cs, ce = view.folded_to_compact(run.start, run.end)
-    for hit in keywords:
-        ks, ke, _ = hit
-        if ke <= cs and cs - ke <= before:
-            return hit
-        if ks >= ce and ks - ce <= after:
-            return hit
-    return None
+    return view.word_near(cs, ce, words, before, after)
 
 
 def folded_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(fold_phrase(w) for w in words)
+
+
+def folded_words(options: dict, key: str = "keywords") -> dict:
+    """``prepare`` hook: the keyword list in compact form, longest first."""
+    words = sorted({fold_phrase(w) for w in options.get(key, ())} - {""}, key=len, reverse=True)
+    return {**options, f"{key}_compact": tuple(words)}
 
 
 MIN_NUMBER_DIGITS = 5  # no number detector looks at fewer digits than a QQ number has

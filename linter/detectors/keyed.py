@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from . import Detector, Hit
-from ._util import has_digit, keyword_near_run
+from ._util import folded_words, has_digit, keyword_near_run
 
 # What may stand between a keyword and the id: punctuation, 号/号码/是/搜/id ... (folded text)
 _FILLER = regex.compile(
@@ -15,17 +15,24 @@ _NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "onlin
 
 
 def find_qq(view, options, keywords):
-    if not keywords:
-        return
     lo, hi = options["min_digits"], options["max_digits"]
     for run in view.number_runs:
         if run.letter_before or run.letter_after or run.digits[0] == "0":
             continue
         if not lo <= len(run.digits) <= hi:
             continue
-        hit = keyword_near_run(view, run, keywords, options["window"], options["after"])
-        if hit:
-            yield Hit(run.start, run.end, f"关键词「{hit[2]}」附近的 {len(run.digits)} 位数字")
+        hit = keyword_near_run(view, run, options["keywords_compact"], options["window"], options["after"])
+        if hit and not view.word_covering(*_word_span(view, hit, run), options["allow_compact"]):
+            yield Hit(run.start, run.end, f"关键词「{hit}」附近的 {len(run.digits)} 位数字")
+
+
+def _word_span(view, word: str, run) -> tuple[int, int]:
+    """Compact span of the occurrence of ``word`` nearest before the run (or after it)."""
+    cs, ce = view.folded_to_compact(run.start, run.end)
+    pos = view.norm.compact.rfind(word, 0, cs)
+    if pos < 0:
+        pos = view.norm.compact.find(word, ce)
+    return pos, pos + len(word)
 
 
 def find_wechat(view, options, keywords):
@@ -55,10 +62,10 @@ DETECTORS = (
             "after": (int, 4),
             "min_digits": (int, 5),
             "max_digits": (int, 11),
+            "allow": (list, []),
         },
-        phrase_options=("keywords",),
         gate=has_digit,
-        needs_keywords=True,
+        prepare=lambda o: folded_words(folded_words(o), "allow"),
     ),
     Detector(
         "wechat_id",

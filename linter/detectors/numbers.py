@@ -9,7 +9,7 @@ from importlib import resources
 import regex
 
 from . import Detector, Hit
-from ._util import has_digit, keyword_near_run
+from ._util import folded_words, has_digit, keyword_near_run
 
 
 @lru_cache(maxsize=1)
@@ -47,9 +47,9 @@ def find_bank(view, options, keywords):
         if run.letter_before or run.letter_after:
             continue
         digits = run.digits
-        near = keyword_near_run(view, run, keywords, options["window"], options["after"])
+        near = keyword_near_run(view, run, options["keywords_compact"], options["window"], options["after"])
         if options["min_account"] <= len(digits) <= 25 and near:
-            yield Hit(run.start, run.end, f"关键词「{near[2]}」附近的 {len(digits)} 位账号")
+            yield Hit(run.start, run.end, f"关键词「{near}」附近的 {len(digits)} 位账号")
         elif 15 <= len(digits) <= 19 and luhn_ok(digits) and known_bin(digits):
             yield Hit(run.start, run.end, f"Luhn 校验通过、卡BIN {digits[:6]}")
 
@@ -115,8 +115,8 @@ DETECTORS = (
         "银行卡号/对公账号：账户关键词附近的长数字，或 Luhn 校验通过且卡BIN已知的15-19位数字",
         find_bank,
         options={"keywords": (list, []), "window": (int, 14), "after": (int, 10), "min_account": (int, 12)},
-        phrase_options=("keywords",),
         gate=has_digit,
+        prepare=folded_words,
     ),
     Detector("id_number", "18位居民身份证号（日期与校验位正确）", find_id_number, gate=has_digit),
     Detector(

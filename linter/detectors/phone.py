@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import Detector, Hit
-from ._util import has_digit, keyword_near_run
+from ._util import folded_words, has_digit, keyword_near_run
 
 # Mobile and data-card numbers that take calls and texts; prefix table after
 # VincentSit/ChinaMobilePhoneNumberRegex (MIT). 13-digit IoT numbers are not phones.
@@ -45,7 +45,7 @@ def find_landline(view, options, keywords):
         first_group = re.split(r"\D+", view.folded[run.start : run.end])[0]
         if _AREA.match(first_group) and first_group != digits:
             yield Hit(run.start, run.end, f"区号 {first_group} 后有分隔")
-        elif keyword_near_run(view, run, keywords, options["window"], 0):
+        elif keyword_near_run(view, run, options["keywords_compact"], options["window"], 0):
             yield Hit(run.start, run.end, "电话关键词在前")
 
 
@@ -62,8 +62,8 @@ DETECTORS = (
         "带区号的座机号（区号后有分隔，或前有电话关键词）",
         find_landline,
         options={"keywords": (list, []), "window": (int, 8)},
-        phrase_options=("keywords",),
         gate=has_digit,
+        prepare=folded_words,
     ),
     Detector("hotline", "400/800 热线", find_hotline, gate=has_digit),
 )
