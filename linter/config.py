@@ -134,9 +134,10 @@ def find_config(start_dir: str | Path | None = None) -> Path | None:
 def display_path(path: Path) -> str:
     """``path`` relative to the working directory when below it, else as is."""
     try:
-        return Path(os.path.relpath(path)).as_posix() if not os.path.relpath(path).startswith("..") else str(path)
+        rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def _nearest(key: str, allowed) -> str:

@@ -95,13 +95,22 @@ FOLD: dict[int, str] = _build_fold()
 # Full-width punctuation is noise either way; folding it would only cost time. These few matter
 # to links, e-mails and ids, so they fold: ． ＠ ＿ － ＋ ： ／ ％
 _KEPT_PUNCT = frozenset("．＠＿－＋：／％")
-# Membership tests are frozensets: set.isdisjoint(text) is ~100x faster than a regex class of
-# thousands of scattered code points.
-_FOLDABLE = frozenset(
+_FOLDABLE_CHARS = frozenset(
     chr(cp)
     for cp in FOLD
     if not (0xFF01 <= cp <= 0xFF5E and not chr(cp).isalnum() and chr(cp) not in _KEPT_PUNCT)
 )
+
+
+def _char_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+# A regex class of BMP characters compiles to a bitmap and tests fast; one astral character in a
+# class makes `re` test every character linearly (~100x slower), so astral ones are looked for
+# with a single range and confirmed with the set.
+_FOLDABLE_BMP = re.compile("[" + _char_class(c for c in _FOLDABLE_CHARS if ord(c) < 0x10000) + "]")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _EXPANDING = frozenset(chr(cp) for cp, repl in FOLD.items() if len(repl) != 1)
 
 # Chinese numerals that become digits inside a number run.
@@ -117,15 +126,27 @@ _DIGIT_CLASS = "0-9" + "".join(k for k in CN_DIGITS if k != "洞")
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
 _CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+")
-_CN_DIGIT_CHARS = frozenset(k for k in CN_DIGITS if k != "洞")
+_CN_DIGIT = re.compile("[" + "".join(k for k in CN_DIGITS if k != "洞") + "]")
 MIN_CN_RUN_DIGITS = 4
 
 # --- noise ------------------------------------------------------------------------------------
 # Everything that is not a letter or a digit is dropped from the compact form: white space,
 # punctuation, symbols, emoji, zero-width and combining marks. "+" stays: "+v" and "+我" are how
 # agents write 加v / 加我.
-_NOISE = re.compile(r"[^\w+]+|_+")
-_KEEP = re.compile(r"[^\W_]|\+")
+def _noise_class() -> str:
+    text = resources.files("kefulint").joinpath("data/noise_bmp.txt").read_text(encoding="utf-8")
+    parts = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            a, b = (int(x, 16) for x in line.split("-"))
+            parts.append(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}")
+    # astral characters are emoji and symbols almost always; astral letters (rare CJK) count too
+    return "".join(parts)
+
+
+_NOISE_CLASS = _noise_class()
+_NOISE = re.compile(f"(?:[{_NOISE_CLASS}]|[\U00010000-\U0010FFFF])+")
+_KEEP = re.compile(f"[^{_NOISE_CLASS}\U00010000-\U0010FFFF]")
 
 
 def is_noise(ch: str) -> bool:
@@ -186,7 +207,9 @@ class Normalized:
 
 
 def _fold(text: str) -> tuple[str, list[int] | None]:
-    if _FOLDABLE.isdisjoint(text):
+    if _FOLDABLE_BMP.search(text) is None and (
+        _ASTRAL.search(text) is None or _FOLDABLE_CHARS.isdisjoint(text)
+    ):
         folded = text
         fold_map = None
     elif not _EXPANDING.isdisjoint(text):
@@ -200,7 +223,7 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     else:
         folded = text.translate(FOLD)
         fold_map = None
-    if not _CN_DIGIT_CHARS.isdisjoint(folded):
+    if _CN_DIGIT.search(folded):
         folded = _cn_numerals_to_digits(folded)
     if fold_map is not None:
         fold_map.append(len(text))

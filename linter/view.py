@@ -2,6 +2,7 @@
 multi-pattern pass, number runs and word boundaries (both computed only when asked for)."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from .numbers import NumberRun, number_runs
 if TYPE_CHECKING:
     from .platforms import Platform
 
-_DIGITS = frozenset("0123456789")
+_DIGIT = re.compile("[0-9]")
 
 
 class MessageView:
@@ -39,7 +40,7 @@ class MessageView:
     def digit_count(self) -> int:
         if self._digits is None:
             folded = self.norm.folded
-            self._digits = 0 if _DIGITS.isdisjoint(folded) else sum(map(folded.count, "0123456789"))
+            self._digits = 0 if _DIGIT.search(folded) is None else sum(map(folded.count, "0123456789"))
         return self._digits
 
     @property

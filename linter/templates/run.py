@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..config import SUPPORTED_SUFFIXES, Config, display_path, find_config, load_config
@@ -97,6 +97,10 @@ class Profile:
     fingerprint: str
     _linter: Linter | None = None
 
+    @cached_property
+    def root(self) -> Path:
+        return self.config.root.resolve()
+
     @property
     def linter(self) -> Linter:
         if self._linter is None:
@@ -169,18 +173,19 @@ class Runner:
             if not path.exists():
                 raise UsageError(f"{raw}: no such file or directory")
             if path.is_dir():
-                for root, dirs, files in os.walk(path):
+                for root, dirs, files in os.walk(path.resolve()):
                     dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+                    directory = Path(root)
                     for name in sorted(files):
                         if name.startswith(".") or not name.lower().endswith(SUPPORTED_SUFFIXES):
                             continue
-                        self._add(Path(root) / name, out, seen, run, explicit=False)
+                        self._add(directory / name, out, seen, run, explicit=False)
             else:
-                self._add(path, out, seen, run, explicit=True)
+                self._add(path.resolve(), out, seen, run, explicit=True)
         return out
 
-    def _add(self, path: Path, out: list[Target], seen: set[Path], run: LintRun, explicit: bool) -> None:
-        absolute = path.resolve()
+    def _add(self, absolute: Path, out: list[Target], seen: set[Path], run: LintRun, explicit: bool) -> None:
+        path = absolute
         if absolute in seen:
             return
         seen.add(absolute)
@@ -193,10 +198,9 @@ class Runner:
             return
         profile = self.profile_for(absolute.parent)
         lint = profile.config.lint
-        try:
-            rel = absolute.relative_to(profile.config.root.resolve()).as_posix()
-        except ValueError:
-            rel = absolute.name
+        root = str(profile.root)
+        rel = str(absolute)[len(root) + 1 :] if str(absolute).startswith(root + os.sep) else absolute.name
+        rel = rel.replace(os.sep, "/")
         if not any(glob_match(p, rel) for p in lint.include):
             if explicit:
                 run.skipped.append((display, "not in [lint] include"))
