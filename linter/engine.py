@@ -411,6 +411,7 @@ class Linter:
         kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
         line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if kept else [0]
         findings = []
+        charged: set[str] = set()  # a rule breached twice in one reply costs its points once
         for c in kept:
             line = bisect_right(line_starts, c.start)
             match = text[c.start : c.end]
@@ -419,7 +420,7 @@ class Linter:
                     rule=c.rule.id,
                     category=c.rule.category,
                     severity=_effective(c),
-                    points=c.rule.points,
+                    points=0 if c.rule.id in charged else c.rule.points,
                     message=c.rule.message,
                     suggestion=c.rule.suggestion,
                     start=c.start,
@@ -432,6 +433,7 @@ class Linter:
                     fix=_fix_text(c.rule, match),
                 )
             )
+            charged.add(c.rule.id)
         fail_on = self.settings.fail_on
         return Result(
             text=text,

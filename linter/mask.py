@@ -15,7 +15,8 @@ def mask_sensitive(text: str) -> str:
     ``13800138000`` -> ``138****8000``, ``shanshan_tb88`` -> ``sh*********88``."""
     positions = [i for i, ch in enumerate(text) if _is_secret_char(ch)]
     n = len(positions)
-    if n >= 11:
+    digits_only = all(not text[i].isalpha() or text[i] in _CN_DIGITS for i in positions)
+    if n >= 11 and digits_only:  # phone style: 138****8000
         keep_head, keep_tail = 3, 4
     elif n >= 7:
         keep_head, keep_tail = 2, 2

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..config import SUPPORTED_SUFFIXES, LintOptions
 from .source import Directive, ReadError, Reply, SourceFile, decode
 
-__all__ = ["SUPPORTED_SUFFIXES", "Directive", "ReadError", "Reply", "SourceFile", "read_source", "parse_source"]
+__all__ = ["SUPPORTED_SUFFIXES", "Directive", "ReadError", "Reply", "SourceFile", "parse_source", "read_source"]
 
 
 def parse_source(display: str, suffix: str, data: bytes, options: LintOptions) -> SourceFile:

@@ -82,7 +82,7 @@ class FileFinding:
                 self.fatal, self.fix, self.fingerprint, self.label]
 
     @classmethod
-    def from_cache(cls, path: str, row: list) -> "FileFinding":
+    def from_cache(cls, path: str, row: list) -> FileFinding:
         (line, column, end_line, end_column, rule, category, severity, points, message, suggestion, match,
          sensitive, fatal, fix, fingerprint, label) = row
         return cls(path, line, column, end_line, end_column, rule, category, Severity(severity), points,
@@ -114,7 +114,7 @@ class FileReport:
                 "findings": [f.to_cache() for f in self.findings]}
 
     @classmethod
-    def from_cache(cls, path: str, data: dict) -> "FileReport":
+    def from_cache(cls, path: str, data: dict) -> FileReport:
         return cls(path, data["replies"], [FileFinding.from_cache(path, row) for row in data["findings"]],
                    data["suppressed"], cached=True)
 

@@ -84,7 +84,7 @@ def glob_match(pattern: str, rel: str) -> bool:
 class Target:
     path: Path  # absolute
     display: str
-    config: "Profile"
+    config: Profile
 
 
 @dataclass
@@ -284,6 +284,9 @@ class Runner:
             if cache is not None:
                 cache.put(key, {"error": report.error})
             return report
+        except (RecursionError, MemoryError, ValueError, LookupError, TypeError, OSError) as exc:
+            # a reader library choking on a malformed file must not stop the run
+            return self._unreadable(target, f"could not be parsed ({type(exc).__name__}: {exc})")
         report, kept = lint_source(source, profile.linter)
         if cache is not None:
             cache.put(key, report.to_cache())

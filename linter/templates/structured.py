@@ -195,7 +195,7 @@ def _yaml_directives(source: SourceFile, spans: list[tuple[int, int]]) -> None:
         return
     spans.sort()
     starts = sorted({source.position(r.file_offset(0))[0] for r in source.replies})
-    for m in re.finditer(r"(?:^|(?<=\s))#[^\n]*?kefulint:[^\n]*", text, re.M):
+    for m in re.finditer(r"(?:^|(?<=\s))#[^\n]*?kefulint:[^\n]*", text, re.MULTILINE):
         inside = any(s <= m.start() < e for s, e in spans)
         if inside:
             continue

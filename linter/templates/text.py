@@ -23,7 +23,7 @@ def _lines(text: str):
     """(line number, offset of line start, line without its line ending)."""
     pos = 0
     for number, raw in enumerate(text.split("\n"), start=1):
-        yield number, pos, raw[:-1] if raw.endswith("\r") else raw
+        yield number, pos, raw.removesuffix("\r")
         pos += len(raw) + 1
 
 
@@ -85,7 +85,7 @@ _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _LIST = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:\s+(?:\[[ xX]\]\s+)?|$)")
 _QUOTE = re.compile(r"^(?:>\s?)+")
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
-_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
 
 def read_md(source: SourceFile) -> None:

@@ -1,0 +1,126 @@
+"""The check, rules and eval commands, through click's runner and once as the installed script."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from kefulint.cli.main import cli
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_check_text_output_masks_and_exits_1():
+    r = run("check", "亲，有事打我电话13800138000")
+    assert r.exit_code == 1
+    assert "contact.mobile" in r.output
+    assert "138****8000" in r.output
+    assert "13800138000" not in r.output
+    assert "合计 6 分" in r.output
+
+
+def test_check_clean_exits_0():
+    r = run("check", "亲，您好，请问有什么可以帮您？")
+    assert r.exit_code == 0
+    assert "1 条消息，0 条有问题" in r.output
+
+
+def test_check_json_schema_and_show_matches():
+    r = run("check", "--format", "json", "加我微信 abc_123456")
+    data = json.loads(r.output)
+    assert data[0]["id"] == "arg" and data[0]["points"] == 6
+    f = data[0]["findings"][0]
+    assert set(f) >= {"rule", "category", "severity", "points", "start", "end", "match", "message", "suggestion"}
+    assert f["match"] == "ab*_****56"
+    shown = json.loads(run("check", "--format", "json", "--show-matches", "加我微信 abc_123456").output)
+    assert shown[0]["findings"][0]["match"] == "abc_123456"
+
+
+def test_check_context_option_and_jsonl_file(tmp_path):
+    r = run("check", "--format", "json", "--context", "有QQ吗", "有，5738201946")
+    assert json.loads(r.output)[0]["findings"][0]["category"] == "contact.qq"
+    path = tmp_path / "drafts.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "text": "有，5738201946", "context": [{"role": "buyer", "text": "有QQ吗"}]}, ensure_ascii=False)
+        + "\nnot json\n"
+        + json.dumps({"id": "b", "text": "好的亲"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    r = CliRunner().invoke(cli, ["check", "--format", "jsonl", str(path)])
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b"]
+    assert lines[0]["findings"][0]["rule"] == "contact.qq-on-request"
+    assert f"{path}:2: invalid JSON" in r.stderr
+    assert r.exit_code == 1
+
+
+def test_check_txt_file_and_stdin(tmp_path):
+    path = tmp_path / "drafts.txt"
+    path.write_text("好的亲\n你问我，我问谁？\n", encoding="gb18030")
+    r = run("check", "--format", "json", str(path))
+    data = json.loads(r.output)
+    assert [d["id"] for d in data] == [f"{path}:1", f"{path}:2"]
+    assert data[1]["findings"][0]["rule"] == "etiquette.ask-me-ask-who"
+    r = run("check", "--format", "json", "-", input="白痴\n好的\n")
+    assert [len(d["findings"]) for d in json.loads(r.output)] == [1, 0]
+
+
+def test_fail_on_warning_and_never():
+    text = "售后热线4008123123"  # a warning-level finding
+    assert run("check", text).exit_code == 0
+    assert run("check", "--fail-on", "warning", text).exit_code == 1
+    assert run("check", "--fail-on", "never", "白痴").exit_code == 0
+
+
+def test_explain_shows_reasons():
+    r = run("check", "--explain", "到货后第一时间通知您")
+    assert "紧凑 compact:   到货后第一时间通知您" in r.output
+    assert "第一时间" in r.output and "rejected" in r.output
+
+
+def test_bad_ruleset_is_exit_2(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nid = "x.y"\n', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["check", "--ruleset", str(bad), "hi"])
+    assert r.exit_code == 2
+    assert "missing required key 'category'" in r.stderr
+
+
+def test_rules_list_and_show():
+    r = run("rules")
+    assert r.exit_code == 0 and "contact" in r.output
+    r = run("rules", "etiquette.ask-me-ask-who")
+    assert "你问我，我问谁？我又不是快递员" in r.output and "20" in r.output
+    assert run("rules", "no.such-rule").exit_code == 2
+
+
+def test_eval_command(tmp_path):
+    path = tmp_path / "set.jsonl"
+    rows = [
+        {"id": "1", "text": "加我微信 abc_123456", "labels": ["contact.wechat"]},
+        {"id": "2", "text": "好的亲", "labels": []},
+        {"id": "3", "text": "亲，第一时间发货", "labels": ["adlaw.absolute"]},  # a miss on purpose
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    r = run("eval", "--format", "json", str(path))
+    data = json.loads(r.output)
+    assert data["overall"]["tp"] == 1 and data["overall"]["fn"] == 1 and data["overall"]["fp"] == 0
+    assert data["misses"][0]["id"] == "3"
+    assert r.exit_code == 0
+    assert run("eval", "--min-recall", "0.9", str(path)).exit_code == 1
+
+
+def test_installed_console_script(tmp_path):
+    exe = shutil.which("kefulint", path=os.path.dirname(sys.executable)) or shutil.which("kefulint")
+    assert exe, "the kefulint console script is installed"
+    proc = subprocess.run([exe, "check", "--format", "json", "电话 １３８ ００１３ ８０００"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)[0]["findings"][0]["match"] == "１３８ **** ８０００"
