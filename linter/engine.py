@@ -388,10 +388,8 @@ class Linter:
         if rule.near:
             if not view.word_near(cs, ce, words.near, rule.near.before, rule.near.after):
                 return "附近没有必需词 (near)"
-        if rule.boundary == "word":
-            bounds = view.word_bounds()
-            if cs not in bounds or ce not in bounds:
-                return "不是完整词 (jieba word boundary)"
+        if rule.boundary == "word" and not view.is_word(cs, ce):
+            return "不是完整词 (jieba word boundary)"
         if self._allow_numbers:
             digits = re.sub(r"\D", "", view.norm.folded[view.norm.compact_map[cs] : view.norm.compact_map[ce - 1] + 1]) if ce > cs else ""
             if digits and digits in self._allow_numbers:

@@ -49,8 +49,21 @@ class MessageView:
             self._runs = number_runs(self.norm.folded)
         return self._runs
 
+    def is_word(self, cs: int, ce: int, margin: int = 8) -> bool:
+        """Whether compact[cs:ce] starts and ends on jieba token boundaries. Only a window of
+        ``margin`` characters either side is segmented: a token seldom spans further, and a
+        whole long message would cost jieba far more."""
+        compact = self.norm.compact
+        lo = max(0, cs - margin)
+        bounds = {lo}
+        pos = lo
+        for token in self._segmenter.cut(compact[lo : ce + margin]):
+            pos += len(token)
+            bounds.add(pos)
+        return cs in bounds and ce in bounds
+
     def word_bounds(self) -> frozenset[int]:
-        """Offsets of the compact text where a jieba token starts or ends."""
+        """Offsets of the compact text where a jieba token starts or ends (whole message)."""
         if self._bounds is None:
             bounds = {0}
             pos = 0

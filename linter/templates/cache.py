@@ -3,7 +3,7 @@ fingerprint of everything that decides the findings (rules, settings, reader opt
 kefulint code). An unchanged file is not read again, let alone linted.
 
 Entries are written to a temporary file and renamed, so a run that is stopped or a second run
-at the same time never leaves a torn entry. The directory holds a ``.gitignore`` of ``*``.
+at the same time never leaves a torn entry. The directory holds a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``.
 """
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from ..rule import Rule
 from ..settings import Settings
 
 FORMAT = 1
+# https://bford.info/cachedir/ : backup tools, and kefulint's own directory walk, skip it
+TAG = "CACHEDIR.TAG"
+TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +85,7 @@ class Cache:
             if not self.directory.is_dir():
                 self.directory.mkdir(parents=True, exist_ok=True)
                 (self.directory / ".gitignore").write_text("# written by kefulint\n*\n", encoding="utf-8")
+                (self.directory / TAG).write_text(TAG_SIGNATURE + "\n# kefulint lint cache\n", encoding="utf-8")
             path.parent.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -15,7 +15,7 @@ from ..finding import Severity
 from ..rule import Rule
 from . import parse_source
 from .baseline import Baseline
-from .cache import Cache, fingerprint
+from .cache import TAG, Cache, fingerprint
 from .fix import fixed_text, unified_diff, write_in_place
 from .lint import MAX_POINTS, READ_ERROR, FileReport, lint_source, tool_finding
 from .source import ReadError
@@ -174,8 +174,11 @@ class Runner:
                 raise UsageError(f"{raw}: no such file or directory")
             if path.is_dir():
                 for root, dirs, files in os.walk(path.resolve()):
-                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                     directory = Path(root)
+                    if TAG in files:  # a cache directory (ours or another tool's)
+                        dirs[:] = []
+                        continue
+                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                     for name in sorted(files):
                         if name.startswith(".") or not name.lower().endswith(SUPPORTED_SUFFIXES):
                             continue
