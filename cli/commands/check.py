@@ -9,6 +9,8 @@ import click
 from ..common import ExitCode, SEVERITY_CHOICE, build_linter, fail_on_rank, linter_options
 from ..inputs import read_messages
 
+CHECK_SCHEMA = "kefulint.check/1"  # bump when a field changes meaning or goes away
+
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
@@ -62,6 +64,7 @@ def check(inputs, fmt, context, show_matches, fail_on, explain, config_path, rul
 
 def _record(msg, res, show_matches: bool) -> dict:
     return {
+        "schema": CHECK_SCHEMA,
         "id": msg.id,
         "points": res.points,
         "blocked": res.blocked,
