@@ -6,7 +6,7 @@ between threads and can be pickled for process pools (the automaton is rebuilt o
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -54,6 +54,8 @@ class Result:
     suggested_text: str
     platform: str = "taobao"
     candidates: tuple[Candidate, ...] = field(default=(), repr=False, compare=False)
+    # problems that stopped a rule on this message (a user regex that timed out), by rule id
+    errors: tuple[str, ...] = ()
 
     @property
     def max_severity(self) -> Severity | None:
@@ -66,6 +68,7 @@ class Result:
             "fatal": self.fatal,
             "findings": [f.to_dict(show_matches) for f in self.findings],
             "suggested_text": self.suggested_text,
+            "errors": list(self.errors),
         }
 
 
@@ -326,7 +329,7 @@ class Linter:
             for cand in self._rule_candidates(ri, rule, view):
                 reason = self._reject_reason(ri, rule, cand, view)
                 if reason:
-                    if keep_rejected:
+                    if keep_rejected or reason is _TIMEOUT:
                         out.append(_replace(cand, rejected=reason))
                 else:
                     out.append(cand)
@@ -356,7 +359,7 @@ class Linter:
                             os_, oe = norm.compact_span(m.start(), m.end())
                             yield Candidate(rule, m.start(), m.end(), os_, oe, pattern.pattern)
                 except TimeoutError:
-                    yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected="正则超时 (regex timed out)")
+                    yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=_TIMEOUT)
         if rule.detector:
             keywords = [k for k in view.hits.get((ri, "k"), ()) if _latin_ok(view, *k)]
             allow = self._words[ri].allow
@@ -402,9 +405,14 @@ class Linter:
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
+        taken: dict[str, list[tuple[int, int]]] = {}  # category -> kept spans, sorted by start
         for c in confirmed:
-            if any(k.rule.category == c.rule.category and k.start < c.end and c.start < k.end for k in kept):
+            spans = taken.setdefault(c.rule.category, [])
+            i = bisect_right(spans, (c.start, 1 << 62))
+            # kept spans of a category never overlap, so only the neighbours can
+            if (i and spans[i - 1][1] > c.start) or (i < len(spans) and spans[i][0] < c.end):
                 continue
+            insort(spans, (c.start, c.end))
             kept.append(c)
         kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
         line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if kept else [0]
@@ -433,6 +441,11 @@ class Linter:
             )
             charged.add(c.rule.id)
         fail_on = self.settings.fail_on
+        errors = tuple(
+            f"rule {c.rule.id}: regex {c.source!r} timed out after {REGEX_TIMEOUT * 1000:.0f} ms and was stopped"
+            for c in candidates
+            if c.rejected is _TIMEOUT
+        )
         return Result(
             text=text,
             findings=tuple(findings),
@@ -442,10 +455,12 @@ class Linter:
             suggested_text=apply_fixes(text, findings),
             platform=self.platform.name,
             candidates=tuple(candidates),
+            errors=errors,
         )
 
 
 _IN_WORD = "在英文单词内 (inside a Latin word)"
+_TIMEOUT = "正则超时 (regex timed out)"
 
 
 def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:

@@ -39,6 +39,10 @@ _NEAR_KEYS = ("words", "before", "after", "window")
 _CONTEXT_KEYS = ("buyer", "turns")
 
 
+# A quantified group whose body ends in a quantifier: (a+)+  (\d*)*  (ab+){2,}
+_NESTED_QUANTIFIER = re.compile(r"\((?:\?:)?[^()]*[+*}]\)(?:[+*]|\{\d*,\d*\})")
+
+
 class RulesetError(Exception):
     """One or more problems in ruleset files; ``errors`` lists them all."""
 
@@ -202,6 +206,12 @@ def _parse_rule(raw, source: str, ruleset: str, errors: list[str]) -> Rule | Non
             regex.compile(pattern)
         except regex.error as exc:
             errors.append(f"regex {pattern!r} does not compile: {exc}")
+            continue
+        if _NESTED_QUANTIFIER.search(pattern):
+            errors.append(
+                f"regex {pattern!r} repeats a group that itself repeats (like (a+)+): it can backtrack "
+                "for ever on some inputs; rewrite it without the nested quantifier"
+            )
     detector = raw.get("detector")
     options = raw.get("options", {})
     if detector is not None and detector not in DETECTORS:

@@ -46,6 +46,8 @@ def check(inputs, fmt, context, show_matches, fail_on, explain, config_path, rul
         else:
             res = linter.check(msg.text, ctx)
         failed = failed or any(f.severity.rank >= threshold for f in res.findings)
+        for err in res.errors:
+            click.echo(f"kefulint: {msg.id}: {err}", err=True)
         results.append((msg, res))
         if fmt == "jsonl":
             click.echo(json.dumps(_record(msg, res, show_matches), ensure_ascii=False))

@@ -25,7 +25,8 @@ def folded_set(words: Iterable[str]) -> frozenset[str]:
 
 def folded_words(options: dict, key: str = "keywords") -> dict:
     """``prepare`` hook: the keyword list in compact form, longest first."""
-    words = sorted({fold_phrase(w) for w in options.get(key, ())} - {""}, key=len, reverse=True)
+    # ties broken by the text: set order changes with PYTHONHASHSEED, and reports must not
+    words = sorted({fold_phrase(w) for w in options.get(key, ())} - {""}, key=lambda w: (-len(w), w))
     return {**options, f"{key}_compact": tuple(words)}
 
 

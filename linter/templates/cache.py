@@ -1,9 +1,10 @@
 """The lint cache: a file's report stored under the hash of its bytes, its suffix and the
 fingerprint of everything that decides the findings (rules, settings, reader options, the
-kefulint code). An unchanged file is not read again, let alone linted.
+kefulint code). An unchanged file is read and hashed, but not parsed again, let alone linted.
 
 Entries are written to a temporary file and renamed, so a run that is stopped or a second run
-at the same time never leaves a torn entry. The directory holds a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``.
+at the same time never leaves a torn entry. The directory holds a ``.gitignore`` of ``*`` and
+a ``CACHEDIR.TAG``.
 """
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .. import __version__
 from ..config import LintOptions
+from ..finding import Severity
 from ..rule import Rule
 from ..settings import Settings
 
@@ -52,7 +55,7 @@ def fingerprint(rules: tuple[Rule, ...] | list[Rule], settings: Settings, option
     digest = hashlib.sha256(f"kefulint-lint-cache {FORMAT}\n".encode())
     digest.update(_code_hash().encode())
     digest.update(repr(tuple(rules)).encode())
-    digest.update(repr(settings).encode())
+    digest.update(repr(replace(settings, fail_on=Severity.ERROR)).encode())  # fail-on changes no finding
     reader = (options.columns, options.keys, options.suppress_column, options.txt_mode)
     digest.update(repr(reader).encode())
     return digest.hexdigest()

@@ -104,6 +104,7 @@ class FileReport:
     baselined: int = 0
     error: str | None = None  # the file could not be read
     cached: bool = False
+    fail_on: Severity = Severity.ERROR  # from the file's config
 
     @property
     def points(self) -> int:

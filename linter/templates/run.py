@@ -68,11 +68,12 @@ def glob_match(pattern: str, rel: str) -> bool:
     one with '/' is anchored at the config's directory; a trailing '/' matches directories
     only; a directory that matches takes everything below it."""
     dir_only = pattern.endswith("/")
-    pattern = pattern.strip("/") if dir_only else pattern.lstrip("/")
+    anchored = "/" in pattern.rstrip("/")
+    pattern = pattern.strip("/")
     parts = rel.split("/")
     candidates = range(1, len(parts)) if dir_only else range(1, len(parts) + 1)
     regex = _glob_regex(pattern)
-    if "/" in pattern:
+    if anchored:
         return any(regex.match("/".join(parts[:n])) for n in candidates)
     return any(regex.match(parts[n - 1]) for n in candidates)
 
@@ -116,8 +117,11 @@ class LintRun:
     diffs: list[str] = field(default_factory=list)
     fixed: list[str] = field(default_factory=list)
     unfixable: list[str] = field(default_factory=list)  # files where fixes could not be applied safely
-    fail_on: Severity = Severity.ERROR
     abs_paths: dict[str, str] = field(default_factory=dict)  # display path -> absolute path
+
+    def failed(self, threshold: Severity | None = None) -> bool:
+        """Any finding at or above ``threshold`` (default: each file's own config ``fail-on``)."""
+        return any(f.severity >= (threshold or r.fail_on) for r in self.files for f in r.findings)
 
     @property
     def findings(self):
@@ -188,12 +192,11 @@ class Runner:
         return out
 
     def _add(self, absolute: Path, out: list[Target], seen: set[Path], run: LintRun, explicit: bool) -> None:
-        path = absolute
         if absolute in seen:
             return
         seen.add(absolute)
         display = display_path(absolute)
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if absolute.suffix.lower() not in SUPPORTED_SUFFIXES:
             run.skipped.append((display, f"unsupported file type (supported: {', '.join(SUPPORTED_SUFFIXES)})"))
             return
         if absolute.name == BASELINE_NAME:
@@ -221,9 +224,9 @@ class Runner:
         caches: dict[Path, Cache] = {}
         for target in targets:
             profile = target.config
-            run.fail_on = profile.config.settings.fail_on
             run.abs_paths[target.display] = str(target.path)
             report = self._lint_one(target, profile, caches, run, fix, diff, show_matches)
+            report.fail_on = profile.config.settings.fail_on
             run.files.append(report)
             for rule in profile.rules:
                 run.rules.setdefault(rule.id, rule)
