@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 from .detectors import DETECTORS
@@ -44,16 +44,18 @@ class Candidate:
     rejected: str = ""  # why it was dropped; empty when confirmed
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
+    """The verdict on one reply. A named tuple: immutable, picklable and cheap to build (the engine
+    makes one per message)."""
+
     text: str
     findings: tuple[Finding, ...]
     points: int
-    blocked: bool
-    fatal: bool
-    suggested_text: str
+    blocked: bool  # a finding at or above the configured fail-on severity
+    fatal: bool  # a dismissal item (开除项) was found
+    suggested_text: str  # the reply with every safe fix applied
     platform: str = "taobao"
-    candidates: tuple[Candidate, ...] = field(default=(), repr=False, compare=False)
+    candidates: tuple[Candidate, ...] = ()  # every candidate with its fate (explain)
     # problems that stopped a rule on this message (a user regex that timed out), by rule id
     errors: tuple[str, ...] = ()
 
@@ -165,7 +167,7 @@ class Linter:
                 return
             table.setdefault(key, []).append((ri, role))
 
-        self._regexes: list[tuple[regex.Pattern, ...]] = []
+        self._regexes: list[tuple[tuple[object, bool], ...]] = []
         self._words: list[_RuleWords] = []
         self._always: list[int] = []
         self._detector_rules: list[int] = []
@@ -185,7 +187,7 @@ class Linter:
                 self._context_turns = max(self._context_turns, rule.context.turns)
                 for p in rule.context.buyer:
                     add(p, ri, "c", rule.id)
-            self._regexes.append(tuple(regex.compile(p) for p in rule.regex))
+            self._regexes.append(tuple(_compile_pattern(p, rule.trusted) for p in rule.regex))
             if rule.regex and not rule.triggers:
                 self._always.append(ri)
             if rule.detector:
@@ -218,24 +220,26 @@ class Linter:
         ]
         self._cue_platform = dict(self._cues)
 
-    def _build_automaton(self, table: dict, with_context: bool) -> ahocorasick.Automaton:
-        automaton = ahocorasick.Automaton()
+    def _build_automaton(self, table: dict, with_context: bool) -> tuple:
+        """(automaton, values): values[i] = (key, uses, rules a hit activates) of pattern i."""
+        keys: list[str] = []
+        values: list[tuple] = []
         ctx = self._context_rules
         for key, uses in table.items():
             if not with_context:
                 uses = [u for u in uses if u[0] < 0 or u[0] not in ctx]
                 if not uses:
                     continue
-            # the rules a hit of this key makes worth evaluating
             activates = frozenset(
                 ri for ri, role in uses
                 if ri >= 0 and (role in ("p", "t") or (role == "k" and ri in self._keyed_rules))
             )
-            automaton.add_word(key, (len(key), key, tuple(uses), activates))
-        if len(automaton) == 0:
-            automaton.add_word("\x00", (1, "\x00", (), frozenset()))
-        automaton.make_automaton()
-        return automaton
+            keys.append(key)
+            values.append((key, tuple(uses), activates))
+        if not keys:
+            keys, values = ["\x00"], [("\x00", (), frozenset())]
+        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+        return automaton, tuple(values)
 
     def __getstate__(self):
         return {"rules": self.rules, "settings": self.settings}
@@ -284,10 +288,12 @@ class Linter:
         return self.platform
 
     def _scan(self, compact: str, active: set | None = None, with_context: bool = True) -> dict:
+        """Every phrase hit, keyed by (rule index, role); adds the rules hits activate to ``active``."""
         hits: dict = {}
-        automaton = self._automaton if with_context else self._automaton_plain
-        for end, (length, key, uses, activates) in automaton.iter(compact):
-            span = (end - length + 1, end + 1, key)
+        automaton, values = self._automaton if with_context else self._automaton_plain
+        for idx, start, end in automaton.find_matches_as_indexes(compact, overlapping=True):
+            key, uses, activates = values[idx]
+            span = (start, end, key)
             if active is not None and activates:
                 active.update(activates)
             for use in uses:
@@ -352,9 +358,10 @@ class Linter:
             yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
         patterns = self._regexes[ri]
         if patterns and (not rule.triggers or (ri, "t") in view.hits):
-            for pattern in patterns:
+            for pattern, guarded in patterns:
                 try:
-                    for m in pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT):
+                    matches = pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT) if guarded else pattern.finditer(norm.compact)
+                    for m in matches:
                         if m.end() > m.start():
                             os_, oe = norm.compact_span(m.start(), m.end())
                             yield Candidate(rule, m.start(), m.end(), os_, oe, pattern.pattern)
@@ -401,7 +408,7 @@ class Linter:
 
     def _result(self, text: str, candidates: list[Candidate]) -> Result:
         if not candidates:
-            return Result(text, (), 0, False, False, text, self.platform.name)
+            return Result(text, (), 0, False, False, text, self.platform.name)  # the common case
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
@@ -479,6 +486,17 @@ def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:
         if nxt.isascii() and nxt.isalpha():
             return False
     return True
+
+
+def _compile_pattern(pattern: str, trusted: bool) -> tuple[object, bool]:
+    """(compiled, guarded). Built-in patterns run on stdlib ``re`` (several times faster per call);
+    user patterns on ``regex`` with a per-search timeout, so that none can hang a scan."""
+    if trusted:
+        try:
+            return re.compile(pattern), False
+        except re.error:
+            pass
+    return regex.compile(pattern), True
 
 
 def _effective(c: Candidate) -> Severity:

@@ -116,9 +116,8 @@ def linter_predictor(linter: Linter, min_severity: Severity = Severity.WARNING):
 def keyword_predictor(linter: Linter):
     """The common sensitive-word filter: plain substring matching (Aho-Corasick) of the same
     phrase lists, no normalization, no context, no confirmation."""
-    import ahocorasick
+    import ahocorasick_rs
 
-    automaton = ahocorasick.Automaton()
     table: dict[str, set[tuple[str, str]]] = {}
     for rule in linter.rules:
         words = list(rule.phrases) + list(rule.triggers if not rule.context else ())
@@ -126,19 +125,18 @@ def keyword_predictor(linter: Linter):
             from .detectors import DETECTORS
 
             opts = DETECTORS[rule.detector].resolved_options(rule.options)
-            for key in DETECTORS[rule.detector].phrase_options:
+            for key in DETECTORS[rule.detector].phrase_options + ("keywords",):
                 words.extend(opts.get(key, ()))
         for w in words:
             if len(w) >= 2:
                 table.setdefault(w.lower(), set()).add((rule.category, rule.id))
-    for w, uses in table.items():
-        automaton.add_word(w, tuple(uses))
-    automaton.make_automaton()
+    keys = list(table)
+    automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
 
     def predict(item: Item) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for _end, uses in automaton.iter(item.text.lower()):
-            for cat, rid in uses:
+        for idx, _start, _end in automaton.find_matches_as_indexes(item.text.lower(), overlapping=True):
+            for cat, rid in table[keys[idx]]:
                 out.setdefault(cat, set()).add(rid)
         return out
 

@@ -57,6 +57,7 @@ class Rule:
     sensitive: bool = False
     fix: str | None = None
     max_gap: int = 3
+    trusted: bool = False  # shipped with kefulint: its regexes run on stdlib re, without a timeout
     bad: tuple[Example, ...] = ()
     good: tuple[Example, ...] = ()
 

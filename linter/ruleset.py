@@ -74,7 +74,7 @@ def load_builtin(name: str) -> Ruleset:
     path = files.joinpath(f"{name}.toml")
     if not path.is_file():
         raise RulesetError([f"unknown ruleset '{name}' (built-in: {', '.join(builtin_names())})"])
-    return parse_ruleset(path.read_text(encoding="utf-8"), f"rulesets/{name}.toml", default_name=name)
+    return parse_ruleset(path.read_text(encoding="utf-8"), f"rulesets/{name}.toml", default_name=name, trusted=True)
 
 
 def load_path(path: str | Path) -> Ruleset:
@@ -88,7 +88,7 @@ def load_path(path: str | Path) -> Ruleset:
     return parse_ruleset(text, str(p), default_name=p.stem)
 
 
-def parse_ruleset(text: str, source: str, default_name: str) -> Ruleset:
+def parse_ruleset(text: str, source: str, default_name: str, trusted: bool = False) -> Ruleset:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -113,7 +113,7 @@ def parse_ruleset(text: str, source: str, default_name: str) -> Ruleset:
     seen: set[str] = set()
     for index, raw in enumerate(raw_rules, start=1):
         rule_errors: list[str] = []
-        rule = _parse_rule(raw, source, name, rule_errors)
+        rule = _parse_rule(raw, source, name, rule_errors, trusted)
         label = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else f"#{index}"
         errors.extend(f"{source}: rule {label}: {e}" for e in rule_errors)
         if rule is not None and not rule_errors:
@@ -171,7 +171,7 @@ def _examples(value, key: str, errors: list[str]) -> tuple[Example, ...]:
     return tuple(out)
 
 
-def _parse_rule(raw, source: str, ruleset: str, errors: list[str]) -> Rule | None:
+def _parse_rule(raw, source: str, ruleset: str, errors: list[str], trusted: bool = False) -> Rule | None:
     if not isinstance(raw, dict):
         errors.append("a [[rule]] must be a table")
         return None
@@ -282,6 +282,7 @@ def _parse_rule(raw, source: str, ruleset: str, errors: list[str]) -> Rule | Non
         sensitive=raw.get("sensitive", False),
         fix=fix,
         max_gap=max_gap,
+        trusted=trusted,
         bad=bad,
         good=good,
     )

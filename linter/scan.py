@@ -33,9 +33,19 @@ def _init(judge: ConversationJudge) -> None:
     _judge = judge
 
 
+def _pack(item):
+    """Plain tuples pickle about twice as fast as named tuples: the main process does this."""
+    if isinstance(item, Conversation):
+        return (item.whole, [tuple(m) for m in item.messages])
+    return item
+
+
 def _work(batch: list) -> list:
     assert _judge is not None
-    return [_judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item for item in batch]
+    make = Message._make
+    return [
+        item if isinstance(item, Skip) else _judge.judge([make(m) for m in item[1]], item[0]) for item in batch
+    ]
 
 
 def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs: int = 1,
@@ -53,7 +63,7 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         batch: list = []
         size = 0
         for item in grouped:
-            batch.append(item)
+            batch.append(_pack(item))
             size += len(item.messages) if isinstance(item, Conversation) else 1
             if size >= BATCH_MESSAGES:
                 pending.append(pool.apply_async(_work, (batch,)))

@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from .platforms import Platform
 
 _DIGIT = re.compile("[0-9]")
+_WEB = re.compile("[.@点]|艾特|at|//")
 
 
 class MessageView:
-    __slots__ = ("norm", "platform", "hits", "_runs", "_bounds", "_segmenter", "_digits")
+    __slots__ = ("norm", "platform", "hits", "_runs", "_bounds", "_segmenter", "_digits", "_web")
 
     def __init__(self, norm: Normalized, platform: "Platform", hits: dict, segmenter) -> None:
         self.norm = norm
@@ -27,6 +28,7 @@ class MessageView:
         self._bounds: frozenset[int] | None = None
         self._segmenter = segmenter
         self._digits: int | None = None
+        self._web: bool | None = None
 
     @property
     def folded(self) -> str:
@@ -35,6 +37,13 @@ class MessageView:
     @property
     def compact(self) -> str:
         return self.norm.compact
+
+    @property
+    def webby(self) -> bool:
+        """Could there be a link or an e-mail address at all (a dot, @, 点, 艾特, at, //)?"""
+        if self._web is None:
+            self._web = _WEB.search(self.norm.folded) is not None
+        return self._web
 
     @property
     def digit_count(self) -> int:

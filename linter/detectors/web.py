@@ -32,8 +32,7 @@ def domain_allowed(host: str, domains) -> bool:
 
 
 def _gate_url(view) -> bool:
-    folded = view.folded
-    return "." in folded or "点" in folded or "//" in folded
+    return view.webby
 
 
 def find_url(view, options, keywords):
@@ -53,8 +52,7 @@ def find_url(view, options, keywords):
 
 
 def _gate_email(view) -> bool:
-    folded = view.folded
-    return "@" in folded or "艾特" in folded or "at" in folded
+    return view.webby
 
 
 def find_email(view, options, keywords):

@@ -15,6 +15,7 @@ from .source import Reply, SourceFile
 UNUSED_SUPPRESSION = "kefulint.unused-suppression"
 MAX_POINTS = "kefulint.max-points"
 READ_ERROR = "kefulint.read-error"
+_SEVERITY = {s.value: s for s in Severity}
 
 
 def reply_hash(text: str) -> str:
@@ -44,9 +45,12 @@ class FileFinding:
     fix: str | None = None
     fingerprint: str = ""  # reply_hash of the reply (baselines)
     label: str = ""  # column or key the reply came from
+    masked: str | None = None  # the masked match, computed once (None: not yet)
 
     @property
     def masked_match(self) -> str:
+        if self.masked is not None:
+            return self.masked
         return mask_sensitive(self.match) if self.sensitive else self.match
 
     def shown_match(self, show: bool = False) -> str:
@@ -79,14 +83,14 @@ class FileFinding:
     def to_cache(self) -> list:
         return [self.line, self.column, self.end_line, self.end_column, self.rule, self.category,
                 self.severity.value, self.points, self.message, self.suggestion, self.match, self.sensitive,
-                self.fatal, self.fix, self.fingerprint, self.label]
+                self.fatal, self.fix, self.fingerprint, self.label, self.masked_match]
 
     @classmethod
     def from_cache(cls, path: str, row: list) -> FileFinding:
         (line, column, end_line, end_column, rule, category, severity, points, message, suggestion, match,
-         sensitive, fatal, fix, fingerprint, label) = row
-        return cls(path, line, column, end_line, end_column, rule, category, Severity(severity), points,
-                   message, suggestion, match, sensitive, fatal, fix, fingerprint, label)
+         sensitive, fatal, fix, fingerprint, label, masked) = row
+        return cls(path, line, column, end_line, end_column, rule, category, _SEVERITY[severity], points,
+                   message, suggestion, match, sensitive, fatal, fix, fingerprint, label, masked)
 
 
 def tool_finding(path: str, line: int, column: int, rule: str, severity: Severity, message: str,
@@ -137,7 +141,7 @@ def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str) -> F
     return FileFinding(source.path, line, column, end_line, end_column, f.rule, f.category, f.severity, f.points,
                        f.message, f.suggestion, f.match, f.sensitive, f.fatal,
                        f.fix if source.fixable and reply.is_verbatim(f.start, f.end) else None,
-                       fingerprint, reply.label)
+                       fingerprint, reply.label, f.masked_match)
 
 
 def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Kept]]:

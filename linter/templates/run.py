@@ -149,6 +149,7 @@ class Runner:
         self.use_cache = use_cache
         self._profiles: dict[Path | None, Profile] = {}
         self._dir_configs: dict[Path, Path | None] = {}
+        self._cwd = os.path.join(os.getcwd(), "")  # with a trailing separator
 
     # configs ---------------------------------------------------------------------------
     def profile_for(self, directory: Path) -> Profile:
@@ -182,7 +183,8 @@ class Runner:
                     if TAG in files:  # a cache directory (ours or another tool's)
                         dirs[:] = []
                         continue
-                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+                    dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS
+                                     and not self._excluded_dir(directory / d, run))
                     for name in sorted(files):
                         if name.startswith(".") or not name.lower().endswith(SUPPORTED_SUFFIXES):
                             continue
@@ -191,11 +193,26 @@ class Runner:
                 self._add(path.resolve(), out, seen, run, explicit=True)
         return out
 
+    def _rel(self, profile: Profile, absolute: Path) -> str:
+        root = str(profile.root)
+        rel = str(absolute)[len(root) + 1 :] if str(absolute).startswith(root + os.sep) else absolute.name
+        return rel.replace(os.sep, "/")
+
+    def _excluded_dir(self, directory: Path, run: LintRun) -> bool:
+        """A directory that ``[lint] exclude`` takes whole is not walked (and listed once)."""
+        profile = self.profile_for(directory.parent)
+        rel = self._rel(profile, directory) + "/-"
+        if any(glob_match(p, rel) for p in profile.config.lint.exclude):
+            run.skipped.append((display_path(directory) + "/", "in [lint] exclude"))
+            return True
+        return False
+
     def _add(self, absolute: Path, out: list[Target], seen: set[Path], run: LintRun, explicit: bool) -> None:
         if absolute in seen:
             return
         seen.add(absolute)
-        display = display_path(absolute)
+        text = str(absolute)
+        display = text[len(self._cwd) :].replace(os.sep, "/") if text.startswith(self._cwd) else display_path(absolute)
         if absolute.suffix.lower() not in SUPPORTED_SUFFIXES:
             run.skipped.append((display, f"unsupported file type (supported: {', '.join(SUPPORTED_SUFFIXES)})"))
             return
@@ -204,9 +221,7 @@ class Runner:
             return
         profile = self.profile_for(absolute.parent)
         lint = profile.config.lint
-        root = str(profile.root)
-        rel = str(absolute)[len(root) + 1 :] if str(absolute).startswith(root + os.sep) else absolute.name
-        rel = rel.replace(os.sep, "/")
+        rel = self._rel(profile, absolute)
         if not any(glob_match(p, rel) for p in lint.include):
             if explicit:
                 run.skipped.append((display, "not in [lint] include"))
@@ -222,14 +237,17 @@ class Runner:
         run = LintRun()
         targets = self.targets(paths, run)
         caches: dict[Path, Cache] = {}
+        used: set[int] = set()
         for target in targets:
             profile = target.config
             run.abs_paths[target.display] = str(target.path)
             report = self._lint_one(target, profile, caches, run, fix, diff, show_matches)
             report.fail_on = profile.config.settings.fail_on
             run.files.append(report)
-            for rule in profile.rules:
-                run.rules.setdefault(rule.id, rule)
+            if id(profile) not in used:
+                used.add(id(profile))
+                for rule in profile.rules:
+                    run.rules.setdefault(rule.id, rule)
         baseline_path = baseline or self._default_baseline(targets)
         if baseline_path:
             self.apply_baseline(run, Baseline(baseline_path))
