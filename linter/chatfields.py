@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import NamedTuple
 
 FORMATS = ("auto", "jsonl", "csv", "tsv", "jddc", "text")
@@ -59,32 +60,40 @@ def parse_mapping(spec: str) -> dict[str, str]:
     return out
 
 
+_CHINA_OFFSET = 8 * 3600  # China has no daylight saving: the wall clock is UTC+8 all year
+_EPOCH = re.compile(r"\d{9,13}(\.\d+)?")
+
+
 def parse_time(value) -> float | None:
-    """Epoch seconds/milliseconds or an ISO-like date-time -> seconds on the China wall clock.
-    Empty -> None; anything else unreadable -> ValueError."""
+    """Epoch seconds/milliseconds or an ISO-like date-time -> seconds on the China wall clock
+    (a naive time is taken as that wall clock). Empty -> None; unreadable -> ValueError."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):  # JSON true/false: bad data in the log, reported like any other
         raise ValueError(f"bad time {value!r}")  # noqa: TRY004
-    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}(\.\d+)?", value)):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH.fullmatch(value)):
         seconds = float(value)
-        if seconds > 1e11:
-            seconds /= 1000.0
-        dt = datetime.fromtimestamp(seconds, CHINA)
-    else:
-        text = str(value).strip()
-        if re.match(r"^\d{4}[/.]\d{1,2}[/.]\d{1,2}", text):
-            text = re.sub(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", text)
-        text = re.sub(r"^(\d{4})-(\d)(?=-)", r"\1-0\2", text)
-        text = re.sub(r"^(\d{4}-\d{2})-(\d)(?!\d)", r"\1-0\2", text)
-        text = re.sub(r"([ T])(\d):", r"\g<1>0\2:", text)
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"bad time {str(value)[:40]!r}") from None
-        if dt.tzinfo is not None:
-            dt = dt.astimezone(CHINA)
-    return dt.replace(tzinfo=None).replace(tzinfo=UTC).timestamp()
+        return (seconds / 1000.0 if seconds > 1e11 else seconds) + _CHINA_OFFSET
+    text = str(value).strip()
+    try:
+        dt = datetime.fromisoformat(text)  # the common case, and the fast one
+    except ValueError:
+        dt = _loose_datetime(text, value)
+    if dt.tzinfo is not None:
+        return dt.timestamp() + _CHINA_OFFSET
+    return dt.replace(tzinfo=UTC).timestamp()
+
+
+def _loose_datetime(text: str, value) -> datetime:
+    """2024/1/5 9:03:00 and other forms fromisoformat does not take."""
+    text = re.sub(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", text)
+    text = re.sub(r"^(\d{4})-(\d)(?=-)", r"\1-0\2", text)
+    text = re.sub(r"^(\d{4}-\d{2})-(\d)(?!\d)", r"\1-0\2", text)
+    text = re.sub(r"([ T])(\d):", r"\g<1>0\2:", text)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"bad time {str(value)[:40]!r}") from None
 
 
 def format_time(seconds: float | None) -> str:
@@ -152,4 +161,10 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
         return Skip(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
     if not isinstance(row, dict):
         return Skip(path, number, "JSON line is not an object")
-    return from_fields(path, number, row, {name: _column(name, row, mapping) for name in FIELDS})
+    return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))
+
+
+@lru_cache(maxsize=64)
+def _columns(keys: tuple[str, ...], mapping: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
+    """Which key of a JSON object holds each field; memoized per key set (pure)."""
+    return {name: _column(name, keys, dict(mapping)) for name in FIELDS}

@@ -208,9 +208,11 @@ class Linter:
         )
         free = [ri for ri in self._detector_rules if ri not in self._keyed_rules]
         self._digit_rules = [ri for ri in free if DETECTORS[self.rules[ri].detector].gate is has_digit]
-        self._gated_rules = [
-            (ri, DETECTORS[self.rules[ri].detector].gate) for ri in free if ri not in self._digit_rules
-        ]
+        groups: dict = {}
+        for ri in free:
+            if ri not in self._digit_rules:
+                groups.setdefault(DETECTORS[self.rules[ri].detector].gate, []).append(ri)
+        self._gated_rules = [(gate, frozenset(ris)) for gate, ris in groups.items()]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
         # for (their triggers, such as 可以 or digits, are common words).
         self._automaton = self._build_automaton(table, with_context=True)
@@ -308,19 +310,21 @@ class Linter:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
-        active: set[int] = set(self._always)
+        active: set[int] = set(self._always) if self._always else set()
         hits = self._scan(norm.compact, active, with_context=bool(context))
         platform = self._platform_for(norm, hits) if hits else self.platform
         view = MessageView(norm, platform, hits, self.segmenter)
         if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
             active.update(self._digit_rules)
-        for ri, gate in self._gated_rules:
+        for gate, ris in self._gated_rules:
             if gate(view):
-                active.add(ri)
-        if not context:
-            active -= self._context_rules
+                active.update(ris)
         if not active:
             return []
+        if not context:
+            active -= self._context_rules
+            if not active:
+                return []
         buyer_hits = None
         out: list[Candidate] = []
         for ri in sorted(active):

@@ -127,6 +127,13 @@ _DIGIT_CLASS = "0-9" + "".join(k for k in CN_DIGITS if k != "洞")
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
 _CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+")
 _CN_DIGIT = re.compile("[" + "".join(k for k in CN_DIGITS if k != "洞") + "]")
+# one search that says whether _fold has anything to do at all
+_NEEDS_FOLDING = re.compile(
+    "["
+    + _char_class(c for c in _FOLDABLE_CHARS if ord(c) < 0x10000)
+    + "".join(k for k in CN_DIGITS if k != "洞")
+    + "\U00010000-\U0010FFFF]"
+)
 MIN_CN_RUN_DIGITS = 4
 
 # --- noise ------------------------------------------------------------------------------------
@@ -207,6 +214,8 @@ class Normalized:
 
 
 def _fold(text: str) -> tuple[str, list[int] | None]:
+    if _NEEDS_FOLDING.search(text) is None:  # the common case: nothing to fold, no numerals
+        return text, None
     if _FOLDABLE_BMP.search(text) is None and (
         _ASTRAL.search(text) is None or _FOLDABLE_CHARS.isdisjoint(text)
     ):

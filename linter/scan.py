@@ -56,6 +56,8 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         for item in grouped:
             yield judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item
         return
+    if any(rule.boundary == "word" for rule in judge.linter.rules):
+        judge.linter.segmenter.cut("您好")  # jieba's dictionary (~0.8 s) loaded once, shared by the workers
     # fork: the judge (and its compiled rules) is inherited, not pickled per worker.
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, initializer=_init, initargs=(judge,)) as pool:
@@ -93,11 +95,13 @@ def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
 
 
 RECORD_FIELDS = ("conversation", "turn", "agent", "time", "source", "line", "rule", "category", "severity",
-                 "points", "fatal", "seconds", "match", "message", "text")
+                 "points", "fatal", "conversation_fatal", "seconds", "match", "message", "text")
 
 
 def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict]:
-    """One flat record per finding, in conversation order; matches masked unless asked."""
+    """One flat record per finding, in conversation order; matches masked unless asked.
+    ``conversation_fatal`` marks every finding of a conversation that has a fatal finding."""
+    conversation_fatal = any(f.fatal for turn in judged.turns for f in turn.findings)
     for turn in judged.turns:
         msg = turn.message
         for i, f in enumerate(turn.findings):
@@ -113,6 +117,7 @@ def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict
                 "severity": f.severity.value,
                 "points": f.points,
                 "fatal": f.fatal,
+                "conversation_fatal": conversation_fatal,
                 "seconds": round(turn.seconds, 3) if f.rule in TIMING_RULES and turn.seconds is not None else None,
                 "match": f.shown_match(show_matches),
                 "message": f.message,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .normalize import Normalized
@@ -13,7 +14,18 @@ if TYPE_CHECKING:
     from .platforms import Platform
 
 _DIGIT = re.compile("[0-9]")
-_WEB = re.compile("[.@点]|艾特|at|//")
+# a link or an address needs a top-level domain after a dot (or 点), "://", "www" or an @ / 艾特
+_WEB = re.compile(
+    r"(?:[.点]\s*(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk"
+    r"|tw|biz|ltd|wang|ink|asia|mobi|app|live|ly|im|gd|to|edu|gov)(?![a-z]))|://|www|@|艾特|[\s(\[]at[\s)\]]"
+)
+
+
+@lru_cache(maxsize=4096)
+def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
+    """One compiled search for a rule's word list (a pure function of the words)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered)), len(ordered[0])
 
 
 class MessageView:
@@ -42,7 +54,11 @@ class MessageView:
     def webby(self) -> bool:
         """Could there be a link or an e-mail address at all (a dot, @, 点, 艾特, at, //)?"""
         if self._web is None:
-            self._web = _WEB.search(self.norm.folded) is not None
+            folded = self.norm.folded
+            self._web = (
+                "." in folded or "点" in folded or "@" in folded or "艾特" in folded or "at" in folded
+                or "//" in folded or "www" in folded
+            ) and _WEB.search(folded) is not None
         return self._web
 
     @property
@@ -97,13 +113,15 @@ class MessageView:
         return cmap[start], cmap[end - 1] + 1
 
     def word_near(self, cs: int, ce: int, words, before: int, after: int) -> str | None:
-        """The first of ``words`` (compact forms) that overlaps compact[cs:ce], ends at most
-        ``before`` characters before it, or starts at most ``after`` characters after it."""
-        compact = self.norm.compact
-        for w in words:
-            lo = cs - before - len(w)
-            if compact.find(w, lo if lo > 0 else 0, ce + after + len(w)) >= 0:
-                return w
+        """One of ``words`` (compact forms) that overlaps compact[cs:ce], ends at most ``before``
+        characters before it, or starts at most ``after`` characters after it."""
+        if not words:
+            return None
+        pattern, longest = _alternation(words)
+        lo = cs - before - longest
+        for m in pattern.finditer(self.norm.compact, lo if lo > 0 else 0, ce + after + longest):
+            if m.end() >= cs - before and m.start() <= ce + after:
+                return m.group()
         return None
 
     def word_covering(self, cs: int, ce: int, words) -> str | None:

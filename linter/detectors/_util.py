@@ -36,3 +36,8 @@ MIN_NUMBER_DIGITS = 5  # no number detector looks at fewer digits than a QQ numb
 def has_digit(view: "MessageView") -> bool:
     """Gate of every number detector: the message holds enough digits to make a number."""
     return view.digit_count >= MIN_NUMBER_DIGITS
+
+
+def webby(view: "MessageView") -> bool:
+    """Gate of the link and e-mail detectors: a dot before a TLD, ://, www, @ or 艾特."""
+    return view.webby

@@ -5,6 +5,7 @@ import regex
 
 from ..finding import Severity
 from . import Detector, Hit
+from ._util import webby
 
 _TLD = (
     r"(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk|tw"
@@ -31,10 +32,6 @@ def domain_allowed(host: str, domains) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _gate_url(view) -> bool:
-    return view.webby
-
-
 def find_url(view, options, keywords):
     allowed = tuple(view.platform.domains) + tuple(options["allow"]) + tuple(view.platform.extra_domains)
     for m in URL.finditer(view.folded):
@@ -51,10 +48,6 @@ def find_url(view, options, keywords):
             yield Hit(m.start(), m.end(), f"站外域名 {host}")
 
 
-def _gate_email(view) -> bool:
-    return view.webby
-
-
 def find_email(view, options, keywords):
     for m in EMAIL.finditer(view.folded):
         host = host_of(regex.split(r"@|艾特|\(at\)|\[at\]|\s+at\s+", m.group(), maxsplit=1)[-1])
@@ -69,7 +62,7 @@ DETECTORS = (
         "站外链接：平台自有域名（按 platform 设置）与白名单之外的网址",
         find_url,
         options={"allow": (list, []), "neutral": (list, [])},
-        gate=_gate_url,
+        gate=webby,
     ),
-    Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])}, gate=_gate_email),
+    Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])}, gate=webby),
 )

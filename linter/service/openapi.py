@@ -59,13 +59,15 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
     }
     result = {
         "type": "object",
-        "required": ["points", "blocked", "fatal", "findings", "suggested_text"],
+        "required": ["points", "blocked", "fatal", "findings", "suggested_text", "errors"],
         "properties": {
             "points": {"type": "integer"},
             "blocked": {"type": "boolean", "description": "A finding at or above fail-on"},
             "fatal": {"type": "boolean"},
             "findings": {"type": "array", "items": _ref("Finding")},
             "suggested_text": {"type": "string", "description": "The reply with every safe fix applied"},
+            "errors": {"type": "array", "items": {"type": "string"},
+                       "description": "Problems that stopped a rule on this text (a user regex that timed out)"},
             "agent": {"type": "string"},
         },
     }

@@ -36,10 +36,8 @@ def _edits(source: SourceFile, kept: list[Kept]) -> tuple[list[tuple[int, int, s
         pos = 0
         out: list[str] = []
         for f in sorted(findings, key=lambda f: (f.start, f.end)):
-            if f.fix is None or f.start < pos or not reply.is_verbatim(f.start, f.end):
-                continue
-            start = reply.file_offset(f.start)
-            if source.text[start : start + (f.end - f.start)] != f.match:
+            start = source.verbatim_offset(reply, f.start, f.end) if f.fix is not None and f.start >= pos else None
+            if start is None:
                 continue
             edits.append((start, start + (f.end - f.start), f.fix))
             out.append(text[pos : f.start])
@@ -69,8 +67,8 @@ def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str
     sensitive = []
     for k in kept:
         reply = source.replies[k.reply]
-        if k.finding.sensitive and reply.is_verbatim(k.finding.start, k.finding.end):
-            start = reply.file_offset(k.finding.start)
+        start = source.verbatim_offset(reply, k.finding.start, k.finding.end) if k.finding.sensitive else None
+        if start is not None:
             sensitive.append((start, start + k.finding.end - k.finding.start))
     if not source.fixable:
         return source.text, sensitive

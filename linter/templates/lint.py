@@ -16,6 +16,7 @@ UNUSED_SUPPRESSION = "kefulint.unused-suppression"
 MAX_POINTS = "kefulint.max-points"
 READ_ERROR = "kefulint.read-error"
 _SEVERITY = {s.value: s for s in Severity}
+_VALUE = {s: s.value for s in Severity}  # enum .value is a slow descriptor; reports read it per finding
 
 
 def reply_hash(text: str) -> str:
@@ -70,7 +71,7 @@ class FileFinding:
             "end_column": self.end_column,
             "rule": self.rule,
             "category": self.category,
-            "severity": self.severity.value,
+            "severity": _VALUE[self.severity],
             "points": self.points,
             "match": self.shown_match(show_matches),
             "message": self.message,
@@ -82,7 +83,7 @@ class FileFinding:
 
     def to_cache(self) -> list:
         return [self.line, self.column, self.end_line, self.end_column, self.rule, self.category,
-                self.severity.value, self.points, self.message, self.suggestion, self.match, self.sensitive,
+                _VALUE[self.severity], self.points, self.message, self.suggestion, self.match, self.sensitive,
                 self.fatal, self.fix, self.fingerprint, self.label, self.masked_match]
 
     @classmethod
@@ -140,7 +141,7 @@ def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str) -> F
         end_line, end_column = source.position(reply.file_offset(max(f.end - 1, f.start)) + 1)
     return FileFinding(source.path, line, column, end_line, end_column, f.rule, f.category, f.severity, f.points,
                        f.message, f.suggestion, f.match, f.sensitive, f.fatal,
-                       f.fix if source.fixable and reply.is_verbatim(f.start, f.end) else None,
+                       f.fix if source.fixable and source.verbatim_offset(reply, f.start, f.end) is not None else None,
                        fingerprint, reply.label, f.masked_match)
 
 

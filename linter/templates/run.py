@@ -118,6 +118,7 @@ class LintRun:
     fixed: list[str] = field(default_factory=list)
     unfixable: list[str] = field(default_factory=list)  # files where fixes could not be applied safely
     abs_paths: dict[str, str] = field(default_factory=dict)  # display path -> absolute path
+    configured_baseline: str | None = None  # [lint] baseline of the config
 
     def failed(self, threshold: Severity | None = None) -> bool:
         """Any finding at or above ``threshold`` (default: each file's own config ``fail-on``)."""
@@ -233,7 +234,9 @@ class Runner:
 
     # linting ---------------------------------------------------------------------------
     def run(self, paths: list[str], baseline: str | None = None, fix: bool = False, diff: bool = False,
-            show_matches: bool = False) -> LintRun:
+            show_matches: bool = False, use_baseline: bool = True) -> LintRun:
+        """Lint ``paths``. ``baseline`` (else ``[lint] baseline`` of the config) filters the
+        findings unless ``use_baseline`` is False (when a new baseline is being written)."""
         run = LintRun()
         targets = self.targets(paths, run)
         caches: dict[Path, Cache] = {}
@@ -248,8 +251,9 @@ class Runner:
                 used.add(id(profile))
                 for rule in profile.rules:
                     run.rules.setdefault(rule.id, rule)
-        baseline_path = baseline or self._default_baseline(targets)
-        if baseline_path:
+        run.configured_baseline = self._default_baseline(targets)
+        baseline_path = baseline or run.configured_baseline
+        if baseline_path and use_baseline:
             self.apply_baseline(run, Baseline(baseline_path))
         for target, report in zip(targets, run.files):
             limit = target.config.config.lint.max_points

@@ -108,6 +108,14 @@ class SourceFile:
             return reply.cell
         return self.position(reply.file_offset(index))
 
+    def verbatim_offset(self, reply: Reply, start: int, end: int) -> int | None:
+        """File offset of ``reply.text[start:end]`` when it stands in the file exactly as is
+        (one run, same characters), else None: only such spans can be rewritten."""
+        if not reply.is_verbatim(start, end):
+            return None
+        offset = reply.file_offset(start)
+        return offset if self.text[offset : offset + end - start] == reply.text[start:end] else None
+
     def reply_lines(self, reply: Reply) -> tuple[int, int]:
         if reply.cell is not None:
             return reply.cell[0], reply.cell[0]
