@@ -3,8 +3,8 @@ validating every ruleset (TOML, every regex compiled for validation: most of bui
 
 The key is a hash of everything the rules depend on: the bytes of every ruleset file that the
 settings enable, the settings that shape rules (rulesets, extra rulesets, disable, severity,
-points), the kefulint version and the size and mtime of the package's own modules (so that an
-edited checkout never reads rules pickled by older code). A file is written to a temporary name
+points), the kefulint version and the size and mtime of the package's own modules and data files (so
+that an edited checkout never reads rules pickled by older code). A file is written to a temporary name
 and renamed into place; a missing, unreadable or corrupt file is ignored and rebuilt. A broken
 ruleset is never cached: it raises :class:`~kefulint.RulesetError` as without the cache.
 
@@ -46,9 +46,11 @@ def cache_dir() -> Path | None:
 
 def _code_stamp(h) -> None:
     package = Path(__file__).resolve().parent
-    for folder in (package, package / "detectors"):
+    for folder in (package, package / "detectors", package / "data"):
+        if not folder.is_dir():
+            continue
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.endswith(".py"):
+            if entry.is_file() and not entry.name.startswith("."):
                 st = entry.stat()
                 h.update(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
 

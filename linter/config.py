@@ -368,11 +368,11 @@ def _load_chain(
 
 def _unknown_rule_names(settings: dict, chain: list[tuple[_Source, dict]]) -> list[str]:
     """Rule ids, categories or ruleset names in disable/severity/points that name nothing."""
-    from .engine import resolve_rules
+    from .cache import cached_rules
     from .ruleset import RulesetError
 
     try:
-        rules = resolve_rules(Settings(extra_rulesets=settings.get("extra_rulesets", ())))
+        rules = cached_rules(Settings(extra_rulesets=settings.get("extra_rulesets", ())))
     except RulesetError:
         return []  # the ruleset's own errors are reported when the Linter is built
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules}

@@ -185,7 +185,7 @@ class Conversation(NamedTuple):
     whole: bool
 
 
-def group_conversations(items: Iterable, max_open: int = 1000, max_messages: int = 5000) -> Iterator:
+def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int = 5000) -> Iterator:
     """Messages -> :class:`Conversation` objects; other items (skips) pass through in order.
 
     Memory stays bounded: at most ``max_open`` conversations are held; the least recently

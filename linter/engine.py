@@ -26,6 +26,9 @@ from .settings import Settings
 from .view import MessageView
 
 GLOBAL = -1  # rule index of settings-wide allow phrases
+# Characters without which no number, link or e-mail detector can find anything (the gates of
+# every detector that runs without a keyword look for one of these).
+_GATE_CHARS = re.compile("[0-9.点@艾/wa]")
 _BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
 
 
@@ -311,8 +314,15 @@ class Linter:
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
         active: set[int] = set(self._always) if self._always else set()
-        hits = self._scan(norm.compact, active, with_context=bool(context))
-        platform = self._platform_for(norm, hits) if hits else self.platform
+        automaton, _values = self._automaton if context else self._automaton_plain
+        if automaton.find_matches_as_indexes(norm.compact, overlapping=True):
+            hits = self._scan(norm.compact, active, with_context=bool(context))
+            platform = self._platform_for(norm, hits)
+        else:  # the common case: no phrase of any rule
+            hits = {}
+            platform = self.platform
+        if not active and _GATE_CHARS.search(norm.folded) is None:
+            return []  # no phrase, no digit, nothing link-like: nothing any rule could find
         view = MessageView(norm, platform, hits, self.segmenter)
         if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
             active.update(self._digit_rules)

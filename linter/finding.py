@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -38,10 +38,10 @@ class Severity(str, enum.Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A rule violation. ``start``/``end`` are character offsets into the ORIGINAL text;
-    ``line``/``column`` are 1-based and computed from them."""
+    ``line``/``column`` are 1-based and computed from them. Immutable (a named tuple: built
+    several times faster than a frozen dataclass, and the engine builds one per finding)."""
 
     rule: str
     category: str

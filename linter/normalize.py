@@ -135,6 +135,7 @@ _NEEDS_FOLDING = re.compile(
     + "\U00010000-\U0010FFFF]"
 )
 MIN_CN_RUN_DIGITS = 4
+_NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
 
 # --- noise ------------------------------------------------------------------------------------
 # Everything that is not a letter or a digit is dropped from the compact form: white space,
@@ -193,7 +194,14 @@ class Normalized:
             if len(self.compact) == len(self.folded):
                 self._compact_map = list(range(len(self.folded)))
             else:
-                self._compact_map = [m.start() for m in _KEEP.finditer(self.folded)]
+                # kept characters are the ranges between noise runs; extend by ranges (C speed)
+                cmap: list[int] = []
+                pos = 0
+                for m in _NOISE.finditer(self.folded):
+                    cmap.extend(range(pos, m.start()))
+                    pos = m.end()
+                cmap.extend(range(pos, len(self.folded)))
+                self._compact_map = cmap
         return self._compact_map
 
     def compact_to_folded(self, i: int) -> int:
@@ -232,7 +240,7 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     else:
         folded = text.translate(FOLD)
         fold_map = None
-    if _CN_DIGIT.search(folded):
+    if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
         folded = _cn_numerals_to_digits(folded)
     if fold_map is not None:
         fold_map.append(len(text))

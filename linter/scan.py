@@ -49,7 +49,7 @@ def _work(batch: list) -> list:
 
 
 def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs: int = 1,
-                 max_open: int = 1000) -> Iterator[Judged | Skip]:
+                 max_open: int = 5000) -> Iterator[Judged | Skip]:
     """Judged conversations and skips, in a deterministic order independent of ``jobs``."""
     grouped = group_conversations(items, max_open=max_open)
     if jobs <= 1:

@@ -11,7 +11,7 @@ from .conversation import SERVICE_RULES, ServiceSettings
 from .finding import Severity
 from .scansummary import PERIODS, Thresholds
 
-_SCAN_KEYS = ("input_format", "map", "line_pattern", "agent_speaker", "encoding", "jobs", "top",
+_SCAN_KEYS = ("input_format", "map", "line_pattern", "agent_speaker", "encoding", "jobs", "top", "max_open",
               "service", "thresholds")
 _SERVICE_KEYS = ("first_response_seconds", "reply_seconds", "greeting", "farewell", "severity", "points", "disable")
 _THRESHOLD_KEYS = ("points", "period", "counts")
@@ -32,6 +32,7 @@ class ScanConfig:
     thresholds: Thresholds = field(default_factory=Thresholds)
     jobs: int | None = None
     top: int = 10
+    max_open: int = 5000  # conversations held open at once (see group_conversations)
 
 
 def _nearest(key: str, allowed) -> str:
@@ -104,11 +105,16 @@ def parse_scan_section(section: dict, source: str = "[scan]") -> ScanConfig:
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         errors.append(f"{where}: top must be a whole number >= 1")
         top = 10
+    max_open = section.get("max_open", 5000)
+    if isinstance(max_open, bool) or not isinstance(max_open, int) or max_open < 1:
+        errors.append(f"{where}: max_open must be a whole number >= 1")
+        max_open = 5000
     service = _service(section.get("service", {}), f"{where}.service", errors)
     thresholds = _thresholds(section.get("thresholds", {}), f"{where}.thresholds", errors)
     if errors:
         raise ScanConfigError(errors)
-    return ScanConfig(log=LogFormat(**log), service=service, thresholds=thresholds, jobs=jobs, top=top)
+    return ScanConfig(log=LogFormat(**log), service=service, thresholds=thresholds, jobs=jobs, top=top,
+                      max_open=max_open)
 
 
 def _service(table, where: str, errors: list[str]) -> ServiceSettings:

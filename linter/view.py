@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .platforms import Platform
 
 _DIGIT = re.compile("[0-9]")
+_WEB_CHARS = re.compile("[.点@艾/wa]")  # cheap first look: none of these, no link or address
 # a link or an address needs a top-level domain after a dot (or 点), "://", "www" or an @ / 艾特
 _WEB = re.compile(
     r"(?:[.点]\s*(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk"
@@ -55,17 +56,15 @@ class MessageView:
         """Could there be a link or an e-mail address at all (a dot, @, 点, 艾特, at, //)?"""
         if self._web is None:
             folded = self.norm.folded
-            self._web = (
-                "." in folded or "点" in folded or "@" in folded or "艾特" in folded or "at" in folded
-                or "//" in folded or "www" in folded
-            ) and _WEB.search(folded) is not None
+            self._web = _WEB_CHARS.search(folded) is not None and _WEB.search(folded) is not None
         return self._web
 
     @property
     def digit_count(self) -> int:
         if self._digits is None:
             folded = self.norm.folded
-            self._digits = 0 if _DIGIT.search(folded) is None else sum(map(folded.count, "0123456789"))
+            first = _DIGIT.search(folded)
+            self._digits = 0 if first is None else len(_DIGIT.findall(folded, first.start()))
         return self._digits
 
     @property

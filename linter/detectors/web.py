@@ -22,10 +22,17 @@ EMAIL = regex.compile(
 )
 
 
+_SPACES = regex.compile(r"\s+")
+_SCHEME = regex.compile(r"^(?:https?|ftp)://")
+_PATH = regex.compile(r"[/:?#]")
+_AT = regex.compile(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
+_LETTER = regex.compile(r"[a-z]")
+
+
 def host_of(url: str) -> str:
-    url = regex.sub(r"\s+", "", url).replace("点", ".")
-    url = regex.sub(r"^(?:https?|ftp)://", "", url)
-    return regex.split(r"[/:?#]", url, maxsplit=1)[0]
+    url = _SPACES.sub("", url).replace("点", ".")
+    url = _SCHEME.sub("", url)
+    return _PATH.split(url, maxsplit=1)[0]
 
 
 def domain_allowed(host: str, domains) -> bool:
@@ -37,7 +44,7 @@ def find_url(view, options, keywords):
     for m in URL.finditer(view.folded):
         text = m.group()
         # a bare "name.com" needs letters in its name; "1.5cm" or "3.cn" style numbers are not links
-        if "://" not in text and not text.startswith("www") and not regex.search(r"[a-z]", text.split(".")[0]):
+        if "://" not in text and not text.startswith("www") and not _LETTER.search(text.split(".")[0]):
             continue
         host = host_of(text)
         if domain_allowed(host, allowed):
@@ -50,7 +57,7 @@ def find_url(view, options, keywords):
 
 def find_email(view, options, keywords):
     for m in EMAIL.finditer(view.folded):
-        host = host_of(regex.split(r"@|艾特|\(at\)|\[at\]|\s+at\s+", m.group(), maxsplit=1)[-1])
+        host = host_of(_AT.split(m.group(), maxsplit=1)[-1])
         if domain_allowed(host, options["allow"]) or domain_allowed(host, view.platform.extra_domains):
             continue
         yield Hit(m.start(), m.end(), f"邮箱 @{host}")

@@ -28,6 +28,16 @@ TOKEN_COOKIE = "kefulint_token"
 _CHECK_FIELDS = ("text", "context", "agent")
 _JSON_TYPES = ("application/json",)
 
+# the page may run only its own inline code and talk only to this service
+PAGE_HEADERS = (
+    ("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                                "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
+                                "frame-ancestors 'none'"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cache-Control", "no-store"),
+)
+
 # path -> allowed methods (for 405 and the Allow header)
 ROUTES: dict[str, tuple[str, ...]] = {
     "/": ("GET",),
@@ -176,8 +186,7 @@ class Service:
             return _json(200, openapi_document(__version__, self.max_body, MAX_BATCH))
         if req.path == "/v1/reload":
             return self.reload()
-        return Response(200, page_html(), "text/html; charset=utf-8",
-                        extra + (("Cache-Control", "no-store"),))
+        return Response(200, page_html(), "text/html; charset=utf-8", extra + PAGE_HEADERS)
 
     def _authorize(self, req: Request) -> tuple[tuple[str, str], ...]:
         """Bearer header, X-Kefulint-Token header or the page's cookie; ``GET /?token=`` sets

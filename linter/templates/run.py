@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from ..cache import cached_rules
 from ..config import SUPPORTED_SUFFIXES, Config, display_path, find_config, load_config
-from ..engine import Linter, resolve_rules
+from ..engine import Linter
 from ..finding import Severity
 from ..rule import Rule
 from . import parse_source
@@ -166,7 +167,7 @@ class Runner:
             settings = replace(config.settings, **self.settings_overrides)
             lint = replace(config.lint, **self.lint_overrides)
             config = replace(config, settings=settings, lint=lint)
-            rules = tuple(resolve_rules(settings))
+            rules = cached_rules(settings)  # the resolved rules, kept on disk between runs
             self._profiles[key] = Profile(config, rules, fingerprint(rules, settings, lint))
         return self._profiles[key]
 
@@ -239,7 +240,7 @@ class Runner:
         findings unless ``use_baseline`` is False (when a new baseline is being written)."""
         run = LintRun()
         targets = self.targets(paths, run)
-        caches: dict[Path, Cache] = {}
+        caches: dict[tuple[Path, str], Cache] = {}
         used: set[int] = set()
         for target in targets:
             profile = target.config
@@ -251,6 +252,8 @@ class Runner:
                 used.add(id(profile))
                 for rule in profile.rules:
                     run.rules.setdefault(rule.id, rule)
+        for cache in caches.values():
+            cache.save()
         run.configured_baseline = self._default_baseline(targets)
         baseline_path = baseline or run.configured_baseline
         if baseline_path and use_baseline:
@@ -285,39 +288,42 @@ class Runner:
     def _lint_one(self, target: Target, profile: Profile, caches: dict, run: LintRun, fix: bool, diff: bool,
                   show_matches: bool) -> FileReport:
         options = profile.config.lint
-        try:
-            data = target.path.read_bytes()
-        except OSError as exc:
-            return self._unreadable(target, f"cannot read: {exc.strerror or exc}")
+        path = str(target.path)
         cache = None
-        key = ""
         if self.use_cache and options.cache and not (fix or diff):
             directory = Path(options.cache_dir)
             if not directory.is_absolute():
                 directory = profile.config.root / directory
-            cache = caches.setdefault(directory, Cache(directory))
-            key = Cache.key(profile.fingerprint, target.path.suffix, data)
-            hit = cache.get(key)
-            if hit is not None and "error" in hit:
-                return self._unreadable(target, str(hit["error"]))
+            cache = caches.get((directory, profile.fingerprint))
+            if cache is None:
+                cache = caches[(directory, profile.fingerprint)] = Cache(directory, profile.fingerprint)
+        try:
+            st = os.stat(path)
+            hit = cache.by_stat(path, st) if cache is not None else None
             if hit is not None:
-                try:
-                    return FileReport.from_cache(target.display, hit)
-                except (KeyError, TypeError, ValueError):
-                    pass  # an entry from another version: lint again
+                return self._from_cache(target, hit)
+            data = target.path.read_bytes()
+        except OSError as exc:
+            return self._unreadable(target, f"cannot read: {exc.strerror or exc}")
+        key = ""
+        if cache is not None:
+            key = Cache.key(profile.fingerprint, target.path.suffix, data)
+            hit = cache.by_content(path, st, key)
+            if hit is not None:
+                return self._from_cache(target, hit)
         try:
             source = parse_source(target.display, target.path.suffix, data, options)
         except ReadError as exc:
             report = self._unreadable(target, str(exc))
             if cache is not None:
-                cache.put(key, {"error": report.error})
+                cache.put(path, st, key, {"error": report.error})
             return report
         except (RecursionError, MemoryError, ValueError, LookupError, TypeError, OSError) as exc:
             # a reader library choking on a malformed file must not stop the run
             return self._unreadable(target, f"could not be parsed ({type(exc).__name__}: {exc})")
         report, kept = lint_source(source, profile.linter)
         if cache is not None:
-            cache.put(key, report.to_cache())
+            cache.put(path, st, key, report.to_cache())
         if fix or diff:
             new_text, sensitive = fixed_text(source, kept, profile.linter, target.path.suffix, options)
             if new_text != source.text:
@@ -332,6 +338,11 @@ class Runner:
             elif any(f.fix is not None for f in report.findings):
                 run.unfixable.append(target.display)
         return report
+
+    def _from_cache(self, target: Target, entry: dict) -> FileReport:
+        if "error" in entry:
+            return self._unreadable(target, str(entry["error"]))
+        return FileReport.from_cache(target.display, entry)
 
     @staticmethod
     def _unreadable(target: Target, reason: str) -> FileReport:
