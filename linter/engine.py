@@ -29,6 +29,7 @@ GLOBAL = -1  # rule index of settings-wide allow phrases
 # Characters without which no number, link or e-mail detector can find anything (the gates of
 # every detector that runs without a keyword look for one of these).
 _GATE_CHARS = re.compile("[0-9.点@艾/wa]")
+_NEWLINE = re.compile("\n")
 _BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
 
 
@@ -436,7 +437,7 @@ class Linter:
             insort(spans, (c.start, c.end))
             kept.append(c)
         kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
-        line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if kept else [0]
+        line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
         findings = []
         charged: set[str] = set()  # a rule breached twice in one reply costs its points once
         for c in kept:

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 from typing import Iterable
 
-_CN_DIGITS = set("零〇○一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖貳陸")
+import re
 
-
-def _is_secret_char(ch: str) -> bool:
-    return ch.isalnum() and (ch.isascii() or ch in _CN_DIGITS or not ch.isalpha() or ch.isdigit())
+_CN_DIGITS = "零〇○一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖貳陸"
+# what gets masked: Latin letters and digits (ASCII and full-width), digits of any script
+# (①, ❶, ...), Chinese numerals; never Chinese words around them
+_SECRET = re.compile(f"[0-9A-Za-z\\d\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
+_DIGIT_LIKE = re.compile(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
 
 
 def mask_sensitive(text: str) -> str:
     """Mask the letters and digits of a contact string, keeping a few at each end:
-    ``13800138000`` -> ``138****8000``, ``shanshan_tb88`` -> ``sh*********88``."""
-    positions = [i for i, ch in enumerate(text) if _is_secret_char(ch)]
+    ``13800138000`` -> ``138****8000``, ``shanshan_tb88`` -> ``sh******_**88``."""
+    positions = [m.start() for m in _SECRET.finditer(text)]
     n = len(positions)
-    digits_only = all(not text[i].isalpha() or text[i] in _CN_DIGITS for i in positions)
+    digits_only = all(_DIGIT_LIKE.match(text, i) for i in positions)
     if n >= 11 and digits_only:  # phone style: 138****8000
         keep_head, keep_tail = 3, 4
     elif n >= 7:
@@ -24,8 +26,13 @@ def mask_sensitive(text: str) -> str:
         keep_head, keep_tail = 1, 1
     else:
         keep_head, keep_tail = 0, 0
-    hidden = set(positions[keep_head : n - keep_tail])
-    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
+    hidden = positions[keep_head : n - keep_tail]
+    if not hidden:
+        return text
+    chars = list(text)
+    for i in hidden:
+        chars[i] = "*"
+    return "".join(chars)
 
 
 def mask_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
