@@ -216,42 +216,47 @@ class LogReader:
 
     def _table(self, path: str, lines, delimiter: str) -> Iterator[Message | Skip]:
         pending: list[Skip] = []
-        numbers = [0]
+        last = [0]  # physical line number of the last line the csv reader consumed
 
         def text_lines():
             for number, line in lines:
-                numbers[0] = number
+                last[0] = number
                 if isinstance(line, Skip):
                     pending.append(line)
-                    yield ""
+                    yield "\n"
                 else:
-                    yield line
+                    yield line + "\n"  # the csv module keeps line breaks inside quoted fields
 
         reader = csv.reader(text_lines(), delimiter=delimiter)
         header: list[str] | None = None
         cols: dict[str, str | None] = {}
-        try:
-            for row in reader:
+        while True:
+            start = last[0] + 1  # a quoted field may span lines: a row is reported where it starts
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # the reader resets and goes on with the next line
                 yield from pending
                 pending.clear()
-                if not row or not any(cell.strip() for cell in row):
-                    continue
-                number = numbers[0]
-                if header is None:
-                    header = [h.strip() for h in row]
-                    cols = {name: _column(name, header, self.fmt.mapping) for name in FIELDS}
-                    missing = [f"{name} ('{cols[name] or name}')" for name in ("text", "role")
-                               if cols[name] not in header]
-                    if missing:
-                        yield Skip(path, number, f"header has no column for {', '.join(missing)}")
-                        return
-                    continue
+                yield Skip(path, start, f"CSV error: {exc}")
+                continue
+            yield from pending
+            pending.clear()
+            if header is None and row and any(cell.strip() for cell in row):
+                header = [h.strip() for h in row]
+                cols = {name: _column(name, header, self.fmt.mapping) for name in FIELDS}
+                missing = [f"{name} ('{cols[name] or name}')" for name in ("text", "role") if cols[name] not in header]
+                if missing:
+                    for _ in text_lines():  # read (and count) the rest: the whole file is skipped
+                        pass
+                    yield Skip(path, start, f"header has no column for {', '.join(missing)}; file skipped")
+                    return
+            elif row and any(cell.strip() for cell in row):
                 if len(row) != len(header):
-                    yield Skip(path, number, f"{len(row)} columns, header has {len(header)}")
-                    continue
-                yield from_fields(path, number, dict(zip(header, row)), cols)
-        except csv.Error as exc:
-            yield Skip(path, numbers[0], f"CSV error: {exc}")
+                    yield Skip(path, start, f"{len(row)} columns, header has {len(header)}")
+                else:
+                    yield from_fields(path, start, dict(zip(header, row)), cols)
         yield from pending
 
     def _jddc(self, path: str, lines) -> Iterator[Message | Skip]:

@@ -27,6 +27,7 @@ _SCHEME = regex.compile(r"^(?:https?|ftp)://")
 _PATH = regex.compile(r"[/:?#]")
 _AT = regex.compile(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
 _LETTER = regex.compile(r"[a-z]")
+_AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+)")
 
 
 def host_of(url: str) -> str:
@@ -41,8 +42,11 @@ def domain_allowed(host: str, domains) -> bool:
 
 def find_url(view, options, keywords):
     allowed = tuple(view.platform.domains) + tuple(options["allow"]) + tuple(view.platform.extra_domains)
-    for m in URL.finditer(view.folded):
+    folded = view.folded
+    for m in URL.finditer(folded):
         text = m.group()
+        if folded.startswith("@", m.end()) or _AT_AFTER.match(folded, m.end()):
+            continue  # the local part of an e-mail address (xiaomei.shop@163.com)
         # a bare "name.com" needs letters in its name; "1.5cm" or "3.cn" style numbers are not links
         if "://" not in text and not text.startswith("www") and not _LETTER.search(text.split(".")[0]):
             continue

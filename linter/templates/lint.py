@@ -10,7 +10,7 @@ from ..finding import Finding, Severity
 from ..mask import mask_sensitive
 from ..normalize import Normalized
 from . import directives as directive_rules
-from .source import Reply, SourceFile
+from .source import Reply, SourceFile, label_text
 
 UNUSED_SUPPRESSION = "kefulint.unused-suppression"
 MAX_POINTS = "kefulint.max-points"
@@ -142,7 +142,7 @@ def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str) -> F
     return FileFinding(source.path, line, column, end_line, end_column, f.rule, f.category, f.severity, f.points,
                        f.message, f.suggestion, f.match, f.sensitive, f.fatal,
                        f.fix if source.fixable and source.verbatim_offset(reply, f.start, f.end) is not None else None,
-                       fingerprint, reply.label, f.masked_match)
+                       fingerprint, label_text(reply.label), f.masked_match)
 
 
 def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Kept]]:

@@ -22,7 +22,7 @@ class Reply:
     text: str
     segments: tuple[tuple[int, int], ...] = ()  # (index in text, offset in file text)
     cell: tuple[int, int] | None = None  # (row, column) of a spreadsheet cell
-    label: str = ""  # column name or key path, for reports
+    label: str | tuple = ""  # column name, or key path as a tuple (see label_text)
 
     def file_offset(self, index: int) -> int:
         """Offset in the file text of character ``index`` of the reply (``len(text)`` maps to
@@ -40,6 +40,18 @@ class Reply:
         i = bisect_right(self.segments, (start, 1 << 62)) - 1
         nxt = self.segments[i + 1][0] if i + 1 < len(self.segments) else len(self.text)
         return end <= nxt
+
+
+def label_text(label: str | tuple) -> str:
+    """``faq[3].answer`` for the key path ("faq", 3, "answer")."""
+    if isinstance(label, str):
+        return label
+    out = ""
+    for part in label:
+        if part is None:  # the value of a complex (non-text) key
+            part = "?"
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def verbatim(text: str, offset: int, **kw) -> Reply:

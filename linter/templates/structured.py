@@ -1,10 +1,11 @@
 """JSON and YAML template files: every string value is a reply (or, with ``[lint] keys``, the
 string values under those keys, at any depth). Keys themselves are never replies.
 
-Both are walked with their positions: JSON by a small scanner over the text (after ``json``
-has checked it), YAML through PyYAML's node graph, whose marks are character offsets. A value
-written with escapes or folded over lines maps each character back to the file by aligning
-it with the source of its node.
+Both are walked with their positions: JSON by a token scan of the text (after ``json`` has
+checked it), YAML through the events of PyYAML's C parser, whose marks are character offsets.
+A value written with escapes or folded over lines maps each character back to the file by
+aligning it with its source. Labels (the key path of a reply) are kept as tuples and only
+turned into text for a finding.
 """
 from __future__ import annotations
 
@@ -16,16 +17,7 @@ import yaml
 from . import directives
 from .source import ReadError, Reply, SourceFile, pieces, verbatim
 
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null")
-_WS = re.compile(r"[ \t\n\r]*")
 _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
-
-
-def _label(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _wanted(path: tuple, keys: tuple[str, ...]) -> bool:
@@ -51,6 +43,9 @@ def _json_string(text: str, start: int) -> tuple[str, Reply, int]:
     return value, pieces(parts), end
 
 
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]')
+
+
 def read_json(source: SourceFile, keys: tuple[str, ...]) -> None:
     text = source.text
     try:
@@ -59,49 +54,47 @@ def read_json(source: SourceFile, keys: tuple[str, ...]) -> None:
         raise ReadError(f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise ReadError("JSON nested too deeply") from None
-
-    def ws(pos: int) -> int:
-        return _WS.match(text, pos).end()
-
-    def value(pos: int, path: tuple) -> int:
-        pos = ws(pos)
-        ch = text[pos]
-        if ch == "{":
-            pos = ws(pos + 1)
-            if text[pos] == "}":
-                return pos + 1
-            while True:
-                key, end = json.decoder.scanstring(text, pos + 1)
-                pos = ws(ws(end) + 1)  # past the colon
-                pos = ws(value(pos, (*path, key)))
-                if text[pos] == "}":
-                    return pos + 1
-                pos = ws(pos + 1)  # past the comma
-        if ch == "[":
-            pos = ws(pos + 1)
-            if text[pos] == "]":
-                return pos + 1
-            index = 0
-            while True:
-                pos = ws(value(pos, (*path, index)))
-                index += 1
-                if text[pos] == "]":
-                    return pos + 1
-                pos = pos + 1
+    replies = source.replies
+    # a frame: [path, is_object, key_or_index, expecting_key]
+    stack: list[list] = []
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        ch = token[0]
         if ch == '"':
-            string, reply, end = _json_string(text, pos)
-            if string.strip() and _wanted(path, keys):
-                source.replies.append(_strip(reply, string, label=_label(path)))
-            return end
-        return _NUMBER.match(text, pos).end()
+            if stack and stack[-1][1] and stack[-1][3]:
+                stack[-1][2] = json.decoder.scanstring(text, m.start() + 1)[0] if "\\" in token else token[1:-1]
+                continue
+            path = (*stack[-1][0], stack[-1][2]) if stack else ()
+            if not _wanted(path, keys):
+                continue
+            if "\\" in token:
+                value, reply, _ = _json_string(text, m.start())
+            else:
+                value = token[1:-1]
+                reply = None
+            stripped = value.strip()
+            if not stripped:
+                continue
+            if reply is None and len(stripped) == len(value):
+                replies.append(Reply(value, ((0, m.start() + 1),), label=path))
+            else:
+                replies.append(_strip(reply or verbatim(value, m.start() + 1), value, label=path))
+        elif ch == "{" or ch == "[":
+            path = (*stack[-1][0], stack[-1][2]) if stack else ()
+            stack.append([path, ch == "{", None if ch == "{" else 0, True])
+        elif ch == "}" or ch == "]":
+            stack.pop()
+        elif ch == ":":
+            stack[-1][3] = False
+        else:  # a comma
+            frame = stack[-1]
+            if frame[1]:
+                frame[3] = True
+            else:
+                frame[2] += 1
 
-    try:
-        value(0, ())
-    except RecursionError:
-        raise ReadError("JSON nested too deeply") from None
 
-
-def _strip(reply: Reply, value: str, label: str) -> Reply:
+def _strip(reply: Reply, value: str, label: tuple) -> Reply:
     """The reply without surrounding blanks, keeping its mapping."""
     lead = len(value) - len(value.lstrip())
     text = value.strip()
@@ -111,7 +104,7 @@ def _strip(reply: Reply, value: str, label: str) -> Reply:
     return _from_offsets(text, offsets, label)
 
 
-def _from_offsets(text: str, offsets: list[int], label: str) -> Reply:
+def _from_offsets(text: str, offsets: list[int], label: tuple) -> Reply:
     segments: list[tuple[int, int]] = []
     for i, off in enumerate(offsets):
         if not segments or segments[-1][1] + (i - segments[-1][0]) != off:
@@ -125,20 +118,21 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def _yaml_reply(text: str, node: yaml.ScalarNode, label: str) -> Reply | None:
-    value = node.value
+def _yaml_reply(text: str, event, label: tuple) -> Reply | None:
+    value = event.value
     stripped = value.strip()
     if not stripped:
         return None
-    s, e = node.start_mark.index, node.end_mark.index
+    s, e = event.start_mark.index, event.end_mark.index
     lead = len(value) - len(value.lstrip())
-    if node.style is None and text[s:e] == value:
+    style = event.style
+    if style is None and text[s:e] == value:
         return verbatim(stripped, s + lead, label=label)
-    if node.style in ("'", '"') and text[s + 1 : e - 1] == value:
+    if style in ("'", '"') and text[s + 1 : e - 1] == value:
         return verbatim(stripped, s + 1 + lead, label=label)
-    # block scalars, folded lines, escapes: align each character with the node's source
+    # block scalars, folded lines, escapes: align each character with the scalar's source
     offsets: list[int] = []
-    cursor = s + (1 if node.style in ("'", '"') else 0)
+    cursor = s + (1 if style in ("'", '"') else 0)
     for ch in value:
         found = text.find(ch, cursor, min(e, cursor + 64))
         if found < 0:
@@ -149,44 +143,78 @@ def _yaml_reply(text: str, node: yaml.ScalarNode, label: str) -> Reply | None:
     return _from_offsets(stripped, offsets[lead : lead + len(stripped)], label)
 
 
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _is_str(event) -> bool:
+    tag = event.tag
+    if tag is None or tag == "!":
+        if event.implicit[0]:  # a plain scalar: 12, true, ~ ... are not text
+            return _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) == _STR_TAG
+        return True
+    return tag == _STR_TAG
+
+
+_DOC, _MAP, _SEQ = 0, 1, 2
+
+
 def read_yaml(source: SourceFile, keys: tuple[str, ...]) -> None:
     text = source.text
+    spans: list[tuple[int, int]] = []
+    # a frame: [kind, path, key or index, expecting a key, inside a complex key]
+    stack: list[list] = []
+    replies = source.replies
     try:
-        documents = list(yaml.compose_all(text, Loader=_LOADER))
+        for event in yaml.parse(text, Loader=_LOADER):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                spans.append((event.start_mark.index, event.end_mark.index))
+                frame = stack[-1]
+                if frame[0] == _MAP and frame[3]:
+                    frame[2] = event.value
+                    frame[3] = False
+                    continue
+                if not frame[4]:
+                    path = (*frame[1], frame[2]) if frame[0] != _DOC else ()
+                    if _wanted(path, keys) and _is_str(event):
+                        reply = _yaml_reply(text, event, path)
+                        if reply is not None:
+                            replies.append(reply)
+                _advance(frame)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                frame = stack[-1]
+                is_key = frame[4] or (frame[0] == _MAP and frame[3])
+                if frame[0] == _MAP and frame[3]:
+                    frame[2] = None  # a complex key: its value gets no key name
+                path = () if is_key or frame[0] == _DOC else (*frame[1], frame[2])
+                if kind is yaml.MappingStartEvent:
+                    stack.append([_MAP, path, None, True, is_key])
+                else:
+                    stack.append([_SEQ, path, 0, False, is_key])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                _advance(stack[-1])
+            elif kind is yaml.AliasEvent:  # the anchor's value was read where it stands
+                if stack[-1][0] == _MAP and stack[-1][3]:
+                    stack[-1][2] = None
+                _advance(stack[-1])
+            elif kind is yaml.DocumentStartEvent:
+                stack = [[_DOC, (), None, False, False]]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise ReadError(f"{where}invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ReadError(f"invalid YAML: {exc}") from None
-    spans: list[tuple[int, int]] = []
-    seen: set[int] = set()
-
-    def walk(node, path: tuple) -> None:
-        if id(node) in seen:  # an alias: the anchor's value was already read
-            return
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            spans.append((node.start_mark.index, node.end_mark.index))
-            if node.tag == _STR_TAG and _wanted(path, keys):
-                reply = _yaml_reply(text, node, _label(path))
-                if reply is not None:
-                    source.replies.append(reply)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, (*path, i))
-        elif isinstance(node, yaml.MappingNode):
-            for key, item in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    spans.append((key.start_mark.index, key.end_mark.index))
-                    walk(item, (*path, key.value))
-                else:
-                    walk(item, path)
-
-    for document in documents:
-        if document is not None:
-            walk(document, ())
     _yaml_directives(source, spans)
+
+
+def _advance(frame: list) -> None:
+    """After a node: a mapping switches between key and value, a sequence counts on."""
+    if frame[0] == _MAP:
+        frame[3] = not frame[3]
+    elif frame[0] == _SEQ:
+        frame[2] += 1
 
 
 def _yaml_directives(source: SourceFile, spans: list[tuple[int, int]]) -> None:
