@@ -187,11 +187,14 @@ class LogReader:
         """(line number, text without newline) or (line number, Skip) for undecodable lines."""
         decode = codecs.getdecoder(encoding)
         number = 0
+        compressed = raw is not None and stream is not raw
         try:
             for data in stream:
                 number += 1
                 self.lines += 1
-                if raw is not None:
+                if not compressed:
+                    self.bytes_read += len(data)
+                elif number % 1024 == 0:  # tell() is a system call: not on every line
                     self.bytes_read = self._done + raw.tell()
                 try:
                     text = decode(data)[0]

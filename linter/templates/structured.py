@@ -20,10 +20,6 @@ from .source import ReadError, Reply, SourceFile, pieces, verbatim
 _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
 
 
-def _wanted(path: tuple, keys: tuple[str, ...]) -> bool:
-    return not keys or any(isinstance(p, str) and p in keys for p in path)
-
-
 # --- JSON -----------------------------------------------------------------------------------
 
 
@@ -55,7 +51,8 @@ def read_json(source: SourceFile, keys: tuple[str, ...]) -> None:
     except RecursionError:
         raise ReadError("JSON nested too deeply") from None
     replies = source.replies
-    # a frame: [path, is_object, key_or_index, expecting_key]
+    keys = frozenset(keys)
+    # a frame: [path, is_object, key_or_index, expecting_key, under a wanted key]
     stack: list[list] = []
     for m in _TOKEN.finditer(text):
         token = m.group()
@@ -64,9 +61,15 @@ def read_json(source: SourceFile, keys: tuple[str, ...]) -> None:
             if stack and stack[-1][1] and stack[-1][3]:
                 stack[-1][2] = json.decoder.scanstring(text, m.start() + 1)[0] if "\\" in token else token[1:-1]
                 continue
-            path = (*stack[-1][0], stack[-1][2]) if stack else ()
-            if not _wanted(path, keys):
+            if stack:
+                frame = stack[-1]
+                if not (frame[4] or frame[2] in keys):
+                    continue
+                path = (*frame[0], frame[2])
+            elif keys:
                 continue
+            else:
+                path = ()
             if "\\" in token:
                 value, reply, _ = _json_string(text, m.start())
             else:
@@ -80,8 +83,12 @@ def read_json(source: SourceFile, keys: tuple[str, ...]) -> None:
             else:
                 replies.append(_strip(reply or verbatim(value, m.start() + 1), value, label=path))
         elif ch == "{" or ch == "[":
-            path = (*stack[-1][0], stack[-1][2]) if stack else ()
-            stack.append([path, ch == "{", None if ch == "{" else 0, True])
+            if stack:
+                frame = stack[-1]
+                path, wanted = (*frame[0], frame[2]), frame[4] or frame[2] in keys
+            else:
+                path, wanted = (), not keys
+            stack.append([path, ch == "{", None if ch == "{" else 0, True, wanted])
         elif ch == "}" or ch == "]":
             stack.pop()
         elif ch == ":":
@@ -160,26 +167,26 @@ _DOC, _MAP, _SEQ = 0, 1, 2
 
 def read_yaml(source: SourceFile, keys: tuple[str, ...]) -> None:
     text = source.text
-    spans: list[tuple[int, int]] = []
-    # a frame: [kind, path, key or index, expecting a key, inside a complex key]
+    spans: list[tuple[int, int]] | None = [] if "kefulint:" in text else None  # for comment lookup
+    # a frame: [kind, path, key or index, expecting a key, inside a complex key, under a wanted key]
+    keys = frozenset(keys)
     stack: list[list] = []
     replies = source.replies
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             kind = type(event)
             if kind is yaml.ScalarEvent:
-                spans.append((event.start_mark.index, event.end_mark.index))
+                if spans is not None:
+                    spans.append((event.start_mark.index, event.end_mark.index))
                 frame = stack[-1]
                 if frame[0] == _MAP and frame[3]:
                     frame[2] = event.value
                     frame[3] = False
                     continue
-                if not frame[4]:
-                    path = (*frame[1], frame[2]) if frame[0] != _DOC else ()
-                    if _wanted(path, keys) and _is_str(event):
-                        reply = _yaml_reply(text, event, path)
-                        if reply is not None:
-                            replies.append(reply)
+                if not frame[4] and (frame[5] or frame[2] in keys) and _is_str(event):
+                    reply = _yaml_reply(text, event, (*frame[1], frame[2]) if frame[0] != _DOC else ())
+                    if reply is not None:
+                        replies.append(reply)
                 _advance(frame)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 frame = stack[-1]
@@ -187,10 +194,11 @@ def read_yaml(source: SourceFile, keys: tuple[str, ...]) -> None:
                 if frame[0] == _MAP and frame[3]:
                     frame[2] = None  # a complex key: its value gets no key name
                 path = () if is_key or frame[0] == _DOC else (*frame[1], frame[2])
+                wanted = frame[5] or frame[2] in keys
                 if kind is yaml.MappingStartEvent:
-                    stack.append([_MAP, path, None, True, is_key])
+                    stack.append([_MAP, path, None, True, is_key, wanted])
                 else:
-                    stack.append([_SEQ, path, 0, False, is_key])
+                    stack.append([_SEQ, path, 0, False, is_key, wanted])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 stack.pop()
                 _advance(stack[-1])
@@ -199,14 +207,15 @@ def read_yaml(source: SourceFile, keys: tuple[str, ...]) -> None:
                     stack[-1][2] = None
                 _advance(stack[-1])
             elif kind is yaml.DocumentStartEvent:
-                stack = [[_DOC, (), None, False, False]]
+                stack = [[_DOC, (), None, False, False, not keys]]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise ReadError(f"{where}invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ReadError(f"invalid YAML: {exc}") from None
-    _yaml_directives(source, spans)
+    if spans is not None:
+        _yaml_directives(source, spans)
 
 
 def _advance(frame: list) -> None:

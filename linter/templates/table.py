@@ -8,6 +8,8 @@ its row (``contact.wechat,adlaw`` or ``disable=contact.wechat``).
 """
 from __future__ import annotations
 
+import re
+
 from .directives import END_OF_FILE, parse
 from .source import Directive, ReadError, Reply, SourceFile
 
@@ -19,6 +21,7 @@ def _cells(text: str, delimiter: str):
     """Yield rows; each row a list of (value, segments, offset) cells. RFC 4180 quoting."""
     n = len(text)
     pos = 0
+    field = re.compile(f"[^{re.escape(delimiter)}\r\n]*")  # the rest of an unquoted field
     while pos < n:
         row: list[tuple[str, tuple[tuple[int, int], ...], int]] = []
         while True:
@@ -49,18 +52,14 @@ def _cells(text: str, delimiter: str):
                         break
                 value = "".join(parts)
                 # anything between the closing quote and the delimiter is kept, as csv does
-                end = pos
-                while end < n and text[end] not in (delimiter, "\n", "\r"):
-                    end += 1
+                end = field.match(text, pos).end()
                 if end > pos:
                     segments.append((len(value), pos))
                     value += text[pos:end]
                 pos = end
                 row.append((value, tuple(segments), start + 1))
             else:
-                end = pos
-                while end < n and text[end] not in (delimiter, "\n", "\r"):
-                    end += 1
+                end = field.match(text, pos).end()
                 row.append((text[pos:end], ((0, pos),), pos))
                 pos = end
             if pos < n and text[pos] == delimiter:

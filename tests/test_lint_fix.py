@@ -1,0 +1,158 @@
+"""``--fix`` and ``--diff``: safe rewrites that keep encoding, line endings and mode, never
+touch suppressed findings, never break the file's structure, and are idempotent."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kefulint.cli.main import cli
+from kefulint.config import LintOptions
+from kefulint.templates import ReadError, parse_source
+from kefulint.templates.run import Runner
+
+SHOP_RULES = """
+[[rule]]
+id = "shop.bad-word"
+category = "etiquette.banned_phrase"
+severity = "error"
+points = 1
+phrases = ["坏词"]
+fix = "suggestion"
+message = "店规禁用词"
+suggestion = "好,词"
+examples.bad = ["这是坏词"]
+examples.good = ["这是好词"]
+"""
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["lint", "--no-cache", *args])
+
+
+def test_diff_shows_the_fix_masked_and_writes_nothing(here):
+    original = "亲，有事打我电话13800138000\n你问我，我问谁？\n"
+    (here / "a.txt").write_text(original, encoding="utf-8")
+    result = run("a.txt", "--diff")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert out.startswith("--- a/a.txt\n+++ b/a.txt\n")
+    assert "-你问我，我问谁？\n" in out and "+亲，这个问题我马上帮您核实，请您稍等片刻？\n" in out
+    assert "13800138000" not in out and "138****8000" in out
+    assert (here / "a.txt").read_text(encoding="utf-8") == original
+    assert "-亲，有事打我电话13800138000\n" in run("a.txt", "--diff", "--show-matches").stdout
+
+
+def test_fix_keeps_gbk_crlf_and_mode_and_is_idempotent(here):
+    path = here / "q.csv"
+    path.write_bytes("分组,短语内容\r\n售后,亲，有事打我电话13800138000\r\n售前,你问我，我问谁？\r\n".encode("gbk"))
+    os.chmod(path, 0o640)
+    result = run("q.csv", "--fix")
+    assert result.exit_code == 0, result.output
+    assert "fixed: q.csv" in result.output
+    expected = "分组,短语内容\r\n售后,亲，有事打我电话138****8000\r\n售前,亲，这个问题我马上帮您核实，请您稍等片刻？\r\n"
+    assert path.read_bytes() == expected.encode("gbk")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    again = run("q.csv", "--fix")
+    assert again.exit_code == 0 and "fixed:" not in again.output
+    assert path.read_bytes() == expected.encode("gbk")
+    assert [p.name for p in here.iterdir()] == ["q.csv"]  # no temporary file left behind
+
+
+def test_fix_keeps_utf8_bom_and_final_line_without_newline(here):
+    path = here / "a.md"
+    path.write_bytes("\ufeff# 标题\n\n- 你问我，我问谁？".encode("utf-8"))
+    assert run("a.md", "--fix").exit_code == 0
+    assert path.read_bytes() == "\ufeff# 标题\n\n- 亲，这个问题我马上帮您核实，请您稍等片刻？".encode("utf-8")
+
+
+def test_fix_never_touches_suppressed_findings(here):
+    text = ("a: 你问我，我问谁？  # kefulint: disable=etiquette\n"
+            "b: 你问我，我问谁？\n")
+    (here / "a.yaml").write_text(text, encoding="utf-8")
+    assert run("a.yaml", "--fix").exit_code == 0
+    assert (here / "a.yaml").read_text(encoding="utf-8") == (
+        "a: 你问我，我问谁？  # kefulint: disable=etiquette\n"
+        "b: 亲，这个问题我马上帮您核实，请您稍等片刻？\n")
+
+
+def test_escaped_text_is_left_as_a_suggestion(here):
+    text = '{"a": "电话138001\\u00338000", "b": "电话13800138000"}\n'
+    (here / "a.json").write_text(text, encoding="utf-8")
+    result = run("a.json", "--fix", "--format", "json")
+    fixed = (here / "a.json").read_text(encoding="utf-8")
+    assert fixed == '{"a": "电话138001\\u00338000", "b": "电话138****8000"}\n'
+    assert result.exit_code == 1  # the escaped number is still reported
+    [left] = json.loads(result.stdout)["findings"]
+    assert left["column"] == 10 and left["fixable"] is False
+
+
+def test_fix_that_would_break_the_table_is_not_applied(here):
+    (here / "shop.toml").write_text(SHOP_RULES, encoding="utf-8")
+    path = here / "q.csv"
+    original = '短语内容,备注\n这是坏词,x\n"引号里的坏词",y\n'
+    path.write_text(original, encoding="utf-8")
+    result = run("q.csv", "--fix", "--ruleset", "shop.toml", "--disable", "contact")
+    # the unquoted cell would gain a comma: the whole file is left alone and said so
+    assert path.read_text(encoding="utf-8") == original
+    assert "fixes not applied" in result.output
+    path.write_text('短语内容,备注\n"引号里的坏词",y\n', encoding="utf-8")
+    assert run("q.csv", "--fix", "--ruleset", "shop.toml").exit_code == 0
+    assert path.read_text(encoding="utf-8") == '短语内容,备注\n"引号里的好,词",y\n'
+
+
+def test_fix_in_block_scalar_and_markdown_paragraph(here):
+    (here / "a.yaml").write_text("answer: |\n  亲，请拨打\n  13800138000 谢谢\n", encoding="utf-8")
+    (here / "b.md").write_text("第一行\n电话 13800138000\n", encoding="utf-8")
+    assert run(".", "--fix").exit_code == 0
+    assert (here / "a.yaml").read_text(encoding="utf-8") == "answer: |\n  亲，请拨打\n  138****8000 谢谢\n"
+    assert (here / "b.md").read_text(encoding="utf-8") == "第一行\n电话 138****8000\n"
+
+
+_PIECES = ["亲，", "你问我，我问谁？", "电话13800138000", "加我微信 abc_123", "，", " ", "\n", "\r\n", '"', ",",
+           "# kefulint: disable=contact", "- ", "答：", "全网最低价", "\t", "：", "''"]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".csv", ".yaml"])
+def test_fix_is_idempotent_and_keeps_files_readable(tmp_path, suffix):
+    """Random files of reply pieces: --fix either rewrites into a file that reads back, or
+    leaves it alone; a second --fix never changes anything."""
+    counter = iter(range(10**6))
+    runner = Runner(use_cache=False)  # one compiled rule set for every example
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=14))
+    def check(pieces):
+        body = "".join(pieces)
+        if suffix == ".csv":
+            body = "内容\n" + body
+        elif suffix == ".yaml":
+            body = "a: " + body
+        path = tmp_path / f"f{next(counter)}{suffix}"
+        path.write_bytes(body.encode("utf-8"))
+        try:
+            parse_source(path.name, suffix, body.encode("utf-8"), LintOptions())
+        except ReadError:
+            readable = False
+        else:
+            readable = True
+        runner.run([str(path)], fix=True)
+        once = path.read_bytes()
+        if readable:
+            parse_source(path.name, suffix, once, LintOptions())  # still readable
+        else:
+            assert once == body.encode("utf-8")
+        runner.run([str(path)], fix=True)
+        assert path.read_bytes() == once
+
+    check()
