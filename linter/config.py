@@ -23,6 +23,7 @@ from .finding import Severity
 from .platforms import PLATFORM_NAMES
 from .ruleset import builtin_names
 from .settings import Settings
+from .tomlpos import line_of
 
 CONFIG_NAMES = ("kefulint.toml", "pyproject.toml")  # in one directory, kefulint.toml wins
 TOOL_SECTIONS = ("lint", "scan", "serve")  # raw tables handed to their commands
@@ -145,52 +146,6 @@ def _nearest(key: str, allowed) -> str:
     return f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-
-
-def _split_dotted(name: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip('"').strip("'") for part in name.split("."))
-
-
-def _line_of(text: str, table: tuple[str, ...], key: str | None, inner: str | None = None) -> int:
-    """1-based line of ``key`` inside ``[table]`` (or of ``inner`` inside that key's inline
-    table); the table header's line, or 1, when the key cannot be found."""
-    current: tuple[str, ...] = ()
-    header_line = 1
-    key_line = 0
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        header = _HEADER.match(line)
-        if header:
-            current = _split_dotted(header.group(1))
-            if current == table:
-                header_line = number
-            elif key is not None and not key_line and current[: len(table) + 1] == (*table, key):
-                key_line = number
-            continue
-        if key is None or key_line:
-            continue
-        m = re.match(r"\s*([A-Za-z0-9_.\"'-]+)\s*=", line)
-        if not m:
-            continue
-        path = current + _split_dotted(m.group(1))
-        if path == (*table, key) or path[: len(table) + 1] == (*table, key):
-            key_line = number
-            if len(path) > len(table) + 1 and inner is not None and path[len(table) + 1] == inner:
-                return number
-    if not key_line:
-        return header_line
-    if inner is None:
-        return key_line
-    pattern = re.compile(r"(^|[\s{,])[\"']?" + re.escape(inner) + r"[\"']?\s*=")
-    for number in range(key_line, len(lines) + 1):
-        if pattern.search(lines[number - 1]):
-            return number
-        if number > key_line and _HEADER.match(lines[number - 1]):
-            break
-    return key_line
-
-
 class _Source:
     """One config file being validated: its text (for line numbers) and the errors found."""
 
@@ -201,7 +156,7 @@ class _Source:
         self.errors: list[str] = []
 
     def error(self, table: tuple[str, ...], key: str | None, message: str, inner: str | None = None) -> None:
-        line = _line_of(self.text, self.prefix + table, key, inner)
+        line = line_of(self.text, self.prefix + table, key, inner)
         self.errors.append(f"{display_path(self.path)}:{line}: {message}")
 
 

@@ -296,6 +296,24 @@ def test_pyproject_lint_table_errors_point_into_it(in_tmp):
     ("[!x]*.txt", "x.txt", False),
 ])
 def test_glob_match(pattern, path, expected):
-    from kefulint.templates.run import glob_match
+    from kefulint.templates.globs import glob_match
 
     assert glob_match(pattern, path) is expected
+
+
+def test_starter_and_docs_mention_every_key():
+    """The starter file and docs/lint.md stay in step with the keys the loader accepts."""
+    import re
+    from importlib import resources
+
+    from kefulint import config
+
+    starter = resources.files("kefulint").joinpath("data/starter.toml").read_text(encoding="utf-8")
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "lint.md").read_text(encoding="utf-8")
+    for key in [*config._SETTINGS_KEYS, "extend"]:
+        assert re.search(rf"^#? ?{re.escape(key)} =", starter, re.MULTILINE), key
+        assert re.search(rf"^{re.escape(key)} =", docs, re.MULTILINE), key
+    for key in config._LINT_KEYS:
+        assert re.search(rf"^#? ?{re.escape(key)} =", docs, re.MULTILINE), key
+    for key in ("include", "exclude", "max-points", "columns", "keys", "suppress-column", "txt-mode", "baseline"):
+        assert re.search(rf"^#? ?{re.escape(key)} =", starter, re.MULTILINE), key

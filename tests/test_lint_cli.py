@@ -82,14 +82,14 @@ def test_unreadable_file_is_reported_and_the_run_goes_on(repo):
 
 def test_json_and_jsonl(repo):
     doc = json.loads(lint("replies", "--format", "json").stdout)
-    assert doc["version"] == 1 and doc["tool"] == "kefulint"
+    assert doc["schema"] == "kefulint.lint/1"
     assert doc["summary"] == {"files": 2, "skipped": 0, "unreadable": 0, "replies": 4, "findings": 2,
                               "suppressed": 0, "baselined": 0}
     mobile = next(f for f in doc["findings"] if f["rule"] == "contact.mobile")
     assert (mobile["path"], mobile["line"], mobile["column"], mobile["end_column"]) == ("replies/quick.csv", 2, 15, 26)
     assert mobile["match"] == "138****8000" and mobile["label"] == "短语内容" and mobile["fixable"] is True
     lines = lint("replies", "--format", "jsonl").stdout.splitlines()
-    assert [json.loads(line) for line in lines] == doc["findings"]
+    assert [json.loads(line) for line in lines] == [{"schema": "kefulint.lint/1", **f} for f in doc["findings"]]
 
 
 def test_sarif_validates_against_the_official_schema(repo):
@@ -120,6 +120,13 @@ def test_github_workflow_commands(repo):
     assert mobile.startswith("::error file=replies/quick.csv,line=2,col=15,endLine=2,endColumn=26,"
                              "title=kefulint contact.mobile::")
     assert "138****8000" in mobile and "%0A建议：" in mobile and PHONE not in mobile
+
+
+def test_auto_format_picks_github_inside_actions(repo, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert lint("replies", "--format", "auto").stdout.startswith("::error file=")
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert lint("replies", "--format", "auto").stdout.startswith("replies/faq.md:5:1: error")
 
 
 def test_junit_xml(repo):

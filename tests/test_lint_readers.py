@@ -130,6 +130,13 @@ def test_csv_configured_columns_and_errors():
         read(".csv", '内容\n"未闭合\n')
 
 
+def test_header_below_title_rows():
+    text = "千牛快捷短语导出,,\n导出时间 2024-11-11,,\n分组,快捷编码,短语内容\n售后,a1,加微信 abc_123\n"
+    s = read(".csv", text)
+    assert texts(s) == ["加微信 abc_123"]
+    assert pos(s, "abc") == (4, 11)
+
+
 def test_single_column_file_is_read_whole():
     assert texts(read(".csv", "你好\n加微信 abc_123\n")) == ["你好", "加微信 abc_123"]
 

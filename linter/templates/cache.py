@@ -29,7 +29,7 @@ from ..finding import Severity
 from ..rule import Rule
 from ..settings import Settings
 
-FORMAT = 3
+FORMAT = 4
 # https://bford.info/cachedir/ : backup tools, and kefulint's own directory walk, skip it
 TAG = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"

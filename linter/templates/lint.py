@@ -25,9 +25,10 @@ def reply_hash(text: str) -> str:
     return hashlib.sha256(Normalized(text).compact.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FileFinding:
-    """A finding placed in a file: what every lint reporter prints."""
+    """A finding placed in a file: what every lint reporter prints. (Not frozen: a frozen
+    dataclass sets each field through object.__setattr__, and a cached run builds thousands.)"""
 
     path: str
     line: int
@@ -81,15 +82,18 @@ class FileFinding:
             "label": self.label,
         }
 
-    def to_cache(self) -> list:
-        return [self.line, self.column, self.end_line, self.end_column, self.rule, self.category,
-                _VALUE[self.severity], self.points, self.message, self.suggestion, self.match, self.sensitive,
-                self.fatal, self.fix, self.fingerprint, self.label, self.masked_match]
+    def meta(self) -> tuple:
+        """What the finding shares with every other finding of its rule (stored once per file)."""
+        return (self.rule, self.category, self.points, self.message, self.suggestion, self.sensitive, self.fatal)
+
+    def to_cache(self, meta_index: int) -> list:
+        return [self.line, self.column, self.end_line, self.end_column, meta_index, _VALUE[self.severity],
+                self.match, self.fix, self.fingerprint, self.label, self.masked_match if self.sensitive else None]
 
     @classmethod
-    def from_cache(cls, path: str, row: list) -> FileFinding:
-        (line, column, end_line, end_column, rule, category, severity, points, message, suggestion, match,
-         sensitive, fatal, fix, fingerprint, label, masked) = row
+    def from_cache(cls, path: str, row: list, metas: list) -> FileFinding:
+        line, column, end_line, end_column, meta_index, severity, match, fix, fingerprint, label, masked = row
+        rule, category, points, message, suggestion, sensitive, fatal = metas[meta_index]
         return cls(path, line, column, end_line, end_column, rule, category, _SEVERITY[severity], points,
                    message, suggestion, match, sensitive, fatal, fix, fingerprint, label, masked)
 
@@ -116,12 +120,14 @@ class FileReport:
         return sum(f.points for f in self.findings if not f.is_tool_finding)
 
     def to_cache(self) -> dict:
-        return {"replies": self.replies, "suppressed": self.suppressed,
-                "findings": [f.to_cache() for f in self.findings]}
+        metas: dict[tuple, int] = {}
+        rows = [f.to_cache(metas.setdefault(f.meta(), len(metas))) for f in self.findings]
+        return {"replies": self.replies, "suppressed": self.suppressed, "metas": list(metas), "findings": rows}
 
     @classmethod
     def from_cache(cls, path: str, data: dict) -> FileReport:
-        return cls(path, data["replies"], [FileFinding.from_cache(path, row) for row in data["findings"]],
+        metas = data["metas"]
+        return cls(path, data["replies"], [FileFinding.from_cache(path, row, metas) for row in data["findings"]],
                    data["suppressed"], cached=True)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from ..cache import cached_rules
@@ -18,6 +18,7 @@ from . import parse_source
 from .baseline import Baseline
 from .cache import TAG, Cache, fingerprint
 from .fix import fixed_text, unified_diff, write_in_place
+from .globs import glob_match
 from .lint import MAX_POINTS, READ_ERROR, FileReport, lint_source, tool_finding
 from .source import ReadError
 
@@ -27,56 +28,6 @@ BASELINE_NAME = ".kefulint-baseline.json"
 
 class UsageError(Exception):
     """A path that does not exist, or another mistake of the command line."""
-
-
-# --- globs ------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern:
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                out.append(re.escape(ch))
-            else:
-                body = pattern[i + 1 : end]
-                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-                i = end
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
-def glob_match(pattern: str, rel: str) -> bool:
-    """gitignore-style: a pattern without '/' matches a file or directory name at any depth;
-    one with '/' is anchored at the config's directory; a trailing '/' matches directories
-    only; a directory that matches takes everything below it."""
-    dir_only = pattern.endswith("/")
-    anchored = "/" in pattern.rstrip("/")
-    pattern = pattern.strip("/")
-    parts = rel.split("/")
-    candidates = range(1, len(parts)) if dir_only else range(1, len(parts) + 1)
-    regex = _glob_regex(pattern)
-    if anchored:
-        return any(regex.match("/".join(parts[:n])) for n in candidates)
-    return any(regex.match(parts[n - 1]) for n in candidates)
 
 
 # --- the run ------------------------------------------------------------------------------

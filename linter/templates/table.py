@@ -2,8 +2,9 @@
 (openpyxl; a cell's place is its row and column).
 
 The reply column is the one named in ``[lint] columns``, else the first header that looks like
-reply text (a quick-reply export has 分组 / 快捷编码 / 短语内容). A file of one column is read
-whole, header included. The ``suppress-column``, when configured, lists the rules to skip for
+reply text (a quick-reply export has 分组 / 快捷编码 / 短语内容); the header row is the first of
+the first five rows that names one, so title rows above it are skipped. A file of one column is
+read whole, header included. The ``suppress-column``, when configured, lists the rules to skip for
 its row (``contact.wechat,adlaw`` or ``disable=contact.wechat``).
 """
 from __future__ import annotations
@@ -90,6 +91,21 @@ def pick_columns(header: list[str], configured: tuple[str, ...], where: str) -> 
     raise ReadError(f"{where}no reply column found; set [lint] columns (header: {', '.join(names)})")
 
 
+HEADER_ROWS = 5  # an export may start with a title row or two above its header
+
+
+def find_header(rows: list[list[str]], configured: tuple[str, ...], where: str) -> tuple[int, list[int]]:
+    """(index of the header row, reply column indexes); ``[]`` columns: a one-column file whose
+    every row is a reply. The header is the first of the first rows that names a reply column."""
+    first_error: ReadError | None = None
+    for index, header in enumerate(rows[:HEADER_ROWS]):
+        try:
+            return index, pick_columns(header, configured, where)
+        except ReadError as exc:
+            first_error = first_error or exc
+    raise first_error  # type: ignore[misc]
+
+
 def _suppress_index(header: list[str], name: str | None) -> int | None:
     if not name:
         return None
@@ -107,10 +123,10 @@ def read_csv(source: SourceFile, delimiter: str, columns: tuple[str, ...], suppr
     rows = [r for r in rows if any(v.strip() for v, _, _ in r)]
     if not rows:
         return
-    header = [v for v, _, _ in rows[0]]
-    picked = pick_columns(header, columns, "")
+    at, picked = find_header([[v for v, _, _ in row] for row in rows[:HEADER_ROWS]], columns, "")
+    header = [v for v, _, _ in rows[at]]
     suppress = _suppress_index(header, suppress_column)
-    body = rows if not picked else rows[1:]
+    body = rows if not picked else rows[at + 1 :]
     for row in body:
         first = len(source.replies)
         for index in picked or [0]:
@@ -164,10 +180,11 @@ def read_xlsx(source: SourceFile, data: bytes, columns: tuple[str, ...], suppres
                     if any(v is not None and str(v).strip() for v in row)]
             if not rows:
                 continue
-            header = ["" if v is None else str(v) for v in rows[0][1]]
-            picked = pick_columns(header, columns, f"sheet {sheet.title}: ")
+            heads = [["" if v is None else str(v) for v in row] for _, row in rows[:HEADER_ROWS]]
+            at, picked = find_header(heads, columns, f"sheet {sheet.title}: ")
+            header = heads[at]
             suppress = _suppress_index(header, suppress_column)
-            for number, row in rows if not picked else rows[1:]:
+            for number, row in rows if not picked else rows[at + 1 :]:
                 first = len(source.replies)
                 for index in picked or [0]:
                     value = row[index] if index < len(row) else None

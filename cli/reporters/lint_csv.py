@@ -1,0 +1,18 @@
+"""``lint --format csv``: one finding per row, for spreadsheets (UTF-8 with BOM so Excel reads
+the Chinese text)."""
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+FIELDS = ("path", "line", "column", "rule", "category", "severity", "points", "match", "message", "suggestion",
+          "label", "fixable")
+
+
+def render(run, show_matches: bool, out: TextIO) -> None:
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for f in run.findings:
+        d = f.to_dict(show_matches)
+        writer.writerow([d[k] if k != "fixable" else ("yes" if d[k] else "no") for k in FIELDS])
