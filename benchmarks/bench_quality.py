@@ -12,7 +12,6 @@ import sys
 import time
 
 from _common import OUT, shared_file, table
-
 from kefulint import Linter, Settings, Severity
 from kefulint.evaluation import evaluate, keyword_predictor, linter_predictor, read_items
 
@@ -51,8 +50,7 @@ def main() -> int:
             errors = [f for f in res.findings if f.severity is Severity.ERROR]
             if errors:
                 flagged_error += 1
-                for f in errors:
-                    out.write(f"{n}\t{f.rule}\t{f.masked_match}\t{rec['text']}\n")
+                out.writelines(f"{n}\t{f.rule}\t{f.masked_match}\t{rec['text']}\n" for f in errors)
     secs = time.perf_counter() - start
     print(f"\n## JDDC real agent replies (platform jd): {n:,} replies in {secs:.1f} s\n")
     print(table(["severity", "replies flagged", "rate", "target"], [

@@ -116,6 +116,17 @@ def sniff_format(path: str, first_line: str) -> str:
         return "jsonl"
     return "text"
 
+def decode_line(decode, encoding: str, path: str, number: int, data: bytes) -> str | Skip:
+    """One raw line -> text without its line break (BOM dropped on line 1), or a Skip."""
+    try:
+        text = decode(data)[0]
+    except UnicodeDecodeError as exc:
+        return Skip(path, number, f"not valid {encoding} (byte {exc.start + 1})")
+    if number == 1:
+        text = text.lstrip("\ufeff")
+    return text.rstrip("\r\n")
+
+
 class LogReader:
     """Iterates :class:`Message` and :class:`Skip` items over every input, in order.
 
@@ -183,9 +194,8 @@ class LogReader:
                 stream.close()
                 raw.close()
 
-    def _decoded_lines(self, stream, raw, path: str, encoding: str) -> Iterator[tuple[int, str | Skip]]:
-        """(line number, text without newline) or (line number, Skip) for undecodable lines."""
-        decode = codecs.getdecoder(encoding)
+    def _raw_lines(self, stream, raw, path: str) -> Iterator[tuple[int, bytes | Skip]]:
+        """(line number, raw bytes) of every line, counted; a read error ends the file as a Skip."""
         number = 0
         compressed = raw is not None and stream is not raw
         try:
@@ -196,19 +206,18 @@ class LogReader:
                     self.bytes_read += len(data)
                 elif number % 1024 == 0:  # tell() is a system call: not on every line
                     self.bytes_read = self._done + raw.tell()
-                try:
-                    text = decode(data)[0]
-                except UnicodeDecodeError as exc:
-                    yield number, Skip(path, number, f"not valid {encoding} (byte {exc.start + 1})")
-                    continue
-                if number == 1:
-                    text = text.lstrip("\ufeff")
-                yield number, text.rstrip("\r\n")
+                yield number, data
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             yield number + 1, Skip(path, number + 1, f"read error: {exc}")
         if raw is not None:
             self._done += os.fstat(raw.fileno()).st_size
             self.bytes_read = self._done
+
+    def _decoded_lines(self, stream, raw, path: str, encoding: str) -> Iterator[tuple[int, str | Skip]]:
+        """(line number, text without newline) or (line number, Skip) for undecodable lines."""
+        decode = codecs.getdecoder(encoding)
+        for number, data in self._raw_lines(stream, raw, path):
+            yield number, data if isinstance(data, Skip) else decode_line(decode, encoding, path, number, data)
 
     # formats --------------------------------------------------------------------------------
     def _jsonl(self, path: str, lines) -> Iterator[Message | Skip]:

@@ -18,7 +18,7 @@ from .mask import mask_text
 BATCH_MESSAGES = 4000  # messages per batch sent to a worker
 IN_FLIGHT = 3  # batches in flight per worker
 
-_judge: ConversationJudge | None = None
+_judge: ConversationJudge | None = None  # per worker process, set once by the pool initializer
 
 
 def default_jobs() -> int:
@@ -61,21 +61,26 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
     # fork: the judge (and its compiled rules) is inherited, not pickled per worker.
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, initializer=_init, initargs=(judge,)) as pool:
-        pending: deque = deque()
-        batch: list = []
-        size = 0
-        for item in grouped:
-            batch.append(_pack(item))
-            size += len(item.messages) if isinstance(item, Conversation) else 1
-            if size >= BATCH_MESSAGES:
-                pending.append(pool.apply_async(_work, (batch,)))
-                batch, size = [], 0
-                if len(pending) >= jobs * IN_FLIGHT:
-                    yield from pending.popleft().get()
-        if batch:
+        yield from _judge_in(pool, grouped, jobs)
+
+
+def _judge_in(pool, grouped: Iterable, jobs: int) -> Iterator[Judged | Skip]:
+    """Conversations sent to the pool in batches; results taken back in the order sent."""
+    pending: deque = deque()
+    batch: list = []
+    size = 0
+    for item in grouped:
+        batch.append(_pack(item))
+        size += len(item.messages) if isinstance(item, Conversation) else 1
+        if size >= BATCH_MESSAGES:
             pending.append(pool.apply_async(_work, (batch,)))
-        while pending:
-            yield from pending.popleft().get()
+            batch, size = [], 0
+            if len(pending) >= jobs * IN_FLIGHT:
+                yield from pending.popleft().get()
+    if batch:
+        pending.append(pool.apply_async(_work, (batch,)))
+    while pending:
+        yield from pending.popleft().get()
 
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"

@@ -24,7 +24,7 @@ import os
 import sys
 
 from kefulint import Linter, Settings
-from kefulint.chatlog import Message, Skip, parse_line
+from kefulint.chatfields import Message, Skip, parse_line
 from kefulint.conversation import ConversationJudge
 from kefulint.scan import RECORD_FIELDS, finding_records
 
@@ -32,7 +32,7 @@ MESSAGE_SCHEMA = ("kind string, source string, line long, conversation string, r
                   "time double, text string")
 FINDING_SCHEMA = ("kind string, conversation string, turn long, agent string, time string, source string, "
                   "line long, rule string, category string, severity string, points long, fatal boolean, "
-                  "seconds double, `match` string, message string, text string, turns long")
+                  "conversation_fatal boolean, seconds double, `match` string, message string, text string, turns long")
 
 
 def parse_partitions(fmt: str):
@@ -56,7 +56,12 @@ def parse_partitions(fmt: str):
     return parse
 
 
+NUMERIC = {"turn": 0, "line": 0, "points": 0, "fatal": False, "conversation_fatal": False, "seconds": math.nan}
+
+
 def judge_groups(judge: ConversationJudge, show_matches: bool):
+    blank = {name: NUMERIC.get(name, "") for name in RECORD_FIELDS}
+
     def judge_one(frame):
         import pandas as pd
 
@@ -69,11 +74,12 @@ def judge_groups(judge: ConversationJudge, show_matches: bool):
         judged = judge.judge(messages)
         rows = [{"kind": "finding", **rec, "turns": 0} for rec in finding_records(judged, show_matches)]
         for agent, turns in judged.agent_turns.items():
-            rows.append({"kind": "turns", "conversation": judged.conversation, "agent": agent, "turn": 0, "line": 0,
-                         "points": 0, "fatal": False, "turns": turns})
+            rows.append({**blank, "kind": "turns", "conversation": judged.conversation, "agent": agent,
+                         "turns": turns})
         frame = pd.DataFrame(rows, columns=["kind", *RECORD_FIELDS, "turns"])
-        # plain numpy types only: pandas' nullable dtypes trip pyspark's Arrow cast
-        return frame.astype({"turn": "int64", "line": "int64", "points": "int64", "fatal": "bool",
+        # every column already of the schema's type: an all-NaN column cast to string becomes an Arrow
+        # ChunkedArray, which pyspark's Arrow bridge rejects
+        return frame.astype({"turn": "int64", "line": "int64", "points": "int64", "fatal": "bool", "conversation_fatal": "bool",
                              "seconds": "float64", "turns": "int64"})
 
     return judge_one

@@ -1,0 +1,221 @@
+"""``kefulint scan``: batch quality inspection (质检) of exported chat logs."""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import re
+import sys
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from kefulint.chatlog import FORMATS, LogFormat, LogReader, Skip, parse_mapping
+from kefulint.conversation import ConversationJudge
+from kefulint.scan import default_jobs, finding_records, judge_stream
+from kefulint.scanconfig import ScanConfig, ScanConfigError, parse_scan_section
+from kefulint.scansummary import ScanSummary, Thresholds
+
+from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail, fail_on_rank, linter_options
+
+SKIPS_PRINTED = 20  # the rest are counted
+HTML_ROWS = 20000  # findings in the HTML table; the full list is in --output
+
+
+def _scan_section(config_path: str | None) -> tuple[dict, str]:
+    """The ``[scan]`` table of the config, and where it came from."""
+    try:
+        from kefulint.config import ConfigError, load_config
+    except ImportError:  # config support not in this build: read an explicit --config only
+        if not config_path:
+            return {}, "[scan]"
+        try:
+            data = tomllib.loads(Path(config_path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            fail(f"invalid config: {config_path}: {exc}")
+        if Path(config_path).name == "pyproject.toml":
+            data = data.get("tool", {}).get("kefulint", {})
+        return data.get("scan", {}), f"{config_path}: [scan]"
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        fail("invalid config:\n  " + "\n  ".join(exc.errors))
+    if config.path is None:
+        return {}, "[scan]"
+    from kefulint.config import display_path
+
+    return config.section("scan"), f"{display_path(config.path)}: [scan]"
+
+
+def _open_output(path: str, binary_stdout):
+    if path == "-":
+        return io.TextIOWrapper(binary_stdout, encoding="utf-8", newline="", write_through=True)
+    if path.endswith(".gz"):
+        # mtime=0: the same scan gives the same bytes
+        return io.TextIOWrapper(gzip.GzipFile(path, "wb", mtime=0), encoding="utf-8", newline="")
+    return open(path, "w", encoding="utf-8", newline="")
+
+
+@click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--input-format", "input_format", type=click.Choice(FORMATS), default=None,
+              help="Log format (default auto: by extension and first line). 日志格式")
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN,...",
+              help="Field mapping, e.g. text=content,role=waiter_send,conversation=session_id,agent=staff,time=ts. 字段映射")
+@click.option("--line-pattern", default=None, metavar="REGEX",
+              help="Plain-text line pattern with groups time, speaker (or agent/buyer/role), text. 文本行格式")
+@click.option("--encoding", type=click.Choice(["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]), default=None,
+              help="Input encoding (default auto-detected per file: UTF-8 or GB18030). 编码")
+@click.option("-o", "--output", default=None, metavar="PATH",
+              help="Write findings here ('-' for stdout; .csv -> CSV, else JSONL; .gz compressed). 问题明细")
+@click.option("--format", "out_format", type=click.Choice(["jsonl", "csv"]), default=None,
+              help="Findings format (default from the --output extension).")
+@click.option("--html", "html_path", default=None, metavar="PATH", help="Self-contained HTML report. 网页报告")
+@click.option("--summary-json", "summary_json", default=None, metavar="PATH",
+              help="Write the summary (counts, agents, categories, rules) as JSON. 汇总 JSON")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Worst conversations to list (default 10).")
+@click.option("--threshold", "threshold_points", type=click.IntRange(min=0), default=None,
+              help="Mark agents over this many points per period (default 60). 扣分阈值")
+@click.option("--period", type=click.Choice(["day", "week", "month", "year", "all"]), default=None,
+              help="Period of the threshold (default month). 阈值周期")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores). 并行进程数")
+@click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--strict", is_flag=True, help="Exit 2 when any line was skipped. 有跳过的行时失败")
+@click.option("--show-matches", is_flag=True, help="Show personal data unmasked in reports. 显示未打码内容")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no terminal summary.")
+@linter_options
+def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_format, html_path, summary_json, top,
+         threshold_points, period, jobs, fail_on, strict, show_matches, quiet, config_path, rulesets, disable,
+         platform) -> None:
+    """Scan exported chat logs: every agent turn judged with the buyer turns before it,
+    service rules (response time, greeting, farewell), points per agent.
+
+    质检聊天记录：逐条检查客服消息（结合买家上文），统计每位客服的扣分、致命项与最差会话。
+
+    INPUTS are files, directories, globs, .gz files or - for stdin (JSONL, CSV/TSV, JDDC TSV,
+    plain-text exports).
+    """
+    section, where = _scan_section(config_path)
+    try:
+        config: ScanConfig = parse_scan_section(section, where)
+    except ScanConfigError as exc:
+        fail("invalid config:\n  " + "\n  ".join(exc.errors))
+    log = _log_format(config.log, input_format, mapping, line_pattern, encoding)
+    t = config.thresholds
+    thresholds = Thresholds(points=t.points if threshold_points is None else threshold_points,
+                            period=period or t.period, counts=t.counts)
+    judge = ConversationJudge(build_linter(config_path, rulesets, disable, platform), config.service)
+    reader = LogReader(list(inputs), log, stdin=sys.stdin.buffer if "-" in inputs else None)
+    if reader.errors:
+        fail("\n  ".join(["cannot read input:"] + reader.errors))
+    summary = ScanSummary(thresholds, top=top or config.top)
+    stream = judge_stream(reader, judge, jobs=jobs or config.jobs or default_jobs(), max_open=config.max_open)
+    html_rows: list[dict] | None = [] if html_path else None
+    findings_out = None
+    try:
+        writer = None
+        if output:
+            from ..reporters.scan_findings import FindingsWriter, format_for
+
+            try:
+                findings_out = _open_output(output, sys.stdout.buffer)
+            except OSError as exc:
+                fail(f"cannot write {output}: {exc.strerror or exc}")
+            writer = FindingsWriter(findings_out, format_for(output, out_format))
+        with _progress(reader, sys.stderr.isatty() and not quiet) as advance:
+            for item in stream:
+                if isinstance(item, Skip):
+                    summary.add_skip(item)
+                    if not quiet and summary.counts["skipped"] <= SKIPS_PRINTED:
+                        click.echo(f"kefulint: skipped {item}", err=True)
+                    continue
+                summary.add(item)
+                for record in finding_records(item, show_matches) if item.turns else ():
+                    if writer is not None:
+                        writer.write(record)
+                    if html_rows is not None and len(html_rows) < HTML_ROWS:
+                        html_rows.append(record)
+                advance(summary.counts["messages"])
+    finally:
+        if findings_out is not None:
+            findings_out.close()
+    summary.counts["lines"] = reader.lines
+    summary.files = [{"source": s, "format": f, "encoding": e} for s, f, e in reader.files]
+    _write_reports(summary, summary_json, html_path, html_rows)
+    c = summary.counts
+    if not quiet:
+        from rich.console import Console
+
+        from ..reporters.scan_terminal import render
+
+        render(summary, Console(stderr=output == "-", highlight=False, soft_wrap=False))
+    click.echo(f"kefulint: read {c['lines']:,} lines 读取; {c['agent_turns']:,} agent turns linted 客服消息; "
+               f"{c['buyer_turns']:,} buyer turns 买家消息; {c['skipped']:,} skipped 跳过; "
+               f"{c['findings']:,} findings 问题, {c['points']:,} points 扣分", err=True)
+    if strict and c["skipped"]:
+        click.echo(f"kefulint: --strict: {c['skipped']} line(s) skipped", err=True)
+        sys.exit(ExitCode.USAGE)
+    sys.exit(ExitCode.FINDINGS if summary.max_rank >= fail_on_rank(fail_on) else ExitCode.CLEAN)
+
+
+def _log_format(log: LogFormat, input_format, mapping, line_pattern, encoding) -> LogFormat:
+    """The config's log format with the command-line options applied; exits 2 on bad ones."""
+    changes: dict = {}
+    if input_format:
+        changes["format"] = input_format
+    if mapping:
+        merged = dict(log.mapping)
+        try:
+            for spec in mapping:
+                merged.update(parse_mapping(spec))
+        except ValueError as exc:
+            fail(str(exc))
+        changes["mapping"] = merged
+    if line_pattern:
+        try:
+            re.compile(line_pattern)
+        except re.error as exc:
+            fail(f"--line-pattern is not a valid regular expression: {exc}")
+        changes["line_pattern"] = line_pattern
+    if encoding:
+        changes["encoding"] = encoding
+    return replace(log, **changes) if changes else log
+
+
+@contextlib.contextmanager
+def _progress(reader: LogReader, enabled: bool):
+    """A rich progress bar on stderr (bytes read, messages judged); yields advance(messages)."""
+    if not enabled:
+        yield lambda messages: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("scan 质检"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                        TextColumn("{task.fields[msgs]:,} msgs"), console=Console(stderr=True), transient=True)
+    task = progress.add_task("scan", total=reader.total_bytes(), msgs=0)
+    with progress:
+        yield lambda messages: progress.update(task, completed=reader.bytes_read, msgs=messages)
+
+
+def _write_reports(summary: ScanSummary, summary_json: str | None, html_path: str | None,
+                   html_rows: list[dict] | None) -> None:
+    if summary_json:
+        try:
+            Path(summary_json).write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                                          encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {summary_json}: {exc.strerror or exc}")
+    if html_path:
+        from ..reporters.scan_html import render_html
+
+        rows = html_rows or []
+        try:
+            Path(html_path).write_text(render_html(summary, rows, truncated=summary.counts["findings"] > len(rows)),
+                                       encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {html_path}: {exc.strerror or exc}")
