@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple, Sequence
 
@@ -76,6 +77,13 @@ class Result(NamedTuple):
             "suggested_text": self.suggested_text,
             "errors": list(self.errors),
         }
+
+
+@lru_cache(maxsize=8192)
+def _compact_of(text: str) -> str:
+    """Compact form of a buyer turn; a conversation passes the same turns with every agent turn.
+    (A pure function of the text, so a shared cache is safe.)"""
+    return Normalized(text).compact
 
 
 def _as_buyer_turns(context) -> list[str]:
@@ -219,6 +227,16 @@ class Linter:
         self._gated_rules = [(gate, frozenset(ris)) for gate, ris in groups.items()]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
         # for (their triggers, such as 可以 or digits, are common words).
+        buyer: dict[str, set[int]] = {}
+        for key, uses in table.items():
+            for ri, role in uses:
+                if role == "c":
+                    buyer.setdefault(key, set()).add(ri)
+        buyer_keys = list(buyer) or ["\x00"]
+        self._buyer_automaton = (
+            ahocorasick_rs.AhoCorasick(buyer_keys, matchkind=ahocorasick_rs.MatchKind.Standard),
+            tuple(frozenset(buyer.get(k, ())) for k in buyer_keys),
+        )
         self._automaton = self._build_automaton(table, with_context=True)
         self._automaton_plain = self._build_automaton(table, with_context=False)
         self._options = [
@@ -315,6 +333,9 @@ class Linter:
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
         active: set[int] = set(self._always) if self._always else set()
+        buyer_hits = self._buyer_hits(context) if context else None
+        if not buyer_hits:
+            context = None  # no buyer turn says anything a context rule listens for
         automaton, _values = self._automaton if context else self._automaton_plain
         if automaton.find_matches_as_indexes(norm.compact, overlapping=True):
             hits = self._scan(norm.compact, active, with_context=bool(context))
@@ -336,15 +357,12 @@ class Linter:
             active -= self._context_rules
             if not active:
                 return []
-        buyer_hits = None
         out: list[Candidate] = []
         for ri in sorted(active):
             rule = self.rules[ri]
             if rule.platforms and platform.name not in rule.platforms:
                 continue
             if rule.context:
-                if buyer_hits is None:
-                    buyer_hits = self._buyer_hits(context)
                 if buyer_hits.get(ri, 1 << 30) > rule.context.turns:
                     continue
             for cand in self._rule_candidates(ri, rule, view):
@@ -360,10 +378,12 @@ class Linter:
         """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
         turns = _as_buyer_turns(context)[-self._context_turns :] if self._context_turns else []
         seen: dict[int, int] = {}
+        automaton, values = self._buyer_automaton
         for back, turn in enumerate(reversed(turns), start=1):
-            for (ri, role) in self._scan(Normalized(turn).compact):
-                if role == "c" and ri not in seen:
-                    seen[ri] = back
+            for idx, _s, _e in automaton.find_matches_as_indexes(_compact_of(turn), overlapping=True):
+                for ri in values[idx]:
+                    if ri not in seen:
+                        seen[ri] = back
         return seen
 
     def _rule_candidates(self, ri: int, rule: Rule, view: MessageView) -> Iterable[Candidate]:
