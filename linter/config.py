@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .categories import CATEGORIES
 from .finding import Severity
 from .platforms import PLATFORM_NAMES
 from .ruleset import builtin_names
@@ -332,6 +333,10 @@ def _unknown_rule_names(settings: dict, chain: list[tuple[_Source, dict]]) -> li
         return []  # the ruleset's own errors are reported when the Linter is built
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules}
     known |= set(builtin_names())
+    # conversation-level rules of `kefulint scan` (linter/conversation.py) can be named too
+    from .conversation import SERVICE_RULES
+
+    known |= set(SERVICE_RULES) | {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
     errors: list[str] = []
     for key, table in (("disable", False), ("severity", True), ("points", True)):
         for name in settings.get(key, ()):
