@@ -219,10 +219,16 @@ class Linter:
             ri for ri in self._detector_rules if DETECTORS[self.rules[ri].detector].needs_keywords
         )
         free = [ri for ri in self._detector_rules if ri not in self._keyed_rules]
-        self._digit_rules = [ri for ri in free if DETECTORS[self.rules[ri].detector].gate is has_digit]
+        # (rule index, fewest digits in a run it needs): number detectors run only when a run is long enough
+        self._digit_rules = [
+            (ri, DETECTORS[self.rules[ri].detector].min_run)
+            for ri in free
+            if DETECTORS[self.rules[ri].detector].gate is has_digit
+        ]
+        digit_rule_ids = {ri for ri, _ in self._digit_rules}
         groups: dict = {}
         for ri in free:
-            if ri not in self._digit_rules:
+            if ri not in digit_rule_ids:
                 groups.setdefault(DETECTORS[self.rules[ri].detector].gate, []).append(ri)
         self._gated_rules = [(gate, frozenset(ris)) for gate, ris in groups.items()]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
@@ -347,7 +353,8 @@ class Linter:
             return []  # no phrase, no digit, nothing link-like: nothing any rule could find
         view = MessageView(norm, platform, hits, self.segmenter)
         if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
-            active.update(self._digit_rules)
+            longest = max(len(run.digits) for run in view.number_runs) if view.number_runs else 0
+            active.update(ri for ri, need in self._digit_rules if need <= longest)
         for gate, ris in self._gated_rules:
             if gate(view):
                 active.update(ris)

@@ -157,6 +157,15 @@ _NOISE = re.compile(f"(?:[{_NOISE_CLASS}]|[\U00010000-\U0010FFFF])+")
 _KEEP = re.compile(f"[^{_NOISE_CLASS}\U00010000-\U0010FFFF]")
 
 
+def _compact(folded: str) -> str:
+    # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs only
+    # when something else is left (emoji, symbols, other punctuation)
+    out = folded.replace("，", "").replace("。", "").replace("？", "").replace("！", "").replace("~", "").replace(" ", "")
+    if _NOISE.search(out) is None:
+        return out
+    return _NOISE.sub("", out)
+
+
 def is_noise(ch: str) -> bool:
     return _KEEP.match(ch) is None
 
@@ -171,7 +180,7 @@ class Normalized:
         folded, fold_map = _fold(original)
         self.folded = folded
         self._fold_map = fold_map  # folded index -> original index; None means identity
-        self.compact = _NOISE.sub("", folded)
+        self.compact = _compact(folded)
         self._compact_map: list[int] | None = None
 
     # offsets ------------------------------------------------------------------------------

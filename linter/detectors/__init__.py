@@ -42,6 +42,8 @@ class Detector:
     gate: Callable[["MessageView"], bool] = lambda view: True
     # True when the detector finds nothing without one of its keywords in the message
     needs_keywords: bool = False
+    # number detectors: the fewest digits a number run needs for this detector to find anything
+    min_run: int = 0
     # turns resolved options into what ``find`` reads, once at compile time
     prepare: Callable[[dict], dict] = lambda options: options
 

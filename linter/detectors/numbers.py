@@ -117,8 +117,9 @@ DETECTORS = (
         options={"keywords": (list, []), "window": (int, 14), "after": (int, 10), "min_account": (int, 12)},
         gate=has_digit,
         prepare=folded_words,
+        min_run=12,
     ),
-    Detector("id_number", "18位居民身份证号（日期与校验位正确）", find_id_number, gate=has_digit),
+    Detector("id_number", "18位居民身份证号（日期与校验位正确）", find_id_number, gate=has_digit, min_run=17),
     Detector(
         "bare_number",
         "单独给出的号码（用于买家索要联系方式后的回复）",

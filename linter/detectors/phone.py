@@ -56,7 +56,7 @@ def find_hotline(view, options, keywords):
 
 
 DETECTORS = (
-    Detector("mobile", "中国大陆手机号（真实号段，含19x与虚拟运营商）", find_mobile, gate=has_digit),
+    Detector("mobile", "中国大陆手机号（真实号段，含19x与虚拟运营商）", find_mobile, gate=has_digit, min_run=11),
     Detector(
         "landline",
         "带区号的座机号（区号后有分隔，或前有电话关键词）",
@@ -64,6 +64,7 @@ DETECTORS = (
         options={"keywords": (list, []), "window": (int, 8)},
         gate=has_digit,
         prepare=folded_words,
+        min_run=10,
     ),
-    Detector("hotline", "400/800 热线", find_hotline, gate=has_digit),
+    Detector("hotline", "400/800 热线", find_hotline, gate=has_digit, min_run=10),
 )
