@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
+from .mask import mask_sensitive
+
 FORMATS = ("auto", "jsonl", "csv", "tsv", "jddc", "text")
 FIELDS = ("text", "role", "conversation", "agent", "time")
 # Which column names are tried, in order, when --map does not name one.
@@ -44,6 +46,15 @@ class Skip(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
+
+
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def quoted(value, limit: int) -> str:
+    """A field value for a skip reason: cut to ``limit`` characters, long digit runs (a phone,
+    QQ or card number typed into the wrong column) masked, as every report masks them."""
+    return repr(_LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), str(value)[:limit]))
 
 
 def parse_mapping(spec: str) -> dict[str, str]:
@@ -93,7 +104,7 @@ def _loose_datetime(text: str, value) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"bad time {str(value)[:40]!r}") from None
+        raise ValueError(f"bad time {quoted(value, 40)}") from None
 
 
 def format_time(seconds: float | None) -> str:
@@ -132,7 +143,7 @@ def from_fields(path: str, number: int, row: dict, cols: dict[str, str | None]) 
         return Skip(path, number, f"no role field '{cols['role'] or 'role'}'")
     role = role_of(role_value)
     if role is None:
-        return Skip(path, number, f"unknown role {str(role_value)[:30]!r} (agent: 1/agent/客服, buyer: 0/buyer/买家)")
+        return Skip(path, number, f"unknown role {quoted(role_value, 30)} (agent: 1/agent/客服, buyer: 0/buyer/买家)")
     try:
         when = parse_time(row.get(cols["time"])) if cols["time"] else None
     except ValueError as exc:

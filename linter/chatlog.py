@@ -31,6 +31,7 @@ from .chatfields import (  # noqa: F401 - re-exported: the names a reader of cha
     parse_line,
     parse_mapping,
     parse_time,
+    quoted,
     role_of,
 )
 
@@ -313,7 +314,7 @@ class LogReader:
             if "role" in groups and found.get("role"):
                 role = role_of(found["role"])
                 if role is None:
-                    yield Skip(path, number, f"unknown role {found['role']!r}")
+                    yield Skip(path, number, f"unknown role {quoted(found['role'], 30)}")
                     continue
             elif "agent" in groups or "buyer" in groups:
                 role = "agent" if found.get("agent") else "buyer"

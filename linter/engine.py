@@ -141,6 +141,7 @@ class Linter:
         self.settings = settings or Settings()
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
+        self._platform_name = self.platform.name
         self._platforms = {
             name: get_platform(name, self.settings.allow_domains) for name in load_platforms()
         }
@@ -282,6 +283,8 @@ class Linter:
         """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
         ``{"role", "text"}`` dicts, oldest first)."""
         candidates = self._candidates(text, context)
+        if not candidates:  # the common case, kept cheap
+            return Result(text, (), 0, False, False, text, self._platform_name)
         return self._result(text, candidates)
 
     def explain(self, text: str, context: Iterable | None = None) -> dict:
@@ -319,9 +322,13 @@ class Linter:
 
     def _scan(self, compact: str, active: set | None = None, with_context: bool = True) -> dict:
         """Every phrase hit, keyed by (rule index, role); adds the rules hits activate to ``active``."""
-        hits: dict = {}
         automaton, values = self._automaton if with_context else self._automaton_plain
-        for idx, start, end in automaton.find_matches_as_indexes(compact, overlapping=True):
+        return self._collect(automaton.find_matches_as_indexes(compact, overlapping=True), values, active)
+
+    @staticmethod
+    def _collect(matches, values, active: set | None) -> dict:
+        hits: dict = {}
+        for idx, start, end in matches:
             key, uses, activates = values[idx]
             span = (start, end, key)
             if active is not None and activates:
@@ -342,9 +349,10 @@ class Linter:
         buyer_hits = self._buyer_hits(context) if context else None
         if not buyer_hits:
             context = None  # no buyer turn says anything a context rule listens for
-        automaton, _values = self._automaton if context else self._automaton_plain
-        if automaton.find_matches_as_indexes(norm.compact, overlapping=True):
-            hits = self._scan(norm.compact, active, with_context=bool(context))
+        automaton, values = self._automaton if context else self._automaton_plain
+        matches = automaton.find_matches_as_indexes(norm.compact, overlapping=True)
+        if matches:
+            hits = self._collect(matches, values, active)
             platform = self._platform_for(norm, hits)
         else:  # the common case: no phrase of any rule
             hits = {}
@@ -450,7 +458,7 @@ class Linter:
 
     def _result(self, text: str, candidates: list[Candidate]) -> Result:
         if not candidates:
-            return Result(text, (), 0, False, False, text, self.platform.name)  # the common case
+            return Result(text, (), 0, False, False, text, self._platform_name)
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.start, -(c.end - c.start)))
         kept: list[Candidate] = []

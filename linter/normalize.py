@@ -177,7 +177,10 @@ class Normalized:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        folded, fold_map = _fold(original)
+        if _NEEDS_FOLDING.search(original) is None:  # the common case: nothing to fold
+            folded, fold_map = original, None
+        else:
+            folded, fold_map = _fold(original)
         self.folded = folded
         self._fold_map = fold_map  # folded index -> original index; None means identity
         self.compact = _compact(folded)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -31,6 +32,9 @@ def default_jobs() -> int:
 def _init(judge: ConversationJudge) -> None:
     global _judge
     _judge = judge
+    # Ctrl-C and kill are the parent's to handle (it stops the pool); a worker just ends
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _pack(item):

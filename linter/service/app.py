@@ -246,7 +246,8 @@ class Service:
     def _batch(self, req: Request) -> Response:
         body = self._body(req)
         if not isinstance(body, dict):
-            raise HTTPError(400, "invalid_request", "body must be a JSON object {\"items\": [...]} (请求体必须是对象)")
+            raise HTTPError(400, "invalid_request", "body must be a JSON object {\"items\": [...]} (请求体必须是对象)",
+                            [f"body: expected an object, got {_kind(body)}"])
         unknown = sorted(set(body) - {"items"})
         problems = [f"unknown field '{k}' (allowed: items)" for k in unknown]
         items = body.get("items")

@@ -11,6 +11,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
+from ..atomicfile import write_atomic
 from .lint import FileFinding
 
 VERSION = 1
@@ -37,9 +38,7 @@ def write(path: str | Path, findings: list[tuple[FileFinding, str]]) -> int:
     body = f'{{\n  "version": {VERSION},\n  "tool": "kefulint",\n  "findings": [\n{lines}\n  ]\n}}\n'
     if not entries:
         body = f'{{\n  "version": {VERSION},\n  "tool": "kefulint",\n  "findings": []\n}}\n'
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, target)
+    write_atomic(target, body.encode("utf-8"))  # a temporary file renamed: never torn, mode kept
     return len(entries)
 
 

@@ -87,15 +87,19 @@ class FileFinding:
         return (self.rule, self.category, self.points, self.message, self.suggestion, self.sensitive, self.fatal)
 
     def to_cache(self, meta_index: int) -> list:
+        # personal data never reaches the disk: a sensitive match is cached masked only, and a
+        # --show-matches run does not use the cache (templates/run.py)
         return [self.line, self.column, self.end_line, self.end_column, meta_index, _VALUE[self.severity],
-                self.match, self.fix, self.fingerprint, self.label, self.masked_match if self.sensitive else None]
+                None if self.sensitive else self.match, self.fix, self.fingerprint, self.label,
+                self.masked_match if self.sensitive else None]
 
     @classmethod
     def from_cache(cls, path: str, row: list, metas: list) -> FileFinding:
         line, column, end_line, end_column, meta_index, severity, match, fix, fingerprint, label, masked = row
         rule, category, points, message, suggestion, sensitive, fatal = metas[meta_index]
         return cls(path, line, column, end_line, end_column, rule, category, _SEVERITY[severity], points,
-                   message, suggestion, match, sensitive, fatal, fix, fingerprint, label, masked)
+                   message, suggestion, masked if match is None else match, sensitive, fatal, fix, fingerprint,
+                   label, masked)
 
 
 def tool_finding(path: str, line: int, column: int, rule: str, severity: Severity, message: str,

@@ -241,7 +241,7 @@ class Runner:
         options = profile.config.lint
         path = str(target.path)
         cache = None
-        if self.use_cache and options.cache and not (fix or diff):
+        if self.use_cache and options.cache and not (fix or diff or show_matches):  # the cache holds no raw matches
             directory = Path(options.cache_dir)
             if not directory.is_absolute():
                 directory = profile.config.root / directory

@@ -141,9 +141,15 @@ def _yaml_reply(text: str, event, label: tuple) -> Reply | None:
     offsets: list[int] = []
     cursor = s + (1 if style in ("'", '"') else 0)
     for ch in value:
+        if ch == " " and text[cursor : cursor + 1] in ("\r", "\n"):  # a line break folded into a space
+            offsets.append(cursor)
+            cursor += 2 if text.startswith("\r\n", cursor) else 1
+            while cursor < e and text[cursor] in " \t":  # the next line's indentation
+                cursor += 1
+            continue
         found = text.find(ch, cursor, min(e, cursor + 64))
         if found < 0:
-            offsets.append(cursor)
+            offsets.append(max(s, min(cursor, e - 1)))  # inside the scalar, never past the file's end
         else:
             offsets.append(found)
             cursor = found + 1

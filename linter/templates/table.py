@@ -166,13 +166,17 @@ def _drop(segments, lead: int, length: int) -> tuple[tuple[int, int], ...]:
 def read_xlsx(source: SourceFile, data: bytes, columns: tuple[str, ...], suppress_column: str | None) -> None:
     import io
     import zipfile
+    import zlib
 
     from openpyxl import load_workbook
 
     source.fixable = False
+    # a damaged workbook fails late (a member is inflated and parsed when its rows are read)
+    broken = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError, SyntaxError, IndexError,
+              TypeError)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except broken as exc:
         raise ReadError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     try:
         for sheet in book.worksheets:
@@ -198,5 +202,7 @@ def read_xlsx(source: SourceFile, data: bytes, columns: tuple[str, ...], suppres
                     if rules:
                         source.directives.append(Directive(number, suppress + 1, "disable", rules, number,
                                                            number, cell.strip(), replies=ids))
+    except broken as exc:
+        raise ReadError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     finally:
         book.close()
