@@ -48,6 +48,22 @@ def _execute(runner, paths, **kw):
         fail(str(exc))
 
 
+def _write_report(output: str, render) -> None:
+    """The report written whole or not at all (a temporary file renamed over ``output``)."""
+    import io
+
+    from kefulint.atomicfile import atomic_binary
+
+    try:
+        with atomic_binary(output) as raw:
+            fh = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            render(fh)
+            fh.flush()
+            fh.detach()
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
 def summary_line(run) -> str:
     findings = run.findings
     counts = Counter(f.severity for f in findings)
@@ -100,8 +116,7 @@ def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, d
         click.echo(diff_text, nl=False)
     reporter = importlib.import_module(f"kefulint.cli.reporters.lint_{fmt}")
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            reporter.render(run, show_matches, fh)
+        _write_report(output, lambda fh: reporter.render(run, show_matches, fh))
     elif not (diff and fmt == "text"):  # --diff alone prints just the diff
         reporter.render(run, show_matches, sys.stdout)
     for path in run.fixed:
@@ -158,6 +173,8 @@ def init(path, force):
     if target.exists() and not force:
         fail(f"{path} already exists (use --force to overwrite) / 文件已存在")
     starter = resources.files("kefulint").joinpath("data/starter.toml").read_text(encoding="utf-8")
-    target.write_text(starter, encoding="utf-8")
+    from kefulint.atomicfile import write_atomic
+
+    write_atomic(target, starter.encode("utf-8"))
     click.echo(f"已写入 {path}（wrote {path}）。下一步 next: kefulint lint")
     sys.exit(ExitCode.CLEAN)

@@ -6,12 +6,15 @@ import gzip
 import io
 import json
 import re
+import signal
 import sys
+import threading
 import tomllib
 from dataclasses import replace
 from pathlib import Path
 
 import click
+from kefulint.atomicfile import atomic_binary, write_atomic
 from kefulint.chatlog import FORMATS, LogFormat, LogReader, Skip, parse_mapping
 from kefulint.conversation import ConversationJudge
 from kefulint.scan import default_jobs, finding_records, judge_stream
@@ -49,13 +52,41 @@ def _scan_section(config_path: str | None) -> tuple[dict, str]:
     return config.section("scan"), f"{display_path(config.path)}: [scan]"
 
 
-def _open_output(path: str, binary_stdout):
+def _open_output(path: str, binary_stdout, stack: contextlib.ExitStack):
+    """The findings stream. A file is written to a temporary file and renamed over ``path``
+    when the scan completes: Ctrl-C or a kill leaves the old report (or none), never a torn one."""
     if path == "-":
         return io.TextIOWrapper(binary_stdout, encoding="utf-8", newline="", write_through=True)
+    raw = stack.enter_context(atomic_binary(path))
     if path.endswith(".gz"):
         # mtime=0: the same scan gives the same bytes
-        return io.TextIOWrapper(gzip.GzipFile(path, "wb", mtime=0), encoding="utf-8", newline="")
-    return open(path, "w", encoding="utf-8", newline="")
+        raw = gzip.GzipFile(filename=Path(path).name.removesuffix(".gz"), fileobj=raw, mode="wb", mtime=0)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds():
+    """A kill (SIGTERM) unwinds like Ctrl-C: temporary files removed, no report half written."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _finish(stream: io.TextIOWrapper) -> None:
+    """Flush the findings stream; the temporary file under it stays open for the rename."""
+    stream.flush()
+    inner = stream.detach()
+    if isinstance(inner, gzip.GzipFile):
+        inner.close()  # writes the gzip trailer; a fileobj given to GzipFile is not closed
 
 
 @click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,6 +106,8 @@ def _open_output(path: str, binary_stdout):
 @click.option("--html", "html_path", default=None, metavar="PATH", help="Self-contained HTML report. 网页报告")
 @click.option("--summary-json", "summary_json", default=None, metavar="PATH",
               help="Write the summary (counts, agents, categories, rules) as JSON. 汇总 JSON")
+@click.option("--skipped", "skipped_path", default=None, metavar="PATH",
+              help="Write every skipped line here, one 'file:line: reason' a line. 全部跳过行的清单")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Worst conversations to list (default 10).")
 @click.option("--threshold", "threshold_points", type=click.IntRange(min=0), default=None,
               help="Mark agents over this many points per period (default 60). 扣分阈值")
@@ -88,9 +121,9 @@ def _open_output(path: str, binary_stdout):
 @click.option("--show-matches", is_flag=True, help="Show personal data unmasked in reports. 显示未打码内容")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no terminal summary.")
 @linter_options
-def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_format, html_path, summary_json, top,
-         threshold_points, period, jobs, fail_on, strict, show_matches, quiet, config_path, rulesets, disable,
-         platform) -> None:
+def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_format, html_path, summary_json,
+         skipped_path, top, threshold_points, period, jobs, fail_on, strict, show_matches, quiet, config_path,
+         rulesets, disable, platform) -> None:
     """Scan exported chat logs: every agent turn judged with the buyer turns before it,
     service rules (response time, greeting, farewell), points per agent.
 
@@ -115,21 +148,31 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     summary = ScanSummary(thresholds, top=top or config.top)
     stream = judge_stream(reader, judge, jobs=jobs or config.jobs or default_jobs(), max_open=config.max_open)
     html_rows: list[dict] | None = [] if html_path else None
-    findings_out = None
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_sigterm_unwinds())
         writer = None
         if output:
             from ..reporters.scan_findings import FindingsWriter, format_for
 
             try:
-                findings_out = _open_output(output, sys.stdout.buffer)
+                findings_out = _open_output(output, sys.stdout.buffer, stack)
             except OSError as exc:
                 fail(f"cannot write {output}: {exc.strerror or exc}")
+            stack.callback(_finish, findings_out)  # before the rename: callbacks run last-in first
             writer = FindingsWriter(findings_out, format_for(output, out_format))
+        skipped_out = None
+        if skipped_path:
+            try:
+                skipped_out = _open_output(skipped_path, sys.stdout.buffer, stack)
+            except OSError as exc:
+                fail(f"cannot write {skipped_path}: {exc.strerror or exc}")
+            stack.callback(_finish, skipped_out)
         with _progress(reader, sys.stderr.isatty() and not quiet) as advance:
             for item in stream:
                 if isinstance(item, Skip):
                     summary.add_skip(item)
+                    if skipped_out is not None:
+                        skipped_out.write(f"{item}\n")
                     if not quiet and summary.counts["skipped"] <= SKIPS_PRINTED:
                         click.echo(f"kefulint: skipped {item}", err=True)
                     continue
@@ -140,9 +183,6 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
                     if html_rows is not None and len(html_rows) < HTML_ROWS:
                         html_rows.append(record)
                 advance(summary.counts["messages"])
-    finally:
-        if findings_out is not None:
-            findings_out.close()
     summary.counts["lines"] = reader.lines
     summary.files = [{"source": s, "format": f, "encoding": e} for s, f, e in reader.files]
     _write_reports(summary, summary_json, html_path, html_rows)
@@ -206,8 +246,8 @@ def _write_reports(summary: ScanSummary, summary_json: str | None, html_path: st
                    html_rows: list[dict] | None) -> None:
     if summary_json:
         try:
-            Path(summary_json).write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                                          encoding="utf-8")
+            write_atomic(summary_json, (json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n")
+                         .encode("utf-8"))
         except OSError as exc:
             fail(f"cannot write {summary_json}: {exc.strerror or exc}")
     if html_path:
@@ -215,7 +255,7 @@ def _write_reports(summary: ScanSummary, summary_json: str | None, html_path: st
 
         rows = html_rows or []
         try:
-            Path(html_path).write_text(render_html(summary, rows, truncated=summary.counts["findings"] > len(rows)),
-                                       encoding="utf-8")
+            write_atomic(html_path, render_html(summary, rows, truncated=summary.counts["findings"] > len(rows))
+                         .encode("utf-8"))
         except OSError as exc:
             fail(f"cannot write {html_path}: {exc.strerror or exc}")
