@@ -31,6 +31,7 @@ GLOBAL = -1  # rule index of settings-wide allow phrases
 # every detector that runs without a keyword look for one of these).
 _GATE_CHARS = re.compile("[0-9.点@艾/wa]")
 _NEWLINE = re.compile("\n")
+_DIGIT = re.compile("[0-9]")
 _BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
 
 
@@ -357,9 +358,12 @@ class Linter:
         else:  # the common case: no phrase of any rule
             hits = {}
             platform = self.platform
-        if not active and _GATE_CHARS.search(norm.folded) is None:
+        folded = norm.folded
+        if not active and _GATE_CHARS.search(folded) is None:
             return []  # no phrase, no digit, nothing link-like: nothing any rule could find
         view = MessageView(norm, platform, hits, self.segmenter)
+        if not active and len(_DIGIT.findall(folded)) < MIN_NUMBER_DIGITS and not view.webby:
+            return []  # a price or a time, no link: still nothing to look at
         if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
             longest = max(len(run.digits) for run in view.number_runs) if view.number_runs else 0
             active.update(ri for ri, need in self._digit_rules if need <= longest)

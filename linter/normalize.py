@@ -127,12 +127,9 @@ _DIGIT_CLASS = "0-9" + "".join(k for k in CN_DIGITS if k != "洞")
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
 _CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+")
 _CN_DIGIT = re.compile("[" + "".join(k for k in CN_DIGITS if k != "洞") + "]")
-# one search that says whether _fold has anything to do at all
+# one search that says whether any character needs folding (numerals are looked at apart)
 _NEEDS_FOLDING = re.compile(
-    "["
-    + _char_class(c for c in _FOLDABLE_CHARS if ord(c) < 0x10000)
-    + "".join(k for k in CN_DIGITS if k != "洞")
-    + "\U00010000-\U0010FFFF]"
+    "[" + _char_class(c for c in _FOLDABLE_CHARS if ord(c) < 0x10000) + "\U00010000-\U0010FFFF]"
 )
 MIN_CN_RUN_DIGITS = 4
 _NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
@@ -179,6 +176,8 @@ class Normalized:
         self.original = original
         if _NEEDS_FOLDING.search(original) is None:  # the common case: nothing to fold
             folded, fold_map = original, None
+            if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
+                folded = _cn_numerals_to_digits(folded)
         else:
             folded, fold_map = _fold(original)
         self.folded = folded
