@@ -63,7 +63,9 @@ def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -
             fail("invalid ruleset:\n  " + "\n  ".join(exc.errors))
     try:
         settings = load_settings(config_path, **overrides)
-        return Linter.from_settings(settings)
+        from kefulint.cache import cached_rules  # resolved rules on disk: fast cold starts
+
+        return Linter(cached_rules(settings), settings)
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
     except RulesetError as exc:

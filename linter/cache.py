@@ -17,7 +17,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -91,6 +90,8 @@ def _load(path: Path) -> tuple[Rule, ...] | None:
 
 
 def _store(folder: Path, path: Path, rules: tuple[Rule, ...]) -> None:
+    import tempfile  # only on a miss: its imports cost a few ms of every cold start
+
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=folder)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from kefulint import Linter, RulesetError, Settings
 from kefulint.service import MAX_BATCH, ASGIApp, Request, Service
 from kefulint.service.app import ROUTES
@@ -450,3 +452,27 @@ def test_service_agrees_with_kefulint_check(service):
         body = post(service, "/v1/check", {"text": text}).json
         assert body["findings"] == record["findings"]
         assert (body["points"], body["blocked"], body["fatal"]) == (record["points"], record["blocked"], record["fatal"])
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["text", "context", "agent", "role", "items", "x"]), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=json_values, path=st.sampled_from(["/v1/check", "/v1/check/batch"]))
+def test_any_json_body_gets_200_or_a_400_naming_the_problem(service, body, path):
+    resp = post(service, path, body)
+    assert resp.status in (200, 400), resp.body
+    if resp.status == 400:
+        assert resp.json["error"]["details"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=200))
+def test_any_bytes_get_a_json_answer(service, raw):
+    resp = post(service, "/v1/check", raw=raw)
+    assert resp.status in (200, 400)
+    assert resp.json

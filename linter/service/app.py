@@ -30,9 +30,9 @@ _JSON_TYPES = ("application/json",)
 
 # the page may run only its own inline code and talk only to this service
 PAGE_HEADERS = (
-    ("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    ("Content-Security-Policy", ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
                                 "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
-                                "frame-ancestors 'none'"),
+                                "frame-ancestors 'none'")),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
     ("Cache-Control", "no-store"),

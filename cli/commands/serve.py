@@ -1,0 +1,186 @@
+"""``kefulint serve``: the local HTTP service and the draft page, run under uvicorn."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import signal
+import socket
+import sys
+import threading
+
+import click
+from kefulint.cli.common import fail, linter_options
+from kefulint.engine import Linter
+from kefulint.ruleset import RulesetError
+from kefulint.service import DEFAULT_MAX_BODY, ASGIApp, Service, valid_token
+
+TOKEN_ENV = "KEFULINT_TOKEN"
+_SERVE_KEYS = {"host": str, "port": int, "max-body": int, "show-matches": bool}
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve anywhere
+
+
+def _config_module():
+    try:
+        from kefulint import config
+    except ImportError:  # config support not in this build: defaults only
+        return None
+    return config
+
+
+def _linter_loader(config_path, overrides: dict):
+    """A function that builds the Linter from the config file and rulesets as they are now;
+    serve calls it at start and again on every reload."""
+    config = _config_module()
+
+    def load() -> Linter:
+        if config is None:
+            from kefulint.settings import Settings
+
+            return Linter.from_settings(Settings(**overrides))
+        return Linter.from_settings(config.load_settings(config_path, **overrides))
+
+    errors: tuple[type[BaseException], ...] = (RulesetError, OSError)
+    if config is not None:
+        errors += (config.ConfigError,)
+    return load, errors
+
+
+def _serve_section(config_path) -> dict:
+    """The ``[serve]`` table of the config file, validated (unknown keys are errors)."""
+    config = _config_module()
+    if config is None or not hasattr(config, "load_config"):
+        return {}
+    try:
+        loaded = config.load_config(config_path)
+    except config.ConfigError as exc:
+        fail("invalid config:\n  " + "\n  ".join(exc.errors))
+    section = dict(loaded.section("serve"))
+    where = f"{config.display_path(loaded.path)}: [serve]" if loaded.path else "[serve]"
+    problems = []
+    for key, value in section.items():
+        kind = _SERVE_KEYS.get(key)
+        if kind is None:
+            problems.append(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(_SERVE_KEYS))})")
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problems.append(f"{where}: '{key}' must be {'an integer' if kind is int else 'a ' + kind.__name__}")
+    if problems:
+        fail("invalid config:\n  " + "\n  ".join(problems))
+    return section
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        fail(f"cannot listen on {host}:{port}: {exc.strerror} (无法监听该地址)")
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+@click.command("serve")
+@linter_options
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1). 监听地址")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port (default 8765; 0 picks a free one). 端口")
+@click.option("--token", envvar=TOKEN_ENV, default=None, show_envvar=True,
+              help="Token every request must carry (Authorization: Bearer …); required off loopback. 访问令牌")
+@click.option("--max-body", type=click.IntRange(1, None), default=None,
+              help=f"Largest request body in bytes (default {DEFAULT_MAX_BODY}). 请求体上限")
+@click.option("--show-matches", is_flag=True, default=None,
+              help="Return personal data unmasked in findings. 不遮盖个人信息")
+def serve(config_path, rulesets, disable, platform, host, port, token, max_body, show_matches) -> None:
+    """Serve the check API and the draft page. 启动本地检查服务与草稿检查页面。
+
+    \b
+    POST /v1/check        {"text": "...", "context": [...], "agent": "..."}
+    POST /v1/check/batch  {"items": [{"text": "..."}, ...]}
+    GET  /v1/rules   GET /healthz   GET /openapi.json   GET / (page)
+    POST /v1/reload  (or send SIGHUP) reloads config and rulesets.
+    """
+    try:
+        import uvicorn
+    except ImportError:
+        fail("serve needs uvicorn: pip install uvicorn (it is a dependency of kefulint; reinstall kefulint)")
+    section = _serve_section(config_path)
+    host = host or section.get("host", "127.0.0.1")
+    port = section.get("port", 8765) if port is None else port
+    max_body = max_body or section.get("max-body", DEFAULT_MAX_BODY)
+    show = bool(show_matches if show_matches is not None else section.get("show-matches", False))
+    if token is not None and not valid_token(token):
+        fail("--token must be at least 16 printable ASCII characters without spaces, ';', ',', '\"' or '\\'")
+    if not token and not is_loopback(host):
+        fail(f"refusing to listen on {host} without a token: pass --token or set {TOKEN_ENV} "
+             "(非本机地址必须设置访问令牌)")
+
+    overrides: dict = {}
+    if rulesets:
+        overrides["extra_rulesets"] = tuple(rulesets)
+    if disable:
+        overrides["disable"] = tuple(disable)
+    if platform:
+        overrides["platform"] = platform
+    load, reload_errors = _linter_loader(config_path, overrides)
+
+    def log(message: str) -> None:
+        click.echo(f"kefulint serve: {message}", err=True)
+
+    try:
+        service = Service(load, token=token, max_body=max_body, show_matches=show, log=log,
+                          reload_errors=reload_errors)
+    except reload_errors as exc:
+        fail("cannot load rules:\n  " + "\n  ".join(getattr(exc, "errors", None) or [str(exc)]))
+    service.warm()
+
+    if hasattr(signal, "SIGHUP"):
+        def on_sighup(signum, frame) -> None:
+            # rebuild off the event loop; requests keep being served on the old rules meanwhile
+            threading.Thread(target=service.reload, name="kefulint-reload", daemon=True).start()
+
+        signal.signal(signal.SIGHUP, on_sighup)
+
+    sock = _bind(host, port)
+    bound = sock.getsockname()[1]
+    shown = f"[{host.strip('[]')}]" if ":" in host else host
+    log(f"{len(service.linter.rules)} rules; listening on http://{shown}:{bound}/ "
+        f"(pid {os.getpid()}; Ctrl+C to stop, SIGHUP or POST /v1/reload to reload rules)")
+    config = uvicorn.Config(
+        ASGIApp(service),
+        lifespan="off",
+        access_log=False,  # the text of a message is never logged
+        log_level="warning",
+        server_header=False,
+        timeout_keep_alive=30,
+        **_fast_parts(),
+    )
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    sys.exit(0)
+
+
+def _fast_parts() -> dict:
+    """httptools and uvloop when installed (they are in the serve extra); uvicorn's pure-Python
+    parts otherwise."""
+    import importlib.util
+
+    parts = {}
+    if importlib.util.find_spec("httptools"):
+        parts["http"] = "httptools"
+    if importlib.util.find_spec("uvloop"):
+        parts["loop"] = "uvloop"
+    return parts
