@@ -27,7 +27,8 @@ def load_corpus(n: int) -> tuple[list[str], list[str]]:
                        check=True, stdout=subprocess.DEVNULL)
     with open(corpus, encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for _, line in zip(range(n), fh)]
-    keywords = [w.strip() for w in open(out / "keywords.txt", encoding="utf-8") if w.strip()]
+    with open(out / "keywords.txt", encoding="utf-8") as fh:
+        keywords = [w.strip() for w in fh if w.strip()]
     return texts, keywords
 
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import enum
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import click
-
 from kefulint.engine import Linter
 from kefulint.finding import Severity
 from kefulint.ruleset import RulesetError
@@ -21,7 +20,7 @@ class ExitCode(enum.IntEnum):
 SEVERITY_CHOICE = click.Choice([s.value for s in Severity] + ["never"])
 
 
-def fail(message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+def fail(message: str) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
     click.echo(f"kefulint: {message}", err=True)
     sys.exit(ExitCode.USAGE)
 

@@ -6,7 +6,6 @@ import importlib
 import importlib.util
 
 import click
-
 from kefulint import __version__
 
 # name -> (module, attribute, one-line help)

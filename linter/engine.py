@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import ahocorasick_rs
 import regex
@@ -155,15 +156,15 @@ class Linter:
 
     # construction ------------------------------------------------------------------------
     @classmethod
-    def default(cls) -> "Linter":
+    def default(cls) -> Linter:
         return cls.from_settings(Settings())
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Linter":
+    def from_settings(cls, settings: Settings) -> Linter:
         return cls(resolve_rules(settings), settings)
 
     @classmethod
-    def from_config(cls, path=None, **overrides) -> "Linter":
+    def from_config(cls, path=None, **overrides) -> Linter:
         """Build from a ``kefulint.toml`` / ``pyproject.toml`` (found from the working directory
         when ``path`` is None); keyword overrides win over the file."""
         from .config import load_settings
@@ -381,9 +382,8 @@ class Linter:
             rule = self.rules[ri]
             if rule.platforms and platform.name not in rule.platforms:
                 continue
-            if rule.context:
-                if buyer_hits.get(ri, 1 << 30) > rule.context.turns:
-                    continue
+            if rule.context and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
+                continue
             for cand in self._rule_candidates(ri, rule, view):
                 reason = self._reject_reason(ri, rule, cand, view)
                 if reason:
@@ -449,9 +449,8 @@ class Linter:
             found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after)
             if found:
                 return f"附近有排除词「{found}」(not_near)"
-        if rule.near:
-            if not view.word_near(cs, ce, words.near, rule.near.before, rule.near.after):
-                return "附近没有必需词 (near)"
+        if rule.near and not view.word_near(cs, ce, words.near, rule.near.before, rule.near.after):
+            return "附近没有必需词 (near)"
         if rule.boundary == "word" and not view.is_word(cs, ce):
             return "不是完整词 (jieba word boundary)"
         if self._allow_numbers:

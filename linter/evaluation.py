@@ -3,8 +3,8 @@ and the same set scanned by a plain keyword filter over the same phrase lists, f
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .engine import Linter
 from .finding import Severity
@@ -69,10 +69,11 @@ def read_items(lines: Iterable[str], source: str = "<input>") -> tuple[list[Item
             continue
         try:
             obj = json.loads(line)
-            if not isinstance(obj.get("text"), str) or not isinstance(obj.get("labels", []), list):
-                raise ValueError("needs a string 'text' and a list 'labels'")
-        except (ValueError, AttributeError) as exc:
-            problems.append(f"{source}:{lineno}: {exc}")
+        except ValueError as exc:
+            problems.append(f"{source}:{lineno}: invalid JSON: {exc}")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not isinstance(obj.get("labels", []), list):
+            problems.append(f"{source}:{lineno}: needs a string 'text' and a list 'labels'")
             continue
         items.append(Item(str(obj.get("id", lineno)), obj["text"], frozenset(obj.get("labels", [])),
                           list(obj.get("context") or [])))

@@ -1,9 +1,8 @@
 """Masking of personal data so that reports never re-leak what they caught."""
 from __future__ import annotations
 
-from typing import Iterable
-
 import re
+from collections.abc import Iterable
 
 _CN_DIGITS = "零〇○一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖貳陸"
 # what gets masked: Latin letters and digits (ASCII and full-width), digits of any script

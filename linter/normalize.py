@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-import regex
-
 # --- the fold table ---------------------------------------------------------------------------
 
 
@@ -170,7 +168,7 @@ def is_noise(ch: str) -> bool:
 class Normalized:
     """The search forms of one text; see the module docstring."""
 
-    __slots__ = ("original", "folded", "compact", "_fold_map", "_compact_map")
+    __slots__ = ("_compact_map", "_fold_map", "compact", "folded", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original

@@ -61,7 +61,7 @@ class Rule:
     bad: tuple[Example, ...] = ()
     good: tuple[Example, ...] = ()
 
-    def with_overrides(self, *, severity: Severity | None = None, points: int | None = None) -> "Rule":
+    def with_overrides(self, *, severity: Severity | None = None, points: int | None = None) -> Rule:
         from dataclasses import replace
 
         return replace(

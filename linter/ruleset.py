@@ -163,7 +163,7 @@ def _examples(value, key: str, errors: list[str]) -> tuple[Example, ...]:
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
             extra = set(item) - {"text", "context"}
             if extra:
-                errors.append(f"'examples.{key}': unknown key '{sorted(extra)[0]}' (allowed: text, context)")
+                errors.append(f"'examples.{key}': unknown key '{min(extra)}' (allowed: text, context)")
             ctx = _str_list(item.get("context", []), f"examples.{key}.context", errors) if item.get("context") else ()
             out.append(Example(item["text"], ctx))
         else:

@@ -30,9 +30,9 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 
 
 class MessageView:
-    __slots__ = ("norm", "platform", "hits", "_runs", "_bounds", "_segmenter", "_digits", "_web")
+    __slots__ = ("_bounds", "_digits", "_runs", "_segmenter", "_web", "hits", "norm", "platform")
 
-    def __init__(self, norm: Normalized, platform: "Platform", hits: dict, segmenter) -> None:
+    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
         self.norm = norm
         self.platform = platform
         # (rule index, role) -> list of (compact start, compact end, phrase)
@@ -118,7 +118,7 @@ class MessageView:
             return None
         pattern, longest = _alternation(words)
         lo = cs - before - longest
-        for m in pattern.finditer(self.norm.compact, lo if lo > 0 else 0, ce + after + longest):
+        for m in pattern.finditer(self.norm.compact, max(0, lo), ce + after + longest):
             if m.end() >= cs - before and m.start() <= ce + after:
                 return m.group()
         return None
@@ -131,6 +131,6 @@ class MessageView:
             n = len(w)
             if n >= span:
                 lo = ce - n
-                if compact.find(w, lo if lo > 0 else 0, cs + n) >= 0:
+                if compact.find(w, max(0, lo), cs + n) >= 0:
                     return w
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from kefulint import Linter, RulesetError, Settings
 from kefulint.ruleset import parse_ruleset
 

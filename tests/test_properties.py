@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from kefulint import Linter
 from kefulint.normalize import Normalized
 

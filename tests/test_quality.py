@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from conftest import shared_path
-
 from kefulint import Linter, Settings, Severity
 from kefulint.evaluation import evaluate, keyword_predictor, linter_predictor, read_items
 

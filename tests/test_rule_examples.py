@@ -3,7 +3,6 @@ given with ``pytest --ruleset PATH`` are run the same way."""
 from __future__ import annotations
 
 import pytest
-
 from kefulint import Linter, Settings
 from kefulint.engine import resolve_rules
 from kefulint.ruleset import load_path

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from kefulint.categories import CATEGORIES
 from kefulint.ruleset import RulesetError, builtin_names, load_builtin, parse_ruleset
 

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from kefulint.cli.main import cli
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..common import ExitCode, SEVERITY_CHOICE, build_linter, fail_on_rank, linter_options
+from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail_on_rank, linter_options
 from ..inputs import read_messages
 
 CHECK_SCHEMA = "kefulint.check/1"  # bump when a field changes meaning or goes away

@@ -5,7 +5,6 @@ import json
 import sys
 
 import click
-
 from kefulint.evaluation import evaluate, keyword_predictor, linter_predictor, read_items
 from kefulint.finding import Severity
 
@@ -27,9 +26,11 @@ def eval_cmd(path, fmt, min_precision, min_recall, severity, compare_keywords, c
     在标注集上计算每个类别与总体的准确率、召回率、F1，并列出漏报与误报。
     """
     linter = build_linter(config_path, rulesets, disable, platform)
-    stream = sys.stdin if path == "-" else open(path, encoding="utf-8-sig")
-    with stream:
-        items, problems = read_items(stream, path)
+    if path == "-":
+        items, problems = read_items(sys.stdin, path)
+    else:
+        with open(path, encoding="utf-8-sig") as stream:
+            items, problems = read_items(stream, path)
     for p in problems:
         click.echo(f"kefulint: {p}", err=True)
     report = evaluate(items, linter_predictor(linter, Severity(severity)))

@@ -1,10 +1,9 @@
 """Human-readable output of ``check`` (rich). Imported only when printing."""
 from __future__ import annotations
 
+from kefulint.mask import mask_text
 from rich.console import Console
 from rich.text import Text
-
-from kefulint.mask import mask_text
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from ..finding import Severity
 
@@ -33,13 +34,13 @@ class Detector:
     description: str
     # find(view, options, keyword_hits) -> hits; keyword_hits are compact spans of the phrases
     # named by phrase_options that the one multi-pattern pass found
-    find: Callable[["MessageView", dict, list], Iterable[Hit]]
+    find: Callable[[MessageView, dict, list], Iterable[Hit]]
     # option name -> (type, default); options a rule may set
     options: dict[str, tuple[type, object]] = field(default_factory=dict)
     # option names whose values are phrases to register in the one multi-pattern pass
     phrase_options: tuple[str, ...] = ()
     # cheap test: can this detector find anything in this message at all?
-    gate: Callable[["MessageView"], bool] = lambda view: True
+    gate: Callable[[MessageView], bool] = lambda view: True
     # True when the detector finds nothing without one of its keywords in the message
     needs_keywords: bool = False
     # number detectors: the fewest digits a number run needs for this detector to find anything

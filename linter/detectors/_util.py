@@ -1,7 +1,8 @@
 """Small helpers the detectors share."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..normalize import fold_phrase
 
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def keyword_near_run(
-    view: "MessageView", run: "NumberRun", words: Iterable[str], before: int, after: int
+    view: MessageView, run: NumberRun, words: Iterable[str], before: int, after: int
 ) -> str | None:
     """The first keyword (compact form) ending at most ``before`` compact characters before the
     run, or starting at most ``after`` characters after it."""
@@ -33,11 +34,11 @@ def folded_words(options: dict, key: str = "keywords") -> dict:
 MIN_NUMBER_DIGITS = 5  # no number detector looks at fewer digits than a QQ number has
 
 
-def has_digit(view: "MessageView") -> bool:
+def has_digit(view: MessageView) -> bool:
     """Gate of every number detector: the message holds enough digits to make a number."""
     return view.digit_count >= MIN_NUMBER_DIGITS
 
 
-def webby(view: "MessageView") -> bool:
+def webby(view: MessageView) -> bool:
     """Gate of the link and e-mail detectors: a dot before a TLD, ://, www, @ or 艾特."""
     return view.webby

@@ -16,7 +16,7 @@ def find_other_platform(view, options, keywords):
             pos = compact.find(cue, ne, ne + window + len(cue))
             if pos < 0:
                 lo = ns - before - len(cue)
-                pos = compact.find(cue, lo if lo > 0 else 0, ns)
+                pos = compact.find(cue, max(0, lo), ns)
                 if pos < 0:
                     continue
             start, end = view.compact_to_folded(min(ns, pos), max(ne, pos + len(cue)))
