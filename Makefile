@@ -20,6 +20,8 @@ browser: install
 
 demo: install
 	$(VENV)/bin/kefulint check --fail-on never samples/drafts.txt samples/drafts.jsonl
+	$(VENV)/bin/kefulint scan --fail-on never samples/scan/
+	cd samples/templates && ../../$(VENV)/bin/kefulint lint --fail-on never --no-cache
 
 test: install browser
 	bash scripts/run-tests.sh $(PY)
