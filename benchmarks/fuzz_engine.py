@@ -15,7 +15,6 @@ import time
 import traceback
 
 from _common import SHARED
-
 from kefulint import Linter
 from kefulint.normalize import Normalized
 

@@ -438,7 +438,7 @@ def test_serve_rejects_unknown_config_keys(tmp_path):
     proc = subprocess.run(check=False, args=[kefulint_exe(), "serve", "--config", str(cfg)], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2
-    assert "[serve]: unknown key 'max_body' (allowed: host, max-body, port, show-matches)" in proc.stderr
+    assert "[serve]: unknown key 'max_body' (allowed: host, max-body, port, request-timeout, show-matches)" in proc.stderr
     assert "[serve]: 'port' must be an integer" in proc.stderr
 
 

@@ -13,9 +13,10 @@ from kefulint.cli.common import fail, linter_options
 from kefulint.engine import Linter
 from kefulint.ruleset import RulesetError
 from kefulint.service import DEFAULT_MAX_BODY, ASGIApp, Service, valid_token
+from kefulint.service.asgi import DEFAULT_REQUEST_TIMEOUT
 
 TOKEN_ENV = "KEFULINT_TOKEN"
-_SERVE_KEYS = {"host": str, "port": int, "max-body": int, "show-matches": bool}
+_SERVE_KEYS = {"host": str, "port": int, "max-body": int, "show-matches": bool, "request-timeout": float}
 
 
 def is_loopback(host: str) -> bool:
@@ -69,6 +70,9 @@ def _serve_section(config_path) -> dict:
         kind = _SERVE_KEYS.get(key)
         if kind is None:
             problems.append(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(_SERVE_KEYS))})")
+        elif kind is float:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                problems.append(f"{where}: '{key}' must be a positive number of seconds")
         elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             problems.append(f"{where}: '{key}' must be {'an integer' if kind is int else 'a ' + kind.__name__}")
     if problems:
@@ -101,7 +105,11 @@ def _bind(host: str, port: int) -> socket.socket:
               help=f"Largest request body in bytes (default {DEFAULT_MAX_BODY}). 请求体上限")
 @click.option("--show-matches", is_flag=True, default=None,
               help="Return personal data unmasked in findings. 不遮盖个人信息")
-def serve(config_path, rulesets, disable, platform, host, port, token, max_body, show_matches) -> None:
+@click.option("--request-timeout", type=click.FloatRange(0, None, min_open=True), default=None,
+              help=f"Seconds a client has to send a request's head, and again its body, before it gets "
+                   f"408 and is disconnected (default {DEFAULT_REQUEST_TIMEOUT:g}). 请求发送时限（秒）")
+def serve(config_path, rulesets, disable, platform, host, port, token, max_body, show_matches,
+          request_timeout) -> None:
     """Serve the check API and the draft page. 启动本地检查服务与草稿检查页面。
 
     \b
@@ -119,6 +127,7 @@ def serve(config_path, rulesets, disable, platform, host, port, token, max_body,
     port = section.get("port", 8765) if port is None else port
     max_body = max_body or section.get("max-body", DEFAULT_MAX_BODY)
     show = bool(show_matches if show_matches is not None else section.get("show-matches", False))
+    request_timeout = float(request_timeout or section.get("request-timeout", DEFAULT_REQUEST_TIMEOUT))
     if token is not None and not valid_token(token):
         fail("--token must be at least 16 printable ASCII characters without spaces, ';', ',', '\"' or '\\'")
     if not token and not is_loopback(host):
@@ -157,13 +166,13 @@ def serve(config_path, rulesets, disable, platform, host, port, token, max_body,
     log(f"{len(service.linter.rules)} rules; listening on http://{shown}:{bound}/ "
         f"(pid {os.getpid()}; Ctrl+C to stop, SIGHUP or POST /v1/reload to reload rules)")
     config = uvicorn.Config(
-        ASGIApp(service),
+        ASGIApp(service, body_timeout=request_timeout),
         lifespan="off",
         access_log=False,  # the text of a message is never logged
         log_level="warning",
         server_header=False,
-        timeout_keep_alive=30,
-        **_fast_parts(),
+        timeout_keep_alive=30,  # idle keep-alive connections; slow requests: request_timeout
+        **_fast_parts(request_timeout),
     )
     server = uvicorn.Server(config)
     try:
@@ -173,14 +182,18 @@ def serve(config_path, rulesets, disable, platform, host, port, token, max_body,
     sys.exit(0)
 
 
-def _fast_parts() -> dict:
+def _fast_parts(request_timeout: float) -> dict:
     """httptools and uvloop when installed (they are in the serve extra); uvicorn's pure-Python
-    parts otherwise."""
+    parts otherwise. Either HTTP protocol gets the request-head deadline."""
     import importlib.util
 
-    parts = {}
+    from kefulint.service.deadlines import head_deadline_protocol
+
     if importlib.util.find_spec("httptools"):
-        parts["http"] = "httptools"
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    else:
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+    parts: dict = {"http": head_deadline_protocol(base, request_timeout)}
     if importlib.util.find_spec("uvloop"):
         parts["loop"] = "uvloop"
     return parts

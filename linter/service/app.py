@@ -98,6 +98,14 @@ def too_large(limit: int) -> Response:
         413, "body_too_large", f"request body is larger than {limit} bytes (请求体超过 {limit} 字节)"))
 
 
+def timed_out(seconds: float) -> Response:
+    """The 408 response for a request whose head or body did not arrive within ``seconds``; the
+    connection is closed after it."""
+    return error_response(HTTPError(
+        408, "request_timeout", f"request not received in full within {seconds:g} s (请求未在 {seconds:g} 秒内发送完整)",
+        headers=(("Connection", "close"),)))
+
+
 class Service:
     """Routes, validation, token check and hot reload over a swappable Linter.
 

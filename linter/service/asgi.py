@@ -1,19 +1,23 @@
 """ASGI adapter: turns a :class:`Service` into an ASGI application (``kefulint serve`` runs it
 under uvicorn; see docs/api.md for why). Only plumbing: the body limit is enforced while
-reading, and the slow endpoints run in a worker thread so that the event loop keeps serving."""
+reading, a body that does not arrive in full within ``body_timeout`` seconds gets a 408 and the
+connection is closed (the request head has its own deadline, see ``deadlines.py``), and the slow
+endpoints run in a worker thread so that the event loop keeps serving."""
 from __future__ import annotations
 
 import asyncio
 
-from .app import Request, Response, Service, too_large
+from .app import Request, Response, Service, timed_out, too_large
 
 # a single check takes tens of microseconds: cheaper inline than a hop to a thread
 _THREADED = frozenset({"/v1/reload", "/v1/check/batch"})
+DEFAULT_REQUEST_TIMEOUT = 10.0
 
 
 class ASGIApp:
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, body_timeout: float = DEFAULT_REQUEST_TIMEOUT) -> None:
         self.service = service
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -28,7 +32,11 @@ class ASGIApp:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         limit = self.service.max_body
-        body = await _read_body(receive, headers, limit)
+        try:
+            body = await asyncio.wait_for(_read_body(receive, headers, limit), self.body_timeout)
+        except TimeoutError:
+            await _send(send, timed_out(self.body_timeout))
+            return
         if body is None:
             await _send(send, too_large(limit))
             return

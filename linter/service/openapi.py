@@ -14,8 +14,10 @@ def _json_body(schema: dict, description: str) -> dict:
 _ERRORS = {
     "400": _json_body(_ref("Error"), "Invalid JSON or invalid fields; details name each problem"),
     "401": _json_body(_ref("Error"), "Missing or wrong token (only when the service has one)"),
+    "408": _json_body(_ref("Error"), "Head or body not received in full within the request timeout"),
     "413": _json_body(_ref("Error"), "Body larger than the limit"),
     "415": _json_body(_ref("Error"), "Body not sent as application/json"),
+    "431": _json_body(_ref("Error"), "Request head larger than 64 KiB"),
 }
 
 
