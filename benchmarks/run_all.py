@@ -23,6 +23,8 @@ BENCHMARKS = [
     ("bench_lint.py", [], ["--files", "100", "--replies", "10000"]),
     ("bench_service.py", [], ["--seconds", "5"]),
     ("fuzz_engine.py", [], ["-n", "5000"]),
+    ("bench_reliability.py", [], ["--lines", "10000"]),
+    ("soak_service.py", [], ["--seconds", "5"]),
 ]
 
 
