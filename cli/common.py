@@ -42,8 +42,8 @@ def linter_options(func: Callable) -> Callable:
     return func
 
 
-def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -> Linter:
-    """A Linter from config file plus command-line overrides; exits 2 with every problem listed."""
+def cli_overrides(rulesets=(), disable=(), platform=None, **extra) -> dict:
+    """Settings overrides from the shared command-line options (they win over the config)."""
     overrides: dict = dict(extra)
     if rulesets:
         overrides["extra_rulesets"] = tuple(rulesets)
@@ -51,19 +51,16 @@ def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -
         overrides["disable"] = tuple(disable)
     if platform:
         overrides["platform"] = platform
-    try:
-        from kefulint.config import ConfigError, load_settings
-    except ImportError:  # config support not installed in this build
-        from kefulint.settings import Settings
+    return overrides
 
-        try:
-            return Linter.from_settings(Settings(**overrides))
-        except RulesetError as exc:
-            fail("invalid ruleset:\n  " + "\n  ".join(exc.errors))
-    try:
-        settings = load_settings(config_path, **overrides)
-        from kefulint.cache import cached_rules  # resolved rules on disk: fast cold starts
 
+def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -> Linter:
+    """A Linter from config file plus command-line overrides; exits 2 with every problem listed."""
+    from kefulint.cache import cached_rules  # resolved rules on disk: fast cold starts
+    from kefulint.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(config_path, **cli_overrides(rulesets, disable, platform, **extra))
         return Linter(cached_rules(settings), settings)
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))

@@ -9,7 +9,7 @@ import sys
 import threading
 
 import click
-from kefulint.cli.common import fail, linter_options
+from kefulint.cli.common import cli_overrides, fail, linter_options
 from kefulint.engine import Linter
 from kefulint.ruleset import RulesetError
 from kefulint.service import DEFAULT_MAX_BODY, ASGIApp, Service, valid_token
@@ -134,13 +134,7 @@ def serve(config_path, rulesets, disable, platform, host, port, token, max_body,
         fail(f"refusing to listen on {host} without a token: pass --token or set {TOKEN_ENV} "
              "(非本机地址必须设置访问令牌)")
 
-    overrides: dict = {}
-    if rulesets:
-        overrides["extra_rulesets"] = tuple(rulesets)
-    if disable:
-        overrides["disable"] = tuple(disable)
-    if platform:
-        overrides["platform"] = platform
+    overrides = cli_overrides(rulesets, disable, platform)
     load, reload_errors = _linter_loader(config_path, overrides)
 
     def log(message: str) -> None:
