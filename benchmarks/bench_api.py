@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kefulint import Linter
 from kefulint.detectors import DETECTORS
-from kefulint.normalize import Normalized
+from kefulint.text.normalize import Normalized
 from replies import make_replies
 
 TARGET = 10.0
@@ -97,7 +97,7 @@ def main() -> None:
     print()
     rows = [
         ("bare pyahocorasick iter (baseline)", bare),
-        ("normalize only (kefulint.normalize)", norm),
+        ("normalize only (kefulint.text.normalize)", norm),
         ("Linter.check, all messages", check),
         ("Linter.check, clean messages", check_clean),
         ("Linter.check, messages with findings", check_flagged),

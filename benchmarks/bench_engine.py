@@ -124,7 +124,7 @@ def main() -> None:
 
 def compare_matchers(linter, texts) -> None:
     """The candidate pass itself: one multi-pattern search over the compact form, per engine."""
-    from kefulint.normalize import Normalized, fold_phrase
+    from kefulint.text.normalize import Normalized, fold_phrase
 
     phrases = sorted({fold_phrase(p) for r in linter.rules for p in r.phrases + r.triggers + r.allow})
     compact = [Normalized(t).compact for t in texts]

@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 
 from kefulint import Linter
-from kefulint.normalize import fold_phrase
-from kefulint.scan import default_jobs
+from kefulint.scan.pipeline import default_jobs
+from kefulint.text.normalize import fold_phrase
 
 CLEAN_AGENT = [
     "亲，这款现在有货的，今天下单明天就能发出哦", "好的亲，已经帮您备注了，请放心", "稍等，正在为您查询物流信息~",

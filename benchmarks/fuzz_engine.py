@@ -16,7 +16,7 @@ import traceback
 
 from _common import SHARED
 from kefulint import Linter
-from kefulint.normalize import Normalized
+from kefulint.text.normalize import Normalized
 
 NOISE = list("0123456789一二三四五六七八九零〇幺两壹贰①②③⑬⓪❶➀⑴ 　-_.·•✨⭐❤💚🆔😀\u200b\u200d\ufeff\ufe0f，。：@＠．/\n\t") + [
     "微信", "V信", "vx", "QQ", "扣扣", "电话", "卡号", "www.", ".com", "http://", "艾特", "点com", "好评返现",

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import click
 from kefulint.engine import Linter
+from kefulint.errors import RulesetError
 from kefulint.finding import Severity
-from kefulint.ruleset import RulesetError
 
 
 class ExitCode(enum.IntEnum):
@@ -56,8 +56,8 @@ def cli_overrides(rulesets=(), disable=(), platform=None, **extra) -> dict:
 
 def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -> Linter:
     """A Linter from config file plus command-line overrides; exits 2 with every problem listed."""
-    from kefulint.cache import cached_rules  # resolved rules on disk: fast cold starts
     from kefulint.config import ConfigError, load_settings
+    from kefulint.rules.rulecache import cached_rules  # resolved rules on disk: fast cold starts
 
     try:
         settings = load_settings(config_path, **cli_overrides(rulesets, disable, platform, **extra))

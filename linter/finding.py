@@ -60,7 +60,7 @@ class Finding(NamedTuple):
 
     @property
     def masked_match(self) -> str:
-        from .mask import mask_sensitive
+        from .text.mask import mask_sensitive
 
         return mask_sensitive(self.match) if self.sensitive else self.match
 

@@ -24,9 +24,9 @@ import os
 import sys
 
 from kefulint import Linter, Settings
-from kefulint.chatfields import Message, Skip, parse_line
-from kefulint.conversation import ConversationJudge
-from kefulint.scan import RECORD_FIELDS, finding_records
+from kefulint.scan.fields import Message, Skip, parse_line
+from kefulint.scan.judge import ConversationJudge
+from kefulint.scan.pipeline import RECORD_FIELDS, finding_records
 
 MESSAGE_SCHEMA = ("kind string, source string, line long, conversation string, role string, agent string, "
                   "time double, text string")

@@ -76,7 +76,7 @@ def _record(msg, res, show_matches: bool) -> dict:
 
 
 def _print_explain(info: dict, show_matches: bool) -> None:
-    from kefulint.mask import mask_sensitive
+    from kefulint.text.mask import mask_sensitive
 
     res = info["result"]
     sensitive = any(f.sensitive for f in res.findings) and not show_matches

@@ -4,13 +4,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 from kefulint.finding import Severity
 
 from ..common import SEVERITY_CHOICE, ExitCode, fail, linter_options
+from ..reporters.lint_text import summary_line
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "csv", "auto")
 
@@ -34,7 +34,7 @@ def _runner(config_path, rulesets, disable, platform, max_points=None, use_cache
 def _execute(runner, paths, **kw):
     """The run, or exit 2 with every config/ruleset/usage problem listed."""
     from kefulint.config import ConfigError
-    from kefulint.ruleset import RulesetError
+    from kefulint.errors import RulesetError
     from kefulint.templates.baseline import BaselineError
     from kefulint.templates.run import UsageError
 
@@ -62,21 +62,6 @@ def _write_report(output: str, render) -> None:
             fh.detach()
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-
-
-def summary_line(run) -> str:
-    findings = run.findings
-    counts = Counter(f.severity for f in findings)
-    by = {s.value: counts[s] for s in Severity}
-    suppressed = sum(r.suppressed for r in run.files)
-    baselined = sum(r.baselined for r in run.files)
-    return (
-        f"读取 {run.read} 个文件，跳过 {len(run.skipped)} 个，无法读取 {run.unreadable} 个；检查 {run.replies} 条回复；"
-        f"问题 {len(findings)} 个（error {by['error']}，warning {by['warning']}，info {by['info']}），"
-        f"已抑制 {suppressed}，基线内 {baselined}\n"
-        f"(read {run.read} files, skipped {len(run.skipped)}, unreadable {run.unreadable}; linted {run.replies} "
-        f"replies; {len(findings)} findings; {suppressed} suppressed, {baselined} in baseline)"
-    )
 
 
 @click.command()

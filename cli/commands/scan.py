@@ -15,11 +15,12 @@ from pathlib import Path
 
 import click
 from kefulint.atomicfile import atomic_binary, write_atomic
-from kefulint.chatlog import FORMATS, LogFormat, LogReader, Skip, parse_mapping
-from kefulint.conversation import ConversationJudge
-from kefulint.scan import default_jobs, finding_records, judge_stream
-from kefulint.scanconfig import ScanConfig, ScanConfigError, parse_scan_section
-from kefulint.scansummary import ScanSummary, Thresholds
+from kefulint.errors import ScanConfigError
+from kefulint.scan.config import ScanConfig, parse_scan_section
+from kefulint.scan.judge import ConversationJudge
+from kefulint.scan.pipeline import default_jobs, finding_records, judge_stream
+from kefulint.scan.readers import FORMATS, LogFormat, LogReader, Skip, parse_mapping
+from kefulint.scan.summary import ScanSummary, Thresholds
 
 from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail, fail_on_rank, linter_options
 

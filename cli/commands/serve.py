@@ -11,7 +11,7 @@ import threading
 import click
 from kefulint.cli.common import cli_overrides, fail, linter_options
 from kefulint.engine import Linter
-from kefulint.ruleset import RulesetError
+from kefulint.errors import RulesetError
 from kefulint.service import DEFAULT_MAX_BODY, ASGIApp, Service, valid_token
 from kefulint.service.asgi import DEFAULT_REQUEST_TIMEOUT
 

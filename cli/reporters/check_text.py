@@ -1,7 +1,7 @@
 """Human-readable output of ``check`` (rich). Imported only when printing."""
 from __future__ import annotations
 
-from kefulint.mask import mask_text
+from kefulint.text.mask import mask_text
 from rich.console import Console
 from rich.text import Text
 

@@ -1,16 +1,16 @@
 """``lint --format text``: one line per finding, ``path:line:col: severity rule message``."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import TextIO
 
 import click
+from kefulint.finding import Severity
 
 _COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def render(run, show_matches: bool, out: TextIO) -> None:
-    from ..commands.lint import summary_line
-
     color = out.isatty() if hasattr(out, "isatty") else False
     for report in run.files:
         for f in report.findings:
@@ -26,3 +26,18 @@ def render(run, show_matches: bool, out: TextIO) -> None:
                 out.write(f"    建议：{f.suggestion}\n")
     out.writelines(f"跳过 skipped: {path}: {why}\n" for path, why in run.skipped)
     out.write(summary_line(run) + "\n")
+
+
+def summary_line(run) -> str:
+    findings = run.findings
+    counts = Counter(f.severity for f in findings)
+    by = {s.value: counts[s] for s in Severity}
+    suppressed = sum(r.suppressed for r in run.files)
+    baselined = sum(r.baselined for r in run.files)
+    return (
+        f"读取 {run.read} 个文件，跳过 {len(run.skipped)} 个，无法读取 {run.unreadable} 个；检查 {run.replies} 条回复；"
+        f"问题 {len(findings)} 个（error {by['error']}，warning {by['warning']}，info {by['info']}），"
+        f"已抑制 {suppressed}，基线内 {baselined}\n"
+        f"(read {run.read} files, skipped {len(run.skipped)}, unreadable {run.unreadable}; linted {run.replies} "
+        f"replies; {len(findings)} findings; {suppressed} suppressed, {baselined} in baseline)"
+    )

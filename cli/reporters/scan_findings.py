@@ -5,7 +5,7 @@ import csv
 import json
 from typing import TextIO
 
-from kefulint.scan import RECORD_FIELDS
+from kefulint.scan.pipeline import RECORD_FIELDS
 
 
 class FindingsWriter:

@@ -7,8 +7,8 @@ import html
 import json
 from datetime import date, timedelta
 
-from kefulint.categories import CATEGORIES
-from kefulint.scansummary import ScanSummary
+from kefulint.rules.categories import CATEGORIES
+from kefulint.scan.summary import ScanSummary
 
 _CSS = """
 body{font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}

@@ -2,8 +2,8 @@
 worst conversations and the counts. Marked agents carry ⚑ (over threshold) / ☠ (fatal)."""
 from __future__ import annotations
 
-from kefulint.categories import CATEGORIES
-from kefulint.scansummary import ScanSummary
+from kefulint.rules.categories import CATEGORIES
+from kefulint.scan.summary import ScanSummary
 from rich.console import Console
 from rich.table import Table
 

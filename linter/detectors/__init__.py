@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..finding import Severity
 
 if TYPE_CHECKING:
-    from ..view import MessageView
+    from ..text.view import MessageView
 
 
 @dataclass(frozen=True, slots=True)

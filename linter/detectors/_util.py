@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..normalize import fold_phrase
+from ..text.normalize import fold_phrase
 
 if TYPE_CHECKING:
-    from ..numbers import NumberRun
-    from ..view import MessageView
+    from ..text.numruns import NumberRun
+    from ..text.view import MessageView
 
 
 def keyword_near_run(

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 
 from .. import __version__
 from ..engine import Linter
-from ..ruleset import RulesetError
+from ..errors import RulesetError
 from .openapi import openapi_document
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -314,7 +314,7 @@ class Service:
 
 def _masked_suggestion(result) -> str:
     from ..engine import apply_fixes
-    from ..mask import mask_text
+    from ..text.mask import mask_text
 
     unfixed = [(f.start, f.end) for f in result.findings if f.sensitive and f.fix is None]
     if not unfixed:

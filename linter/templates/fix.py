@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..config import LintOptions
 from ..engine import Linter
-from ..mask import mask_sensitive
+from ..text.mask import mask_sensitive
 from . import parse_source
 from .lint import Kept, lint_source
 from .source import ReadError, SourceFile

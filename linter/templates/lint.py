@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from ..engine import Linter
 from ..finding import Finding, Severity
-from ..mask import mask_sensitive
-from ..normalize import Normalized
+from ..text.mask import mask_sensitive
+from ..text.normalize import Normalized
 from . import directives as directive_rules
 from .source import Reply, SourceFile, label_text
 

@@ -9,17 +9,17 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from ..cache import cached_rules
 from ..config import SUPPORTED_SUFFIXES, Config, display_path, find_config, load_config
 from ..engine import Linter
 from ..finding import Severity
-from ..rule import Rule
+from ..rules.model import Rule
+from ..rules.rulecache import cached_rules
 from . import parse_source
 from .baseline import Baseline
-from .cache import TAG, Cache, fingerprint
 from .fix import fixed_text, unified_diff, write_in_place
 from .globs import glob_match
 from .lint import MAX_POINTS, READ_ERROR, FileReport, lint_source, tool_finding
+from .lintcache import TAG, Cache, fingerprint
 from .source import ReadError
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})

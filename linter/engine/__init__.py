@@ -1,0 +1,8 @@
+"""The engine: compile rules once, then normalize -> match -> confirm -> findings per message."""
+from __future__ import annotations
+
+from .assemble import Result, apply_fixes
+from .linter import Linter
+from .match import Candidate
+
+__all__ = ["Candidate", "Linter", "Result", "apply_fixes"]

@@ -1,0 +1,158 @@
+"""Compiling a Linter once: every phrase of every rule into one table and two automata (with and
+without buyer context), regexes, confirmation words in compact form and detector options."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick_rs
+import regex
+
+from ..detectors import DETECTORS
+from ..detectors._util import has_digit
+from ..errors import RulesetError
+from ..text.normalize import fold_phrase
+
+GLOBAL = -1  # rule index of settings-wide allow phrases
+
+
+class Compiling:
+    """The compile step of :class:`~kefulint.engine.Linter` (run once, from ``__init__``)."""
+
+    def _compile(self) -> None:
+        table: dict[str, list[tuple[int, str]]] = {}
+        errors: list[str] = []
+
+        def add(phrase: str, ri: int, role: str, rule_id: str) -> None:
+            key = fold_phrase(phrase)
+            if not key:
+                errors.append(f"rule {rule_id}: phrase {phrase!r} is empty once normalized")
+                return
+            table.setdefault(key, []).append((ri, role))
+
+        self._regexes: list[tuple[tuple[object, bool], ...]] = []
+        self._words: list[_RuleWords] = []
+        self._always: list[int] = []
+        self._detector_rules: list[int] = []
+        self._context_turns = 0
+        for ri, rule in enumerate(self.rules):
+            for p in rule.phrases:
+                add(p, ri, "p", rule.id)
+            for p in rule.triggers:
+                add(p, ri, "t", rule.id)
+            self._words.append(_RuleWords(
+                allow=_compact_words(rule.allow, rule.id, errors),
+                unless=_compact_words(rule.unless, rule.id, errors),
+                near=_compact_words(rule.near.words, rule.id, errors) if rule.near else (),
+                not_near=_compact_words(rule.not_near.words, rule.id, errors) if rule.not_near else (),
+            ))
+            if rule.context:
+                self._context_turns = max(self._context_turns, rule.context.turns)
+                for p in rule.context.buyer:
+                    add(p, ri, "c", rule.id)
+            self._regexes.append(tuple(_compile_pattern(p, rule.trusted) for p in rule.regex))
+            if rule.regex and not rule.triggers:
+                self._always.append(ri)
+            if rule.detector:
+                det = DETECTORS[rule.detector]
+                opts = det.resolved_options(rule.options)
+                for key in det.phrase_options:
+                    for p in opts.get(key, ()):
+                        add(p, ri, "k", rule.id)
+                self._detector_rules.append(ri)
+        self._global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
+        for cue, _name in self._cues:
+            table.setdefault(cue, []).append((GLOBAL, "platform"))
+        if errors:
+            raise RulesetError(errors)
+        self._context_rules = frozenset(ri for ri, r in enumerate(self.rules) if r.context)
+        self._keyed_rules = frozenset(
+            ri for ri in self._detector_rules if DETECTORS[self.rules[ri].detector].needs_keywords
+        )
+        free = [ri for ri in self._detector_rules if ri not in self._keyed_rules]
+        # (rule index, fewest digits in a run it needs): number detectors run only when a run is long enough
+        self._digit_rules = [
+            (ri, DETECTORS[self.rules[ri].detector].min_run)
+            for ri in free
+            if DETECTORS[self.rules[ri].detector].gate is has_digit
+        ]
+        digit_rule_ids = {ri for ri, _ in self._digit_rules}
+        groups: dict = {}
+        for ri in free:
+            if ri not in digit_rule_ids:
+                groups.setdefault(DETECTORS[self.rules[ri].detector].gate, []).append(ri)
+        self._gated_rules = [(gate, frozenset(ris)) for gate, ris in groups.items()]
+        # Two automata: without buyer context, the patterns of context-only rules are never looked
+        # for (their triggers, such as 可以 or digits, are common words).
+        buyer: dict[str, set[int]] = {}
+        for key, uses in table.items():
+            for ri, role in uses:
+                if role == "c":
+                    buyer.setdefault(key, set()).add(ri)
+        buyer_keys = list(buyer) or ["\x00"]
+        self._buyer_automaton = (
+            ahocorasick_rs.AhoCorasick(buyer_keys, matchkind=ahocorasick_rs.MatchKind.Standard),
+            tuple(frozenset(buyer.get(k, ())) for k in buyer_keys),
+        )
+        self._automaton = self._build_automaton(table, with_context=True)
+        self._automaton_plain = self._build_automaton(table, with_context=False)
+        self._options = [
+            DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
+        ]
+        self._cue_platform = dict(self._cues)
+
+    def _build_automaton(self, table: dict, with_context: bool) -> tuple:
+        """(automaton, values): values[i] = (key, uses, rules a hit activates) of pattern i."""
+        keys: list[str] = []
+        values: list[tuple] = []
+        ctx = self._context_rules
+        for key, uses in table.items():
+            if not with_context:
+                uses = [u for u in uses if u[0] < 0 or u[0] not in ctx]
+                if not uses:
+                    continue
+            activates = frozenset(
+                ri for ri, role in uses
+                if ri >= 0 and (role in ("p", "t") or (role == "k" and ri in self._keyed_rules))
+            )
+            keys.append(key)
+            values.append((key, tuple(uses), activates))
+        if not keys:
+            keys, values = ["\x00"], [("\x00", (), frozenset())]
+        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+        return automaton, tuple(values)
+
+
+
+def _compile_pattern(pattern: str, trusted: bool) -> tuple[object, bool]:
+    """(compiled, guarded). Built-in patterns run on stdlib ``re`` (several times faster per call);
+    user patterns on ``regex`` with a per-search timeout, so that none can hang a scan."""
+    if trusted:
+        try:
+            return re.compile(pattern), False
+        except re.error:
+            pass
+    return regex.compile(pattern), True
+
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleWords:
+    """A rule's confirmation words in compact form; searched only around a candidate."""
+
+    allow: tuple[str, ...]
+    unless: tuple[str, ...]
+    near: tuple[str, ...]
+    not_near: tuple[str, ...]
+
+
+def _compact_words(words, rule_id: str, errors: list[str]) -> tuple[str, ...]:
+    out = []
+    for w in words:
+        key = fold_phrase(w)
+        if not key:
+            errors.append(f"rule {rule_id}: phrase {w!r} is empty once normalized")
+        else:
+            out.append(key)
+    return tuple(sorted(set(out), key=len, reverse=True))
+

@@ -1,0 +1,41 @@
+"""Confirming a candidate: gap between characters, allow lists, unless / near / not_near words,
+jieba word boundaries and allowed numbers. An empty reason confirms it."""
+from __future__ import annotations
+
+import re
+
+from ..rules.model import Rule
+from ..text.view import MessageView
+from .match import Candidate
+
+
+class Confirming:
+    """The confirm step of :class:`~kefulint.engine.Linter`."""
+
+    def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str:
+        if cand.rejected:
+            return cand.rejected
+        cs, ce = cand.cstart, cand.cend
+        if cand.source != rule.detector and ce - cs > 1 and view.norm.compact_gap(cs, ce) > rule.max_gap:
+            return "字符间隔过大 (gap between characters too large)"
+        words = self._words[ri]
+        for allow in (words.allow, self._global_allow):
+            found = view.word_covering(cs, ce, allow) if allow else None
+            if found:
+                return f"白名单「{found}」(allow)"
+        for w in words.unless:
+            if w in view.norm.compact:
+                return f"整句排除词「{w}」(unless)"
+        if rule.not_near:
+            found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after)
+            if found:
+                return f"附近有排除词「{found}」(not_near)"
+        if rule.near and not view.word_near(cs, ce, words.near, rule.near.before, rule.near.after):
+            return "附近没有必需词 (near)"
+        if rule.boundary == "word" and not view.is_word(cs, ce):
+            return "不是完整词 (jieba word boundary)"
+        if self._allow_numbers:
+            digits = re.sub(r"\D", "", view.norm.folded[view.norm.compact_map[cs] : view.norm.compact_map[ce - 1] + 1]) if ce > cs else ""
+            if digits and digits in self._allow_numbers:
+                return "白名单号码 (allow_numbers)"
+        return ""

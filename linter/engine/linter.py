@@ -1,0 +1,99 @@
+"""The engine: compile rules once, then normalize -> match -> confirm -> findings per message.
+
+A :class:`Linter` is immutable after construction, holds no global state, is safe to share
+between threads and can be pickled for process pools (the automaton is rebuilt on unpickle).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from ..rules.model import Rule
+from ..rules.platforms import get_platform, load_platforms
+from ..rules.resolve import resolve_rules
+from ..settings import Settings
+from ..text.normalize import Normalized, fold_phrase
+from ..text.segment import Segmenter
+from .assemble import Assembling, Result
+from .compile import Compiling
+from .confirm import Confirming
+from .match import Matching
+
+
+class Linter(Compiling, Matching, Confirming, Assembling):
+    """Rules compiled once (:mod:`.compile`); per message: match (:mod:`.match`), confirm
+    (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
+
+    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
+        self._platform_name = self.platform.name
+        self._platforms = {
+            name: get_platform(name, self.settings.allow_domains) for name in load_platforms()
+        }
+        self._cues = [
+            (fold_phrase(cue), name) for name, p in load_platforms().items() for cue in p.cues
+        ]
+        self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
+        self.segmenter = Segmenter(self.settings.user_words)
+        self._compile()
+
+    # construction ------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> Linter:
+        return cls.from_settings(Settings())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Linter:
+        return cls(resolve_rules(settings), settings)
+
+    @classmethod
+    def from_config(cls, path=None, **overrides) -> Linter:
+        """Build from a ``kefulint.toml`` / ``pyproject.toml`` (found from the working directory
+        when ``path`` is None); keyword overrides win over the file."""
+        from ..config import load_settings
+
+        return cls.from_settings(load_settings(path, **overrides))
+
+    def __getstate__(self):
+        return {"rules": self.rules, "settings": self.settings}
+
+    def __setstate__(self, state):
+        self.__init__(state["rules"], state["settings"])
+
+    # checking ----------------------------------------------------------------------------
+    def check(self, text: str, context: Iterable | None = None) -> Result:
+        """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
+        ``{"role", "text"}`` dicts, oldest first)."""
+        candidates = self._candidates(text, context)
+        if not candidates:  # the common case, kept cheap
+            return Result(text, (), 0, False, False, text, self._platform_name)
+        return self._result(text, candidates)
+
+    def explain(self, text: str, context: Iterable | None = None) -> dict:
+        """Everything ``check`` saw: search forms, jieba tokens, every candidate and its fate."""
+        norm = Normalized(text)
+        candidates = self._candidates(text, context, keep_rejected=True)
+        result = self._result(text, candidates)
+        return {
+            "text": text,
+            "folded": norm.folded,
+            "compact": norm.compact,
+            "tokens": self.segmenter.cut(norm.compact),
+            "platform": result.platform,
+            "candidates": [
+                {
+                    "rule": c.rule.id,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": text[c.start : c.end],
+                    "source": c.source,
+                    "note": c.note,
+                    "status": "rejected" if c.rejected else "confirmed",
+                    "reason": c.rejected or c.note or "matched",
+                }
+                for c in candidates
+            ],
+            "result": result,
+        }

@@ -1,0 +1,203 @@
+"""Matching: one multi-pattern pass over the compact text, the gates that keep the common case cheap,
+buyer-context hits, and every rule's candidates (phrases, regexes, detectors)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ..detectors import DETECTORS
+from ..detectors._util import MIN_NUMBER_DIGITS
+from ..finding import Severity
+from ..rules.model import Rule
+from ..rules.platforms import Platform
+from ..rules.schema import REGEX_TIMEOUT
+from ..text.normalize import Normalized
+from ..text.view import MessageView
+from .compile import GLOBAL
+
+# Characters without which no number, link or e-mail detector can find anything (the gates of
+# every detector that runs without a keyword look for one of these).
+_GATE_CHARS = re.compile("[0-9.点@艾/wa]")
+_DIGIT = re.compile("[0-9]")
+_BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible finding before confirmation; ``explain`` shows every one with its fate."""
+
+    rule: Rule
+    cstart: int  # compact span
+    cend: int
+    start: int  # original span
+    end: int
+    source: str  # phrase / regex / detector text that produced it
+    note: str = ""
+    severity: Severity | None = None
+    rejected: str = ""  # why it was dropped; empty when confirmed
+
+
+
+_IN_WORD = "在英文单词内 (inside a Latin word)"
+REGEX_TIMED_OUT = "正则超时 (regex timed out)"
+
+
+@lru_cache(maxsize=8192)
+def _compact_of(text: str) -> str:
+    """Compact form of a buyer turn; a conversation passes the same turns with every agent turn.
+    (A pure function of the text, so a shared cache is safe.)"""
+    return Normalized(text).compact
+
+
+def _as_buyer_turns(context) -> list[str]:
+    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns."""
+    turns: list[str] = []
+    for item in context or ():
+        if isinstance(item, str):
+            turns.append(item)
+        elif isinstance(item, dict):
+            role = str(item.get("role", "buyer")).lower()
+            text = item.get("text")
+            if isinstance(text, str) and role in _BUYER_ROLES:
+                turns.append(text)
+    return turns
+
+
+def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:
+    """A phrase that starts (ends) with a Latin letter or digit must not continue a Latin word:
+    "v" and "sb" inside "service" and "usb" are not hits. Digits may follow (vx123)."""
+    if not (key[0].isascii() and key[0].isalnum()) and not (key[-1].isascii() and key[-1].isalpha()):
+        return True
+    folded = view.norm.folded
+    fs, fe = view.compact_to_folded(cs, ce)
+    if key[0].isascii() and key[0].isalnum() and fs > 0:
+        prev = folded[fs - 1]
+        if prev.isascii() and prev.isalnum():
+            return False
+    if key[-1].isascii() and key[-1].isalpha() and fe < len(folded):
+        nxt = folded[fe]
+        if nxt.isascii() and nxt.isalpha():
+            return False
+    return True
+
+
+
+class Matching:
+    """The match step of :class:`~kefulint.engine.Linter`: text -> candidates."""
+
+    def _platform_for(self, norm: Normalized, hits: dict) -> Platform:
+        if self.settings.infer_platform:
+            for _s, _e, cue in hits.get((GLOBAL, "platform"), ()):
+                return self._platforms[self._cue_platform[cue]]
+        return self.platform
+
+    def _scan(self, compact: str, active: set | None = None, with_context: bool = True) -> dict:
+        """Every phrase hit, keyed by (rule index, role); adds the rules hits activate to ``active``."""
+        automaton, values = self._automaton if with_context else self._automaton_plain
+        return self._collect(automaton.find_matches_as_indexes(compact, overlapping=True), values, active)
+
+    @staticmethod
+    def _collect(matches, values, active: set | None) -> dict:
+        hits: dict = {}
+        for idx, start, end in matches:
+            key, uses, activates = values[idx]
+            span = (start, end, key)
+            if active is not None and activates:
+                active.update(activates)
+            for use in uses:
+                bucket = hits.get(use)
+                if bucket is None:
+                    hits[use] = [span]
+                else:
+                    bucket.append(span)
+        return hits
+
+    def _candidates(self, text: str, context, keep_rejected: bool = False) -> list[Candidate]:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        norm = Normalized(text)
+        active: set[int] = set(self._always) if self._always else set()
+        buyer_hits = self._buyer_hits(context) if context else None
+        if not buyer_hits:
+            context = None  # no buyer turn says anything a context rule listens for
+        automaton, values = self._automaton if context else self._automaton_plain
+        matches = automaton.find_matches_as_indexes(norm.compact, overlapping=True)
+        if matches:
+            hits = self._collect(matches, values, active)
+            platform = self._platform_for(norm, hits)
+        else:  # the common case: no phrase of any rule
+            hits = {}
+            platform = self.platform
+        folded = norm.folded
+        if not active and _GATE_CHARS.search(folded) is None:
+            return []  # no phrase, no digit, nothing link-like: nothing any rule could find
+        view = MessageView(norm, platform, hits, self.segmenter)
+        if not active and len(_DIGIT.findall(folded)) < MIN_NUMBER_DIGITS and not view.webby:
+            return []  # a price or a time, no link: still nothing to look at
+        if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
+            longest = max(len(run.digits) for run in view.number_runs) if view.number_runs else 0
+            active.update(ri for ri, need in self._digit_rules if need <= longest)
+        for gate, ris in self._gated_rules:
+            if gate(view):
+                active.update(ris)
+        if not active:
+            return []
+        if not context:
+            active -= self._context_rules
+            if not active:
+                return []
+        out: list[Candidate] = []
+        for ri in sorted(active):
+            rule = self.rules[ri]
+            if rule.platforms and platform.name not in rule.platforms:
+                continue
+            if rule.context and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
+                continue
+            for cand in self._rule_candidates(ri, rule, view):
+                reason = self._reject_reason(ri, rule, cand, view)
+                if reason:
+                    if keep_rejected or reason is REGEX_TIMED_OUT:
+                        out.append(replace(cand, rejected=reason))
+                else:
+                    out.append(cand)
+        return out
+
+    def _buyer_hits(self, context) -> dict[int, int]:
+        """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
+        turns = _as_buyer_turns(context)[-self._context_turns :] if self._context_turns else []
+        seen: dict[int, int] = {}
+        automaton, values = self._buyer_automaton
+        for back, turn in enumerate(reversed(turns), start=1):
+            for idx, _s, _e in automaton.find_matches_as_indexes(_compact_of(turn), overlapping=True):
+                for ri in values[idx]:
+                    if ri not in seen:
+                        seen[ri] = back
+        return seen
+
+    def _rule_candidates(self, ri: int, rule: Rule, view: MessageView) -> Iterable[Candidate]:
+        norm = view.norm
+        for cs, ce, key in view.hits.get((ri, "p"), ()):
+            os_, oe = norm.compact_span(cs, ce)
+            yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
+        patterns = self._regexes[ri]
+        if patterns and (not rule.triggers or (ri, "t") in view.hits):
+            for pattern, guarded in patterns:
+                try:
+                    matches = pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT) if guarded else pattern.finditer(norm.compact)
+                    for m in matches:
+                        if m.end() > m.start():
+                            os_, oe = norm.compact_span(m.start(), m.end())
+                            yield Candidate(rule, m.start(), m.end(), os_, oe, pattern.pattern)
+                except TimeoutError:
+                    yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=REGEX_TIMED_OUT)
+        if rule.detector:
+            keywords = [k for k in view.hits.get((ri, "k"), ()) if _latin_ok(view, *k)]
+            allow = self._words[ri].allow
+            if allow and keywords:
+                keywords = [k for k in keywords if not view.word_covering(k[0], k[1], allow)]
+            for hit in DETECTORS[rule.detector].find(view, self._options[ri], keywords):
+                cs, ce = view.folded_to_compact(hit.start, hit.end)
+                os_, oe = norm.folded_span(hit.start, hit.end)
+                yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)

@@ -1,0 +1,71 @@
+"""A rule as loaded from a ruleset file: plain, immutable data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..finding import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """Words that must (``near``) or must not (``not_near``) stand close to a candidate,
+    measured in characters of the compact search form."""
+
+    words: tuple[str, ...]
+    before: int
+    after: int
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The rule applies only when one of the last ``turns`` buyer turns matches ``buyer``."""
+
+    buyer: tuple[str, ...]
+    turns: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    points: int
+    message: str
+    suggestion: str
+    ruleset: str
+    source: str  # the file the rule came from
+    reference: str = ""
+    phrases: tuple[str, ...] = ()
+    regex: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    detector: str | None = None
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+    allow: tuple[str, ...] = ()
+    boundary: str | None = None
+    near: Near | None = None
+    not_near: Near | None = None
+    unless: tuple[str, ...] = ()
+    context: Context | None = None
+    platforms: tuple[str, ...] = ()
+    fatal: bool = False
+    sensitive: bool = False
+    fix: str | None = None
+    max_gap: int = 3
+    trusted: bool = False  # shipped with kefulint: its regexes run on stdlib re, without a timeout
+    bad: tuple[Example, ...] = ()
+    good: tuple[Example, ...] = ()
+
+    def with_overrides(self, *, severity: Severity | None = None, points: int | None = None) -> Rule:
+        from dataclasses import replace
+
+        return replace(
+            self,
+            severity=self.severity if severity is None else severity,
+            points=self.points if points is None else points,
+        )

@@ -1,0 +1,42 @@
+"""The platform a reply is sent on decides which links, payment methods and channels are the
+platform's own (微信支付 is normal on JD, a jd.com link is off-platform on Taobao)."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from ..text.normalize import fold_phrase
+
+PLATFORM_NAMES = ("taobao", "tmall", "jd", "pdd", "douyin")
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    name: str
+    family: tuple[str, ...]
+    names: tuple[str, ...]
+    domains: tuple[str, ...]
+    payments: tuple[str, ...]
+    channels: tuple[str, ...]
+    cues: tuple[str, ...]
+    extra_domains: tuple[str, ...] = ()  # the shop's own domains, from config
+    own_names: frozenset[str] = frozenset()  # compact forms of every name of the family
+
+
+@lru_cache(maxsize=1)
+def load_platforms() -> dict[str, Platform]:
+    data = tomllib.loads(resources.files("kefulint").joinpath("data/platforms.toml").read_text(encoding="utf-8"))
+    return {
+        name: Platform(name=name, **{k: tuple(v) for k, v in table.items()})
+        for name, table in data.items()
+    }
+
+
+def get_platform(name: str, extra_domains: tuple[str, ...] = ()) -> Platform:
+    platforms = load_platforms()
+    if name not in platforms:
+        raise ValueError(f"unknown platform {name!r} (known: {', '.join(PLATFORM_NAMES)})")
+    own = frozenset(fold_phrase(n) for member in platforms[name].family for n in platforms[member].names)
+    return replace(platforms[name], extra_domains=tuple(extra_domains), own_names=own)

@@ -1,0 +1,45 @@
+"""Resolving the rules a Settings enables: built-in and user rulesets, switches and overrides."""
+from __future__ import annotations
+
+from ..errors import RulesetError
+from ..finding import Severity
+from ..settings import Settings
+from .model import Rule
+from .schema import builtin_names, load_builtin, load_path
+
+
+def resolve_rules(settings: Settings) -> list[Rule]:
+    """Load the enabled rulesets and apply the settings' switches and overrides."""
+    names = builtin_names() if settings.rulesets is None else list(settings.rulesets)
+    errors: list[str] = []
+    rulesets = []
+    for name in names:
+        try:
+            rulesets.append(load_builtin(name))
+        except RulesetError as exc:
+            errors.extend(exc.errors)
+    for path in settings.extra_rulesets:
+        try:
+            rulesets.append(load_path(path))
+        except RulesetError as exc:
+            errors.extend(exc.errors)
+    seen: dict[str, str] = {}
+    rules: list[Rule] = []
+    off = set(settings.disable)
+    for rs in rulesets:
+        if rs.name in off:
+            continue
+        for rule in rs.rules:
+            if rule.id in seen:
+                errors.append(f"{rs.source}: rule {rule.id}: id already defined in {seen[rule.id]}")
+                continue
+            seen[rule.id] = rs.source
+            if rule.id in off or rule.category in off:
+                continue
+            sev = settings.severity.get(rule.id, settings.severity.get(rule.category))
+            pts = settings.points.get(rule.id, settings.points.get(rule.category))
+            rules.append(rule.with_overrides(severity=Severity(sev) if sev else None, points=pts))
+    if errors:
+        raise RulesetError(errors)
+    return rules
+

@@ -1,0 +1,181 @@
+"""One message from one record of a chat log: the fields we read, roles, times, and the
+line-oriented formats (JSONL, JDDC TSV) parsed one line at a time. ``kefulint scan`` and the
+Spark job (samples/spark_scan.py) both parse with :func:`parse_line`."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import NamedTuple
+
+from ..text.mask import mask_sensitive
+
+FORMATS = ("auto", "jsonl", "csv", "tsv", "jddc", "text")
+FIELDS = ("text", "role", "conversation", "agent", "time")
+# Which column names are tried, in order, when --map does not name one.
+DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "message", "msg", "内容", "消息"),
+    "role": ("role", "sender", "waiter_send", "from", "speaker", "角色"),
+    "conversation": ("conversation", "conversation_id", "session_id", "session", "chat_id", "dialog_id", "会话"),
+    "agent": ("agent", "agent_id", "agent_name", "waiter", "staff", "客服"),
+    "time": ("time", "timestamp", "ts", "created_at", "send_time", "时间"),
+}
+JDDC_COLUMNS = ("session_id", "user_id", "waiter_send", "is_transfer", "is_repeat", "sku", "content")
+JDDC_MAP = {"text": "content", "role": "waiter_send", "conversation": "session_id"}
+AGENT_ROLES = frozenset({"agent", "waiter", "seller", "staff", "service", "kefu", "客服", "商家", "卖家",
+                         "1", "true", "assistant", "server", "shop"})
+BUYER_ROLES = frozenset({"buyer", "user", "customer", "client", "买家", "客户", "顾客", "0", "false"})
+CHINA = timezone(timedelta(hours=8))
+
+
+class Message(NamedTuple):
+    source: str  # file name as given (or "-")
+    line: int  # 1-based line of the message's first line
+    conversation: str
+    role: str  # "agent" or "buyer"
+    agent: str
+    time: float | None  # seconds; wall clock in China time (differences and dates are what count)
+    text: str
+
+
+class Skip(NamedTuple):
+    source: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}"
+
+
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def quoted(value, limit: int) -> str:
+    """A field value for a skip reason: cut to ``limit`` characters, long digit runs (a phone,
+    QQ or card number typed into the wrong column) masked, as every report masks them."""
+    return repr(_LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), str(value)[:limit]))
+
+
+def parse_mapping(spec: str) -> dict[str, str]:
+    """``text=content,role=waiter_send`` -> dict; raises ValueError naming the bad part."""
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not value:
+            raise ValueError(f"--map: '{part}' is not field=column")
+        if key not in FIELDS:
+            raise ValueError(f"--map: unknown field '{key}' (fields: {', '.join(FIELDS)})")
+        out[key] = value
+    return out
+
+
+_CHINA_OFFSET = 8 * 3600  # China has no daylight saving: the wall clock is UTC+8 all year
+_EPOCH = re.compile(r"\d{9,13}(\.\d+)?")
+
+
+def parse_time(value) -> float | None:
+    """Epoch seconds/milliseconds or an ISO-like date-time -> seconds on the China wall clock
+    (a naive time is taken as that wall clock). Empty -> None; unreadable -> ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):  # JSON true/false: bad data in the log, reported like any other
+        raise ValueError(f"bad time {value!r}")  # noqa: TRY004
+    if isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH.fullmatch(value)):
+        seconds = float(value)
+        return (seconds / 1000.0 if seconds > 1e11 else seconds) + _CHINA_OFFSET
+    text = str(value).strip()
+    try:
+        dt = datetime.fromisoformat(text)  # the common case, and the fast one
+    except ValueError:
+        dt = _loose_datetime(text, value)
+    if dt.tzinfo is not None:
+        return dt.timestamp() + _CHINA_OFFSET
+    return dt.replace(tzinfo=UTC).timestamp()
+
+
+def _loose_datetime(text: str, value) -> datetime:
+    """2024/1/5 9:03:00 and other forms fromisoformat does not take."""
+    text = re.sub(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", text)
+    text = re.sub(r"^(\d{4})-(\d)(?=-)", r"\1-0\2", text)
+    text = re.sub(r"^(\d{4}-\d{2})-(\d)(?!\d)", r"\1-0\2", text)
+    text = re.sub(r"([ T])(\d):", r"\g<1>0\2:", text)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"bad time {quoted(value, 40)}") from None
+
+
+def format_time(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def role_of(value) -> str | None:
+    key = str(value).strip().lower()
+    if key in AGENT_ROLES:
+        return "agent"
+    if key in BUYER_ROLES:
+        return "buyer"
+    return None
+
+
+def _column(name: str, columns, mapping: dict[str, str]) -> str | None:
+    if name in mapping:
+        return mapping[name]
+    for candidate in DEFAULT_FIELDS[name]:
+        if candidate in columns:
+            return candidate
+    return None
+
+
+def from_fields(path: str, number: int, row: dict, cols: dict[str, str | None]) -> Message | Skip:
+    """A message from one parsed row; ``cols`` maps our fields to the row's keys."""
+    text = row.get(cols["text"]) if cols["text"] else None
+    if text is None:
+        return Skip(path, number, f"no text field '{cols['text'] or 'text'}'")
+    if not isinstance(text, str):
+        text = str(text)
+    role_value = row.get(cols["role"]) if cols["role"] else None
+    if role_value is None:
+        return Skip(path, number, f"no role field '{cols['role'] or 'role'}'")
+    role = role_of(role_value)
+    if role is None:
+        return Skip(path, number, f"unknown role {quoted(role_value, 30)} (agent: 1/agent/客服, buyer: 0/buyer/买家)")
+    try:
+        when = parse_time(row.get(cols["time"])) if cols["time"] else None
+    except ValueError as exc:
+        return Skip(path, number, str(exc))
+    conv = row.get(cols["conversation"]) if cols["conversation"] else None
+    agent = row.get(cols["agent"]) if cols["agent"] else None
+    return Message(path, number, str(conv) if conv not in (None, "") else path, role,
+                   str(agent) if agent not in (None, "") else "", when, text)
+
+
+def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, str] | None = None):
+    """One line of a line-oriented format ("jsonl" or "jddc") -> Message, Skip, or None if blank.
+    The reader and the Spark job (samples/spark_scan.py) both parse with this."""
+    if not line.strip():
+        return None
+    mapping = mapping or {}
+    if fmt == "jddc":
+        parts = line.split("\t", 6)
+        if len(parts) < 7:
+            return Skip(path, number, f"{len(parts)} tab-separated columns, JDDC has 7")
+        merged = {**JDDC_MAP, **mapping}
+        return from_fields(path, number, dict(zip(JDDC_COLUMNS, parts)), {n: merged.get(n) for n in FIELDS})
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skip(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+    if not isinstance(row, dict):
+        return Skip(path, number, "JSON line is not an object")
+    return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))
+
+
+@lru_cache(maxsize=64)
+def _columns(keys: tuple[str, ...], mapping: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
+    """Which key of a JSON object holds each field; memoized per key set (pure)."""
+    return {name: _column(name, keys, dict(mapping)) for name in FIELDS}

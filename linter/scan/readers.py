@@ -1,0 +1,332 @@
+"""Reading exported chat logs into :class:`Message` records, one line at a time.
+
+Formats: JSONL, CSV/TSV with a header, the JDDC TSV export, and plain-text exports matched by
+a line pattern (continuation lines belong to the previous message). Files, directories, globs,
+``.gz`` and ``-`` (a binary stream the caller passes). The encoding of each file is detected
+(UTF-8 with or without BOM, else GB18030) and reported. A line that cannot be read becomes a
+:class:`Skip` with its file and line number; nothing is raised for bad data.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import gzip
+import io
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from .fields import (  # noqa: F401 - re-exported: the names a reader of chat logs needs
+    FIELDS,
+    FORMATS,
+    Message,
+    Skip,
+    _column,
+    format_time,
+    from_fields,
+    parse_line,
+    parse_mapping,
+    parse_time,
+    quoted,
+    role_of,
+)
+
+# 2024-11-11 10:00:01 店铺名:小美 消息内容 — a speaker with a colon is a shop sub-account (an agent).
+DEFAULT_LINE_PATTERN = (
+    r"^(?P<time>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\s+"
+    r"(?P<speaker>\S+)(?:\s+(?P<text>.*))?$"
+)
+DEFAULT_AGENT_SPEAKER = r"[:：]"
+_SNIFF = 65536
+
+@dataclass(frozen=True)
+class LogFormat:
+    """How to read a log: the format, the field mapping and, for plain text, the line pattern."""
+
+    format: str = "auto"
+    mapping: dict[str, str] = field(default_factory=dict)  # our field -> column name
+    line_pattern: str = DEFAULT_LINE_PATTERN
+    agent_speaker: str = DEFAULT_AGENT_SPEAKER
+    encoding: str = "auto"
+
+def expand_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
+    """Files, directories (walked, sorted) and globs -> (files, errors)."""
+    files: list[str] = []
+    errors: list[str] = []
+    for item in inputs:
+        if item == "-":
+            files.append("-")
+        elif os.path.isdir(item):
+            found = sorted(
+                os.path.join(root, name)
+                for root, dirs, names in os.walk(item)
+                for name in names
+                if not name.startswith(".")
+            )
+            if not found:
+                errors.append(f"{item}: directory has no files")
+            files.extend(found)
+        elif os.path.exists(item):
+            files.append(item)
+        elif glob.has_magic(item):
+            found = sorted(p for p in glob.glob(item, recursive=True) if os.path.isfile(p))
+            if not found:
+                errors.append(f"{item}: no file matches")
+            files.extend(found)
+        else:
+            errors.append(f"{item}: no such file or directory")
+    return files, errors
+
+
+def detect_encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        return "gb18030"
+    except UnicodeDecodeError:
+        return "utf-8"  # neither fits: read as UTF-8 and report each bad line
+
+
+def _base_name(path: str) -> str:
+    name = path.removesuffix(".gz")
+    return name.lower()
+
+
+def sniff_format(path: str, first_line: str) -> str:
+    name = _base_name(path)
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if name.endswith(".csv"):
+        return "csv"
+    cols = first_line.rstrip("\r\n").split("\t")
+    if len(cols) >= 7 and re.fullmatch(r"[0-9a-f]{16,64}", cols[0]) and cols[2] in ("0", "1"):
+        return "jddc"
+    if name.endswith(".tsv"):
+        return "tsv"
+    if first_line.lstrip().startswith("{"):
+        return "jsonl"
+    return "text"
+
+def decode_line(decode, encoding: str, path: str, number: int, data: bytes) -> str | Skip:
+    """One raw line -> text without its line break (BOM dropped on line 1), or a Skip."""
+    try:
+        text = decode(data)[0]
+    except UnicodeDecodeError as exc:
+        return Skip(path, number, f"not valid {encoding} (byte {exc.start + 1})")
+    if number == 1:
+        text = text.lstrip("\ufeff")
+    return text.rstrip("\r\n")
+
+
+class LogReader:
+    """Iterates :class:`Message` and :class:`Skip` items over every input, in order.
+
+    After (or during) iteration, ``files`` lists ``(source, format, encoding)`` per file and
+    ``lines`` the number of physical lines read."""
+
+    def __init__(self, inputs: list[str], fmt: LogFormat | None = None, stdin: BinaryIO | None = None) -> None:
+        self.fmt = fmt or LogFormat()
+        self.paths, self.errors = expand_inputs(list(inputs))
+        self.stdin = stdin
+        self.files: list[tuple[str, str, str]] = []
+        self.lines = 0
+        self.bytes_read = 0  # of the raw (possibly compressed) files; for progress bars
+        self._done = 0  # bytes of the files already finished
+        self._line_pattern = re.compile(self.fmt.line_pattern)
+        self._agent_speaker = re.compile(self.fmt.agent_speaker)
+
+    def total_bytes(self) -> int | None:
+        if "-" in self.paths:
+            return None
+        return sum(os.path.getsize(p) for p in self.paths)
+
+    def __iter__(self) -> Iterator[Message | Skip]:
+        for path in self.paths:
+            yield from self._read_file(path)
+
+    # one file -------------------------------------------------------------------------------
+    def _open(self, path: str) -> tuple[BinaryIO, BinaryIO | None]:
+        if path == "-":
+            raw = self.stdin if self.stdin is not None else io.BytesIO()
+            stream = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+            return stream, None
+        raw = open(path, "rb")  # noqa: SIM115 - closed by _read_file, wrapped by gzip for .gz
+        if path.endswith(".gz"):
+            return gzip.open(raw), raw  # type: ignore[return-value]
+        return raw, raw
+
+    def _read_file(self, path: str) -> Iterator[Message | Skip]:
+        try:
+            stream, raw = self._open(path)
+        except OSError as exc:
+            yield Skip(path, 0, f"cannot open: {exc.strerror or exc}")
+            return
+        try:
+            try:
+                sample = stream.peek(_SNIFF)[:_SNIFF]  # type: ignore[attr-defined]
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                yield Skip(path, 0, f"cannot read: {exc}")
+                return
+            encoding = self.fmt.encoding if self.fmt.encoding != "auto" else detect_encoding(sample)
+            first = sample.split(b"\n", 1)[0].decode(encoding, "replace").lstrip("\ufeff")
+            fmt = self.fmt.format if self.fmt.format != "auto" else sniff_format(path, first)
+            self.files.append((path, fmt, encoding))
+            lines = self._decoded_lines(stream, raw, path, encoding)
+            if fmt == "jsonl":
+                yield from self._jsonl(path, lines)
+            elif fmt in ("csv", "tsv"):
+                yield from self._table(path, lines, "," if fmt == "csv" else "\t")
+            elif fmt == "jddc":
+                yield from self._jddc(path, lines)
+            else:
+                yield from self._text(path, lines)
+        finally:
+            if raw is not None:
+                stream.close()
+                raw.close()
+
+    def _raw_lines(self, stream, raw, path: str) -> Iterator[tuple[int, bytes | Skip]]:
+        """(line number, raw bytes) of every line, counted; a read error ends the file as a Skip."""
+        number = 0
+        compressed = raw is not None and stream is not raw
+        try:
+            for data in stream:
+                number += 1
+                self.lines += 1
+                if not compressed:
+                    self.bytes_read += len(data)
+                elif number % 1024 == 0:  # tell() is a system call: not on every line
+                    self.bytes_read = self._done + raw.tell()
+                yield number, data
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            yield number + 1, Skip(path, number + 1, f"read error: {exc}")
+        if raw is not None:
+            self._done += os.fstat(raw.fileno()).st_size
+            self.bytes_read = self._done
+
+    def _decoded_lines(self, stream, raw, path: str, encoding: str) -> Iterator[tuple[int, str | Skip]]:
+        """(line number, text without newline) or (line number, Skip) for undecodable lines."""
+        decode = codecs.getdecoder(encoding)
+        for number, data in self._raw_lines(stream, raw, path):
+            yield number, data if isinstance(data, Skip) else decode_line(decode, encoding, path, number, data)
+
+    # formats --------------------------------------------------------------------------------
+    def _jsonl(self, path: str, lines) -> Iterator[Message | Skip]:
+        for number, line in lines:
+            item = line if isinstance(line, Skip) else parse_line("jsonl", path, number, line, self.fmt.mapping)
+            if item is not None:
+                yield item
+
+    def _table(self, path: str, lines, delimiter: str) -> Iterator[Message | Skip]:
+        pending: list[Skip] = []
+        last = [0]  # physical line number of the last line the csv reader consumed
+
+        def text_lines():
+            for number, line in lines:
+                last[0] = number
+                if isinstance(line, Skip):
+                    pending.append(line)
+                    yield "\n"
+                else:
+                    yield line + "\n"  # the csv module keeps line breaks inside quoted fields
+
+        reader = csv.reader(text_lines(), delimiter=delimiter)
+        header: list[str] | None = None
+        cols: dict[str, str | None] = {}
+        while True:
+            start = last[0] + 1  # a quoted field may span lines: a row is reported where it starts
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # the reader resets and goes on with the next line
+                yield from pending
+                pending.clear()
+                yield Skip(path, start, f"CSV error: {exc}")
+                continue
+            yield from pending
+            pending.clear()
+            if header is None and row and any(cell.strip() for cell in row):
+                header = [h.strip() for h in row]
+                cols = {name: _column(name, header, self.fmt.mapping) for name in FIELDS}
+                missing = [f"{name} ('{cols[name] or name}')" for name in ("text", "role") if cols[name] not in header]
+                if missing:
+                    for _ in text_lines():  # read (and count) the rest: the whole file is skipped
+                        pass
+                    yield Skip(path, start, f"header has no column for {', '.join(missing)}; file skipped")
+                    return
+            elif row and any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    yield Skip(path, start, f"{len(row)} columns, header has {len(header)}")
+                else:
+                    yield from_fields(path, start, dict(zip(header, row)), cols)
+        yield from pending
+
+    def _jddc(self, path: str, lines) -> Iterator[Message | Skip]:
+        for number, line in lines:
+            item = line if isinstance(line, Skip) else parse_line("jddc", path, number, line, self.fmt.mapping)
+            if item is not None:
+                yield item
+
+    def _text(self, path: str, lines) -> Iterator[Message | Skip]:
+        pattern = self._line_pattern
+        groups = pattern.groupindex
+        pending: dict | None = None
+        buyer = ""
+
+        def emit(p: dict) -> Message:
+            return Message(path, p["line"], p["conversation"], p["role"], p["agent"], p["time"],
+                           "\n".join(p["text"]).strip())
+
+        for number, line in lines:
+            if isinstance(line, Skip):
+                yield line
+                continue
+            m = pattern.match(line)
+            if not m:
+                if not line.strip():
+                    continue
+                if pending is None:
+                    yield Skip(path, number, "does not match the line pattern and follows no message")
+                else:
+                    pending["text"].append(line)
+                continue
+            if pending is not None:
+                yield emit(pending)
+                pending = None
+            found = m.groupdict()
+            try:
+                when = parse_time(found.get("time"))
+            except ValueError as exc:
+                yield Skip(path, number, str(exc))
+                continue
+            speaker = (found.get("speaker") or found.get("agent") or found.get("buyer") or "").strip()
+            if "role" in groups and found.get("role"):
+                role = role_of(found["role"])
+                if role is None:
+                    yield Skip(path, number, f"unknown role {quoted(found['role'], 30)}")
+                    continue
+            elif "agent" in groups or "buyer" in groups:
+                role = "agent" if found.get("agent") else "buyer"
+            else:
+                role = "agent" if self._agent_speaker.search(speaker) else "buyer"
+            agent = ""
+            if role == "agent":
+                agent = found.get("agent") or re.split(DEFAULT_AGENT_SPEAKER, speaker)[-1] or speaker
+            elif speaker:
+                buyer = speaker
+            conv = found.get("conversation") or (f"{Path(path).name}#{buyer}" if buyer else Path(path).name)
+            pending = {"line": number, "conversation": conv, "role": role, "agent": agent, "time": when,
+                       "text": [found.get("text") or ""]}
+        if pending is not None:
+            yield emit(pending)

@@ -1,0 +1,222 @@
+"""Totals of a scan: counts, points per agent / category / rule / period, worst conversations,
+agents over the threshold. Memory is bounded by the number of agents, rules and days, not by
+the length of the log. Every ordering has a tie-break, so reports are byte-identical."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from .judge import Judged
+from .readers import Skip, format_time
+
+NO_AGENT = "(未标明)"
+NO_TIME = "(无时间)"
+PERIODS = ("day", "week", "month", "year", "all")
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """An agent is marked when, in one period, points exceed ``points`` or the findings of a
+    rule/category exceed its count in ``counts`` (e.g. more than 3 of etiquette.abuse)."""
+
+    points: int = 60
+    period: str = "month"
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def period_key(seconds: float | None, period: str) -> str:
+    if period == "all":
+        return "all"
+    if seconds is None:
+        return NO_TIME
+    dt = datetime.fromtimestamp(seconds, UTC)
+    if period == "day":
+        return dt.strftime("%Y-%m-%d")
+    if period == "week":
+        year, week, _ = dt.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "year":
+        return dt.strftime("%Y")
+    return dt.strftime("%Y-%m")
+
+
+class AgentStats:
+    __slots__ = (
+        "conversations",
+        "fatal",
+        "fatal_conversations",
+        "findings",
+        "points",
+        "seconds_max",
+        "seconds_total",
+        "slow",
+        "timed",
+        "turns",
+    )
+
+    def __init__(self) -> None:
+        self.turns = self.findings = self.points = self.fatal = 0
+        self.conversations = self.fatal_conversations = 0
+        self.timed = self.slow = 0
+        self.seconds_total = self.seconds_max = 0.0
+
+
+class ScanSummary:
+    def __init__(self, thresholds: Thresholds | None = None, top: int = 10) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.top = top
+        self.counts = {"lines": 0, "messages": 0, "agent_turns": 0, "buyer_turns": 0, "skipped": 0,
+                       "conversations": 0, "findings": 0, "points": 0, "fatal_findings": 0,
+                       "fatal_conversations": 0}
+        self.files: list[dict] = []
+        self.agents: dict[str, AgentStats] = {}
+        self.categories: dict[str, list[int]] = {}  # -> [findings, points]
+        self.rules: dict[str, list] = {}  # -> [category, severity, findings, points]
+        self.severities: dict[str, int] = {}
+        self.periods: dict[tuple[str, str], dict] = {}  # (agent, period) -> {"points", "counts"}
+        self.days: dict[str, int] = {}
+        self._worst: list[tuple] = []
+        self.skips: list[str] = []  # the first few, for the terminal
+        self.max_rank = -1  # highest severity rank seen
+
+    # adding -------------------------------------------------------------------------------
+    def add_skip(self, skip: Skip, keep: int = 20) -> None:
+        self.counts["skipped"] += 1
+        if len(self.skips) < keep:
+            self.skips.append(str(skip))
+
+    def add(self, judged: Judged) -> None:
+        c = self.counts
+        c["conversations"] += 1
+        turns = sum(judged.agent_turns.values())
+        c["agent_turns"] += turns
+        c["buyer_turns"] += judged.buyer_turns
+        c["messages"] += turns + judged.buyer_turns
+        for agent, n in judged.agent_turns.items():
+            self._agent(agent).turns += n
+        for agent, (timed, slow, total, worst) in judged.timing.items():
+            a = self._agent(agent)
+            a.timed += timed
+            a.slow += slow
+            a.seconds_total += total
+            a.seconds_max = max(a.seconds_max, worst)
+        conv_points = 0
+        conv_fatal = False
+        agents_hit: dict[str, bool] = {}
+        period = self.thresholds.period
+        for turn in judged.turns:
+            agent = turn.message.agent or NO_AGENT
+            a = self._agent(turn.message.agent)
+            when = turn.message.time if turn.message.time is not None else judged.start_time
+            pkey = (agent, period_key(when, period))
+            bucket = self.periods.setdefault(pkey, {"points": 0, "counts": {}})
+            day = period_key(when, "day")
+            for f in turn.findings:
+                c["findings"] += 1
+                c["points"] += f.points
+                conv_points += f.points
+                a.findings += 1
+                a.points += f.points
+                self.max_rank = max(self.max_rank, f.severity.rank)
+                self.severities[f.severity.value] = self.severities.get(f.severity.value, 0) + 1
+                if f.fatal:
+                    a.fatal += 1
+                    c["fatal_findings"] += 1
+                    conv_fatal = True
+                agents_hit[agent] = agents_hit.get(agent, False) or f.fatal
+                cat = self.categories.setdefault(f.category, [0, 0])
+                cat[0] += 1
+                cat[1] += f.points
+                rule = self.rules.setdefault(f.rule, [f.category, f.severity.value, 0, 0])
+                rule[2] += 1
+                rule[3] += f.points
+                bucket["points"] += f.points
+                for key in (f.rule, f.category):
+                    if key in self.thresholds.counts:
+                        bucket["counts"][key] = bucket["counts"].get(key, 0) + 1
+                if day != NO_TIME:
+                    self.days[day] = self.days.get(day, 0) + f.points
+        for agent, fatal in agents_hit.items():
+            a = self.agents[agent]
+            a.conversations += 1
+            a.fatal_conversations += fatal
+        if conv_fatal:
+            c["fatal_conversations"] += 1
+        if conv_points or conv_fatal:
+            self._worst.append((conv_fatal, conv_points, judged.conversation, judged.source, judged.first_line,
+                                format_time(judged.start_time), tuple(sorted(agents_hit))))
+            if len(self._worst) > 4 * self.top + 64:
+                self._trim()
+
+    def _agent(self, name: str) -> AgentStats:
+        key = name or NO_AGENT
+        stats = self.agents.get(key)
+        if stats is None:
+            stats = self.agents[key] = AgentStats()
+        return stats
+
+    def _trim(self) -> None:
+        self._worst.sort(key=lambda w: (not w[0], -w[1], w[2], w[3], w[4]))
+        del self._worst[self.top :]
+
+    # reading ------------------------------------------------------------------------------
+    def flagged(self) -> dict[str, list[str]]:
+        """agent -> reasons it is marked: over the threshold in a period, or any fatal finding."""
+        t = self.thresholds
+        out: dict[str, list[str]] = {}
+        for (agent, period), bucket in sorted(self.periods.items()):
+            label = "" if period == "all" else f"{period} "
+            if bucket["points"] > t.points:
+                out.setdefault(agent, []).append(f"{label}{bucket['points']} 分 > {t.points}")
+            for key, limit in sorted(t.counts.items()):
+                n = bucket["counts"].get(key, 0)
+                if n > limit:
+                    out.setdefault(agent, []).append(f"{label}{key} {n} 次 > {limit}")
+        for agent, a in self.agents.items():
+            if a.fatal:
+                out.setdefault(agent, []).append(f"致命项 {a.fatal} 次")
+        return {k: out[k] for k in sorted(out)}
+
+    def ranked_agents(self) -> list[tuple[str, AgentStats]]:
+        return sorted(self.agents.items(), key=lambda kv: (-kv[1].points, -kv[1].fatal, kv[0]))
+
+    def worst(self) -> list[dict]:
+        self._trim()
+        return [
+            {"conversation": w[2], "points": w[1], "fatal": w[0], "source": w[3], "line": w[4], "time": w[5],
+             "agents": list(w[6])}
+            for w in self._worst
+        ]
+
+    def to_dict(self) -> dict:
+        flagged = self.flagged()
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "counts": dict(self.counts),
+            "files": list(self.files),
+            "thresholds": {"points": self.thresholds.points, "period": self.thresholds.period,
+                           "counts": dict(sorted(self.thresholds.counts.items()))},
+            "agents": [
+                {"agent": name, "points": a.points, "findings": a.findings, "fatal": a.fatal,
+                 "turns": a.turns, "conversations_with_findings": a.conversations,
+                 "fatal_conversations": a.fatal_conversations, "flagged": name in flagged,
+                 "reasons": flagged.get(name, []),
+                 "response_times": a.timed, "slow_responses": a.slow,
+                 "mean_response_seconds": round(a.seconds_total / a.timed, 2) if a.timed else None,
+                 "max_response_seconds": round(a.seconds_max, 2) if a.timed else None}
+                for name, a in self.ranked_agents()
+            ],
+            "categories": [
+                {"category": k, "findings": v[0], "points": v[1]}
+                for k, v in sorted(self.categories.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+            ],
+            "rules": [
+                {"rule": k, "category": v[0], "severity": v[1], "findings": v[2], "points": v[3]}
+                for k, v in sorted(self.rules.items(), key=lambda kv: (-kv[1][3], -kv[1][2], kv[0]))
+            ],
+            "severities": dict(sorted(self.severities.items())),
+            "points_by_day": dict(sorted(self.days.items())),
+            "worst_conversations": self.worst(),
+            "skipped_examples": list(self.skips),
+        }

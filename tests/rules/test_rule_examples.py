@@ -1,0 +1,61 @@
+"""Every bad example of every rule raises that rule; every good example does not. User rulesets
+given with ``pytest --ruleset PATH`` are run the same way."""
+from __future__ import annotations
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.rules.resolve import resolve_rules
+from kefulint.rules.schema import load_path
+
+
+def _cases(config):
+    extra = tuple(config.getoption("--ruleset") or ()) if config else ()
+    rules = resolve_rules(Settings(extra_rulesets=extra))
+    for rule in rules:
+        for i, ex in enumerate(rule.bad):
+            yield pytest.param(rule.id, ex, True, id=f"{rule.id}-bad{i}")
+        for i, ex in enumerate(rule.good):
+            yield pytest.param(rule.id, ex, False, id=f"{rule.id}-good{i}")
+
+
+def pytest_generate_tests(metafunc):
+    if "example" in metafunc.fixturenames:
+        metafunc.parametrize("rule_id,example,should_fire", list(_cases(metafunc.config)))
+
+
+@pytest.fixture(scope="module")
+def full_linter(request):
+    extra = tuple(request.config.getoption("--ruleset") or ())
+    return Linter.from_settings(Settings(extra_rulesets=extra))
+
+
+def test_example(full_linter, rule_id, example, should_fire):
+    result = full_linter.check(example.text, context=list(example.context))
+    fired = [f.rule for f in result.findings]
+    if should_fire:
+        assert rule_id in fired, f"{rule_id} should fire on {example.text!r}, got {fired}"
+    else:
+        assert rule_id not in fired, f"{rule_id} must not fire on {example.text!r}"
+
+
+def test_user_ruleset_examples_run(tmp_path):
+    path = tmp_path / "shop.toml"
+    path.write_text(
+        '''[[rule]]
+id = "shop.competitor"
+category = "offplatform.link"
+severity = "warning"
+points = 1
+message = "提到竞品店铺"
+suggestion = "亲，本店就有同款哦"
+phrases = ["隔壁老王家"]
+examples.bad = ["去隔壁老王家看看"]
+examples.good = ["老王您好"]
+''',
+        encoding="utf-8",
+    )
+    rs = load_path(path)
+    linter = Linter.from_settings(Settings(extra_rulesets=(str(path),)))
+    rule = rs.rules[0]
+    assert [f.rule for f in linter.check(rule.bad[0].text).findings] == ["shop.competitor"]
+    assert linter.check(rule.good[0].text).findings == ()

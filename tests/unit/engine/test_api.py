@@ -1,0 +1,195 @@
+"""The Python API as an agent uses it: load once, check many, from threads and process pools."""
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import multiprocessing
+import pickle
+import subprocess
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from kefulint import Linter, Result, Settings, Severity, apply_fixes
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# replies that exercise phrases, detectors, context rules and jieba word boundaries
+MESSAGES = [
+    "亲，您好，请问有什么可以帮您？",
+    "亲，加我微信 abc_123 详聊",
+    "有事打我电话13800138000",
+    "你问我，我问谁？我又不是快递员",
+    "这个价格全网最低，不信您去比",
+    "这款是同类产品中的首选",
+    "确认收货给五星好评返现5元",
+    "订单号 2024111112345678 已发货",
+    "你问我，我问谁？加我微信 abc_123，电话13800138000",
+    "可以的，您转账到我支付宝就行，不走平台",
+    "白痴吧你，说明书都不看",
+    "亲，我们不支持货到付款",
+]
+CONTEXT = {"有，5738201946": ["有QQ吗"]}
+
+
+def snapshot(linter: Linter, texts=MESSAGES) -> list[dict]:
+    return [linter.check(t, context=CONTEXT.get(t)).to_dict(show_matches=True) for t in texts]
+
+
+def test_check_returns_typed_result():
+    res = Linter.default().check("亲，加我微信 abc_123 详聊")
+    assert isinstance(res, Result)
+    assert res.blocked and res.points == sum(f.points for f in res.findings)
+    assert all(f.severity in Severity for f in res.findings)
+
+
+def test_context_rules_see_buyer_turns_only():
+    linter = Linter.default()
+    assert linter.check("有，5738201946", context=["有QQ吗"]).findings
+    assert not linter.check("有，5738201946", context=[{"role": "agent", "text": "有QQ吗"}]).findings
+
+
+def test_many_threads_get_the_serial_results():
+    expected = snapshot(Linter.default())
+    # a fresh linter, so that the threads also race on the lazy jieba load
+    linter = Linter.default()
+    start = threading.Barrier(8)
+
+    def work(_):
+        start.wait()
+        return [snapshot(linter) for _ in range(5)]
+
+    with ThreadPoolExecutor(8) as pool:
+        for runs in pool.map(work, range(8)):
+            assert all(run == expected for run in runs)
+
+
+def test_linters_with_different_settings_do_not_share_state():
+    jd = Linter.from_settings(Settings(platform="jd", disable=("contact",)))
+    default = Linter.default()
+    text = "有事打我电话13800138000"
+    assert default.check(text).findings
+    assert not jd.check(text).findings
+    assert default.check(text).findings  # building jd changed nothing global
+
+
+def test_pickle_round_trip_gives_same_results():
+    linter = Linter.from_settings(Settings(disable=("adlaw",), allow_numbers=("4008123123",)))
+    data = pickle.dumps(linter)
+    copy = pickle.loads(data)
+    assert copy.settings == linter.settings
+    assert snapshot(copy) == snapshot(linter)
+
+
+def _check_in_worker(linter: Linter, texts: list[str]) -> list[dict]:
+    return snapshot(linter, texts)
+
+
+def test_process_pool_workers_get_the_same_results():
+    linter = Linter.from_settings(Settings(disable=("etiquette",)))
+    expected = snapshot(linter)
+    halves = [MESSAGES[::2], MESSAGES[1::2]]
+    # spawn: the workers inherit nothing, the linter really travels by pickle
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        even, odd = pool.map(_check_in_worker, [linter, linter], halves)
+    assert even == expected[::2] and odd == expected[1::2]
+
+
+def test_from_settings_disable_and_severity():
+    linter = Linter.from_settings(Settings(severity={"contact.mobile": "warning"}))
+    res = linter.check("有事打我电话13800138000")
+    assert [f.severity for f in res.findings] == [Severity.WARNING]
+    assert not res.blocked
+
+
+def test_from_config_reads_the_file(tmp_path):
+    pytest.importorskip("kefulint.config", reason="kefulint.config (issue 5) not in this build")
+    cfg = tmp_path / "kefulint.toml"
+    cfg.write_text('disable = ["etiquette"]\nallow-numbers = ["13800138000"]\n', encoding="utf-8")
+    linter = Linter.from_config(cfg)
+    assert not linter.check("你问我，我问谁？").findings
+    assert not linter.check("有事打我电话13800138000").findings
+    assert Linter.default().check("你问我，我问谁？").findings
+    # keyword overrides win over the file
+    overridden = Linter.from_config(cfg, disable=())
+    assert overridden.check("你问我，我问谁？").findings
+
+
+def test_from_config_reports_bad_config(tmp_path):
+    config = pytest.importorskip("kefulint.config", reason="kefulint.config (issue 5) not in this build")
+    cfg = tmp_path / "kefulint.toml"
+    cfg.write_text('disabel = ["etiquette"]\n', encoding="utf-8")
+    with pytest.raises(config.ConfigError) as exc:
+        Linter.from_config(cfg)
+    assert "disabel" in "\n".join(exc.value.errors)
+
+
+@pytest.mark.parametrize("fail_on, blocked", [(Severity.ERROR, False), (Severity.WARNING, True), (Severity.INFO, True)])
+def test_blocked_follows_fail_on(fail_on, blocked):
+    linter = Linter.from_settings(Settings(fail_on=fail_on))
+    res = linter.check("有问题加我微信吧")  # contact.wechat-invite is a warning
+    assert res.findings and max(f.severity for f in res.findings) == Severity.WARNING
+    assert res.blocked is blocked
+
+
+def test_clean_reply_is_not_blocked_and_unchanged():
+    res = Linter.default().check("亲，您好，请问有什么可以帮您？")
+    assert res.findings == () and not res.blocked and res.points == 0
+    assert res.suggested_text == res.text
+
+
+def test_suggested_text_applies_every_safe_fix():
+    text = "你问我，我问谁？加我微信 abc_123，电话13800138000"
+    res = Linter.default().check(text)
+    fixable = [f for f in res.findings if f.fix is not None]
+    assert {f.rule for f in fixable} >= {"etiquette.ask-me-ask-who", "contact.wechat-id", "contact.mobile"}
+    assert res.suggested_text == apply_fixes(text, res.findings)
+    for f in fixable:
+        assert f.fix in res.suggested_text
+        assert f.match not in res.suggested_text
+    assert "13800138000" not in res.suggested_text and "138****8000" in res.suggested_text
+    assert res.suggested_text.startswith("亲，这个问题我马上帮您核实")
+    # what the fixes leave behind is itself clean of the fixed rules
+    again = Linter.default().check(res.suggested_text)
+    assert not {f.rule for f in again.findings} & {f.rule for f in fixable}
+
+
+def test_finding_without_fix_stays_in_suggested_text():
+    res = Linter.default().check("这个价格全网最低，不信您去比")
+    assert res.findings and all(f.fix is None for f in res.findings)
+    assert res.suggested_text == res.text
+
+
+def test_package_is_typed():
+    assert importlib.resources.files("kefulint").joinpath("py.typed").is_file()
+
+
+def test_llm_guard_sample_runs_and_never_logs_raw_contact_data():
+    proc = subprocess.run(check=False, args=[sys.executable, str(ROOT / "samples" / "llm_guard.py")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out, log = proc.stdout, proc.stderr
+    assert "-> send: 亲，今天下午五点前付款的订单当天就能发出哦" in out
+    assert "-> retry-send: 亲，店铺首页可以领满减券哦" in out
+    assert "-> rewrite: 亲，这个问题我马上帮您核实" in out
+    assert out.count("-> block: 亲，这个问题我帮您转接人工客服") == 2
+    assert "contact.mobile 6分 「138****8000」" in log
+    for raw in ("13800138000", "shop_vip88"):
+        assert raw not in out and raw not in log
+
+
+def test_llm_guard_as_a_library(caplog):
+    sys.path.insert(0, str(ROOT / "samples"))
+    try:
+        import llm_guard
+    finally:
+        sys.path.remove(str(ROOT / "samples"))
+    drafts = iter(["有事打我电话13800138000", "亲，您好，请问有什么可以帮您？"])
+    guard = llm_guard.ReplyGuard(lambda turns, feedback: next(drafts), linter=Linter.default())
+    with caplog.at_level(logging.WARNING, logger="kefulint.guard"):
+        decision = guard(["怎么联系你"])
+    assert decision.action == "retry-send"
+    assert decision.text == "亲，您好，请问有什么可以帮您？"
+    assert "138****8000" in caplog.text and "13800138000" not in caplog.text

@@ -1,0 +1,145 @@
+"""Conversations judged as a whole: context from buyer turns, response times, greeting and
+farewell, fatal marks, grouping with bounded memory."""
+from __future__ import annotations
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.scan.judge import ConversationJudge, ServiceSettings, group_conversations
+from kefulint.scan.readers import Message, Skip, parse_time
+
+LINTER = Linter.default()
+JUDGE = ConversationJudge(LINTER)
+
+
+def msgs(*turns, conv="c1", start="2024-11-11 10:00:00"):
+    """turns: (role, text[, seconds after start][, agent])"""
+    t0 = parse_time(start)
+    out = []
+    for i, turn in enumerate(turns, start=1):
+        role, text = turn[0], turn[1]
+        at = t0 + turn[2] if len(turn) > 2 and turn[2] is not None else None
+        agent = turn[3] if len(turn) > 3 else ("小美" if role == "agent" else "")
+        out.append(Message("log", i, conv, role, agent, at, text))
+    return out
+
+
+def rules_of(judged, turn=None):
+    return [f.rule for t in judged.turns if turn is None or t.turn == turn for f in t.findings]
+
+
+CONTEXT_EXAMPLES = [
+    (rule.id, ex) for rule in LINTER.rules for ex in (*rule.bad, *rule.good) if ex.context
+]
+
+
+@pytest.mark.parametrize("rule_id, example", CONTEXT_EXAMPLES, ids=[f"{r}:{e.text[:12]}" for r, e in CONTEXT_EXAMPLES])
+def test_scan_agrees_with_check_on_context_examples(rule_id, example):
+    """The same buyer turns give the same content findings in scan as in Linter.check."""
+    conversation = [("buyer", c) for c in example.context] + [("agent", example.text)]
+    judged = ConversationJudge(LINTER, ServiceSettings(disable=("service",))).judge(msgs(*conversation))
+    expected = [(f.rule, f.start, f.end) for f in LINTER.check(example.text, context=list(example.context)).findings]
+    got = [(f.rule, f.start, f.end) for t in judged.turns for f in t.findings]
+    assert got == expected
+
+
+def test_context_examples_exist_for_the_three_kinds():
+    categories = {LINTER.rules[[r.id for r in LINTER.rules].index(rid)].category for rid, _ in CONTEXT_EXAMPLES}
+    assert {"invoice.fraud", "privacy.third_party"} <= categories
+    assert any(c.startswith("contact.") for c in categories)
+
+
+def test_invoice_agreement_needs_the_buyer_request():
+    quiet = ServiceSettings(disable=("service",))
+    judge = ConversationJudge(LINTER, quiet)
+    asked = judge.judge(msgs(("buyer", "实付是80，发票能写200吗？"), ("agent", "没问题亲，按200给您开")))
+    assert "invoice.fraud" in {f.category for t in asked.turns for f in t.findings}
+    plain = judge.judge(msgs(("buyer", "什么时候发货"), ("agent", "没问题亲，按200给您开")))
+    assert "invoice.fraud" not in {f.category for t in plain.turns for f in t.findings}
+
+
+def test_context_reaches_past_an_intervening_agent_turn():
+    judge = ConversationJudge(LINTER, ServiceSettings(disable=("service",)))
+    judged = judge.judge(msgs(("buyer", "有微信吗？方便发视频"), ("agent", "稍等"), ("agent", "有的，jiajia_1203")))
+    assert [t.turn for t in judged.turns] == [3]
+    assert {f.category for f in judged.turns[0].findings} == {"contact.wechat"}
+
+
+def test_response_times_first_and_reply():
+    judged = JUDGE.judge(msgs(
+        ("buyer", "在吗", 0), ("agent", "您好，欢迎光临", 5),  # first response 5 s > 3 s
+        ("buyer", "有货吗", 10), ("buyer", "急", 20), ("agent", "有的", 100),  # 90 s after the first unanswered
+        ("buyer", "好", 110), ("agent", "感谢您的咨询，祝您购物愉快", 111),
+    ))
+    timing = {(t.turn, f.rule): (f.message, t.seconds) for t in judged.turns for f in t.findings}
+    assert timing == {
+        (2, "service.first-response"): ("首次响应用时 5 秒，超过规定的 3 秒", 5.0),
+        (5, "service.reply-time"): ("回复用时 90 秒，超过规定的 60 秒", 90.0),
+    }
+    assert judged.timing == {"小美": (3, 2, 96.0, 90.0)}
+
+
+def test_thresholds_come_from_settings():
+    judge = ConversationJudge(LINTER, ServiceSettings(first_response_seconds=10, reply_seconds=100))
+    judged = judge.judge(msgs(("buyer", "在吗", 0), ("agent", "您好", 5), ("buyer", "x", 10),
+                              ("agent", "感谢您的咨询", 100)))
+    assert rules_of(judged) == []
+
+
+def test_no_timestamps_no_timing_findings():
+    judged = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", "您好"), ("agent", "祝您购物愉快")))
+    assert rules_of(judged) == [] and judged.timing == {}
+
+
+def test_greeting_and_farewell():
+    judged = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", "在的"), ("agent", "好的")))
+    assert rules_of(judged, 2) == ["service.greeting"]
+    assert rules_of(judged, 3) == ["service.farewell"]
+    one = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", "在的")))
+    assert rules_of(one, 2) == ["service.greeting", "service.farewell"]
+    folded = JUDGE.judge(msgs(("agent", "您 好！歡迎光臨"), ("agent", "感謝您的諮詢")))  # traditional, spaced
+    assert rules_of(folded) == []
+    f = one.turns[0].findings[0]
+    assert (f.severity.value, f.points, f.message) == ("info", 1, "会话开始时缺少欢迎语")
+
+
+def test_service_rules_overrides_and_disable():
+    judge = ConversationJudge(LINTER, ServiceSettings(severity={"service.greeting": "warning"},
+                                                      points={"service.farewell": 0}))
+    judged = judge.judge(msgs(("agent", "在的")))
+    found = {f.rule: (f.severity.value, f.points) for t in judged.turns for f in t.findings}
+    assert found == {"service.greeting": ("warning", 1), "service.farewell": ("info", 0)}
+    off = ConversationJudge(Linter.from_settings(Settings(disable=("service.greeting",))))
+    assert rules_of(off.judge(msgs(("agent", "在的")))) == ["service.farewell"]
+
+
+def test_parts_of_split_conversations_skip_greeting_and_farewell():
+    judged = JUDGE.judge(msgs(("agent", "在的")), whole=False)
+    assert rules_of(judged) == []
+
+
+def test_fatal_finding_is_marked():
+    judged = JUDGE.judge(msgs(("agent", "您好，有事打我电话13800138000，感谢您的咨询")))
+    fatal = [f for t in judged.turns for f in t.findings if f.fatal]
+    assert [f.category for f in fatal] == ["contact.phone"]
+
+
+def test_agent_turns_counted_per_agent_and_only_turns_with_findings_kept():
+    judged = JUDGE.judge(msgs(("agent", "您好", None, "A"), ("buyer", "x"), ("agent", "感谢您的咨询", None, "B")))
+    assert judged.agent_turns == {"A": 1, "B": 1} and judged.buyer_turns == 1
+    assert judged.turns == ()
+
+
+def test_grouping_interleaved_and_bounded():
+    a = msgs(("buyer", "1"), ("agent", "2"), conv="a")
+    b = msgs(("buyer", "3"), ("agent", "4"), conv="b")
+    skip = Skip("log", 9, "bad")
+    items = [a[0], b[0], skip, a[1], b[1]]
+    out = list(group_conversations(items))
+    assert out[0] == skip
+    assert [(c.id, [m.text for m in c.messages], c.whole) for c in out[1:]] == [
+        ("a", ["1", "2"], True), ("b", ["3", "4"], True)]
+    # only one conversation open at a time: a is closed when b opens, and reopens as a new one
+    bounded = [(c.id, len(c.messages)) for c in group_conversations(items, max_open=1) if not isinstance(c, Skip)]
+    assert bounded == [("a", 1), ("b", 1), ("a", 1), ("b", 1)]
+    long = [(c.id, len(c.messages), c.whole) for c in group_conversations(a * 3, max_messages=4)]
+    assert long == [("a", 4, False), ("a", 2, False)]
