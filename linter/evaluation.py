@@ -16,6 +16,14 @@ class Item:
     text: str
     labels: frozenset[str]
     context: list
+    platform: str | None = None  # judge the reply as sent there ("jd"); None: the linter's own
+    note: str = ""
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The kinds of difficulty the note names before its colon: "pinyin + needs context: ..."."""
+        head = self.note.split(":", 1)[0] if ":" in self.note else ""
+        return tuple(t.strip() for t in head.split("+") if t.strip())
 
 
 @dataclass
@@ -46,6 +54,7 @@ class Score:
 class Report:
     overall: Score
     per_category: dict[str, Score]
+    per_tag: dict[str, Score] = field(default_factory=dict)
     misses: list[tuple[Item, str]] = field(default_factory=list)  # (item, category)
     false_alarms: list[tuple[Item, str, str]] = field(default_factory=list)  # (item, category, rules)
     items: int = 0
@@ -56,6 +65,7 @@ class Report:
             "items": self.items,
             "overall": self.overall.as_dict(),
             "categories": {c: s.as_dict() for c, s in sorted(self.per_category.items())},
+            "tags": {t: s.as_dict() for t, s in sorted(self.per_tag.items())},
             "misses": [{"id": i.id, "category": c, "text": i.text} for i, c in self.misses],
             "false_alarms": [{"id": i.id, "category": c, "rules": r, "text": i.text} for i, c, r in self.false_alarms],
             "skipped": self.skipped,
@@ -75,8 +85,10 @@ def read_items(lines: Iterable[str], source: str = "<input>") -> tuple[list[Item
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not isinstance(obj.get("labels", []), list):
             problems.append(f"{source}:{lineno}: needs a string 'text' and a list 'labels'")
             continue
+        platform = obj.get("platform")
         items.append(Item(str(obj.get("id", lineno)), obj["text"], frozenset(obj.get("labels", [])),
-                          list(obj.get("context") or [])))
+                          list(obj.get("context") or []), platform if isinstance(platform, str) else None,
+                          str(obj.get("note") or "")))
     return items, problems
 
 
@@ -87,26 +99,40 @@ def evaluate(items: list[Item], predict, min_severity: Severity = Severity.WARNI
     report = Report(overall, per, items=len(items))
     for item in items:
         predicted = predict(item)
+        tag_scores = [report.per_tag.setdefault(t, Score()) for t in item.tags]
         for cat in item.labels | set(predicted):
-            score = per.setdefault(cat, Score())
+            scores = (overall, per.setdefault(cat, Score()), *tag_scores)
             if cat in item.labels and cat in predicted:
-                score.tp += 1
-                overall.tp += 1
+                for sc in scores:
+                    sc.tp += 1
             elif cat in predicted:
-                score.fp += 1
-                overall.fp += 1
+                for sc in scores:
+                    sc.fp += 1
                 report.false_alarms.append((item, cat, ",".join(sorted(predicted[cat]))))
             else:
-                score.fn += 1
-                overall.fn += 1
+                for sc in scores:
+                    sc.fn += 1
                 report.misses.append((item, cat))
     return report
 
 
 def linter_predictor(linter: Linter, min_severity: Severity = Severity.WARNING):
+    """Predicts with ``linter``; an item that names its platform is judged by the same rules and
+    settings on that platform."""
+    from dataclasses import replace
+
+    by_platform: dict[str, Linter] = {}
+
+    def for_item(item: Item) -> Linter:
+        if not item.platform or item.platform == linter.settings.platform:
+            return linter
+        if item.platform not in by_platform:
+            by_platform[item.platform] = type(linter)(linter.rules, replace(linter.settings, platform=item.platform))
+        return by_platform[item.platform]
+
     def predict(item: Item) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for f in linter.check(item.text, item.context).findings:
+        for f in for_item(item).check(item.text, item.context).findings:
             if f.severity >= min_severity:
                 out.setdefault(f.category, set()).add(f.rule)
         return out

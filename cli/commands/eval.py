@@ -12,7 +12,7 @@ from ..common import ExitCode, build_linter, linter_options
 
 
 @click.command("eval")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--min-precision", type=float, default=None, help="Exit 1 below this overall precision.")
 @click.option("--min-recall", type=float, default=None, help="Exit 1 below this overall recall.")
@@ -20,17 +20,23 @@ from ..common import ExitCode, build_linter, linter_options
               help="Lowest severity that counts as a prediction. 计入预测的最低级别")
 @click.option("--compare-keywords", is_flag=True, help="Also score a plain keyword filter on the same phrases. 对比关键词过滤")
 @linter_options
-def eval_cmd(path, fmt, min_precision, min_recall, severity, compare_keywords, config_path, rulesets, disable, platform):
-    """Score the linter on labelled lines {"id","text","labels":[categories],"context"?}.
+def eval_cmd(paths, fmt, min_precision, min_recall, severity, compare_keywords, config_path, rulesets, disable, platform):
+    """Score the linter on labelled lines {"id","text","labels":[categories],"context"?,"platform"?,"note"?}
+    from one or more files: overall, per category, per note tag (the kinds of difficulty a note
+    names before its colon), then every miss and false alarm.
 
-    在标注集上计算每个类别与总体的准确率、召回率、F1，并列出漏报与误报。
+    在一个或多个标注集上计算总体、每个类别、每种难点标签的准确率、召回率、F1，并列出漏报与误报。
     """
     linter = build_linter(config_path, rulesets, disable, platform)
-    if path == "-":
-        items, problems = read_items(sys.stdin, path)
-    else:
-        with open(path, encoding="utf-8-sig") as stream:
-            items, problems = read_items(stream, path)
+    items, problems = [], []
+    for path in paths:
+        if path == "-":
+            got, bad = read_items(sys.stdin, path)
+        else:
+            with open(path, encoding="utf-8-sig") as stream:
+                got, bad = read_items(stream, path)
+        items += got
+        problems += bad
     for p in problems:
         click.echo(f"kefulint: {p}", err=True)
     report = evaluate(items, linter_predictor(linter, Severity(severity)))
@@ -64,6 +70,13 @@ def _print_text(report, baseline) -> None:
         b = baseline.overall
         table.add_row("keyword filter", str(b.tp), str(b.fp), str(b.fn), f"{b.precision:.3f}", f"{b.recall:.3f}", f"{b.f1:.3f}")
     console.print(table)
+    if report.per_tag:
+        tags = Table(title="per note tag 按难点标签")
+        for col in ("tag", "TP", "FP", "FN", "precision", "recall"):
+            tags.add_column(col, justify="right" if col != "tag" else "left")
+        for tag, s in sorted(report.per_tag.items(), key=lambda kv: (kv[1].recall, kv[0])):
+            tags.add_row(tag, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.3f}", f"{s.recall:.3f}")
+        console.print(tags)
     if report.misses:
         console.print(f"[bold]漏报 misses ({len(report.misses)})[/]")
         for item, cat in report.misses:

@@ -8,7 +8,7 @@ from ._util import folded_words, has_digit, keyword_near_run
 
 # What may stand between a keyword and the id: punctuation, 号/号码/是/搜/id ... (folded text)
 _FILLER = regex.compile(
-    r"(?:[\s:：=+\-~～（）()\[\]【】“”\"'·,，/|]|号码?|账号|群号?|是|为|搜索?|加我|id|的|同号|就是|我的)*"
+    r"(?:[\s:：=+\-~～（）()\[\]【】“”\"'·,，/|\p{S}\p{M}\p{Cf}]|号码?|账号|群号?|是|为|搜索?|加我|id|的|同手机号?|同电话|手机号|同号|就是|我的)*"
 )
 _WECHAT_ID = regex.compile(r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])")
 _NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "online"})

@@ -53,7 +53,7 @@ class Assembling:
         if not candidates:
             return Result(text, (), 0, False, False, text, self._platform_name)
         confirmed = [c for c in candidates if not c.rejected]
-        confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.start, -(c.end - c.start)))
+        confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.rule.kind == "frame", c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
         taken: dict[str, list[tuple[int, int]]] = {}  # category -> kept spans, sorted by start
         for c in confirmed:

@@ -11,9 +11,18 @@ import regex
 from ..detectors import DETECTORS
 from ..detectors._util import has_digit
 from ..errors import RulesetError
+from ..rules.schema import shared_vocabulary
 from ..text.normalize import fold_phrase
 
 GLOBAL = -1  # rule index of settings-wide allow phrases
+SCOPE = -2  # rule index of the words that scope a negation: "n" negation, "x" not one, "h" hedge
+# Words that say a contact detail may be written in pieces (see text/rejoin.py); only a message
+# holding one of them is rejoined and checked again.
+REJOIN_CUES = (
+    "点com", "点cn", "点net", "dot", "圈a", "艾特", "下划线", "底杠", "横杠", "前面", "前缀", "开头",
+    "前半", "后缀", "后面", "后半", "新浪", "搜狐", "sina", "sohu", "foxmail", "gmail", "outlook",
+    "hotmail", "com", "www", "163的", "126的", "qq的", "163邮箱", "126邮箱",
+)
 
 
 class Compiling:
@@ -35,6 +44,12 @@ class Compiling:
         self._always: list[int] = []
         self._detector_rules: list[int] = []
         self._context_turns = 0
+        # Frames: the words of one slot (the rarest-looking) go into the one automaton every message
+        # gets, and wake the frame; every slot's words and the negation words are looked for by a
+        # second automaton, run only on a message that woke a frame or needs a negation checked.
+        frame_table: dict[str, list[tuple[int, str]]] = {}
+        self._late: list[int] = []  # frames that need other findings: judged after the rest
+        self._frame_special: dict[int, tuple] = {}
         for ri, rule in enumerate(self.rules):
             for p in rule.phrases:
                 add(p, ri, "p", rule.id)
@@ -53,6 +68,22 @@ class Compiling:
             self._regexes.append(tuple(_compile_pattern(p, rule.trusted) for p in rule.regex))
             if rule.regex and not rule.triggers:
                 self._always.append(ri)
+            if rule.frame:
+                self._frame_special[ri] = rule.frame.special()
+                wake = _waking_slot(rule.frame.slots)
+                for j, slot in enumerate(rule.frame.slots):
+                    for p in slot:
+                        if p[0] in "%#":
+                            continue
+                        key = fold_phrase(p)
+                        if not key:
+                            errors.append(f"rule {rule.id}: phrase {p!r} is empty once normalized")
+                            continue
+                        frame_table.setdefault(key, []).append((ri, f"s{j}"))
+                        if j == wake:
+                            add(p, ri, "w", rule.id)
+                if any(p[0] == "%" for slot in rule.frame.slots for p in slot):
+                    self._late.append(ri)
             if rule.detector:
                 det = DETECTORS[rule.detector]
                 opts = det.resolved_options(rule.options)
@@ -63,8 +94,22 @@ class Compiling:
         self._global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
         for cue, _name in self._cues:
             table.setdefault(cue, []).append((GLOBAL, "platform"))
+        for w in REJOIN_CUES:
+            table.setdefault(fold_phrase(w), []).append((GLOBAL, "asm"))
+        if any(r.negation or (r.frame and r.frame.negation) for r in self.rules):
+            vocab = shared_vocabulary()
+            for role, name in (("n", "negation"), ("x", "not_negation"), ("h", "hedge_after")):
+                for w in vocab.words(name, lambda *_: ""):
+                    key = fold_phrase(w)
+                    if key:
+                        frame_table.setdefault(key, []).append((SCOPE, role))
         if errors:
             raise RulesetError(errors)
+        fkeys = list(frame_table) or ["\x00"]
+        self._frame_automaton = (
+            ahocorasick_rs.AhoCorasick(fkeys, matchkind=ahocorasick_rs.MatchKind.Standard),
+            tuple((k, tuple(frame_table.get(k, ())), frozenset()) for k in fkeys),
+        )
         self._context_rules = frozenset(ri for ri, r in enumerate(self.rules) if r.context)
         self._keyed_rules = frozenset(
             ri for ri in self._detector_rules if DETECTORS[self.rules[ri].detector].needs_keywords
@@ -113,7 +158,7 @@ class Compiling:
                     continue
             activates = frozenset(
                 ri for ri, role in uses
-                if ri >= 0 and (role in ("p", "t") or (role == "k" and ri in self._keyed_rules))
+                if ri >= 0 and (role in ("p", "t", "w") or (role == "k" and ri in self._keyed_rules))
             )
             keys.append(key)
             values.append((key, tuple(uses), activates))
@@ -122,6 +167,20 @@ class Compiling:
         automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
         return automaton, tuple(values)
 
+
+
+def _waking_slot(slots) -> int:
+    """The slot whose words wake a frame: the one with the fewest one-character words, then the
+    longest shortest word (加 or 不 would wake a frame on most messages; 微信 or 信用卡 rarely)."""
+    best, best_score = 0, None
+    for j, slot in enumerate(slots):
+        words = [w for w in slot if w[0] not in "%#"]
+        if not words:
+            continue
+        score = (sum(1 for w in words if len(fold_phrase(w)) < 2), -min(len(fold_phrase(w)) for w in words))
+        if best_score is None or score < best_score:
+            best, best_score = j, score
+    return best
 
 
 def _compile_pattern(pattern: str, trusted: bool) -> tuple[object, bool]:

@@ -6,6 +6,7 @@ import re
 
 from ..rules.model import Rule
 from ..text.view import MessageView
+from . import frames
 from .match import Candidate
 
 
@@ -16,7 +17,7 @@ class Confirming:
         if cand.rejected:
             return cand.rejected
         cs, ce = cand.cstart, cand.cend
-        if cand.source != rule.detector and ce - cs > 1 and view.norm.compact_gap(cs, ce) > rule.max_gap:
+        if cand.source != rule.detector and not rule.frame and ce - cs > 1 and view.norm.compact_gap(cs, ce) > rule.max_gap:
             return "字符间隔过大 (gap between characters too large)"
         words = self._words[ri]
         for allow in (words.allow, self._global_allow):
@@ -32,6 +33,12 @@ class Confirming:
                 return f"附近有排除词「{found}」(not_near)"
         if rule.near and not view.word_near(cs, ce, words.near, rule.near.before, rule.near.after):
             return "附近没有必需词 (near)"
+        if rule.negation and not rule.frame and ce > cs:
+            word = self._negation(view, cs, ce, ((cs, ce),))
+            if word:
+                return f"否定/保留「{word}」(negation)"
+        if cand.source != rule.detector and not rule.frame and frames.crosses_list(view.norm, cs, ce):
+            return "跨越顿号 (runs over an enumeration comma)"
         if rule.boundary == "word" and not view.is_word(cs, ce):
             return "不是完整词 (jieba word boundary)"
         if self._allow_numbers:

@@ -14,8 +14,10 @@ from ..rules.model import Rule
 from ..rules.platforms import Platform
 from ..rules.schema import REGEX_TIMEOUT
 from ..text.normalize import Normalized
+from ..text.rejoin import rejoin
 from ..text.view import MessageView
-from .compile import GLOBAL
+from . import frames
+from .compile import GLOBAL, SCOPE
 
 # Characters without which no number, link or e-mail detector can find anything (the gates of
 # every detector that runs without a keyword look for one of these).
@@ -114,7 +116,15 @@ class Matching:
                     bucket.append(span)
         return hits
 
-    def _candidates(self, text: str, context, keep_rejected: bool = False) -> list[Candidate]:
+    def _candidates(self, text: str, context, keep_rejected: bool = False, rejoined: bool = False) -> list[Candidate]:
+        out, pieces = self._plain_candidates(text, context, keep_rejected)
+        if pieces and not rejoined:
+            out.extend(self._rejoined_candidates(text, context, out, keep_rejected))
+        return out
+
+    def _plain_candidates(self, text: str, context, keep_rejected: bool) -> tuple[list[Candidate], bool]:
+        """The candidates of the text as written, and whether it holds a cue that a contact
+        detail may be written in pieces (see _rejoined_candidates)."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
@@ -127,15 +137,17 @@ class Matching:
         if matches:
             hits = self._collect(matches, values, active)
             platform = self._platform_for(norm, hits)
+            pieces = (GLOBAL, "asm") in hits
         else:  # the common case: no phrase of any rule
             hits = {}
             platform = self.platform
+            pieces = False
         folded = norm.folded
         if not active and _GATE_CHARS.search(folded) is None:
-            return []  # no phrase, no digit, nothing link-like: nothing any rule could find
+            return [], pieces  # no phrase, no digit, nothing link-like: nothing any rule could find
         view = MessageView(norm, platform, hits, self.segmenter)
         if not active and len(_DIGIT.findall(folded)) < MIN_NUMBER_DIGITS and not view.webby:
-            return []  # a price or a time, no link: still nothing to look at
+            return [], pieces  # a price or a time, no link: still nothing to look at
         if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
             longest = max(len(run.digits) for run in view.number_runs) if view.number_runs else 0
             active.update(ri for ri, need in self._digit_rules if need <= longest)
@@ -143,26 +155,44 @@ class Matching:
             if gate(view):
                 active.update(ris)
         if not active:
-            return []
+            return [], pieces
         if not context:
             active -= self._context_rules
             if not active:
-                return []
+                return [], pieces
         out: list[Candidate] = []
-        for ri in sorted(active):
+        late = [ri for ri in self._late if ri in active] if self._late else ()
+        for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
             rule = self.rules[ri]
             if rule.platforms and platform.name not in rule.platforms:
                 continue
             if rule.context and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
                 continue
-            for cand in self._rule_candidates(ri, rule, view):
+            for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)
                 if reason:
                     if keep_rejected or reason is REGEX_TIMED_OUT:
                         out.append(replace(cand, rejected=reason))
                 else:
                     out.append(cand)
-        return out
+        return out, pieces
+
+    def _rejoined_candidates(self, text: str, context, found: list[Candidate], keep_rejected: bool):
+        """Contact details and links written in pieces (圈a, 点 com, 前缀…后缀, spaced letters):
+        the rules run again on the text with the pieces joined; what they find there and the plain
+        text did not is reported on the original span."""
+        joined = rejoin(text)
+        if joined is None:
+            return
+        variant, omap = joined
+        seen = [(c.rule.category, c.start, c.end) for c in found if not c.rejected]
+        for c in self._candidates(variant, context, keep_rejected, rejoined=True):
+            if not c.rule.category.startswith(("contact.", "offplatform.")) or c.end <= c.start:
+                continue
+            start, end = omap[c.start], omap[c.end - 1] + 1
+            if not c.rejected and any(cat == c.rule.category and s < end and start < e for cat, s, e in seen):
+                continue
+            yield replace(c, start=start, end=end, note=(c.note + " " if c.note else "") + "（拼合后）")
 
     def _buyer_hits(self, context) -> dict[int, int]:
         """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
@@ -176,8 +206,11 @@ class Matching:
                         seen[ri] = back
         return seen
 
-    def _rule_candidates(self, ri: int, rule: Rule, view: MessageView) -> Iterable[Candidate]:
+    def _rule_candidates(self, ri: int, rule: Rule, view: MessageView, found=None) -> Iterable[Candidate]:
         norm = view.norm
+        if rule.frame:
+            yield from self._frame_candidates(ri, rule, view, found)
+            return
         for cs, ce, key in view.hits.get((ri, "p"), ()):
             os_, oe = norm.compact_span(cs, ce)
             yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
@@ -201,3 +234,63 @@ class Matching:
                 cs, ce = view.folded_to_compact(hit.start, hit.end)
                 os_, oe = norm.folded_span(hit.start, hit.end)
                 yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)
+
+    # frames ------------------------------------------------------------------------------
+    def _frame_hits(self, view: MessageView) -> dict:
+        """Hits of every frame word and negation word, from the second automaton; once per message."""
+        if view.frame_hits is None:
+            automaton, values = self._frame_automaton
+            view.frame_hits = self._collect(
+                automaton.find_matches_as_indexes(view.norm.compact, overlapping=True), values, None
+            )
+        return view.frame_hits
+
+    def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
+        frame = rule.frame
+        special = self._frame_special[ri]
+        slots: list[list[tuple[int, int]]] = [[] for _ in special]
+        # cheapest first: findings of other rules, then the frame words, then tokens
+        for j, (cats, tokens, words) in enumerate(special):
+            if cats:
+                slots[j] = [(c.cstart, c.cend) for c in found or () if not c.rejected and c.rule.category in cats]
+                if not slots[j] and not tokens and not words:
+                    return
+        hits = self._frame_hits(view)
+        allow = self._words[ri].allow
+        norm = view.norm
+        for j, (_cats, tokens, _words) in enumerate(special):
+            slots[j] += [
+                (s, e) for s, e, key in hits.get((ri, f"s{j}"), ())
+                if _latin_ok(view, s, e, key) and not frames.crosses_clause(norm, s, e)
+                and not (allow and view.word_covering(s, e, allow))
+            ]
+            if not slots[j] and not tokens:
+                return
+        for j, (_cats, tokens, _words) in enumerate(special):
+            for token in tokens:
+                slots[j] += frames.token_spans(view, token)
+            if not slots[j]:
+                return
+        for cs, ce in frames.match(slots, frame.window, frame.ordered):
+            os_, oe = norm.compact_span(cs, ce)
+            if frame.negation:
+                inner = [sp for spans in slots for sp in spans if cs <= sp[0] and sp[1] <= ce]
+                word = self._negation(view, cs, ce, inner)
+                if word:
+                    yield Candidate(rule, cs, ce, os_, oe, "frame", rejected=f"否定/保留「{word}」(negation)")
+                    continue
+            yield Candidate(rule, cs, ce, os_, oe, "frame")
+
+    def _negation(self, view: MessageView, cs: int, ce: int, inner) -> str | None:
+        """The negation or hedge in scope of compact[cs:ce]; words inside the ``inner`` spans are
+        the candidate's own (不发 in a refusal is no negation of it)."""
+        hits = self._frame_hits(view)
+        scope = hits.get((SCOPE, "n"), ())
+        hedges = hits.get((SCOPE, "h"), ())
+        if not scope and not hedges:
+            return None
+        not_neg = hits.get((SCOPE, "x"), ())
+        if not_neg:
+            scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
+            hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
+        return frames.negated(view.norm, (cs, ce), inner, scope, hedges)

@@ -25,6 +25,31 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class Frame:
+    """An intent as words of two or more classes close together, in either order: a word of every
+    slot within ``window`` characters (compact form) of a word of the first slot. With
+    ``negation`` a negation or hedge in scope (不/没/别/禁止 ... before it in its clause, 没保障 ...
+    after) clears it. A slot word may be ``%category``: a confirmed finding of that category in
+    the same reply (a card number for a payment frame)."""
+
+    slots: tuple[tuple[str, ...], ...]
+    window: int = 12
+    negation: bool = True
+    ordered: bool = False  # the other slots follow the first
+
+    def special(self) -> tuple[tuple[frozenset[str], tuple[str, ...], bool], ...]:
+        """Per slot, the categories (``%``) and tokens (``#``) it accepts, and whether it has words."""
+        return tuple(
+            (
+                frozenset(w[1:] for w in slot if w[0] == "%"),
+                tuple(w for w in slot if w[0] == "#"),
+                any(w[0] not in "%#" for w in slot),
+            )
+            for slot in self.slots
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
     text: str
     context: tuple[str, ...] = ()
@@ -41,6 +66,7 @@ class Rule:
     ruleset: str
     source: str  # the file the rule came from
     reference: str = ""
+    kind: str = "pattern"
     phrases: tuple[str, ...] = ()
     regex: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
@@ -52,6 +78,9 @@ class Rule:
     not_near: Near | None = None
     unless: tuple[str, ...] = ()
     context: Context | None = None
+    frame: Frame | None = None
+    # a negation or hedge in scope clears a candidate (不接受线下付款, 私下转账没保障); see frames.py
+    negation: bool = False
     platforms: tuple[str, ...] = ()
     fatal: bool = False
     sensitive: bool = False

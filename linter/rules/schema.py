@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -17,9 +18,11 @@ import regex
 from ..detectors import DETECTORS
 from ..errors import RulesetError, nearest
 from ..finding import Severity
+from ..text.normalize import fold_phrase
 from .categories import CATEGORIES
-from .model import Context, Example, Near, Rule
+from .model import Context, Example, Frame, Near, Rule
 from .platforms import PLATFORM_NAMES
+from .vocab import Vocabulary, parse_vocab
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
 FIXES = ("mask", "suggestion", "remove")
@@ -30,10 +33,20 @@ _RULE_KEYS = {
     "reference": str, "phrases": list, "regex": list, "triggers": list, "detector": str,
     "options": dict, "allow": list, "boundary": str, "near": dict, "not_near": dict, "unless": list,
     "context": dict, "platforms": list, "fatal": bool, "sensitive": bool, "fix": str, "max_gap": int,
-    "examples": dict,
+    "examples": dict, "kind": str, "frame": list, "window": int, "negation": bool, "ordered": bool,
 }
-_REQUIRED = ("id", "category", "severity", "points", "message", "suggestion")
-_TOP_KEYS = ("ruleset", "rule")
+# The closed set of rule kinds: what each matches with, the keys it needs (one of each tuple) and
+# the keys only it may use. Every kind may add the common keys (allow, near, unless, context, ...).
+KINDS: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str]]] = {
+    "pattern": ((("phrases", "regex"),), frozenset({"phrases", "regex", "triggers", "boundary", "max_gap"})),
+    "detector": ((("detector",),), frozenset({"detector", "options"})),
+    "frame": ((("frame",),), frozenset({"frame", "window", "ordered"})),
+}
+_KIND_KEYS = frozenset().union(*(keys for _req, keys in KINDS.values()))
+VOCAB_FILE = "vocab"
+FRAME_TOKENS = ("#id", "#number", "#digits")  # rulesets/vocab.toml: the shared vocabularies, not a ruleset
+_REQUIRED = ("id", "kind", "category", "severity", "points", "message", "suggestion")
+_TOP_KEYS = ("ruleset", "rule", "vocab")
 _RULESET_KEYS = ("name", "description", "reference")
 _NEAR_KEYS = ("words", "before", "after", "window")
 _CONTEXT_KEYS = ("buyer", "turns")
@@ -53,7 +66,31 @@ class Ruleset:
 
 def builtin_names() -> list[str]:
     files = resources.files("kefulint.rulesets")
-    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml"))
+    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml") and p.name[:-5] != VOCAB_FILE)
+
+
+@lru_cache(maxsize=1)
+def shared_vocabulary() -> Vocabulary:
+    """The classes of ``rulesets/vocab.toml``, usable as ``@name`` in every ruleset."""
+    source = f"rulesets/{VOCAB_FILE}.toml"
+    text = resources.files("kefulint.rulesets").joinpath(f"{VOCAB_FILE}.toml").read_text(encoding="utf-8")
+    errors: list[str] = []
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesetError([f"{source}: invalid TOML: {exc}"]) from None
+    for key in data:
+        if key != "vocab":
+            errors.append(f"{source}: unknown top-level key '{key}' (allowed: vocab)")
+    vocab = Vocabulary(parse_vocab(data.get("vocab", {}), source, errors, nearest))
+    for name in vocab.classes:  # every reference resolves
+        try:
+            vocab.words(name, nearest)
+        except KeyError as exc:
+            errors.append(f"{source}: {exc.args[0]}")
+    if errors:
+        raise RulesetError(errors)
+    return vocab
 
 
 def load_builtin(name: str) -> Ruleset:
@@ -92,6 +129,9 @@ def parse_ruleset(text: str, source: str, default_name: str, trusted: bool = Fal
         if key not in _RULESET_KEYS:
             errors.append(f"{source}: [ruleset]: unknown key '{key}'{nearest(key, _RULESET_KEYS)}")
     name = meta.get("name", default_name)
+    vocab = shared_vocabulary()
+    if "vocab" in data:
+        vocab = vocab.merged(parse_vocab(data["vocab"], source, errors, nearest), errors)
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         errors.append(f"{source}: no [[rule]] tables")
@@ -100,7 +140,7 @@ def parse_ruleset(text: str, source: str, default_name: str, trusted: bool = Fal
     seen: set[str] = set()
     for index, raw in enumerate(raw_rules, start=1):
         rule_errors: list[str] = []
-        rule = _parse_rule(raw, source, name, rule_errors, trusted)
+        rule = _parse_rule(raw, source, name, rule_errors, trusted, vocab)
         label = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else f"#{index}"
         errors.extend(f"{source}: rule {label}: {e}" for e in rule_errors)
         if rule is not None and not rule_errors:
@@ -113,18 +153,24 @@ def parse_ruleset(text: str, source: str, default_name: str, trusted: bool = Fal
     return Ruleset(name=name, description=str(meta.get("description", "")), source=source, rules=tuple(rules))
 
 
-def _str_list(value, key: str, errors: list[str]) -> tuple[str, ...]:
+def _str_list(value, key: str, errors: list[str], vocab: Vocabulary | None = None) -> tuple[str, ...]:
+    """A list of words; ``@name`` items are replaced by the words of that vocabulary class."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         errors.append(f"'{key}' must be a list of non-empty strings")
         return ()
-    return tuple(value)
+    if vocab is None or not any(v.startswith("@") for v in value):
+        return tuple(value)
+    found: list[str] = []
+    words = vocab.expand(value, nearest, found)
+    errors.extend(f"'{key}': {e}" for e in found)
+    return words
 
 
-def _near(value: dict, key: str, errors: list[str], default: int) -> Near | None:
+def _near(value: dict, key: str, errors: list[str], default: int, vocab: Vocabulary | None = None) -> Near | None:
     for k in value:
         if k not in _NEAR_KEYS:
             errors.append(f"'{key}': unknown key '{k}'{nearest(k, _NEAR_KEYS)}")
-    words = _str_list(value.get("words", []), f"{key}.words", errors)
+    words = _str_list(value.get("words", []), f"{key}.words", errors, vocab)
     if not words:
         errors.append(f"'{key}.words' must not be empty")
     # "window" sets both sides; a side named alone leaves the other at 0
@@ -158,7 +204,54 @@ def _examples(value, key: str, errors: list[str]) -> tuple[Example, ...]:
     return tuple(out)
 
 
-def _parse_rule(raw, source: str, ruleset: str, errors: list[str], trusted: bool = False) -> Rule | None:
+_VOCAB_IN_REGEX = re.compile(r"\(@([a-z_][a-z0-9_]*)\)")
+
+
+def _regex_vocab(pattern: str, vocab: Vocabulary | None, errors: list[str]) -> str:
+    """``(@name)`` in a regex is the group of every word of that vocabulary class, in the compact
+    form the regexes run on, longest first."""
+    if vocab is None or "(@" not in pattern:
+        return pattern
+
+    def words(m: re.Match) -> str:
+        try:
+            found = vocab.words(m.group(1), nearest)
+        except KeyError as exc:
+            errors.append(f"regex {pattern!r}: {exc.args[0]}")
+            return m.group()
+        keys = sorted({fold_phrase(w) for w in found} - {""}, key=lambda k: (-len(k), k))
+        return "(" + "|".join(re.escape(k) for k in keys) + ")"
+
+    return _VOCAB_IN_REGEX.sub(words, pattern)
+
+
+def _frame(raw: dict, errors: list[str], vocab: Vocabulary | None) -> Frame | None:
+    slots_raw = raw["frame"]
+    if not slots_raw or not all(isinstance(slot, list) and slot for slot in slots_raw):
+        errors.append("'frame' must be a list of slots, each a non-empty list of words")
+        return None
+    slots = []
+    for i, slot in enumerate(slots_raw):
+        words = _str_list(slot, f"frame[{i}]", errors, vocab)
+        for w in words:
+            if w.startswith("#") and (w not in FRAME_TOKENS or i == 0):
+                errors.append(f"'frame[{i}]': '{w}' must be one of {', '.join(FRAME_TOKENS)}, and not in the first slot"
+                              if w in FRAME_TOKENS else f"'frame[{i}]': unknown token '{w}'{nearest(w, FRAME_TOKENS)}")
+            if w.startswith("%") and (w[1:] not in CATEGORIES or i == 0):
+                errors.append(f"'frame[{i}]': '{w}' must name a category, and not in the first slot"
+                              if w[1:] in CATEGORIES else
+                              f"'frame[{i}]': unknown category '{w[1:]}'{nearest(w[1:], CATEGORIES)}")
+        slots.append(words)
+    window = raw.get("window", 12)
+    if window < 0:
+        errors.append("'window' must be a whole number >= 0")
+    return Frame(slots=tuple(slots), window=window, negation=raw.get("negation", True),
+                 ordered=raw.get("ordered", False))
+
+
+def _parse_rule(
+    raw, source: str, ruleset: str, errors: list[str], trusted: bool = False, vocab: Vocabulary | None = None
+) -> Rule | None:
     if not isinstance(raw, dict):
         errors.append("a [[rule]] must be a table")
         return None
@@ -169,9 +262,22 @@ def _parse_rule(raw, source: str, ruleset: str, errors: list[str], trusted: bool
             errors.append(f"'{key}' must be of type {_RULE_KEYS[key].__name__}")
     for key in _REQUIRED:
         if key not in raw:
-            errors.append(f"missing required key '{key}'")
+            hint = f" (one of: {', '.join(KINDS)})" if key == "kind" else ""
+            errors.append(f"missing required key '{key}'{hint}")
     if errors:
         return None
+    kind = raw["kind"]
+    if kind not in KINDS:
+        errors.append(f"unknown kind '{kind}'{nearest(kind, KINDS)}")
+        return None
+    required, own = KINDS[kind]
+    for key in raw:
+        if key in _KIND_KEYS and key not in own:
+            errors.append(f"key '{key}' is not used by kind '{kind}' (it belongs to kind "
+                          f"'{next(k for k, (_r, keys) in KINDS.items() if key in keys)}')")
+    for options in required:
+        if not any(k in raw for k in options):
+            errors.append(f"kind '{kind}' needs " + " or ".join(f"'{k}'" for k in options))
     if not RULE_ID.match(raw["id"]):
         errors.append(f"id '{raw['id']}' must look like 'ruleset.rule-name' (lower case, dots)")
     if raw["category"] not in CATEGORIES:
@@ -186,8 +292,8 @@ def _parse_rule(raw, source: str, ruleset: str, errors: list[str], trusted: bool
     for key in ("message", "suggestion"):
         if not raw[key].strip():
             errors.append(f"'{key}' must not be empty")
-    phrases = _str_list(raw.get("phrases", []), "phrases", errors)
-    patterns = _str_list(raw.get("regex", []), "regex", errors)
+    phrases = _str_list(raw.get("phrases", []), "phrases", errors, vocab)
+    patterns = tuple(_regex_vocab(p, vocab, errors) for p in _str_list(raw.get("regex", []), "regex", errors))
     for pattern in patterns:
         try:
             regex.compile(pattern)
@@ -200,15 +306,17 @@ def _parse_rule(raw, source: str, ruleset: str, errors: list[str], trusted: bool
                 "for ever on some inputs; rewrite it without the nested quantifier"
             )
     detector = raw.get("detector")
-    options = raw.get("options", {})
+    options = dict(raw.get("options", {}))
+    for k, v in options.items():  # word-list options (keywords, allow, names ...) may use @vocab
+        if isinstance(v, list) and any(isinstance(x, str) and x.startswith("@") for x in v):
+            options[k] = list(_str_list(v, f"options.{k}", errors, vocab))
     if detector is not None and detector not in DETECTORS:
         errors.append(f"unknown detector '{detector}'{nearest(detector, DETECTORS)}")
     elif detector is not None:
         errors.extend(DETECTORS[detector].validate(options))
     elif options:
         errors.append("'options' is only for rules with a detector")
-    if not (phrases or patterns or detector):
-        errors.append("needs at least one of 'phrases', 'regex' or 'detector'")
+    frame = _frame(raw, errors, vocab) if kind == "frame" and "frame" in raw else None
     boundary = raw.get("boundary")
     if boundary not in (None, "word"):
         errors.append(f"boundary must be \"word\", not '{boundary}'")
@@ -225,7 +333,7 @@ def _parse_rule(raw, source: str, ruleset: str, errors: list[str], trusted: bool
         for k in ctx:
             if k not in _CONTEXT_KEYS:
                 errors.append(f"'context': unknown key '{k}'{nearest(k, _CONTEXT_KEYS)}")
-        buyer = _str_list(ctx.get("buyer", []), "context.buyer", errors)
+        buyer = _str_list(ctx.get("buyer", []), "context.buyer", errors, vocab)
         turns = ctx.get("turns", 3)
         if not buyer:
             errors.append("'context.buyer' must list the buyer phrases the rule needs")
@@ -253,20 +361,26 @@ def _parse_rule(raw, source: str, ruleset: str, errors: list[str], trusted: bool
         ruleset=ruleset,
         source=source,
         reference=raw.get("reference", ""),
+        kind=kind,
         phrases=phrases,
         regex=patterns,
-        triggers=_str_list(raw.get("triggers", []), "triggers", errors) if "triggers" in raw else (),
+        triggers=_str_list(raw.get("triggers", []), "triggers", errors, vocab) if "triggers" in raw else (),
         detector=detector,
         options=dict(options),
-        allow=_str_list(raw.get("allow", []), "allow", errors) if "allow" in raw else (),
+        allow=_str_list(raw.get("allow", []), "allow", errors, vocab) if "allow" in raw else (),
         boundary=boundary,
-        near=_near(raw["near"], "near", errors, 8) if "near" in raw else None,
-        not_near=_near(raw["not_near"], "not_near", errors, 6) if "not_near" in raw else None,
-        unless=_str_list(raw.get("unless", []), "unless", errors) if "unless" in raw else (),
+        near=_near(raw["near"], "near", errors, 8, vocab) if "near" in raw else None,
+        not_near=_near(raw["not_near"], "not_near", errors, 6, vocab) if "not_near" in raw else None,
+        unless=_str_list(raw.get("unless", []), "unless", errors, vocab) if "unless" in raw else (),
         context=context,
+        frame=frame,
+        negation=raw.get("negation", kind == "frame"),
         platforms=platforms,
         fatal=raw.get("fatal", False),
-        sensitive=raw.get("sensitive", False),
+        # a frame that takes an account, a number or an id holds personal data in its span
+        sensitive=raw.get("sensitive", False) or bool(
+            frame and any(w[0] in "%#" for slot in frame.slots for w in slot)
+        ),
         fix=fix,
         max_gap=max_gap,
         trusted=trusted,

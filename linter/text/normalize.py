@@ -43,8 +43,9 @@ _STAND_INS = {
     "💙": "心", "💜": "心", "🖤": "心", "🤍": "心",
     "💚": "绿", "🟢": "绿", "🆔": "id", "➕": "+", "＋": "+", "🐧": "企鹅", "📞": "电话", "☎": "电话",
     "📱": "手机", "✉": "邮箱", "📧": "邮箱", "🈶": "有", "🉑": "可",
+    "🐷": "猪", "🐶": "狗", "🐕": "狗", "🎵": "音", "🎶": "音", "🍠": "薯",
     # variants the simplified table leaves apart but that mean the same here
-    "帐": "账", "乾": "干", "䒑": "艹",
+    "帐": "账", "乾": "干", "䒑": "艹", "唄": "呗",
 }
 
 
@@ -79,6 +80,9 @@ def _build_fold() -> dict[int, str]:
         table[ord(ch)] = str(i)
     for ch, repl in _STAND_INS.items():
         table[ord(ch)] = repl
+    # keycap digits (1️⃣ = 1 + U+FE0F + U+20E3): the marks go, so the digits make one number
+    table[0x20E3] = ""
+    table[0xFE0F] = ""
     # Kangxi radicals that look like common characters (⼀ ⼆ ⼝ ...): fold to the character.
     import unicodedata
 

@@ -23,9 +23,13 @@ _RUN = regex.compile(rf"[0-9](?:{SEP_CLASS}{{0,3}}[0-9])*")
 _NON_DIGIT = regex.compile(r"[^0-9]")
 # What may stand between the two halves of a split number.
 _JOIN = regex.compile(
-    r"[\s,，。.;；!！~～]*(?:后面|后边|后几位|后\d{1,2}位|剩下的?|然后|接着|再加上?|加上)的?"
+    r"(?:开头|打头)?(?:的|是)?[\s,，。.;；!！~～]*(?:后面|后边|后几位|后\d{1,2}位|后半段?|剩下的?|然后|接着|再加上?|加上)的?"
     r"(?:\d{1,2}位)?(?:数字|号码)?(?:是|为)?[:：]?\s*"
 )
+# Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
+_FIRST_PART = regex.compile(r"(?:前面|前边|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位|前半段?|前缀|开头)[^0-9]{0,4}$")
+_LATER_PART = regex.compile(r"(?:后面|后边|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着)[^0-9]{0,4}$")
+_FAR_JOIN = 80  # characters between two labelled parts
 
 
 def _is_letter(ch: str) -> bool:
@@ -49,7 +53,12 @@ def number_runs(folded: str) -> list[NumberRun]:
     for i, first in enumerate(runs):
         for second in runs[i + 1 : i + 3]:
             between = folded[first.end : second.start]
-            if len(between) <= 12 and _JOIN.fullmatch(between) and any(c in between for c in "后剩然接加"):
+            near = len(between) <= 12 and _JOIN.fullmatch(between) and any(c in between for c in "后剩然接加")
+            if near or (
+                len(between) <= _FAR_JOIN
+                and _LATER_PART.search(folded, max(first.end, second.start - 10), second.start)
+                and _FIRST_PART.search(folded, max(0, first.start - 10), first.start)
+            ):
                 joined.append(
                     NumberRun(
                         digits=first.digits + second.digits,

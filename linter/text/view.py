@@ -30,7 +30,7 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 
 
 class MessageView:
-    __slots__ = ("_bounds", "_digits", "_runs", "_segmenter", "_web", "hits", "norm", "platform")
+    __slots__ = ("_bounds", "_digits", "_runs", "_segmenter", "_web", "frame_hits", "hits", "norm", "platform")
 
     def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
         self.norm = norm
@@ -42,6 +42,8 @@ class MessageView:
         self._segmenter = segmenter
         self._digits: int | None = None
         self._web: bool | None = None
+        # hits of the frame words and negations, found on first need (engine/match.py)
+        self.frame_hits: dict | None = None
 
     @property
     def folded(self) -> str:

@@ -43,6 +43,7 @@ def _errors(text: str) -> list[str]:
 
 
 GOOD = '''id = "x.rule"
+kind = "pattern"
 category = "contact.qq"
 severity = "error"
 points = 6
@@ -72,7 +73,7 @@ def test_every_problem_reported_at_once():
 def test_missing_examples_and_patterns():
     text = "[[rule]]\n" + "\n".join(l for l in GOOD.splitlines() if not l.startswith(("phrases", "examples")))
     errors = _errors(text)
-    assert "rulesets/x.toml: rule x.rule: needs at least one of 'phrases', 'regex' or 'detector'" in errors
+    assert "rulesets/x.toml: rule x.rule: kind 'pattern' needs 'phrases' or 'regex'" in errors
     assert "rulesets/x.toml: rule x.rule: needs at least one example in both 'examples.bad' and 'examples.good'" in errors
 
 
@@ -82,6 +83,6 @@ def test_invalid_toml_and_duplicate_ids():
 
 
 def test_detector_options_validated():
-    text = "[[rule]]\n" + GOOD.replace('phrases = ["abc"]', 'detector = "qq"\noptions = { keywordz = ["q"] }')
+    text = "[[rule]]\n" + GOOD.replace('phrases = ["abc"]', 'detector = "qq"\noptions = { keywordz = ["q"] }').replace('kind = "pattern"', 'kind = "detector"')
     errors = _errors(text)
     assert errors == ["rulesets/x.toml: rule x.rule: detector 'qq' has no option 'keywordz' (options: after, allow, keywords, max_digits, min_digits, window)"]

@@ -33,6 +33,7 @@ description = "test rules"
 
 [[rule]]
 id = "shop.code-word"
+kind = "pattern"
 category = "offplatform.payment"
 severity = "error"
 points = 3

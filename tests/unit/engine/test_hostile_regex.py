@@ -9,6 +9,7 @@ from kefulint.rules.schema import parse_ruleset
 
 RULE = '''[[rule]]
 id = "shop.slow"
+kind = "pattern"
 category = "etiquette.banned_phrase"
 severity = "error"
 points = 1

@@ -15,6 +15,7 @@ name = "shop"
 
 [[rule]]
 id = "shop.code-word"
+kind = "pattern"
 category = "offplatform.payment"
 severity = "error"
 points = 3

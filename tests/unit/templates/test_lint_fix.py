@@ -18,6 +18,7 @@ from kefulint.templates.run import Runner
 SHOP_RULES = """
 [[rule]]
 id = "shop.bad-word"
+kind = "pattern"
 category = "etiquette.banned_phrase"
 severity = "error"
 points = 1

@@ -1,0 +1,124 @@
+"""Intent frames: words of two or more classes close together, in either order, not negated.
+
+A frame says what a family of sentences means (refusal + credit card, transfer verb + private
+account, reward + review) instead of listing the sentences. The words come from the shared
+vocabularies; their hits come from the one automaton pass every message already gets, so a frame
+costs nothing until all of its slots have a hit.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+import regex
+
+Span = tuple[int, int]  # compact start, end
+
+# What ends a clause: a negation scopes over its own clause only.
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
+_SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
+_WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
+NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
+
+# An account-like word: a letter first, a digit, "_" or "-" somewhere, 6-20 characters, not part
+# of a link or an address, and not a tracking number (a few letters and a long run of digits).
+_ID = regex.compile(r"(?<![a-z0-9_.@/-])[a-z][a-z0-9_-]{4,18}[a-z0-9](?![a-z0-9_@-]|\.[a-z])")
+_TRACKING = regex.compile(r"[a-z]{1,4}\d{8,}")
+
+
+def token_spans(view, token: str) -> list[Span]:
+    """Compact spans of a frame token in the message (see Frame)."""
+    out = []
+    if token == "#id":
+        for m in _ID.finditer(view.folded):
+            word = m.group()
+            if any(c.isdigit() or c in "_-" for c in word) and not _TRACKING.fullmatch(word):
+                out.append(view.folded_to_compact(m.start(), m.end()))
+    else:
+        least = 5 if token == "#number" else 1
+        for run in view.number_runs:
+            if len(run.digits) >= least and not (run.letter_before or run.letter_after):
+                out.append(view.folded_to_compact(run.start, run.end))
+    return out
+
+
+def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -> list[Span]:
+    """Spans where every slot has a hit close enough. Unordered: each slot's hit lies within
+    ``window`` characters (the gap between the two) of a hit of slot 0, before or after it.
+    Ordered: the slots' hits follow each other as listed, each within ``window`` of the one
+    before. One span per slot-0 hit; the nearest partners are chosen."""
+    found: list[Span] = []
+    first, rest = slots[0], slots[1:]
+    for s0, e0 in first:
+        start, end = s0, e0
+        prev_s, prev_e = s0, e0
+        for hits in rest:
+            best = None
+            for s, e in hits:
+                if ordered:
+                    if s < prev_e:
+                        continue
+                    gap = s - prev_e
+                else:
+                    if s < e0 and e > s0:  # the same characters cannot fill two slots
+                        continue
+                    gap = s - e0 if s >= e0 else s0 - e
+                if gap <= window and (best is None or gap < best[0]):
+                    best = (gap, s, e)
+            if best is None:
+                break
+            start, end = min(start, best[1]), max(end, best[2])
+            prev_s, prev_e = best[1], best[2]
+        else:
+            found.append((start, end))
+    return found
+
+
+def clause_bounds(norm, cs: int, ce: int, breaks: re.Pattern = _CLAUSE_BREAK) -> Span:
+    """The compact span of the clause(s) (or sentences) that hold compact[cs:ce]."""
+    folded = norm.folded
+    cmap = norm.compact_map
+    fs = cmap[cs]
+    fe = cmap[ce - 1] + 1 if ce > cs else fs
+    left = max((m.end() for m in breaks.finditer(folded, 0, fs)), default=0)
+    nxt = breaks.search(folded, fe)
+    right = nxt.start() if nxt else len(folded)
+    return bisect_left(cmap, left), bisect_right(cmap, right - 1)
+
+
+def crosses_clause(norm, cs: int, ce: int) -> bool:
+    """Whether a word hit in the compact form runs over a clause break (添加，点一下 is no 加点)."""
+    if ce - cs < 2:
+        return False
+    cmap = norm.compact_map
+    fs, fe = cmap[cs], cmap[ce - 1]
+    return fe - fs >= ce - cs and _WORD_BREAK.search(norm.folded, fs, fe) is not None
+
+
+def negated(norm, span: Span, slot_spans: Sequence[Span], negations: Sequence[tuple[int, int, str]],
+            hedges: Sequence[tuple[int, int, str]]) -> str | None:
+    """The negation or hedge that clears a frame: a negation in the frame's clause at most
+    ``NEGATION_BEFORE`` characters before it or between its words; a hedge after it in its
+    sentence (这个我们真的不能做 may follow a comma)."""
+    cs, ce = span
+    lo, _hi = clause_bounds(norm, cs, ce)
+    hi = clause_bounds(norm, cs, ce, _SENTENCE_BREAK)[1] if hedges else ce
+    for s, e, word in negations:
+        if s < max(lo, cs - NEGATION_BEFORE) or e > ce:
+            continue
+        if any(s < se and e > ss for ss, se in slot_spans):
+            continue  # part of a slot word (不发 in a refusal frame), not a negation of it
+        return word
+    for s, e, word in hedges:
+        if s >= ce and e <= hi:
+            return word
+    return None
+
+
+def crosses_list(norm, cs: int, ce: int) -> bool:
+    """Whether compact[cs:ce] runs over an enumeration comma (微信、支付宝 is no 微信支付)."""
+    if ce - cs < 2 or "、" not in norm.folded:
+        return False
+    cmap = norm.compact_map
+    return "、" in norm.folded[cmap[cs] : cmap[ce - 1]]

@@ -1,0 +1,93 @@
+"""Putting spelled and split contact details back together, so the detectors can read them.
+
+Agents write an address so that a filter misses it: ``shop_lulu 圈a foxmail 点 com``,
+``h u a x i n _ c a r d @ 1 2 6 . c o m``, ``lanxin_cs🌟@🌟163.com``, ``lan下划线lan1998``,
+``邮箱前缀是 bobo_design。后缀 163.com``, ``nini_kf，新浪的``. :func:`rejoin` returns the
+text with such pieces joined (``shop_lulu@foxmail.com``) and, for every character of it, the
+index of the original character it came from, so a finding on the assembled text points at the
+right place of the original. Nothing here decides whether anything is a violation: the engine
+runs its detectors on the assembled text and keeps what they find.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import regex
+
+# full-width ASCII to ASCII and capitals to lower case, one character for one (offsets stay)
+_LIGHT = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+_LIGHT.update({cp: chr(cp + 32) for cp in range(ord("A"), ord("Z") + 1)})
+_LIGHT.update({cp: chr(cp - 0xFEE0 + 32) for cp in range(0xFF21, 0xFF3B)})
+_LIGHT[0x3000] = " "
+
+_TOK = r"[a-z0-9][a-z0-9_.\-]*"
+# emoji, symbols and marks standing between the parts of an address
+_NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+(?=[a-z0-9_@.\-])")
+# spelled symbols between Latin or digit parts
+_SPELLED = regex.compile(
+    r"(?<=[a-z0-9_])(?:\s*(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)\s*|\s+(dot|at)\s+|[(\[](dot|at)[)\]])(?=[a-z0-9])"
+)
+_SPELLED_AS = {"点": ".", "dot": ".", "圈a": "@", "圈": "@", "艾特": "@", "at": "@",
+               "下划线": "_", "底杠": "_", "底线": "_", "横杠": "-", "杠": "-"}
+# letters written apart: "w w w", "h u a x i n"
+_SPACED = regex.compile(r"(?<![a-z0-9])(?:[a-z0-9_@.\-][ \t]){3,}[a-z0-9_@.\-](?![a-z0-9])")
+_AROUND_MARK = regex.compile(r"(?<=[a-z0-9])[ \t]+(?=[.@_])|(?<=[.@_])[ \t]+(?=[a-z0-9])")
+_PROVIDERS = {"163": "163.com", "126": "126.com", "qq": "qq.com", "新浪": "sina.com", "sina": "sina.com",
+              "搜狐": "sohu.com", "sohu": "sohu.com", "foxmail": "foxmail.com", "gmail": "gmail.com",
+              "outlook": "outlook.com", "hotmail": "hotmail.com", "139": "139.com", "yeah": "yeah.net"}
+_PROVIDER = "|".join(sorted((regex.escape(p) for p in _PROVIDERS), key=len, reverse=True))
+# an id followed by the provider it lives at: "nini_kf，新浪的", "taozi_2020，163 的"
+_AT_PROVIDER = regex.compile(
+    rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在)?({_PROVIDER})\s*(?:的|邮箱)"
+)
+# an address given in two labelled parts: "前缀是 bobo_design。后缀 163.com", "前面是 lele_。后面接 shop520"
+_PARTS = regex.compile(
+    rf"(?:前面|前缀|开头|前半段?|前几位)(?:是|为|部分)?[:：]?\s*({_TOK})"
+    rf"[^a-z0-9]{{0,24}}?(?:后面|后缀|后半段?|后几位|剩下的?)(?:接|是|为|部分)?[:：]?\s*({_TOK}|{_PROVIDER})"
+)
+
+
+def _sub(pattern: regex.Pattern, repl: Callable[[regex.Match], str], text: str, omap: list[int]):
+    out: list[str] = []
+    nmap: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        out.append(text[pos : m.start()])
+        nmap.extend(omap[pos : m.start()])
+        new = repl(m)
+        out.append(new)
+        if new:
+            first, last = omap[m.start()], omap[m.end() - 1]
+            nmap.extend([first] * (len(new) - 1) + [last])
+        pos = m.end()
+    if pos == 0:
+        return text, omap
+    out.append(text[pos:])
+    nmap.extend(omap[pos:])
+    return "".join(out), nmap
+
+
+def _join_parts(m: regex.Match) -> str:
+    first, second = m.group(1), m.group(2)
+    if second in _PROVIDERS:
+        return f"{first}@{_PROVIDERS[second]}"
+    if "@" not in first and "." in second and not first.endswith((".", "_", "-")) and not second.startswith("www"):
+        return f"{first}@{second}"
+    return first + second
+
+
+def rejoin(text: str) -> tuple[str, list[int]] | None:
+    """The text with spelled or split addresses joined, and the original index of each of its
+    characters; None when nothing was joined."""
+    light = text.translate(_LIGHT)
+    omap = list(range(len(text)))
+    out = light
+    out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
+    out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
+    out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)
+    out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
+    out, omap = _sub(_PARTS, _join_parts, out, omap)
+    out, omap = _sub(_AT_PROVIDER, lambda m: f"{m.group(1)}@{_PROVIDERS[m.group(2)]}", out, omap)
+    if out == light:
+        return None
+    return out, omap

@@ -1,0 +1,108 @@
+"""Intent frames: what they catch and what they leave alone (negation scope, hedges, order,
+tokens, findings of other rules, context), measured on whole replies through the Linter."""
+from __future__ import annotations
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.engine import frames
+
+
+@pytest.fixture(scope="module")
+def linter():
+    return Linter.default()
+
+
+def cats(linter, text, context=None):
+    return {f.category for f in linter.check(text, context=context).findings}
+
+
+def test_match_unordered_window():
+    assert frames.match([[(0, 2)], [(5, 7)]], window=3) == [(0, 7)]
+    assert frames.match([[(0, 2)], [(9, 11)]], window=3) == []
+    assert frames.match([[(6, 8)], [(0, 2)]], window=4) == [(0, 8)]  # either order
+
+
+def test_match_ordered():
+    assert frames.match([[(6, 8)], [(0, 2)]], window=4, ordered=True) == []
+    assert frames.match([[(0, 2)], [(3, 4)], [(5, 6)]], window=1, ordered=True) == [(0, 6)]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("信用卡这里付不了哦", "payment.credit_card"),
+        ("刷xyk要加点手续费哦", "payment.credit_card"),
+        ("到付每件多收5元", "payment.cod"),
+        ("一般不出票的", "invoice.refusal"),
+        ("中评改掉补您3块", "review.manipulation"),
+        ("差评删了返10元", "review.manipulation"),
+        ("汇款后截图，卡号 6222021234567890128", "offplatform.payment"),
+        ("不清楚，问物流去", "etiquette.banned_phrase"),
+        ("随你去投诉", "etiquette.banned_phrase"),
+    ],
+)
+def test_frames_catch_paraphrases(linter, text, category):
+    assert category in cats(linter, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们不接受线下付款哦，请在平台拍下",  # negation before the frame
+        "不行的亲，私下转账没保障，您在淘宝拍下就好",  # hedge after it
+        "信用卡、花呗都可以正常付款，不收手续费",  # 不收 of no fee is no refusal
+        "发票免费开，不加钱",
+        "我们不能以好评为条件给您返现或赠送礼品哦",
+        "不知道您要哪个颜色呢",  # polite use of a banned phrase's words
+        "这款是抖音同款，我们是原厂货源",  # a platform named, nobody sent there
+    ],
+)
+def test_frames_leave_negated_and_polite_replies(linter, text):
+    assert cats(linter, text) == set()
+
+
+def test_findings_slot_links_an_account_to_a_payment(linter):
+    found = cats(linter, "货款直接汇到6228489067903774206，农业银行，到账马上发")
+    assert {"contact.bank_account", "offplatform.payment"} <= found
+    assert "offplatform.payment" not in cats(linter, "帐号：6215598539336338754 开户行：中国银行苏州分行")
+
+
+def test_id_token_near_a_wechat_paraphrase(linter):
+    assert "contact.wechat" in cats(linter, "加我那个绿色的聊天软件吧，号是 daidai_2046")
+    assert "contact.wechat" not in cats(linter, "快递单号 JDVA20394857162，微信支付的退款原路返回")
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "category"),
+    [
+        ("好呀加吧", ["能加你微信吗"], None),  # an agreement alone gives no id: nothing to report
+        ("可以的，转好跟我说", ["能不能不走淘宝直接转你"], "offplatform.payment"),
+        ("行，弄好了说一声", ["我把差评改了你给我补点钱吧"], "review.manipulation"),
+        ("加10块", ["能货到付款吗"], "payment.cod"),
+        ("有的，一九八五三二零四七六", ["有Q吗"], "contact.qq"),
+        ("有的，搜 xixi_shop2021", ["有v吗"], "contact.wechat"),
+    ],
+)
+def test_context_replies(linter, text, context, category):
+    found = cats(linter, text, context)
+    if category:
+        assert category in found
+        assert category not in cats(linter, text)  # the same words without the request are clean
+    else:
+        assert not found
+
+
+def test_normal_invoice_change_agreed_stays_clean(linter):
+    assert cats(linter, "可以的，给您开成公司抬头", ["发票能开公司抬头吗"]) == set()
+
+
+def test_pinyin_and_homophones(linter):
+    assert "payment.cod" in cats(linter, "选了 huo dao fu kuan 的订单不给发哦")
+    assert "invoice.refusal" in cats(linter, "亲，发飘要另加6个点哦")
+    assert "review.manipulation" in cats(linter, "hao ping fan xian 5 元")
+    assert cats(linter, "为新客户准备了小礼品") == set()  # 为新 never becomes 微信
+
+
+def test_jd_payment_words_are_not_off_platform_on_jd():
+    jd = Linter.from_settings(Settings(platform="jd"))
+    assert jd.check("储蓄卡3-5个工作日，微信零钱(红包)支付2个工作日退款到账").findings == ()

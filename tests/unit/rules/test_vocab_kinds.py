@@ -1,0 +1,98 @@
+"""Shared vocabularies (@name), the closed set of rule kinds and the frame keys, checked at load
+with the loader's precise messages."""
+from __future__ import annotations
+
+import pytest
+from kefulint.errors import RulesetError
+from kefulint.rules.schema import KINDS, load_builtin, parse_ruleset, shared_vocabulary
+
+RULE = '''id = "x.rule"
+category = "payment.credit_card"
+severity = "error"
+points = 4
+message = "错"
+suggestion = "对"
+examples.bad = ["abc"]
+examples.good = ["xyz"]
+'''
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(RulesetError) as exc:
+        parse_ruleset(text, "rulesets/x.toml", "x")
+    return exc.value.errors
+
+
+def _rule(text: str):
+    return parse_ruleset(text, "rulesets/x.toml", "x").rules[0]
+
+
+def test_kinds_are_a_closed_set():
+    assert set(KINDS) == {"pattern", "detector", "frame"}
+    errors = _errors('[[rule]]\nkind = "phrase"\n' + RULE + 'phrases = ["a"]\n')
+    assert errors == ["rulesets/x.toml: rule x.rule: unknown kind 'phrase' (allowed: detector, frame, pattern)"]
+
+
+def test_kind_is_required_and_named_in_the_message():
+    errors = _errors("[[rule]]\n" + RULE + 'phrases = ["a"]\n')
+    assert errors == ["rulesets/x.toml: rule x.rule: missing required key 'kind' (one of: pattern, detector, frame)"]
+
+
+def test_a_key_of_another_kind_is_rejected():
+    errors = _errors('[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["a"]\nframe = [["a"], ["b"]]\n')
+    assert errors == ["rulesets/x.toml: rule x.rule: key 'frame' is not used by kind 'pattern' (it belongs to kind 'frame')"]
+
+
+def test_vocab_reference_expands_with_generated_spellings():
+    rule = _rule('[vocab]\ncard = { words = ["信用卡"], initials = true, pinyin = true }\n'
+                 '[[rule]]\nkind = "frame"\n' + RULE + 'frame = [["@card"], ["加收"]]\n')
+    slot = rule.frame.slots[0]
+    assert {"信用卡", "xyk", "xinyongka", "信用ka"} <= set(slot)
+
+
+def test_unknown_vocab_is_named_with_the_nearest():
+    errors = _errors('[[rule]]\nkind = "frame"\n' + RULE + 'frame = [["@credit_crd"], ["加收"]]\n')
+    assert errors == ["rulesets/x.toml: rule x.rule: 'frame[0]': unknown vocab '@credit_crd' (did you mean '@credit_card'?)"
+                      .replace("'@credit_card'", "'credit_card'")]
+
+
+def test_vocab_cycle_and_bad_keys_are_errors():
+    errors = _errors('[vocab]\na = ["@b"]\nb = ["@a"]\nc = { word = ["x"] }\n'
+                     '[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["@a"]\n')
+    assert any("vocab c: unknown key 'word' (did you mean 'words'?)" in e for e in errors)
+    assert any("includes itself" in e for e in errors)
+
+
+def test_a_local_vocab_may_not_redefine_a_shared_one():
+    errors = _errors('[vocab]\nnegation = ["不"]\n[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["a"]\n')
+    assert any("vocab negation: already defined in rulesets/vocab.toml" in e for e in errors)
+
+
+def test_product_vocab_concatenates():
+    words = shared_vocabulary().words("go_ask", lambda *_: "")
+    assert "问物流去" in words and "去问快递员吧" in words
+
+
+def test_regex_may_use_a_vocabulary_group():
+    rule = _rule('[[rule]]\nkind = "pattern"\n' + RULE + 'regex = ["加(@wechat_any)"]\ntriggers = ["加"]\n')
+    assert "薇信" in rule.regex[0] and "vx" in rule.regex[0]
+
+
+def test_frame_tokens_and_categories_are_checked():
+    errors = _errors('[[rule]]\nkind = "frame"\n' + RULE + 'frame = [["转账"], ["#idd", "%contact.bank"]]\n')
+    assert any("unknown token '#idd'" in e for e in errors)
+    assert any("unknown category 'contact.bank'" in e for e in errors)
+    errors = _errors('[[rule]]\nkind = "frame"\n' + RULE + 'frame = [["#id"], ["转账"]]\n')
+    assert any("not in the first slot" in e for e in errors)
+
+
+def test_wechat_variants_are_written_once():
+    """The WeChat spellings live in one vocabulary (rulesets/vocab.toml); rules refer to it."""
+    from importlib import resources
+
+    files = resources.files("kefulint.rulesets")
+    holders = [p.name for p in files.iterdir() if p.name.endswith(".toml") and "薇信" in p.read_text(encoding="utf-8")]
+    assert holders == ["vocab.toml"]
+    contact = load_builtin("contact")
+    keyword_rules = [r.id for r in contact.rules if "薇信" in (*r.triggers, *r.options.get("keywords", ()))]
+    assert {"contact.wechat-id", "contact.wechat-invite"} <= set(keyword_rules)

@@ -1,0 +1,66 @@
+"""The phonetic layer (pinyin, initials, homophones from the shipped table) and the rejoining of
+contact details written in pieces."""
+from __future__ import annotations
+
+import builtins
+import importlib
+
+import pytest
+from kefulint.text import phonetic
+from kefulint.text.rejoin import rejoin
+
+
+def test_pinyin_mixes_and_full_pinyin():
+    v = phonetic.pinyin_variants("货到付款")
+    assert {"huodaofukuan", "货到付kuan", "huodao付款"} <= v
+    assert "货到付款" not in v
+
+
+def test_initials_use_the_common_reading():
+    assert phonetic.initials("信用卡") == {"xyk"}
+    assert phonetic.initials("支付宝") == {"zfb"}
+    assert phonetic.initials("卡") == set()  # one character is no abbreviation
+
+
+def test_homophones_change_one_character_at_a_time():
+    h = phonetic.homophones("发票")
+    assert "发飘" in h
+    assert all(sum(a != b for a, b in zip(w, "发票")) == 1 for w in h)
+
+
+def test_no_pypinyin_at_run_time(monkeypatch):
+    real = builtins.__import__
+
+    def guard(name, *args, **kwargs):
+        if name.startswith("pypinyin"):
+            raise ImportError("pypinyin is a build-time tool only")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", guard)
+    phonetic._table.cache_clear()
+    importlib.reload(phonetic)
+    assert phonetic.initials("花呗") == {"hb"}
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("邮箱 shop_lulu 圈a foxmail 点 com", "shop_lulu@foxmail.com"),
+        ("w w w . miaomiao-shop . com 上下单", "www.miaomiao-shop.com"),
+        ("邮箱前缀是 bobo_design。后缀 163.com", "bobo_design@163.com"),
+        ("lanxin_cs🌟@🌟163.com 图片发这", "lanxin_cs@163.com"),
+        ("nini_kf，新浪的", "nini_kf@sina.com"),
+        ("vx：lan下划线lan1998", "lan_lan1998"),
+        ("我微信前面是 lele_。后面接 shop520", "lele_shop520"),
+        ("abc at 163 dot com", "abc@163.com"),
+    ],
+)
+def test_rejoin(text, joined):
+    out, omap = rejoin(text)
+    assert joined in out
+    assert len(omap) == len(out) and all(0 <= i < len(text) for i in omap)
+
+
+@pytest.mark.parametrize("text", ["下午3点半到", "https://locate.apple.com/cn/", "订单 2024 已发货", "第一次买"])
+def test_rejoin_leaves_ordinary_text(text):
+    assert rejoin(text) is None
