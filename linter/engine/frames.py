@@ -52,7 +52,7 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
     first, rest = slots[0], slots[1:]
     for s0, e0 in first:
         start, end = s0, e0
-        prev_s, prev_e = s0, e0
+        prev_e = e0
         for hits in rest:
             best = None
             for s, e in hits:
@@ -69,7 +69,7 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
             if best is None:
                 break
             start, end = min(start, best[1]), max(end, best[2])
-            prev_s, prev_e = best[1], best[2]
+            prev_e = best[2]
         else:
             found.append((start, end))
     return found
