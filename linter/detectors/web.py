@@ -13,7 +13,7 @@ _TLD = (
 )
 _DOT = r"(?:\s*(?:\.|点|dot)\s*)"
 URL = regex.compile(
-    rf"(?:(?:https?|ftp)\s*:\s*//\s*)?(?<![a-z0-9@._-])(?:[a-z0-9](?:[a-z0-9-]{{0,62}})\.){{0,8}}[a-z0-9][a-z0-9-]{{0,62}}"
+    rf"(?:(?:https?|ftp)\s*:\s*//\s*)?(?<![a-z0-9@#._-])(?:[a-z0-9](?:[a-z0-9-]{{0,62}})\.){{0,8}}[a-z0-9][a-z0-9-]{{0,62}}"
     rf"(?:\.|点){_TLD}(?![a-z0-9])(?::\d{{2,5}})?(?:/[^\s，。！？）)】」\"“”<>]*)?"
 )
 EMAIL = regex.compile(
@@ -28,6 +28,11 @@ _PATH = regex.compile(r"[/:?#]")
 _AT = regex.compile(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
 _LETTER = regex.compile(r"[a-z]")
 _AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+)")
+
+
+# Hosts of e-mail providers: "163.com" or "qq.com" alone is the end of an address, not a shop
+MAIL_HOSTS = frozenset({"qq.com", "163.com", "126.com", "sina.com", "sina.cn", "sohu.com", "foxmail.com",
+                        "gmail.com", "outlook.com", "hotmail.com", "139.com", "yeah.net", "aliyun.com", "vip.qq.com"})
 
 
 def host_of(url: str) -> str:
@@ -53,6 +58,8 @@ def find_url(view, options, keywords):
         host = host_of(text)
         if domain_allowed(host, allowed):
             continue
+        if host in MAIL_HOSTS and "://" not in text and not text.startswith("www") and host == _SPACES.sub("", text).replace("点", "."):
+            continue  # an e-mail provider named alone (后缀 163.com), not a link
         if domain_allowed(host, options["neutral"]):
             yield Hit(m.start(), m.end(), f"第三方官网 {host}", Severity.WARNING)
         else:

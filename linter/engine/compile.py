@@ -21,7 +21,7 @@ SCOPE = -2  # rule index of the words that scope a negation: "n" negation, "x" n
 REJOIN_CUES = (
     "点com", "点cn", "点net", "dot", "圈a", "艾特", "下划线", "底杠", "横杠", "前面", "前缀", "开头",
     "前半", "后缀", "后面", "后半", "新浪", "搜狐", "sina", "sohu", "foxmail", "gmail", "outlook",
-    "hotmail", "com", "www", "163的", "126的", "qq的", "163邮箱", "126邮箱",
+    "hotmail", "com", "www", "163的", "126的", "qq的", "163邮箱", "126邮箱", "换成", "改成", "替换",
 )
 
 

@@ -24,7 +24,7 @@ from .. import __version__
 from ..settings import Settings
 from .model import Rule
 from .resolve import resolve_rules
-from .schema import builtin_names
+from .schema import VOCAB_FILE, builtin_names
 
 CACHE_ENV = "KEFULINT_CACHE_DIR"
 NO_CACHE_ENV = "KEFULINT_NO_CACHE"
@@ -70,6 +70,8 @@ def rules_key(settings: Settings) -> str | None:
     files = resources.files("kefulint.rulesets")
     names = builtin_names() if settings.rulesets is None else list(settings.rulesets)
     try:
+        vocab = files.joinpath(f"{VOCAB_FILE}.toml").read_bytes()  # the shared vocabularies every ruleset may use
+        h.update(f"\nvocab {len(vocab)}\n".encode() + vocab)
         for name in names:
             data = files.joinpath(f"{name}.toml").read_bytes()
             h.update(f"\nbuiltin {name} {len(data)}\n".encode() + data)

@@ -47,6 +47,10 @@ _PARTS = regex.compile(
 )
 
 
+# "把#换成@": the address is written with a stand-in for @
+_STAND_IN_AT = regex.compile(r"(?:把|将)?\s*([#＃*&%$])\s*(?:换成|改成|替换成|替换为|改为|当作|代表)\s*[@＠]")
+
+
 def _sub(pattern: regex.Pattern, repl: Callable[[regex.Match], str], text: str, omap: list[int]):
     out: list[str] = []
     nmap: list[int] = []
@@ -82,6 +86,10 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     light = text.translate(_LIGHT)
     omap = list(range(len(text)))
     out = light
+    stand_in = _STAND_IN_AT.search(out)
+    if stand_in:
+        mark = regex.escape(stand_in.group(1).translate(_LIGHT))
+        out, omap = _sub(regex.compile(rf"(?<=[a-z0-9_.\-])\s*{mark}\s*(?=[a-z0-9])"), lambda m: "@", out, omap)
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
     out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)

@@ -106,3 +106,30 @@ def test_no_temp_files_left_behind(cache):
     cached_rules(Settings())
     cached_rules(Settings(disable=("adlaw",)))
     assert sorted(p.suffix for p in cache.iterdir()) == [".pickle", ".pickle"]
+
+
+def test_key_follows_the_shared_vocabularies(monkeypatch):
+    """A change to rulesets/vocab.toml must not be hidden by a stale cache."""
+    from kefulint.rules import rulecache
+
+    before = rulecache.rules_key(Settings())
+    real = rulecache.resources.files
+
+    class Files:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def iterdir(self):
+            return self.inner.iterdir()
+
+        def joinpath(self, name):
+            path = self.inner.joinpath(name)
+            if name == "vocab.toml":
+                class Changed:
+                    def read_bytes(self_inner):
+                        return path.read_bytes() + b"\n# changed\n"
+                return Changed()
+            return path
+
+    monkeypatch.setattr(rulecache.resources, "files", lambda pkg: Files(real(pkg)))
+    assert rulecache.rules_key(Settings()) != before
