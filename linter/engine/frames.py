@@ -20,6 +20,7 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
 _SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
+PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 # An account-like word: a letter first, a digit, "_" or "-" somewhere, 6-20 characters, not part
 # of a link or an address, and not a tracking number (a few letters and a long run of digits).

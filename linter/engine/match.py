@@ -273,6 +273,10 @@ class Matching:
                 return
         for cs, ce in frames.match(slots, frame.window, frame.ordered):
             os_, oe = norm.compact_span(cs, ce)
+            if frame.window <= frames.PHRASE_WINDOW and frames.crosses_list(norm, cs, ce):
+                # a tight frame reads as one phrase; 支付宝、云闪付 are two items of a list
+                yield Candidate(rule, cs, ce, os_, oe, "frame", rejected="跨越顿号 (runs over an enumeration comma)")
+                continue
             if frame.negation:
                 inner = [sp for spans in slots for sp in spans if cs <= sp[0] and sp[1] <= ce]
                 word = self._negation(view, cs, ce, inner)
