@@ -36,6 +36,21 @@ def _is_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
+# Letters that name a contact channel may stand right before its number (tel13800138000,
+# QQ2837461950); other letters make the digits part of a code (SF1234567890, JD0012...).
+_CHANNEL_LETTERS = frozenset({"tel", "call", "phone", "mobile", "qq", "q", "kou", "koukou", "vx", "wx", "v", "whatsapp", "line"})
+_LETTERS_BEFORE = regex.compile(r"(?<![a-z])[a-z]{1,8}$")
+# A number cut into short groups by single stops: 138。1234。5678
+_STOPS = frozenset("。，,、;；")
+
+
+def _letter_before(folded: str, start: int) -> bool:
+    if start == 0 or not _is_letter(folded[start - 1]):
+        return False
+    m = _LETTERS_BEFORE.search(folded, max(0, start - 9), start)
+    return not (m and m.group() in _CHANNEL_LETTERS)
+
+
 def number_runs(folded: str) -> list[NumberRun]:
     runs = []
     for m in _RUN.finditer(folded):
@@ -45,7 +60,7 @@ def number_runs(folded: str) -> list[NumberRun]:
                 digits=_NON_DIGIT.sub("", m.group()),
                 start=start,
                 end=end,
-                letter_before=start > 0 and _is_letter(folded[start - 1]),
+                letter_before=_letter_before(folded, start),
                 letter_after=end < len(folded) and _is_letter(folded[end]),
             )
         )
@@ -69,4 +84,19 @@ def number_runs(folded: str) -> list[NumberRun]:
                         letter_after=second.letter_after,
                     )
                 )
+    # groups of 3-4 digits chained by single stops (the detectors still validate the number)
+    i = 0
+    while i < len(runs):
+        j = i
+        while (
+            j + 1 < len(runs) and 3 <= len(runs[j].digits) <= 4 and 3 <= len(runs[j + 1].digits) <= 4
+            and runs[j + 1].start - runs[j].end == 1 and folded[runs[j].end] in _STOPS
+        ):
+            j += 1
+        if j > i:
+            joined.append(NumberRun(
+                digits="".join(r.digits for r in runs[i : j + 1]), start=runs[i].start, end=runs[j].end,
+                joined=True, letter_before=runs[i].letter_before, letter_after=runs[j].letter_after,
+            ))
+        i = j + 1
     return runs + joined
