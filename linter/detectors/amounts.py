@@ -1,0 +1,73 @@
+"""Invoice amounts: an invoice written for more than the buyer paid (开票金额 1200, 实付 860;
+实付326，开个整数400; 合计实付3650元 … 写成伍仟元整)."""
+from __future__ import annotations
+
+import regex
+
+from . import Detector, Hit
+
+_CN_NUM = "零〇一二两三四五六七八九十百千万壹贰贰叁肆伍陆柒捌玖拾佰仟萬"
+_DIGIT_VALUE = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+                "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+_UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+# an amount: digits (spaces between them allowed), or Chinese numerals with units
+_AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?|[{_CN_NUM}]{{2,}})\s*(?:元|块|万)?"
+_PAID = regex.compile(rf"(?:实付|实际支付|实际付款|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款)[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}")
+_BILLED = regex.compile(
+    rf"(?:开票金额|发票金额|票面|开成|写成|开个整数|开个|开到|给您开|帮您开|给您写|帮您写|金额写|金额给您写|开票)[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}"
+)
+
+
+def cn_amount(text: str) -> float | None:
+    """The value of an amount in digits or Chinese numerals (伍仟 -> 5000, 两千五 -> 2500)."""
+    text = text.replace(" ", "").replace("\t", "")
+    if not text:
+        return None
+    if text[0].isdigit():
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    total, section, digit = 0, 0, None
+    last_unit = 1
+    for ch in text:
+        if ch in _DIGIT_VALUE:
+            digit = _DIGIT_VALUE[ch]
+        elif ch in _UNIT_VALUE:
+            unit = _UNIT_VALUE[ch]
+            section += (digit if digit is not None else 1) * unit
+            digit, last_unit = None, unit
+        elif ch in "万萬":
+            total += (section + (digit or 0)) * 10000
+            section, digit, last_unit = 0, None, 10000
+        else:
+            return None
+    if digit is not None:  # 两千五: the last digit counts in the next lower unit
+        section += digit * (last_unit // 10 if last_unit >= 10 and text[-1] in _DIGIT_VALUE and len(text) > 1 else 1)
+    return float(total + section)
+
+
+def find_invoice_inflation(view, options, keywords):
+    if not keywords:
+        return
+    folded = view.folded
+    paid = [v for m in _PAID.finditer(folded) if (v := cn_amount(m.group(1))) is not None]
+    if not paid:
+        return
+    most = max(paid)
+    for m in _BILLED.finditer(folded):
+        value = cn_amount(m.group(1))
+        if value is not None and value > most * (1 + options["tolerance_percent"] / 100):
+            yield Hit(m.start(1), m.end(1), f"开票金额 {value:g} 高于实付 {most:g}")
+
+
+DETECTORS = (
+    Detector(
+        "invoice_inflation",
+        "发票金额高于实付金额（开票金额与实付金额对比）",
+        find_invoice_inflation,
+        options={"keywords": (list, []), "tolerance_percent": (int, 0)},
+        phrase_options=("keywords",),
+        needs_keywords=True,
+    ),
+)
