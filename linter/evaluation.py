@@ -21,8 +21,9 @@ class Item:
 
     @property
     def tags(self) -> tuple[str, ...]:
-        """The kinds of difficulty the note names before its colon: "pinyin + needs context: ..."."""
-        head = self.note.split(":", 1)[0] if ":" in self.note else ""
+        """The kinds of difficulty the note names before its colon: "pinyin + needs context: ..."
+        (a note without a colon is all tags)."""
+        head = self.note.split(":", 1)[0]
         return tuple(t.strip() for t in head.split("+") if t.strip())
 
 

@@ -14,7 +14,7 @@ from ..rules.model import Rule
 from ..rules.platforms import Platform
 from ..rules.schema import REGEX_TIMEOUT
 from ..text.normalize import Normalized
-from ..text.rejoin import rejoin
+from ..text.rejoin import STAND_IN_EMOJI, rejoin
 from ..text.view import MessageView
 from . import frames
 from .compile import GLOBAL, SCOPE
@@ -143,6 +143,8 @@ class Matching:
             platform = self.platform
             pieces = False
         folded = norm.folded
+        if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
+            pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
         if not active and _GATE_CHARS.search(folded) is None:
             return [], pieces  # no phrase, no digit, nothing link-like: nothing any rule could find
         view = MessageView(norm, platform, hits, self.segmenter)
@@ -178,7 +180,8 @@ class Matching:
         return out, pieces
 
     def _rejoined_candidates(self, text: str, context, found: list[Candidate], keep_rejected: bool):
-        """Contact details and links written in pieces (圈a, 点 com, 前缀…后缀, spaced letters):
+        """Contact details and links written in pieces (圈a, 点 com, 前缀…后缀, spaced letters) and
+        words split by emoji that read as characters (好🌟评):
         the rules run again on the text with the pieces joined; what they find there and the plain
         text did not is reported on the original span."""
         joined = rejoin(text)
@@ -187,7 +190,7 @@ class Matching:
         variant, omap = joined
         seen = [(c.rule.category, c.start, c.end) for c in found if not c.rejected]
         for c in self._candidates(variant, context, keep_rejected, rejoined=True):
-            if not c.rule.category.startswith(("contact.", "offplatform.")) or c.end <= c.start:
+            if c.end <= c.start:
                 continue
             start, end = omap[c.start], omap[c.end - 1] + 1
             if not c.rejected and any(cat == c.rule.category and s < end and start < e for cat, s, e in seen):

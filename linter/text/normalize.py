@@ -59,6 +59,9 @@ def _build_fold() -> dict[int, str]:
         table[cp] = chr(cp + 32)
     for cp in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case
         table[cp] = chr(cp - 0xFEE0 + 32)
+    for i in range(26):  # circled letters Ⓐ..Ⓩ ⓐ..ⓩ
+        table[0x24B6 + i] = chr(ord("a") + i)
+        table[0x24D0 + i] = chr(ord("a") + i)
     table.update(_circled(0x2460, 0x2473, 1))  # ①..⑳
     table.update(_circled(0x2474, 0x2487, 1))  # ⑴..⒇
     table.update(_circled(0x2488, 0x249B, 1))  # ⒈..⒛

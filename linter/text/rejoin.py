@@ -47,6 +47,13 @@ _PARTS = regex.compile(
 )
 
 
+# Emoji that the fold reads as a character (⭐ -> 星, ❤ -> 心) also serve as mere separators
+# inside a word: 好🌟评🌟返🌟现, 信♥用♥卡. Between two Chinese characters they are dropped here.
+STAND_IN_EMOJI = frozenset("⭐🌟★☆❤♥💗💓💖💕🧡💛💙💜🖤🤍💚🟢🐷🐶🐕🎵🎶🍠🐧📞☎📱✉📧🈶🉑")
+_STAND_IN_BETWEEN = regex.compile(
+    "(?<=\\p{Han})[" + "".join(sorted(STAND_IN_EMOJI)) + "]\ufe0f?(?=\\p{Han})"
+)
+
 # "把#换成@": the address is written with a stand-in for @
 _STAND_IN_AT = regex.compile(r"(?:把|将)?\s*([#＃*&%$])\s*(?:换成|改成|替换成|替换为|改为|当作|代表)\s*[@＠]")
 
@@ -91,6 +98,7 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
         mark = regex.escape(stand_in.group(1).translate(_LIGHT))
         out, omap = _sub(regex.compile(rf"(?<=[a-z0-9_.\-])\s*{mark}\s*(?=[a-z0-9])"), lambda m: "@", out, omap)
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
+    out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
     out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)
     out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
