@@ -96,3 +96,19 @@ def test_wechat_variants_are_written_once():
     contact = load_builtin("contact")
     keyword_rules = [r.id for r in contact.rules if "薇信" in (*r.triggers, *r.options.get("keywords", ()))]
     assert {"contact.wechat-id", "contact.wechat-invite"} <= set(keyword_rules)
+
+
+def test_every_shared_vocabulary_is_used():
+    """A class no rule refers to is dead data (the engine itself uses negation, not_negation and
+    hedge_after)."""
+    import re
+    from importlib import resources
+
+    files = resources.files("kefulint.rulesets")
+    rules_text = "".join(p.read_text(encoding="utf-8") for p in files.iterdir()
+                         if p.name.endswith(".toml") and p.name != "vocab.toml")
+    vocab_text = files.joinpath("vocab.toml").read_text(encoding="utf-8")
+    engine_side = {"negation", "not_negation", "hedge_after"}
+    for name in shared_vocabulary().classes:
+        used = re.search(rf'[("]@{name}[")]', rules_text + vocab_text) or name in engine_side
+        assert used, f"vocab {name} is not used"
