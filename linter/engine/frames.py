@@ -44,7 +44,7 @@ def token_spans(view, token: str) -> list[Span]:
     return out
 
 
-def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -> list[Span]:
+def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -> list[tuple[int, int, tuple[Span, ...]]]:
     """Spans where every slot has a hit close enough. Unordered: each slot's hit lies within
     ``window`` characters (the gap between the two) of a hit of slot 0, before or after it.
     Ordered: the slots' hits follow each other as listed, each within ``window`` of the one
@@ -54,6 +54,7 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
     for s0, e0 in first:
         start, end = s0, e0
         prev_e = e0
+        parts: list[Span] = [(s0, e0)]
         for hits in rest:
             best = None
             for s, e in hits:
@@ -71,8 +72,9 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
                 break
             start, end = min(start, best[1]), max(end, best[2])
             prev_e = best[2]
+            parts.append((best[1], best[2]))
         else:
-            found.append((start, end))
+            found.append((start, end, tuple(parts)))
     return found
 
 

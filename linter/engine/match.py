@@ -274,19 +274,20 @@ class Matching:
                 slots[j] += frames.token_spans(view, token)
             if not slots[j]:
                 return
-        for cs, ce in frames.match(slots, frame.window, frame.ordered):
+        for cs, ce, parts in frames.match(slots, frame.window, frame.ordered):
             os_, oe = norm.compact_span(cs, ce)
+            note = " + ".join(f"「{norm.compact[s:e]}」" for s, e in parts)
             if frame.window <= frames.PHRASE_WINDOW and frames.crosses_list(norm, cs, ce):
                 # a tight frame reads as one phrase; 支付宝、云闪付 are two items of a list
-                yield Candidate(rule, cs, ce, os_, oe, "frame", rejected="跨越顿号 (runs over an enumeration comma)")
+                yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected="跨越顿号 (runs over an enumeration comma)")
                 continue
             if frame.negation:
                 inner = [sp for spans in slots for sp in spans if cs <= sp[0] and sp[1] <= ce]
                 word = self._negation(view, cs, ce, inner)
                 if word:
-                    yield Candidate(rule, cs, ce, os_, oe, "frame", rejected=f"否定/保留「{word}」(negation)")
+                    yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected=f"否定/保留「{word}」(negation)")
                     continue
-            yield Candidate(rule, cs, ce, os_, oe, "frame")
+            yield Candidate(rule, cs, ce, os_, oe, "frame", note)
 
     def _negation(self, view: MessageView, cs: int, ce: int, inner) -> str | None:
         """The negation or hedge in scope of compact[cs:ce]; words inside the ``inner`` spans are

@@ -16,15 +16,25 @@ def cats(linter, text, context=None):
     return {f.category for f in linter.check(text, context=context).findings}
 
 
+def spans(found):
+    return [(s, e) for s, e, _parts in found]
+
+
 def test_match_unordered_window():
-    assert frames.match([[(0, 2)], [(5, 7)]], window=3) == [(0, 7)]
+    assert spans(frames.match([[(0, 2)], [(5, 7)]], window=3)) == [(0, 7)]
     assert frames.match([[(0, 2)], [(9, 11)]], window=3) == []
-    assert frames.match([[(6, 8)], [(0, 2)]], window=4) == [(0, 8)]  # either order
+    assert frames.match([[(6, 8)], [(0, 2)]], window=4) == [(0, 8, ((6, 8), (0, 2)))]  # either order
 
 
 def test_match_ordered():
     assert frames.match([[(6, 8)], [(0, 2)]], window=4, ordered=True) == []
-    assert frames.match([[(0, 2)], [(3, 4)], [(5, 6)]], window=1, ordered=True) == [(0, 6)]
+    assert spans(frames.match([[(0, 2)], [(3, 4)], [(5, 6)]], window=1, ordered=True)) == [(0, 6)]
+
+
+def test_explain_names_the_words_of_a_frame(linter):
+    cands = linter.explain("刷xyk要加点手续费哦")["candidates"]
+    frame = next(c for c in cands if c["rule"] == "tmall.credit-card-frame")
+    assert frame["note"] == "「xyk」 + 「要加」" and frame["status"] == "confirmed"
 
 
 @pytest.mark.parametrize(
