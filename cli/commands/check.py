@@ -71,7 +71,9 @@ def _record(msg, res, show_matches: bool) -> dict:
         "points": res.points,
         "blocked": res.blocked,
         "fatal": res.fatal,
-        "findings": [f.to_dict(show_matches) for f in res.findings],
+        "findings": res.finding_dicts(show_matches),
+        "suggested_text": res.shown_suggested_text(show_matches),
+        "needs_rewrite": res.needs_rewrite,
     }
 
 

@@ -1,16 +1,18 @@
 """Assembling the verdict: overlapping candidates of one category kept once, findings with line and
-column, points charged once per rule, safe fixes applied."""
+column, points charged once per rule, and the fix: edits proposed by :mod:`.fixes`, each proposal
+linted again, the first that leaves no finding at ``error`` kept (none: the reply needs rewriting)."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ..finding import Finding, Severity
 from ..rules.model import Rule
 from ..rules.schema import REGEX_TIMEOUT
-from ..text.mask import mask_sensitive
+from ..text.mask import mask_text
+from .fixes import Edit, Target, action_for, apply_edits, proposals
 from .match import REGEX_TIMED_OUT, Candidate
 
 _NEWLINE = re.compile("\n")
@@ -25,23 +27,49 @@ class Result(NamedTuple):
     points: int
     blocked: bool  # a finding at or above the configured fail-on severity
     fatal: bool  # a dismissal item (开除项) was found
-    suggested_text: str  # the reply with every safe fix applied
+    suggested_text: str  # the reply with the fix applied (the reply itself when there is none)
     platform: str = "taobao"
     candidates: tuple[Candidate, ...] = ()  # every candidate with its fate (explain)
     # problems that stopped a rule on this message (a user regex that timed out), by rule id
     errors: tuple[str, ...] = ()
+    # a finding at error that no fix takes out: a person must rewrite the reply (需要人工改写);
+    # then no fix is offered at all and suggested_text is the reply unchanged
+    needs_rewrite: bool = False
+    edits: tuple[Edit, ...] = ()  # the fix, in offsets of ``text``; applied they give suggested_text
 
     @property
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None, key=lambda s: s.rank)
+
+    def finding_dicts(self, show_matches: bool = False) -> list[dict]:
+        """Each finding as a dict, with whether a fix covers it and whether it needs rewriting."""
+        out = []
+        for f in self.findings:
+            d = f.to_dict(show_matches)
+            d["fixable"] = f.fix is not None
+            d["needs_rewrite"] = self.needs_rewrite and f.severity is Severity.ERROR
+            out.append(d)
+        return out
+
+    def shown_suggested_text(self, show_matches: bool = False) -> str:
+        """``suggested_text`` as reports print it: personal data that no fix takes out (a reply
+        that needs rewriting, a warning without a fix) masked unless ``show_matches``."""
+        if show_matches:
+            return self.suggested_text
+        left = [(f.start, f.end) for f in self.findings
+                if f.sensitive and not any(e.start <= f.start and f.end <= e.end for e in self.edits)]
+        if not left:
+            return self.suggested_text
+        return apply_edits(mask_text(self.text, left), self.edits)
 
     def to_dict(self, show_matches: bool = False) -> dict:
         return {
             "points": self.points,
             "blocked": self.blocked,
             "fatal": self.fatal,
-            "findings": [f.to_dict(show_matches) for f in self.findings],
-            "suggested_text": self.suggested_text,
+            "findings": self.finding_dicts(show_matches),
+            "suggested_text": self.shown_suggested_text(show_matches),
+            "needs_rewrite": self.needs_rewrite,
             "errors": list(self.errors),
         }
 
@@ -49,7 +77,7 @@ class Result(NamedTuple):
 class Assembling:
     """The assemble step of :class:`~kefulint.engine.Linter`: confirmed candidates -> Result."""
 
-    def _result(self, text: str, candidates: list[Candidate]) -> Result:
+    def _result(self, text: str, candidates: list[Candidate], context=None) -> Result:
         if not candidates:
             return Result(text, (), 0, False, False, text, self._platform_name)
         confirmed = [c for c in candidates if not c.rejected]
@@ -66,7 +94,7 @@ class Assembling:
             kept.append(c)
         kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
-        findings = []
+        findings: list[Finding] = []
         charged: set[str] = set()  # a rule breached twice in one reply costs its points once
         for c in kept:
             line = bisect_right(line_starts, c.start)
@@ -86,10 +114,12 @@ class Assembling:
                     match=match,
                     sensitive=c.rule.sensitive,
                     fatal=c.rule.fatal,
-                    fix=_fix_text(c.rule, match),
                 )
             )
             charged.add(c.rule.id)
+        edits = self._plan(text, _targets(findings, [c.rule for c in kept], safe_only=False), context)
+        if edits:
+            findings = _with_fixes(findings, edits)
         fail_on = self.settings.fail_on
         errors = tuple(
             f"rule {c.rule.id}: regex {c.source!r} timed out after {REGEX_TIMEOUT * 1000:.0f} ms and was stopped"
@@ -102,10 +132,49 @@ class Assembling:
             points=sum(f.points for f in findings),
             blocked=any(f.severity >= fail_on for f in findings),
             fatal=any(f.fatal for f in findings),
-            suggested_text=apply_fixes(text, findings),
+            suggested_text=apply_edits(text, edits) if edits else text,
             platform=self.platform.name,
             candidates=tuple(candidates),
             errors=errors,
+            needs_rewrite=edits is None and any(f.severity is Severity.ERROR for f in findings),
+            edits=edits or (),
+        )
+
+    # fixes -------------------------------------------------------------------------------
+    def fix_plan(self, text: str, findings: Sequence[Finding], context=None, *, safe_only: bool = False,
+                 tolerated: Iterable[str] = (), result: Result | None = None) -> tuple[Edit, ...] | None:
+        """The edits that fix ``findings`` of ``text`` (from :meth:`check` on the same text and
+        context) and leave no finding at error, except of the rules in ``tolerated`` (findings a
+        template suppresses); ``()`` when there is nothing to fix, None when no such edits exist.
+        ``safe_only`` keeps to the rules' declared fixes and to channel invitations. ``result``,
+        the check these findings came from, saves linting again when its own fix is the answer."""
+        by_id = {r.id: r for r in self.rules}
+        rules = [by_id.get(f.rule) for f in findings]
+        if any(r is None for r in rules):
+            raise ValueError("findings of rules this linter does not have")
+        targets = _targets(findings, rules, safe_only)
+        tolerated = frozenset(tolerated)
+        if result is not None and not tolerated and targets is not None and tuple(findings) == result.findings \
+                and targets == _targets(findings, rules, False):
+            return None if result.needs_rewrite else result.edits
+        return self._plan(text, targets, context, tolerated)
+
+    def _plan(self, text: str, targets: list[Target] | None, context,
+              tolerated: frozenset[str] = frozenset()) -> tuple[Edit, ...] | None:
+        if targets is None:
+            return None
+        if not targets:
+            return ()
+        for edits in proposals(text, targets):
+            fixed = apply_edits(text, edits)
+            if fixed.strip() and not self._has_error(fixed, context, tolerated):
+                return edits
+        return None
+
+    def _has_error(self, text: str, context, tolerated: frozenset[str]) -> bool:
+        return any(
+            not c.rejected and _effective(c) is Severity.ERROR and c.rule.id not in tolerated
+            for c in self._candidates(text, context)
         )
 
 
@@ -115,26 +184,29 @@ def _effective(c: Candidate) -> Severity:
     return c.rule.severity
 
 
-
-def _fix_text(rule: Rule, match: str) -> str | None:
-    if rule.fix == "mask":
-        return mask_sensitive(match) if rule.sensitive else "*" * len(match)
-    if rule.fix == "suggestion":
-        return rule.suggestion
-    if rule.fix == "remove":
-        return ""
-    return None
-
-
-def apply_fixes(text: str, findings: Sequence[Finding]) -> str:
-    """The text with every safe fix applied; overlapping fixes after the first are skipped."""
-    out = []
-    pos = 0
-    for f in sorted(findings, key=lambda f: (f.start, f.end)):
-        if f.fix is None or f.start < pos:
+def _targets(findings: Sequence[Finding], rules: Sequence[Rule], safe_only: bool) -> list[Target] | None:
+    """What the fixer works on; None when a finding at error has no fix at all."""
+    targets = []
+    for f, rule in zip(findings, rules):
+        error = f.severity is Severity.ERROR
+        action = action_for(rule.fix, rule.category, error, safe_only)
+        if action is None or f.end <= f.start:
+            if error:
+                return None
             continue
-        out.append(text[pos : f.start])
-        out.append(f.fix)
-        pos = f.end
-    out.append(text[pos:])
-    return "".join(out)
+        targets.append(Target(f.start, f.end, action, rule.suggestion, f.sensitive, (f.severity.rank, rule.points)))
+    return targets
+
+
+def _with_fixes(findings: list[Finding], edits: tuple[Edit, ...]) -> list[Finding]:
+    """Each finding with ``fix`` set to the replacement of the edit that covers it."""
+    out = []
+    for f in findings:
+        cover = next((e for e in edits if e.start <= f.start and f.end <= e.end), None)
+        out.append(f if cover is None else f._replace(fix=cover.replacement))
+    return out
+
+
+def apply_fixes(text: str, edits: Sequence[Edit]) -> str:
+    """``text`` with the edits of a fix (``Result.edits``, :meth:`Linter.fix_plan`) applied."""
+    return apply_edits(text, edits)

@@ -69,13 +69,13 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         candidates = self._candidates(text, context)
         if not candidates:  # the common case, kept cheap
             return Result(text, (), 0, False, False, text, self._platform_name)
-        return self._result(text, candidates)
+        return self._result(text, candidates, context)
 
     def explain(self, text: str, context: Iterable | None = None) -> dict:
         """Everything ``check`` saw: search forms, jieba tokens, every candidate and its fate."""
         norm = Normalized(text)
         candidates = self._candidates(text, context, keep_rejected=True)
-        result = self._result(text, candidates)
+        result = self._result(text, candidates, context)
         return {
             "text": text,
             "folded": norm.folded,

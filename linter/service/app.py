@@ -280,11 +280,7 @@ class Service:
 
     def _result(self, linter: Linter, item: dict) -> dict:
         result = linter.check(item["text"], context=item.get("context"))
-        out = result.to_dict(self.show_matches)
-        if not self.show_matches and any(f.sensitive for f in result.findings):
-            # suggested_text keeps the original around each fix; where a sensitive finding has
-            # no fix the raw match would come back, so mask those spans too
-            out["suggested_text"] = _masked_suggestion(result)
+        out = result.to_dict(self.show_matches)  # personal data masked, in suggested_text too
         if "agent" in item:
             out["agent"] = item["agent"]
         return out
@@ -310,16 +306,6 @@ class Service:
             for r in self.linter.rules
         ]
         return _json(200, {"count": len(rules), "rules": rules})
-
-
-def _masked_suggestion(result) -> str:
-    from ..engine import apply_fixes
-    from ..text.mask import mask_text
-
-    unfixed = [(f.start, f.end) for f in result.findings if f.sensitive and f.fix is None]
-    if not unfixed:
-        return result.suggested_text
-    return apply_fixes(mask_text(result.text, unfixed), result.findings)
 
 
 def _validate_item(raw, where: str) -> dict:
