@@ -18,36 +18,92 @@ from .match import REGEX_TIMED_OUT, Candidate
 _NEWLINE = re.compile("\n")
 
 
+class Fixing:
+    """The fix of one result, worked out when first asked for and then kept: most results are
+    never fixed (a scan only counts them), and working out a fix lints the reply again."""
+
+    __slots__ = ("_context", "_edits", "_linter", "_targets", "_text")
+
+    def __init__(self, linter: Assembling, text: str, targets: list[Target] | None, context) -> None:
+        self._linter: Assembling | None = linter
+        self._text = text
+        self._targets = targets
+        self._context = tuple(context) if context else None
+        self._edits: tuple[Edit, ...] | None = None
+
+    @property
+    def edits(self) -> tuple[Edit, ...] | None:
+        """The edits, ``()`` when there is nothing to fix, None when no fix leaves no error."""
+        if self._linter is not None:
+            self._edits = self._linter._plan(self._text, self._targets, self._context)
+            self._linter = self._targets = self._context = None
+        return self._edits
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fixing) and self.edits == other.edits
+
+    def __hash__(self) -> int:
+        return hash(self.edits)
+
+    def __getstate__(self):
+        return self.edits
+
+    def __setstate__(self, edits) -> None:
+        self._linter = self._targets = self._context = None
+        self._text = ""
+        self._edits = edits
+
+
 class Result(NamedTuple):
     """The verdict on one reply. A named tuple: immutable, picklable and cheap to build (the engine
-    makes one per message)."""
+    makes one per message); the fix is worked out only when asked for."""
 
     text: str
     findings: tuple[Finding, ...]
     points: int
     blocked: bool  # a finding at or above the configured fail-on severity
     fatal: bool  # a dismissal item (开除项) was found
-    suggested_text: str  # the reply with the fix applied (the reply itself when there is none)
     platform: str = "taobao"
     candidates: tuple[Candidate, ...] = ()  # every candidate with its fate (explain)
     # problems that stopped a rule on this message (a user regex that timed out), by rule id
     errors: tuple[str, ...] = ()
-    # a finding at error that no fix takes out: a person must rewrite the reply (需要人工改写);
-    # then no fix is offered at all and suggested_text is the reply unchanged
-    needs_rewrite: bool = False
-    edits: tuple[Edit, ...] = ()  # the fix, in offsets of ``text``; applied they give suggested_text
+    fixing: Fixing | None = None
 
     @property
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None, key=lambda s: s.rank)
 
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        """The fix, in offsets of ``text``: applied, they give ``suggested_text``."""
+        return (self.fixing.edits or ()) if self.fixing is not None else ()
+
+    @property
+    def needs_rewrite(self) -> bool:
+        """A finding at error that no fix takes out: a person must rewrite the reply (需要人工改写).
+        Then no fix is offered at all and ``suggested_text`` is the reply unchanged."""
+        return (self.fixing is not None and self.fixing.edits is None
+                and any(f.severity is Severity.ERROR for f in self.findings))
+
+    @property
+    def suggested_text(self) -> str:
+        """The reply with the fix applied; the reply itself when there is none. Lints with no
+        finding at error unless ``needs_rewrite``."""
+        edits = self.edits
+        return apply_edits(self.text, edits) if edits else self.text
+
+    def fix_for(self, finding: Finding) -> str | None:
+        """What replaces the clause or sentence holding ``finding`` in the fix, or None."""
+        return next((e.replacement for e in self.edits if e.start <= finding.start and finding.end <= e.end), None)
+
     def finding_dicts(self, show_matches: bool = False) -> list[dict]:
-        """Each finding as a dict, with whether a fix covers it and whether it needs rewriting."""
+        """Each finding as a dict, with whether the fix covers it and whether it needs rewriting."""
+        rewrite = self.needs_rewrite
         out = []
         for f in self.findings:
             d = f.to_dict(show_matches)
-            d["fixable"] = f.fix is not None
-            d["needs_rewrite"] = self.needs_rewrite and f.severity is Severity.ERROR
+            d["fixable"] = self.fix_for(f) is not None
+            d["needs_rewrite"] = rewrite and f.severity is Severity.ERROR
             out.append(d)
         return out
 
@@ -56,11 +112,12 @@ class Result(NamedTuple):
         that needs rewriting, a warning without a fix) masked unless ``show_matches``."""
         if show_matches:
             return self.suggested_text
+        edits = self.edits
         left = [(f.start, f.end) for f in self.findings
-                if f.sensitive and not any(e.start <= f.start and f.end <= e.end for e in self.edits)]
+                if f.sensitive and not any(e.start <= f.start and f.end <= e.end for e in edits)]
         if not left:
             return self.suggested_text
-        return apply_edits(mask_text(self.text, left), self.edits)
+        return apply_edits(mask_text(self.text, left), edits)
 
     def to_dict(self, show_matches: bool = False) -> dict:
         return {
@@ -79,7 +136,7 @@ class Assembling:
 
     def _result(self, text: str, candidates: list[Candidate], context=None) -> Result:
         if not candidates:
-            return Result(text, (), 0, False, False, text, self._platform_name)
+            return Result(text, (), 0, False, False, self._platform_name)
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
@@ -117,9 +174,6 @@ class Assembling:
                 )
             )
             charged.add(c.rule.id)
-        edits = self._plan(text, _targets(findings, [c.rule for c in kept], safe_only=False), context)
-        if edits:
-            findings = _with_fixes(findings, edits)
         fail_on = self.settings.fail_on
         errors = tuple(
             f"rule {c.rule.id}: regex {c.source!r} timed out after {REGEX_TIMEOUT * 1000:.0f} ms and was stopped"
@@ -132,12 +186,11 @@ class Assembling:
             points=sum(f.points for f in findings),
             blocked=any(f.severity >= fail_on for f in findings),
             fatal=any(f.fatal for f in findings),
-            suggested_text=apply_edits(text, edits) if edits else text,
             platform=self.platform.name,
             candidates=tuple(candidates),
             errors=errors,
-            needs_rewrite=edits is None and any(f.severity is Severity.ERROR for f in findings),
-            edits=edits or (),
+            fixing=Fixing(self, text, _targets(findings, [c.rule for c in kept], safe_only=False), context)
+            if findings else None,
         )
 
     # fixes -------------------------------------------------------------------------------
@@ -154,9 +207,9 @@ class Assembling:
             raise ValueError("findings of rules this linter does not have")
         targets = _targets(findings, rules, safe_only)
         tolerated = frozenset(tolerated)
-        if result is not None and not tolerated and targets is not None and tuple(findings) == result.findings \
-                and targets == _targets(findings, rules, False):
-            return None if result.needs_rewrite else result.edits
+        if result is not None and result.fixing is not None and not tolerated and targets is not None \
+                and tuple(findings) == result.findings and targets == _targets(findings, rules, False):
+            return result.fixing.edits
         return self._plan(text, targets, context, tolerated)
 
     def _plan(self, text: str, targets: list[Target] | None, context,
@@ -196,15 +249,6 @@ def _targets(findings: Sequence[Finding], rules: Sequence[Rule], safe_only: bool
             continue
         targets.append(Target(f.start, f.end, action, rule.suggestion, f.sensitive, (f.severity.rank, rule.points)))
     return targets
-
-
-def _with_fixes(findings: list[Finding], edits: tuple[Edit, ...]) -> list[Finding]:
-    """Each finding with ``fix`` set to the replacement of the edit that covers it."""
-    out = []
-    for f in findings:
-        cover = next((e for e in edits if e.start <= f.start and f.end <= e.end), None)
-        out.append(f if cover is None else f._replace(fix=cover.replacement))
-    return out
 
 
 def apply_fixes(text: str, edits: Sequence[Edit]) -> str:

@@ -68,7 +68,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         ``{"role", "text"}`` dicts, oldest first)."""
         candidates = self._candidates(text, context)
         if not candidates:  # the common case, kept cheap
-            return Result(text, (), 0, False, False, text, self._platform_name)
+            return Result(text, (), 0, False, False, self._platform_name)
         return self._result(text, candidates, context)
 
     def explain(self, text: str, context: Iterable | None = None) -> dict:

@@ -144,7 +144,7 @@ def test_suggested_text_rewrites_clauses_and_is_clean():
     text = "你问我，我问谁？加我微信 abc_123，电话13800138000"
     res = Linter.default().check(text)
     assert {f.rule for f in res.findings} >= {"etiquette.ask-me-ask-who", "contact.wechat-id", "contact.mobile"}
-    assert all(f.fix is not None for f in res.findings) and not res.needs_rewrite
+    assert all(res.fix_for(f) is not None for f in res.findings) and not res.needs_rewrite
     assert res.suggested_text == apply_fixes(text, res.edits)
     # the banned phrase's clause takes the standard phrase; the invitation's sentence goes whole
     assert res.suggested_text == "亲，这个问题我马上帮您核实，请您稍等片刻。有问题请直接在旺旺上联系我们哦"
@@ -167,7 +167,7 @@ def test_no_fix_is_offered_when_none_leaves_the_reply_clean():
              for r in linter.rules]
     res = Linter(rules, linter.settings).check("你问我，我问谁？")
     assert res.needs_rewrite and res.edits == () and res.suggested_text == res.text
-    assert all(f.fix is None for f in res.findings)
+    assert all(res.fix_for(f) is None for f in res.findings)
     assert res.to_dict()["needs_rewrite"] is True
     assert res.to_dict()["findings"][0]["needs_rewrite"] is True
 

@@ -50,7 +50,7 @@ def assert_fix_invariant(text: str, context, platform: str | None) -> str:
     # the suggestion shown to a person
     if res.needs_rewrite:
         assert res.edits == () and res.suggested_text == text, text
-        assert all(f.fix is None for f in res.findings), text
+        assert all(res.fix_for(f) is None for f in res.findings), text
         assert any(f.severity is Severity.ERROR for f in res.findings)
     else:
         assert res.suggested_text == apply_fixes(text, res.edits)
