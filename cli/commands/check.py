@@ -6,14 +6,16 @@ import sys
 
 import click
 
-from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail_on_rank, linter_options
-from ..inputs import read_messages
+from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail, fail_on_rank, linter_options
+from ..inputs import path_problem, read_messages
 
 CHECK_SCHEMA = "kefulint.check/1"  # bump when a field changes meaning or goes away
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
+@click.option("--text", "texts", multiple=True, metavar="TEXT",
+              help="A reply to check, never read as a file name (repeatable). 直接给出回复文本")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
               help="Output format. 输出格式")
 @click.option("--context", "context", multiple=True,
@@ -23,22 +25,29 @@ CHECK_SCHEMA = "kefulint.check/1"  # bump when a field changes meaning or goes a
               help="Exit 1 when a finding is at or above this severity. 失败阈值")
 @click.option("--explain", is_flag=True, help="Show search forms, tokens and every candidate. 解释判定过程")
 @linter_options
-def check(inputs, fmt, context, show_matches, fail_on, explain, config_path, rulesets, disable, platform):
+def check(inputs, texts, fmt, context, show_matches, fail_on, explain, config_path, rulesets, disable, platform):
     """Check replies: TEXT, FILE (.txt one per line, .jsonl with id/text/context) or - for stdin.
 
     检查回复：直接给文本，或文件（.txt 每行一条，.jsonl 含 id/text/context），- 表示标准输入。
+    An argument that looks like a path but names no file, or a directory, stops with exit 2.
 
     \b
     kefulint check "亲，加我微信 abc_123"
     kefulint check --context "有QQ吗" "有，5738201946"
     kefulint check --format json drafts.txt
+    kefulint check --text "drafts.txt"        # a reply that looks like a file name
     """
+    if not inputs and not texts:
+        raise click.UsageError("give a reply, a file (.txt, .jsonl) or - (stdin), or --text TEXT")
+    bad = [f"{arg}: {why}" for arg in inputs if (why := path_problem(arg))]
+    if bad:
+        fail("\n  ".join(["cannot check:"] + bad) if len(bad) > 1 else bad[0])
     linter = build_linter(config_path, rulesets, disable, platform)
     problems: list = []
     threshold = fail_on_rank(fail_on)
     failed = False
     results = []
-    for msg in read_messages(inputs, problems):
+    for msg in read_messages(inputs, problems, texts):
         ctx = list(msg.context) + list(context)
         if explain:
             _print_explain(linter.explain(msg.text, ctx), show_matches)
@@ -59,7 +68,9 @@ def check(inputs, fmt, context, show_matches, fail_on, explain, config_path, rul
         render(results, show_matches)
     for p in problems:
         click.echo(f"kefulint: {p.where}: {p.what}", err=True)
-    if problems and not results:
+    if not results:
+        if not problems:
+            click.echo(f"kefulint: nothing to check: no reply in {', '.join(inputs)} (读取不到任何回复)", err=True)
         sys.exit(ExitCode.USAGE)
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
 

@@ -19,7 +19,11 @@ def rules(rule_id, config_path, rulesets, disable, platform):
     if rule_id:
         matches = [r for r in linter.rules if r.id == rule_id]
         if not matches:
-            raise click.UsageError(f"no enabled rule '{rule_id}' (see `kefulint rules`)")
+            from kefulint.errors import nearest
+
+            close = nearest(rule_id, [r.id for r in linter.rules])
+            hint = close if "did you mean" in close else " (see `kefulint rules`)"
+            raise click.UsageError(f"no enabled rule '{rule_id}'{hint}")
         r = matches[0]
         console.print(f"[bold]{r.id}[/]  ruleset {r.ruleset}  category {r.category}")
         console.print(f"severity {r.severity.value}  points {r.points}" + ("  fatal 开除项" if r.fatal else ""))

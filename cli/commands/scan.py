@@ -19,7 +19,7 @@ from kefulint.errors import ScanConfigError
 from kefulint.scan.config import ScanConfig, parse_scan_section
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import default_jobs, finding_records, judge_stream
-from kefulint.scan.readers import FORMATS, LogFormat, LogReader, Skip, parse_mapping
+from kefulint.scan.readers import ENCODINGS, FORMATS, LogFormat, LogReader, Skip, parse_mapping
 from kefulint.scan.summary import ScanSummary, Thresholds
 
 from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail, fail_on_rank, linter_options
@@ -98,8 +98,8 @@ def _finish(stream: io.TextIOWrapper) -> None:
               help="Field mapping, e.g. text=content,role=waiter_send,conversation=session_id,agent=staff,time=ts. 字段映射")
 @click.option("--line-pattern", default=None, metavar="REGEX",
               help="Plain-text line pattern with groups time, speaker (or agent/buyer/role), text. 文本行格式")
-@click.option("--encoding", type=click.Choice(["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]), default=None,
-              help="Input encoding (default auto-detected per file: UTF-8 or GB18030). 编码")
+@click.option("--encoding", type=click.Choice(ENCODINGS), default=None,
+              help="Input encoding (default auto-detected per file: UTF-8, UTF-16 with BOM, or GB18030). 编码")
 @click.option("-o", "--output", default=None, metavar="PATH",
               help="Write findings here ('-' for stdout; .csv -> CSV, else JSONL; .gz compressed). 问题明细")
 @click.option("--format", "out_format", type=click.Choice(["jsonl", "csv"]), default=None,
@@ -197,6 +197,14 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     click.echo(f"kefulint: read {c['lines']:,} lines 读取; {c['agent_turns']:,} agent turns linted 客服消息; "
                f"{c['buyer_turns']:,} buyer turns 买家消息; {c['skipped']:,} skipped 跳过; "
                f"{c['findings']:,} findings 问题, {c['points']:,} points 扣分", err=True)
+    for note in reader.notes:
+        click.echo(f"kefulint: {note}", err=True)
+    if not c["agent_turns"]:
+        # an unreadable layout must not pass as a clean log
+        click.echo("kefulint: nothing was linted: no agent turn was read (没有读到任何客服消息)"
+                   + ("" if reader.notes else "; check the role column / --map role=COLUMN and --input-format"),
+                   err=True)
+        sys.exit(ExitCode.USAGE)
     if strict and c["skipped"]:
         click.echo(f"kefulint: --strict: {c['skipped']} line(s) skipped", err=True)
         sys.exit(ExitCode.USAGE)
