@@ -93,7 +93,7 @@ def _finish(stream: io.TextIOWrapper) -> None:
 @click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--input-format", "input_format", type=click.Choice(FORMATS), default=None,
-              help="Log format (default auto: by extension and first line). 日志格式")
+              help="Log format (default auto: by extension and first line); jddc implies --platform jd. 日志格式")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN,...",
               help="Field mapping, e.g. text=content,role=waiter_send,conversation=session_id,agent=staff,time=ts. 字段映射")
 @click.option("--line-pattern", default=None, metavar="REGEX",
@@ -111,9 +111,10 @@ def _finish(stream: io.TextIOWrapper) -> None:
               help="Write every skipped line here, one 'file:line: reason' a line. 全部跳过行的清单")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Worst conversations to list (default 10).")
 @click.option("--threshold", "threshold_points", type=click.IntRange(min=0), default=None,
-              help="Mark agents over this many points per period (default 60). 扣分阈值")
+              help="Mark agents over this many points per period (default 60; warnings and errors "
+                   "count, info does not). 扣分阈值")
 @click.option("--period", type=click.Choice(["day", "week", "month", "year", "all"]), default=None,
-              help="Period of the threshold (default month). 阈值周期")
+              help="Period of the threshold (default month; needs timestamps, else use all). 阈值周期")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores). 并行进程数")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True,
@@ -141,7 +142,9 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     log = _log_format(config.log, input_format, mapping, line_pattern, encoding)
     t = config.thresholds
     thresholds = Thresholds(points=t.points if threshold_points is None else threshold_points,
-                            period=period or t.period, counts=t.counts)
+                            period=period or t.period, counts=t.counts, severity=t.severity)
+    if platform is None and log.format == "jddc":
+        platform = "jd"  # the JDDC corpus is JD's customer service: its own channels are JD's
     judge = ConversationJudge(build_linter(config_path, rulesets, disable, platform), config.service)
     reader = LogReader(list(inputs), log, stdin=sys.stdin.buffer if "-" in inputs else None)
     if reader.errors:

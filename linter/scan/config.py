@@ -23,7 +23,7 @@ from .summary import PERIODS, Thresholds
 _SCAN_KEYS = ("input_format", "map", "line_pattern", "agent_speaker", "encoding", "jobs", "top", "max_open",
               "service", "thresholds")
 _SERVICE_KEYS = ("first_response_seconds", "reply_seconds", "greeting", "farewell", "severity", "points", "disable")
-_THRESHOLD_KEYS = ("points", "period", "counts")
+_THRESHOLD_KEYS = ("points", "period", "severity", "counts")
 _SERVICE_NAMES = frozenset(SERVICE_RULES) | {
     "service", "service.first_response", "service.reply_time", "service.greeting", "service.farewell"}
 
@@ -164,6 +164,11 @@ def _thresholds(table, where: str, errors: list[str]) -> Thresholds:
             errors.append(f"{where}.period: '{table['period']}' is not one of {', '.join(PERIODS)}")
         else:
             values["period"] = table["period"]
+    if "severity" in table:
+        if table["severity"] not in [s.value for s in Severity]:
+            errors.append(f"{where}.severity: '{table['severity']}' is not one of info, warning, error")
+        else:
+            values["severity"] = table["severity"]
     counts = table.get("counts", {})
     if not isinstance(counts, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()
