@@ -13,8 +13,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from ..text.mask import mask_text
-from .judge import Conversation, ConversationJudge, Judged, Turn, group_conversations
 from .fields import mask_numbers
+from .judge import Conversation, ConversationJudge, Judged, Turn, group_conversations
 from .readers import Message, Skip, format_time
 
 BATCH_MESSAGES = 4000  # messages per batch sent to a worker

@@ -74,7 +74,7 @@ def test_report_in_headless_chromium(report):
 
 
 def test_findings_table_explains_each_finding_errors_first_and_nothing_is_cut(report):
-    path, summary = report
+    path, _ = report
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
