@@ -47,21 +47,25 @@ def check(inputs, texts, fmt, context, show_matches, fail_on, explain, config_pa
     threshold = fail_on_rank(fail_on)
     failed = False
     results = []
+    explained: dict[int, dict] = {}  # message index -> its explanation, for the JSON formats
     for msg in read_messages(inputs, problems, texts):
         ctx = list(msg.context) + list(context)
+        res = linter.check(msg.text, ctx)
         if explain:
-            _print_explain(linter.explain(msg.text, ctx), show_matches)
-            res = linter.check(msg.text, ctx)
-        else:
-            res = linter.check(msg.text, ctx)
+            info = _explanation(linter.explain(msg.text, ctx), show_matches)
+            if fmt == "text":
+                _print_explain(info, res)
+            else:
+                explained[len(results)] = info
         failed = failed or any(f.severity.rank >= threshold for f in res.findings)
         for err in res.errors:
             click.echo(f"kefulint: {msg.id}: {err}", err=True)
-        results.append((msg, res))
         if fmt == "jsonl":
-            click.echo(json.dumps(_record(msg, res, show_matches), ensure_ascii=False))
+            click.echo(json.dumps(_record(msg, res, show_matches, explained.get(len(results))), ensure_ascii=False))
+        results.append((msg, res))
     if fmt == "json":
-        click.echo(json.dumps([_record(m, r, show_matches) for m, r in results], ensure_ascii=False, indent=2))
+        records = [_record(m, r, show_matches, explained.get(i)) for i, (m, r) in enumerate(results)]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif fmt == "text" and not explain:
         from ..reporters.check_text import render
 
@@ -75,8 +79,8 @@ def check(inputs, texts, fmt, context, show_matches, fail_on, explain, config_pa
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
 
 
-def _record(msg, res, show_matches: bool) -> dict:
-    return {
+def _record(msg, res, show_matches: bool, explanation: dict | None = None) -> dict:
+    record = {
         "schema": CHECK_SCHEMA,
         "id": msg.id,
         "points": res.points,
@@ -86,9 +90,14 @@ def _record(msg, res, show_matches: bool) -> dict:
         "suggested_text": res.shown_suggested_text(show_matches),
         "needs_rewrite": res.needs_rewrite,
     }
+    if explanation is not None:
+        record["explain"] = explanation
+    return record
 
 
-def _print_explain(info: dict, show_matches: bool) -> None:
+def _explanation(info: dict, show_matches: bool) -> dict:
+    """What ``--explain`` shows, as data: search forms, tokens and every candidate with its fate,
+    contact data masked unless ``show_matches``."""
     from kefulint.text.mask import mask_sensitive
 
     res = info["result"]
@@ -97,14 +106,26 @@ def _print_explain(info: dict, show_matches: bool) -> None:
     def shown(s: str) -> str:
         return mask_sensitive(s) if sensitive else s
 
-    click.echo(f"原文 text:      {shown(info['text'])}")
-    click.echo(f"归一 folded:    {shown(info['folded'])}")
-    click.echo(f"紧凑 compact:   {shown(info['compact'])}")
-    click.echo(f"分词 tokens:    {' / '.join(shown(t) for t in info['tokens'])}")
+    return {
+        "text": shown(info["text"]),
+        "folded": shown(info["folded"]),
+        "compact": shown(info["compact"]),
+        "tokens": [shown(t) for t in info["tokens"]],
+        "platform": info["platform"],
+        "candidates": [{"rule": c["rule"], "start": c["start"], "end": c["end"], "text": shown(c["text"]),
+                        "status": c["status"], "reason": c["reason"]} for c in info["candidates"]],
+    }
+
+
+def _print_explain(info: dict, res) -> None:
+    click.echo(f"原文 text:      {info['text']}")
+    click.echo(f"归一 folded:    {info['folded']}")
+    click.echo(f"紧凑 compact:   {info['compact']}")
+    click.echo(f"分词 tokens:    {' / '.join(info['tokens'])}")
     click.echo(f"平台 platform:  {info['platform']}")
     if not info["candidates"]:
         click.echo("候选 candidates: (none)")
     for c in info["candidates"]:
         mark = "✔" if c["status"] == "confirmed" else "✘"
-        click.echo(f"  {mark} {c['rule']:<34} 「{shown(c['text'])}」 {c['status']}: {c['reason']}")
+        click.echo(f"  {mark} {c['rule']:<34} 「{c['text']}」 {c['status']}: {c['reason']}")
     click.echo(f"结果 result:    {len(res.findings)} findings, {res.points} points")

@@ -103,7 +103,8 @@ def _finish(stream: io.TextIOWrapper) -> None:
 @click.option("-o", "--output", default=None, metavar="PATH",
               help="Write findings here ('-' for stdout; .csv -> CSV, else JSONL; .gz compressed). 问题明细")
 @click.option("--format", "out_format", type=click.Choice(["jsonl", "csv"]), default=None,
-              help="Findings format (default from the --output extension).")
+              help="Findings format (default from the --output extension); without -o the findings go to "
+                   "standard output and the summary to standard error.")
 @click.option("--html", "html_path", default=None, metavar="PATH", help="Self-contained HTML report. 网页报告")
 @click.option("--summary-json", "summary_json", default=None, metavar="PATH",
               help="Write the summary (counts, agents, categories, rules) as JSON. 汇总 JSON")
@@ -134,6 +135,8 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     INPUTS are files, directories, globs, .gz files or - for stdin (JSONL, CSV/TSV, JDDC TSV,
     plain-text exports).
     """
+    if out_format and not output:
+        output = "-"  # --format names the findings stream: without -o it goes to standard output
     section, where = _scan_section(config_path)
     try:
         config: ScanConfig = parse_scan_section(section, where)
