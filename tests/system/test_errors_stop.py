@@ -77,14 +77,14 @@ def test_jsonl_lines_end_at_newline_only(here):
 def test_scan_reads_a_csv_with_a_title_row_above_the_header(here):
     (here / "qianniu.csv").write_text("聊天记录导出 2024-11-11\n会话,角色,内容\nc1,买家,在吗\nc1,客服,加我微信 abc_123456\n",
                                       encoding="utf-8")
-    r = run("scan", "-q", "-o", "-", "qianniu.csv")
+    r = run("scan", "-q", "-j", "1", "-o", "-", "qianniu.csv")
     assert r.exit_code == 1, r.stderr
     assert "contact.wechat-id" in {json.loads(line)["rule"] for line in r.stdout.splitlines()}
 
 
 def test_scan_of_unknown_headers_names_them_and_suggests_map(here):
     (here / "log.csv").write_text("时间,发送人,消息内容\n2024-11-11 10:00,小美,亲在的\n", encoding="utf-8")
-    r = run("scan", "-q", "log.csv")
+    r = run("scan", "-q", "-j", "1", "log.csv")
     assert r.exit_code == 2
     assert "'时间', '发送人', '消息内容'" in r.stderr and "--map text=COLUMN,role=COLUMN" in r.stderr
     assert "nothing was linted" in r.stderr
@@ -92,7 +92,7 @@ def test_scan_of_unknown_headers_names_them_and_suggests_map(here):
 
 def test_scan_of_an_unknown_text_layout_suggests_a_line_pattern(here):
     (here / "chat.txt").write_text("[小美] 亲在的\n[买家] 有货吗\n", encoding="utf-8")
-    r = run("scan", "-q", "chat.txt")
+    r = run("scan", "-q", "-j", "1", "chat.txt")
     assert r.exit_code == 2
     assert "no line matches the line pattern (first line: '[小美] 亲在的')" in r.stderr
     assert "--line-pattern" in r.stderr
@@ -103,7 +103,7 @@ def test_scan_reads_utf16_with_a_bom(here):
                                                                      "text": "加我微信 abc_123456"}]
     data = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in rows)
     (here / "log.jsonl").write_bytes(codecs.BOM_UTF16_LE + data.encode("utf-16-le"))
-    r = run("scan", "-q", "-o", "-", "--summary-json", "s.json", "log.jsonl")
+    r = run("scan", "-q", "-j", "1", "-o", "-", "--summary-json", "s.json", "log.jsonl")
     assert r.exit_code == 1, r.stderr
     summary = json.loads((here / "s.json").read_text(encoding="utf-8"))
     assert summary["files"][0]["encoding"] == "utf-16" and summary["counts"]["skipped"] == 0

@@ -17,7 +17,8 @@ from kefulint.scan.summary import ScanSummary, Thresholds
 
 
 def scan(*args: str, input: bytes | None = None):
-    return CliRunner().invoke(cli, ["scan", "-q", *args], input=input)
+    # one process: a worker forked from the test process could inherit a lock another test holds
+    return CliRunner().invoke(cli, ["scan", "-q", "-j", "1", *args], input=input)
 
 
 def _judged(n_convs: int, timed: bool):
