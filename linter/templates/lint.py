@@ -165,13 +165,12 @@ def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str, edit
 def _safe_fix(source: SourceFile, reply: Reply, linter: Linter, result, findings: list[Finding],
               suppressed: set[str]) -> tuple[tuple[Edit, ...], bool]:
     """(edits, needs rewrite) of one reply: its safe fix, kept only when every edit can be made
-    in the file as it stands (not behind an escape, not in a spreadsheet)."""
+    in the file as it stands (not behind an escape, not across the lines of a YAML block, not in
+    a spreadsheet). An error left without a fix --fix can write needs a person."""
     edits = linter.fix_plan(reply.text, findings, safe_only=True, tolerated=suppressed, result=result)
-    if edits is None:
-        return (), any(f.severity is Severity.ERROR for f in findings)
-    if not source.fixable or any(source.verbatim_offset(reply, e.start, e.end) is None for e in edits):
-        return (), False
-    return edits, False
+    if edits and source.fixable and all(source.verbatim_offset(reply, e.start, e.end) is not None for e in edits):
+        return edits, False
+    return (), any(f.severity is Severity.ERROR for f in findings)
 
 
 def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Kept]]:

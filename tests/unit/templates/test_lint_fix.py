@@ -97,7 +97,7 @@ def test_escaped_text_is_left_as_a_suggestion(here):
     assert fixed == '{"a": "电话138001\\u00338000", "b": "亲，有问题请直接在旺旺上联系我们哦"}\n'
     assert result.exit_code == 1  # the escaped number is still reported
     [left] = json.loads(result.stdout)["findings"]
-    assert left["column"] == 10 and left["fixable"] is False and left["needs_rewrite"] is False
+    assert left["column"] == 10 and left["fixable"] is False and left["needs_rewrite"] is True
 
 
 def test_fix_that_would_break_the_table_is_not_applied(here):
