@@ -16,6 +16,7 @@ from .fixes import Edit, Target, action_for, apply_edits, proposals
 from .match import REGEX_TIMED_OUT, Candidate
 
 _NEWLINE = re.compile("\n")
+_UNSET = object()
 
 
 class Fixing:
@@ -24,20 +25,20 @@ class Fixing:
 
     __slots__ = ("_context", "_edits", "_linter", "_targets", "_text")
 
-    def __init__(self, linter: Assembling, text: str, targets: list[Target] | None, context) -> None:
-        self._linter: Assembling | None = linter
+    def __init__(self, linter: Assembling | None, text: str, targets: list[Target] | None, context) -> None:
+        self._linter = linter
         self._text = text
         self._targets = targets
         self._context = tuple(context) if context else None
-        self._edits: tuple[Edit, ...] | None = None
+        self._edits: tuple[Edit, ...] | None | object = _UNSET
 
     @property
     def edits(self) -> tuple[Edit, ...] | None:
         """The edits, ``()`` when there is nothing to fix, None when no fix leaves no error."""
-        if self._linter is not None:
-            self._edits = self._linter._plan(self._text, self._targets, self._context)
-            self._linter = self._targets = self._context = None
-        return self._edits
+        edits = self._edits
+        if edits is _UNSET:  # two threads asking at once both work it out, to the same value
+            edits = self._edits = self._linter._plan(self._text, self._targets, self._context)
+        return edits  # type: ignore[return-value]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Fixing) and self.edits == other.edits
@@ -46,7 +47,7 @@ class Fixing:
         return hash(self.edits)
 
     def __getstate__(self):
-        return self.edits
+        return self.edits  # what was worked out travels, not the linter
 
     def __setstate__(self, edits) -> None:
         self._linter = self._targets = self._context = None

@@ -97,9 +97,9 @@ def _big_log(path: Path, lines: int = 300_000) -> None:
 def _valid_report(path: Path) -> int:
     """Rows of a complete findings report; fails on a torn one."""
     if path.suffix == ".gz":
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")  # a torn gzip raises here
+        text = gzip.decompress(path.read_bytes()).decode("utf-8-sig")  # a torn gzip raises here
     else:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a CSV report starts with a BOM
     assert text.endswith("\n")
     if ".csv" in path.name:
         rows = list(csv.reader(text.splitlines()))
