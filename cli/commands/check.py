@@ -113,7 +113,7 @@ def _explanation(info: dict, show_matches: bool) -> dict:
         "tokens": [shown(t) for t in info["tokens"]],
         "platform": info["platform"],
         "candidates": [{"rule": c["rule"], "start": c["start"], "end": c["end"], "text": shown(c["text"]),
-                        "status": c["status"], "reason": c["reason"]} for c in info["candidates"]],
+                        "status": c["status"], "reason": shown(c["reason"])} for c in info["candidates"]],
     }
 
 
