@@ -1,21 +1,32 @@
 # The two commands of the README:
-#   make demo   installs everything into .venv and runs kefulint on the bundled samples/
-#   make test   installs everything (incl. headless Chromium for the page tests) and runs every test
+#   make demo   installs kefulint (the base package only) into .venv and runs it on the bundled samples/
+#   make test   installs what the tests need (dev tools, the spark extra for the Spark test, headless
+#               Chromium for the page tests) and runs every test
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test install browser bench
+.PHONY: demo test install install-dev browser bench
 
-$(VENV)/.installed: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,spark]'
+
+# kefulint alone: what the demo (and a user) needs
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
 	touch $@
+
+# the tests and benchmarks: pytest, hypothesis, ruff, the baselines, and pyspark for tests/system/test_spark_scan.py
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[dev,spark]'
+	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-browser: install
+install-dev: $(VENV)/.installed-dev
+
+browser: install-dev
 	PYTHON=$(PY) bash scripts/install-browser.sh
 
 demo: install
@@ -23,8 +34,8 @@ demo: install
 	$(VENV)/bin/kefulint scan --fail-on never samples/scan/
 	cd samples/templates && ../../$(VENV)/bin/kefulint lint --fail-on never --no-cache
 
-test: install browser
+test: install-dev browser
 	bash scripts/run-tests.sh $(PY)
 
-bench: install
+bench: install-dev
 	cd benchmarks && ../$(PY) run_all.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 import click
 from kefulint.engine import Linter
@@ -20,7 +21,7 @@ class ExitCode(enum.IntEnum):
 SEVERITY_CHOICE = click.Choice([s.value for s in Severity] + ["never"])
 
 
-def fail(message: str) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
+def fail(message: str) -> NoReturn:
     click.echo(f"kefulint: {message}", err=True)
     sys.exit(ExitCode.USAGE)
 
@@ -61,11 +62,45 @@ def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -
 
     try:
         settings = load_settings(config_path, **cli_overrides(rulesets, disable, platform, **extra))
+        if disable:
+            check_rule_names(disable, settings)
         return Linter(cached_rules(settings), settings)
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
     except RulesetError as exc:
         fail("invalid ruleset:\n  " + "\n  ".join(exc.errors))
+
+
+def validate_disable(config_path, rulesets=(), disable=()) -> None:
+    """For commands that build their rules later (lint, serve): exit 2 on an unknown --disable
+    name now. Config and ruleset errors are left to the build, which lists them all."""
+    if not disable:
+        return
+    from kefulint.config import ConfigError, load_settings
+
+    try:
+        check_rule_names(disable, load_settings(config_path, **cli_overrides(rulesets)))
+    except (ConfigError, RulesetError):
+        return
+
+
+def check_rule_names(names, settings) -> None:
+    """Exit 2 when a ``--disable`` name is no rule id, category or ruleset, with the nearest
+    spelling, as the same typo in kefulint.toml does. Raises RulesetError for a broken ruleset."""
+    from dataclasses import replace
+
+    from kefulint.errors import nearest
+    from kefulint.rules.categories import CATEGORIES, SERVICE_RULES
+    from kefulint.rules.rulecache import cached_rules
+    from kefulint.rules.schema import builtin_names
+
+    rules = cached_rules(replace(settings, disable=()))
+    known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules} | set(builtin_names())
+    known |= set(SERVICE_RULES) | {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
+    unknown = [f"--disable: unknown rule, category or ruleset '{n}'{nearest(n, known)}" for n in names
+               if n not in known]
+    if unknown:
+        fail("\n  ".join(unknown))
 
 
 def fail_on_rank(value: str | None) -> int:

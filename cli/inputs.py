@@ -1,9 +1,14 @@
 """Messages for ``check``: texts on the command line, ``-`` for stdin, ``.txt`` (one message a
-line) and ``.jsonl`` (objects with id, text and optional context) files."""
+line) and ``.jsonl`` (objects with id, text and optional context) files.
+
+Lines end at ``\n`` only (JSON Lines, and U+2028 inside a reply stays in it). An argument that
+names no file but looks like a path (``drafts.txt``, ``./x``), and a directory, are errors: a
+typo must not be checked as the text of a reply and pass."""
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,9 +27,29 @@ class Problem:
     what: str
 
 
+_FILE_SUFFIX = re.compile(r"\.(txt|jsonl|ndjson|json|csv|tsv|md|ya?ml|xlsx|log)(\.gz)?$", re.IGNORECASE)
+_PATH_CHARS = re.compile(r"[\w.~/\\:+-]+", re.ASCII)
+
+
+def path_problem(arg: str) -> str | None:
+    """Why ``arg`` cannot be checked (a directory, or a path that does not exist), or None when it
+    is a readable file, ``-`` or the text of a reply."""
+    if arg == "-" or os.path.isfile(arg):
+        return None
+    if os.path.isdir(arg):
+        return ("is a directory; check reads .txt (one reply a line) and .jsonl files "
+                "(kefulint lint checks a directory of reply templates)")
+    if _PATH_CHARS.fullmatch(arg) and (
+        _FILE_SUFFIX.search(arg) or arg.startswith(("./", "../", "/", "~/", ".\\"))
+        or (os.path.dirname(arg) and os.path.isdir(os.path.dirname(arg)))
+    ):
+        return f"no such file (to check it as the text of a reply: --text {arg!r})"
+    return None
+
+
 def _from_lines(lines, source: str, problems: list[Problem]) -> Iterator[Message]:
     for lineno, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
+        line = raw.rstrip("\r")
         if not line.strip():
             continue
         if source.endswith(".jsonl") or (source == "-" and line.lstrip().startswith("{")):
@@ -45,11 +70,12 @@ def _from_lines(lines, source: str, problems: list[Problem]) -> Iterator[Message
             yield Message(f"{source}:{lineno}", line)
 
 
-def read_messages(args: tuple[str, ...], problems: list[Problem]) -> Iterator[Message]:
+def read_messages(args: tuple[str, ...], problems: list[Problem], texts: tuple[str, ...] = ()) -> Iterator[Message]:
+    """Messages from the arguments (files, ``-`` or reply texts) and from ``texts`` (``--text``)."""
     for n, arg in enumerate(args, start=1):
         if arg == "-":
             data = sys.stdin.buffer.read()
-            yield from _from_lines(_decode(data, "-", problems).splitlines(), "-", problems)
+            yield from _from_lines(_lines(_decode(data, "-", problems)), "-", problems)
         elif os.path.isfile(arg):
             try:
                 with open(arg, "rb") as fh:
@@ -57,12 +83,28 @@ def read_messages(args: tuple[str, ...], problems: list[Problem]) -> Iterator[Me
             except OSError as exc:
                 problems.append(Problem(arg, f"cannot read: {exc.strerror}"))
                 continue
-            yield from _from_lines(_decode(data, arg, problems).splitlines(), arg, problems)
+            yield from _from_lines(_lines(_decode(data, arg, problems)), arg, problems)
         else:
             yield Message(f"arg{n}" if len(args) > 1 else "arg", arg)
+    for n, text in enumerate(texts, start=1):
+        yield Message(f"text{n}" if len(texts) > 1 else "text", text)
+
+
+def _lines(text: str) -> list[str]:
+    # str.splitlines() would also break at U+2028, U+2029, \x1c.. inside a reply
+    return text.split("\n")
 
 
 def _decode(data: bytes, source: str, problems: list[Problem]) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Notepad's "Unicode")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.append(Problem(source, "UTF-16 with undecodable bytes; undecodable bytes replaced"))
+            return data.decode("utf-16", errors="replace")
+    if data.count(b"\x00") * 4 >= len(data) > 0:
+        problems.append(Problem(source, "looks like UTF-16 without a byte-order mark; save it as UTF-8"))
+        return ""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

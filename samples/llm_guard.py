@@ -3,9 +3,11 @@
 For each reply the model drafts, kefulint decides:
 
 * ``send``    - nothing at or above fail-on: send as drafted;
-* ``rewrite`` - blocked, but ``suggested_text`` (every safe fix applied: banned phrases replaced
-  by the standard wording) checks clean: send that instead. Contact data is never "rewritten"
-  (a masked phone number helps no buyer): such a draft goes to ``retry``;
+* ``rewrite`` - blocked, but kefulint has a fix (``suggested_text``: the clause or sentence that
+  breaks a rule replaced by the standard wording, linted again and clean): send that instead.
+  A draft with contact data is never "rewritten" (the model meant to hand out a number, so the
+  answer it was writing is lost anyway): it goes to ``retry``, as does one that
+  ``needs_rewrite`` (no fix leaves it clean);
 * ``retry``   - otherwise ask the model once more, telling it which rules it broke;
 * ``block``   - still not clean: send a safe hand-off line and leave it to a person.
 
@@ -65,8 +67,8 @@ class ReplyGuard:
         """The text to send, or None when the draft cannot go out."""
         if not result.blocked:
             return result.text
-        # a masked phone number helps no buyer: contact data means a new draft, not a rewrite
-        if any(f.sensitive for f in result.findings):
+        # a model that hands out a number meant to help off the platform: ask it again
+        if result.needs_rewrite or any(f.sensitive for f in result.findings):
             return None
         fixed = result.suggested_text
         if fixed != result.text and not self.linter.check(fixed, context=context).findings:

@@ -32,7 +32,8 @@ MESSAGE_SCHEMA = ("kind string, source string, line long, conversation string, r
                   "time double, text string")
 FINDING_SCHEMA = ("kind string, conversation string, turn long, agent string, time string, source string, "
                   "line long, rule string, category string, severity string, points long, fatal boolean, "
-                  "conversation_fatal boolean, seconds double, `match` string, message string, text string, turns long")
+                  "conversation_fatal boolean, seconds double, `match` string, message string, suggestion string, "
+                  "buyer string, text string, turns long")
 
 
 def parse_partitions(fmt: str):
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="kefulint scan on Spark")
     ap.add_argument("paths", nargs="+", help="LOG... OUTDIR")
     ap.add_argument("--input-format", choices=["jsonl", "jddc"], default="jsonl")
-    ap.add_argument("--platform", default="taobao")
+    ap.add_argument("--platform", default=None, help="default taobao; jd for --input-format jddc, as kefulint scan")
     ap.add_argument("--show-matches", action="store_true")
     args = ap.parse_args(argv)
     if len(args.paths) < 2:
@@ -131,7 +132,8 @@ def main(argv: list[str] | None = None) -> None:
              .config("spark.ui.enabled", "false")
              .getOrCreate())
     try:
-        judge = ConversationJudge(Linter.from_settings(Settings(platform=args.platform)))
+        platform = args.platform or ("jd" if args.input_format == "jddc" else "taobao")
+        judge = ConversationJudge(Linter.from_settings(Settings(platform=platform)))
         n_findings, n_skipped = run(spark, inputs, outdir, args.input_format, judge, args.show_matches)
         print(f"kefulint spark: {n_findings} findings, {n_skipped} skipped lines -> {outdir}", file=sys.stderr)
     finally:

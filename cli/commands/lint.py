@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from kefulint.finding import Severity
 
-from ..common import SEVERITY_CHOICE, ExitCode, fail, linter_options
+from ..common import SEVERITY_CHOICE, ExitCode, fail, linter_options, validate_disable
 from ..reporters.lint_text import summary_line
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "csv", "auto")
@@ -18,6 +18,7 @@ FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "csv", "auto")
 def _runner(config_path, rulesets, disable, platform, max_points=None, use_cache=True):
     from kefulint.templates.run import Runner
 
+    validate_disable(config_path, tuple(str(Path(r).resolve()) for r in rulesets), disable)
     settings: dict = {}
     if rulesets:
         settings["extra_rulesets"] = tuple(str(Path(r).resolve()) for r in rulesets)
@@ -111,6 +112,12 @@ def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, d
                    "rewritten safely)", err=True)
     if fmt != "text" or output or diff:
         click.echo(summary_line(run), err=True)
+    if not run.files and not any("[lint]" in why for _, why in run.skipped):
+        # nothing linted and no config that says so on purpose: a wrong path must not pass as clean
+        from kefulint.config import SUPPORTED_SUFFIXES
+
+        fail(f"nothing was linted: no template file in {', '.join(paths) or '.'} "
+             f"(supported: {', '.join(SUPPORTED_SUFFIXES)}) (没有找到可检查的模板文件)")
     if fail_on == "never":
         failed = False
     else:

@@ -1,41 +1,112 @@
-"""``kefulint rules``: list rulesets and rules, or show one rule with its examples."""
+"""``kefulint rules``: list rulesets and rules, or show one rule with its examples.
+
+On a terminal: a table. Piped (``kefulint rules | grep contact.mobile``): plain tab-separated
+lines, never cut. ``--format json`` / ``jsonl`` for programs. The conversation-level rules of
+``kefulint scan`` (``service.*``) are listed and shown like any other."""
 from __future__ import annotations
+
+import json
+import sys
 
 import click
 
 from ..common import build_linter, linter_options
 
+RULES_SCHEMA = "kefulint.rules/1"
+COLUMNS = ("ruleset", "id", "category", "severity", "points", "message")
+
+
+def _service_rules(linter) -> list[dict]:
+    """The scan's conversation-level rules, as rule records (the scan's defaults; ``[scan.service]``
+    may change their severity and points)."""
+    from kefulint.scan.judge import ServiceSettings
+
+    settings = ServiceSettings()
+    off = set(linter.settings.disable)
+
+    def filled(text: str, rule_id: str) -> str:
+        limit = settings.first_response_seconds if rule_id == "service.first-response" else settings.reply_seconds
+        return text.format(seconds="N", limit=f"{limit:g}")
+
+    return [
+        {"id": r.id, "category": r.category, "ruleset": "service", "severity": r.severity.value, "points": r.points,
+         "message": filled(r.message, r.id), "suggestion": filled(r.suggestion, r.id),
+         "reference": "kefulint scan: judged on the whole conversation ([scan.service])", "fatal": False,
+         "sensitive": False, "fix": None, "bad": [], "good": []}
+        for r in settings.rules().values() if not ({r.id, r.category, "service"} & off)
+    ]
+
+
+def _record(r) -> dict:
+    return {"id": r.id, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
+            "points": r.points, "message": r.message, "suggestion": r.suggestion, "reference": r.reference,
+            "fatal": r.fatal, "sensitive": r.sensitive, "fix": r.fix,
+            "bad": [{"text": e.text, "context": list(e.context)} for e in r.bad],
+            "good": [{"text": e.text, "context": list(e.context)} for e in r.good]}
+
 
 @click.command()
 @click.argument("rule_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True,
+              help="Output format; text is a table on a terminal, tab-separated lines when piped. 输出格式")
 @linter_options
-def rules(rule_id, config_path, rulesets, disable, platform):
-    """List enabled rules with points, or show RULE_ID with its examples. 列出规则或查看单条规则。"""
+def rules(rule_id, fmt, config_path, rulesets, disable, platform):
+    """List enabled rules with points, or show RULE_ID with its examples. 列出规则或查看单条规则。
+
+    \b
+    kefulint rules | grep contact.        # one tab-separated line per rule when piped
+    kefulint rules --format json          # {"schema", "count", "rules": [...]}
+    kefulint rules service.greeting
+    """
+    linter = build_linter(config_path, rulesets, disable, platform)
+    records = [_record(r) for r in linter.rules] + _service_rules(linter)
+    if rule_id:
+        found = [r for r in records if r["id"] == rule_id]
+        if not found:
+            from kefulint.errors import nearest
+
+            close = nearest(rule_id, [r["id"] for r in records])
+            hint = close if "did you mean" in close else " (see `kefulint rules`)"
+            raise click.UsageError(f"no enabled rule '{rule_id}'{hint}")
+        records = found
+    if fmt == "json":
+        payload = records[0] if rule_id else {"schema": RULES_SCHEMA, "count": len(records), "rules": records}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for r in records:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    elif rule_id:
+        _show(records[0])
+    elif sys.stdout.isatty():
+        _table(records)
+    else:
+        click.echo("\t".join(COLUMNS))
+        for r in records:
+            click.echo("\t".join(str(r[c]) for c in COLUMNS))
+
+
+def _show(r: dict) -> None:
+    click.echo(f"{r['id']}  ruleset {r['ruleset']}  category {r['category']}")
+    click.echo(f"severity {r['severity']}  points {r['points']}" + ("  fatal 开除项" if r["fatal"] else ""))
+    click.echo(f"message:    {r['message']}")
+    click.echo(f"suggestion: {r['suggestion']}")
+    if r["reference"]:
+        click.echo(f"reference:  {r['reference']}")
+    for label, key in (("bad 违规示例", "bad"), ("good 合规示例", "good")):
+        if r[key]:
+            click.echo(label)
+        for ex in r[key]:
+            ctx = f"  (买家: {' / '.join(ex['context'])})" if ex["context"] else ""
+            click.echo(f"  - {ex['text']}{ctx}")
+
+
+def _table(records: list[dict]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    linter = build_linter(config_path, rulesets, disable, platform)
-    console = Console(highlight=False)
-    if rule_id:
-        matches = [r for r in linter.rules if r.id == rule_id]
-        if not matches:
-            raise click.UsageError(f"no enabled rule '{rule_id}' (see `kefulint rules`)")
-        r = matches[0]
-        console.print(f"[bold]{r.id}[/]  ruleset {r.ruleset}  category {r.category}")
-        console.print(f"severity {r.severity.value}  points {r.points}" + ("  fatal 开除项" if r.fatal else ""))
-        console.print(f"message:    {r.message}")
-        console.print(f"suggestion: {r.suggestion}")
-        if r.reference:
-            console.print(f"reference:  {r.reference}")
-        for label, examples in (("bad 违规示例", r.bad), ("good 合规示例", r.good)):
-            console.print(f"[bold]{label}[/]")
-            for ex in examples:
-                ctx = f"  (买家: {' / '.join(ex.context)})" if ex.context else ""
-                console.print(f"  - {ex.text}{ctx}")
-        return
-    table = Table(title=f"{len(linter.rules)} rules")
-    for col in ("ruleset", "id", "category", "severity", "points", "message"):
-        table.add_column(col)
-    for r in linter.rules:
-        table.add_row(r.ruleset, r.id, r.category, r.severity.value, str(r.points), r.message)
-    console.print(table)
+    table = Table(title=f"{len(records)} rules")
+    for col in COLUMNS:
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(*(str(r[c]) for c in COLUMNS))
+    Console(highlight=False).print(table)

@@ -19,7 +19,7 @@ from kefulint.errors import ScanConfigError
 from kefulint.scan.config import ScanConfig, parse_scan_section
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import default_jobs, finding_records, judge_stream
-from kefulint.scan.readers import FORMATS, LogFormat, LogReader, Skip, parse_mapping
+from kefulint.scan.readers import ENCODINGS, FORMATS, LogFormat, LogReader, Skip, parse_mapping
 from kefulint.scan.summary import ScanSummary, Thresholds
 
 from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail, fail_on_rank, linter_options
@@ -93,17 +93,18 @@ def _finish(stream: io.TextIOWrapper) -> None:
 @click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--input-format", "input_format", type=click.Choice(FORMATS), default=None,
-              help="Log format (default auto: by extension and first line). 日志格式")
+              help="Log format (default auto: by extension and first line); jddc implies --platform jd. 日志格式")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN,...",
               help="Field mapping, e.g. text=content,role=waiter_send,conversation=session_id,agent=staff,time=ts. 字段映射")
 @click.option("--line-pattern", default=None, metavar="REGEX",
               help="Plain-text line pattern with groups time, speaker (or agent/buyer/role), text. 文本行格式")
-@click.option("--encoding", type=click.Choice(["auto", "utf-8", "utf-8-sig", "gb18030", "gbk"]), default=None,
-              help="Input encoding (default auto-detected per file: UTF-8 or GB18030). 编码")
+@click.option("--encoding", type=click.Choice(ENCODINGS), default=None,
+              help="Input encoding (default auto-detected per file: UTF-8, UTF-16 with BOM, or GB18030). 编码")
 @click.option("-o", "--output", default=None, metavar="PATH",
               help="Write findings here ('-' for stdout; .csv -> CSV, else JSONL; .gz compressed). 问题明细")
 @click.option("--format", "out_format", type=click.Choice(["jsonl", "csv"]), default=None,
-              help="Findings format (default from the --output extension).")
+              help="Findings format (default from the --output extension); without -o the findings go to "
+                   "standard output and the summary to standard error.")
 @click.option("--html", "html_path", default=None, metavar="PATH", help="Self-contained HTML report. 网页报告")
 @click.option("--summary-json", "summary_json", default=None, metavar="PATH",
               help="Write the summary (counts, agents, categories, rules) as JSON. 汇总 JSON")
@@ -111,9 +112,10 @@ def _finish(stream: io.TextIOWrapper) -> None:
               help="Write every skipped line here, one 'file:line: reason' a line. 全部跳过行的清单")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Worst conversations to list (default 10).")
 @click.option("--threshold", "threshold_points", type=click.IntRange(min=0), default=None,
-              help="Mark agents over this many points per period (default 60). 扣分阈值")
+              help="Mark agents over this many points per period (default 60; warnings and errors "
+                   "count, info does not). 扣分阈值")
 @click.option("--period", type=click.Choice(["day", "week", "month", "year", "all"]), default=None,
-              help="Period of the threshold (default month). 阈值周期")
+              help="Period of the threshold (default month; needs timestamps, else use all). 阈值周期")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores). 并行进程数")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True,
@@ -133,6 +135,8 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     INPUTS are files, directories, globs, .gz files or - for stdin (JSONL, CSV/TSV, JDDC TSV,
     plain-text exports).
     """
+    if out_format and not output:
+        output = "-"  # --format names the findings stream: without -o it goes to standard output
     section, where = _scan_section(config_path)
     try:
         config: ScanConfig = parse_scan_section(section, where)
@@ -141,7 +145,9 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     log = _log_format(config.log, input_format, mapping, line_pattern, encoding)
     t = config.thresholds
     thresholds = Thresholds(points=t.points if threshold_points is None else threshold_points,
-                            period=period or t.period, counts=t.counts)
+                            period=period or t.period, counts=t.counts, severity=t.severity)
+    if platform is None and log.format == "jddc":
+        platform = "jd"  # the JDDC corpus is JD's customer service: its own channels are JD's
     judge = ConversationJudge(build_linter(config_path, rulesets, disable, platform), config.service)
     reader = LogReader(list(inputs), log, stdin=sys.stdin.buffer if "-" in inputs else None)
     if reader.errors:
@@ -197,6 +203,14 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     click.echo(f"kefulint: read {c['lines']:,} lines 读取; {c['agent_turns']:,} agent turns linted 客服消息; "
                f"{c['buyer_turns']:,} buyer turns 买家消息; {c['skipped']:,} skipped 跳过; "
                f"{c['findings']:,} findings 问题, {c['points']:,} points 扣分", err=True)
+    for note in reader.notes:
+        click.echo(f"kefulint: {note}", err=True)
+    if not c["agent_turns"]:
+        # an unreadable layout must not pass as a clean log
+        click.echo("kefulint: nothing was linted: no agent turn was read (没有读到任何客服消息)"
+                   + ("" if reader.notes else "; check the role column / --map role=COLUMN and --input-format"),
+                   err=True)
+        sys.exit(ExitCode.USAGE)
     if strict and c["skipped"]:
         click.echo(f"kefulint: --strict: {c['skipped']} line(s) skipped", err=True)
         sys.exit(ExitCode.USAGE)

@@ -9,7 +9,7 @@ import sys
 import threading
 
 import click
-from kefulint.cli.common import cli_overrides, fail, linter_options
+from kefulint.cli.common import cli_overrides, fail, linter_options, validate_disable
 from kefulint.engine import Linter
 from kefulint.errors import RulesetError
 from kefulint.service import DEFAULT_MAX_BODY, ASGIApp, Service, valid_token
@@ -134,6 +134,7 @@ def serve(config_path, rulesets, disable, platform, host, port, token, max_body,
         fail(f"refusing to listen on {host} without a token: pass --token or set {TOKEN_ENV} "
              "(非本机地址必须设置访问令牌)")
 
+    validate_disable(config_path, rulesets, disable)
     overrides = cli_overrides(rulesets, disable, platform)
     load, reload_errors = _linter_loader(config_path, overrides)
 

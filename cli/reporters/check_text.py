@@ -1,35 +1,62 @@
-"""Human-readable output of ``check`` (rich). Imported only when printing."""
+"""Human-readable output of ``check``: the reply with its findings marked, each finding, the
+points, and the suggested text (or that the reply needs rewriting). Colour only on a terminal;
+plain click (no rich), so that ``kefulint check "…"`` starts fast."""
 from __future__ import annotations
 
+import sys
+from typing import TextIO
+
+import click
 from kefulint.text.mask import mask_text
-from rich.console import Console
-from rich.text import Text
 
-_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def render(results, show_matches: bool, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
-    total = 0
-    flagged = 0
+def render(results, show_matches: bool, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    color = out.isatty() if hasattr(out, "isatty") else False
+
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if color else text
+
+    total = flagged = 0
     for msg, res in results:
         total += 1
         if not res.findings:
             continue
         flagged += 1
         shown = msg.text if show_matches else mask_text(msg.text, [(f.start, f.end) for f in res.findings if f.sensitive])
-        text = Text(shown)
+        if color:
+            shown = _marked(shown, res.findings)
+        out.write(f"{style(msg.id, bold=True)}  {shown}\n")
         for f in res.findings:
-            text.stylize("reverse " + _STYLE[f.severity.value], f.start, f.end)
-        console.print(Text(f"{msg.id}  ", style="bold") + text)
-        for f in res.findings:
-            head = Text(f"  {f.severity.value:<7} ", style=_STYLE[f.severity.value])
-            head.append(f"{f.rule}", style="bold")
-            head.append(f"  [{f.category}]  {f.points} 分" + ("  ⚠ 开除项" if f.fatal else ""))
-            console.print(head)
-            console.print(f"          {f.message}：「{f.shown_match(show_matches)}」")
-            console.print(Text(f"          建议：{f.suggestion}", style="green"))
-        console.print(Text(f"  合计 {res.points} 分", style="bold"))
-    console.print(
-        Text(f"{total} 条消息，{flagged} 条有问题 ({total} messages, {flagged} with findings)", style="dim")
-    )
+            sev = f.severity.value
+            fatal = "  ⚠ 开除项" if f.fatal else ""
+            out.write(f"  {style(f'{sev:<7}', fg=_COLOR[sev])} {style(f.rule, bold=True)}  [{f.category}]  "
+                      f"{f.points} 分{fatal}\n")
+            out.write(f"          {f.message}：「{f.shown_match(show_matches)}」\n")
+            out.write(style(f"          建议：{f.suggestion}", fg="green") + "\n")
+        out.write(style(f"  合计 {res.points} 分", bold=True) + "\n")
+        if res.needs_rewrite:
+            out.write(style("  需要人工改写：没有能让这条回复合规的自动修改 (needs rewriting)", fg="red") + "\n")
+        elif res.edits:
+            out.write(style(f"  建议文本 suggested：{res.shown_suggested_text(show_matches)}", fg="green") + "\n")
+    out.write(style(f"{total} 条消息，{flagged} 条有问题 ({total} messages, {flagged} with findings)", dim=True) + "\n")
+
+
+def _marked(text: str, findings) -> str:
+    """The findings' spans in reverse video (spans of one message may nest or overlap)."""
+    covered = [None] * len(text)
+    for f in findings:
+        for i in range(f.start, min(f.end, len(text))):
+            if covered[i] is None:
+                covered[i] = f.severity.value
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and covered[j] == covered[i]:
+            j += 1
+        piece = text[i:j]
+        out.append(click.style(piece, fg=_COLOR[covered[i]], reverse=True) if covered[i] else piece)
+        i = j
+    return "".join(out)

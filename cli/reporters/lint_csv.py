@@ -6,7 +6,7 @@ import csv
 from typing import TextIO
 
 FIELDS = ("path", "line", "column", "rule", "category", "severity", "points", "match", "message", "suggestion",
-          "label", "fixable")
+          "label", "fixable", "needs_rewrite")
 
 
 def render(run, show_matches: bool, out: TextIO) -> None:
@@ -15,4 +15,4 @@ def render(run, show_matches: bool, out: TextIO) -> None:
     writer.writerow(FIELDS)
     for f in run.findings:
         d = f.to_dict(show_matches)
-        writer.writerow([d[k] if k != "fixable" else ("yes" if d[k] else "no") for k in FIELDS])
+        writer.writerow([("yes" if d[k] else "no") if k in ("fixable", "needs_rewrite") else d[k] for k in FIELDS])

@@ -16,6 +16,7 @@ class FindingsWriter:
         self.fmt = fmt
         self._csv = None
         if fmt == "csv":
+            stream.write("\ufeff")  # UTF-8 with BOM, as lint's CSV: Excel on Chinese Windows reads it right
             self._csv = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
             self._csv.writeheader()
 

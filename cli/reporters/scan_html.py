@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import unicodedata
 from datetime import date, timedelta
 
 from kefulint.rules.categories import CATEGORIES
@@ -15,8 +16,10 @@ body{font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC
 h1{font-size:22px}h2{font-size:17px;margin-top:28px}
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px}
 .card b{display:block;font-size:20px}
-table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}
-th{background:#f4f4f4;cursor:pointer;user-select:none}th.num,td.num{text-align:right}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f4f4f4;cursor:pointer;user-select:none;white-space:nowrap}th.num,td.num{text-align:right}
+td.text{min-width:16em;max-width:36em}td.nowrap{white-space:nowrap}
+td.id{max-width:10em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 mark{background:#ffd54f}.fatal{color:#b71c1c;font-weight:bold}.flag{color:#e65100;font-weight:bold}
 .sev-error{color:#b71c1c}.sev-warning{color:#e65100}.sev-info{color:#546e7a}
 svg text{font-size:12px;font-family:inherit}
@@ -26,7 +29,9 @@ _JS = """
 (function(){
   var rows = JSON.parse(document.getElementById('findings-data').textContent);
   var body = document.getElementById('findings-body');
-  var cols = ['conversation','turn','agent','time','rule','severity','points','fatal','match','text'];
+  var cols = %s;
+  var wide = {message: 1, suggestion: 1, buyer: 1, text: 1};
+  var nowrap = {rule: 1, severity: 1, agent: 1, time: 1, match: 1};
   var rank = {info:0, warning:1, error:2};
   function cell(r, c){
     var td = document.createElement('td');
@@ -42,8 +47,11 @@ _JS = """
     } else {
       td.textContent = r[c] === null ? '' : String(r[c]);
       if (c === 'turn' || c === 'points') td.className = 'num';
-      if (c === 'severity') td.className = 'sev-' + r.severity;
+      if (c === 'severity') td.className = 'nowrap sev-' + r.severity;
+      else if (nowrap[c]) td.className = 'nowrap';
+      else if (c === 'conversation') { td.className = 'id'; td.title = r[c]; }
     }
+    if (wide[c]) td.className += (td.className ? ' ' : '') + 'text';
     return td;
   }
   function draw(){
@@ -79,12 +87,27 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _bars(items: list[tuple[str, int, str]], title: str, width: int = 640) -> str:
-    """Horizontal bar chart; items are (label, value, css class)."""
+# the findings table, in the order shown: what was wrong and what to say first, where it was last
+TABLE_COLUMNS = (("severity", "级别"), ("rule", "规则"), ("message", "问题"), ("buyer", "买家上文"),
+                 ("text", "客服消息"), ("suggestion", "建议"), ("points", "扣分"), ("fatal", "致命"),
+                 ("agent", "客服"), ("conversation", "会话"), ("turn", "轮次"), ("time", "时间"), ("match", "命中"))
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _text_width(text: str, px: int = 12) -> int:
+    """Width of ``text`` in pixels at a ``px`` font: CJK characters take a full em."""
+    return sum(px if unicodedata.east_asian_width(ch) in "WF" else px * 0.6 for ch in text)
+
+
+def _bars(items: list[tuple[str, int, str]], title: str, bars: int = 440) -> str:
+    """Horizontal bar chart; items are (label, value, css class). Labels are never cut: the label
+    column is as wide as the longest label."""
     if not items:
         return f'<p>{_e(title)}: —</p>'
     top = max(v for _, v, _ in items) or 1
-    row, label_w = 22, 200
+    row = 22
+    label_w = round(max(_text_width(label) for label, _, _ in items)) + 16
+    width = label_w + bars + 60
     height = row * len(items) + 10
     parts = [(f'<svg role="img" aria-label="{_e(title)}" width="{width}" height="{height}" '
               f'xmlns="http://www.w3.org/2000/svg">')]
@@ -92,7 +115,7 @@ def _bars(items: list[tuple[str, int, str]], title: str, width: int = 640) -> st
         y = 5 + i * row
         w = max(1, round((width - label_w - 60) * value / top))
         color = "#c62828" if cls == "fatal" else ("#ef6c00" if cls == "flag" else "#1976d2")
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{_e(label[:28])}</text>'
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{_e(label)}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="16" fill="{color}"/>'
                      f'<text x="{label_w + w + 4}" y="{y + 15}">{value}</text>')
     parts.append("</svg>")
@@ -172,12 +195,11 @@ def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False)
         f'<td>{_e(w["source"])}:{w["line"]}</td></tr>'
         for w in data["worst_conversations"]
     )
+    rows = sorted(rows, key=lambda r: _RANK.get(r["severity"], 3))  # errors first; stable within a severity
     table_json = json.dumps(rows, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
     heads = "".join(
         f'<th data-col="{col}"{" class=num" if col in ("turn", "points") else ""}>{_e(label)}</th>'
-        for col, label in (("conversation", "会话"), ("turn", "轮次"), ("agent", "客服"), ("time", "时间"),
-                           ("rule", "规则"), ("severity", "级别"), ("points", "扣分"), ("fatal", "致命"),
-                           ("match", "命中"), ("text", "消息"))
+        for col, label in TABLE_COLUMNS
     )
     note = (f"<p>Showing the first {len(rows):,} of {c['findings']:,} findings; the full list is in "
             f"<code>--output</code>. 仅显示前 {len(rows):,} 条。</p>" if truncated else "")
@@ -200,10 +222,10 @@ def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False)
 {_timeline(data["points_by_day"])}
 <h2>问题最多的会话 Worst conversations</h2>
 <table id="worst"><thead><tr><th>会话</th><th class="num">扣分</th><th>客服</th><th>位置</th></tr></thead><tbody>{worst_rows}</tbody></table>
-<h2>问题明细 Findings <small>(点击表头排序 click a header to sort)</small></h2>
+<h2>问题明细 Findings <small>(错误在前；点击表头排序 errors first; click a header to sort)</small></h2>
 {note}
 <table id="findings"><thead><tr>{heads}</tr></thead><tbody id="findings-body"></tbody></table>
 <script type="application/json" id="findings-data">{table_json}</script>
-<script>{_JS}</script>
+<script>{_JS % json.dumps([c for c, _ in TABLE_COLUMNS])}</script>
 </body></html>
 """

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .assemble import Result, apply_fixes
+from .fixes import Edit
 from .linter import Linter
 from .match import Candidate
 
-__all__ = ["Candidate", "Linter", "Result", "apply_fixes"]
+__all__ = ["Candidate", "Edit", "Linter", "Result", "apply_fixes"]

@@ -1,47 +1,133 @@
 """Assembling the verdict: overlapping candidates of one category kept once, findings with line and
-column, points charged once per rule, safe fixes applied."""
+column, points charged once per rule, and the fix: edits proposed by :mod:`.fixes`, each proposal
+linted again, the first that leaves no finding at ``error`` kept (none: the reply needs rewriting)."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ..finding import Finding, Severity
 from ..rules.model import Rule
 from ..rules.schema import REGEX_TIMEOUT
-from ..text.mask import mask_sensitive
+from ..text.mask import mask_text
+from .fixes import Edit, Target, action_for, apply_edits, proposals
 from .match import REGEX_TIMED_OUT, Candidate
 
 _NEWLINE = re.compile("\n")
+_UNSET = object()
+
+
+class Fixing:
+    """The fix of one result, worked out when first asked for and then kept: most results are
+    never fixed (a scan only counts them), and working out a fix lints the reply again."""
+
+    __slots__ = ("_context", "_edits", "_linter", "_targets", "_text")
+
+    def __init__(self, linter: Assembling | None, text: str, targets: list[Target] | None, context) -> None:
+        self._linter = linter
+        self._text = text
+        self._targets = targets
+        self._context = tuple(context) if context else None
+        self._edits: tuple[Edit, ...] | None | object = _UNSET
+
+    @property
+    def edits(self) -> tuple[Edit, ...] | None:
+        """The edits, ``()`` when there is nothing to fix, None when no fix leaves no error."""
+        edits = self._edits
+        if edits is _UNSET:  # two threads asking at once both work it out, to the same value
+            edits = self._edits = self._linter._plan(self._text, self._targets, self._context)
+        return edits  # type: ignore[return-value]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fixing) and self.edits == other.edits
+
+    def __hash__(self) -> int:
+        return hash(self.edits)
+
+    def __getstate__(self):
+        return self.edits  # what was worked out travels, not the linter
+
+    def __setstate__(self, edits) -> None:
+        self._linter = self._targets = self._context = None
+        self._text = ""
+        self._edits = edits
 
 
 class Result(NamedTuple):
     """The verdict on one reply. A named tuple: immutable, picklable and cheap to build (the engine
-    makes one per message)."""
+    makes one per message); the fix is worked out only when asked for."""
 
     text: str
     findings: tuple[Finding, ...]
     points: int
     blocked: bool  # a finding at or above the configured fail-on severity
     fatal: bool  # a dismissal item (开除项) was found
-    suggested_text: str  # the reply with every safe fix applied
     platform: str = "taobao"
     candidates: tuple[Candidate, ...] = ()  # every candidate with its fate (explain)
     # problems that stopped a rule on this message (a user regex that timed out), by rule id
     errors: tuple[str, ...] = ()
+    fixing: Fixing | None = None
 
     @property
     def max_severity(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None, key=lambda s: s.rank)
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        """The fix, in offsets of ``text``: applied, they give ``suggested_text``."""
+        return (self.fixing.edits or ()) if self.fixing is not None else ()
+
+    @property
+    def needs_rewrite(self) -> bool:
+        """A finding at error that no fix takes out: a person must rewrite the reply (需要人工改写).
+        Then no fix is offered at all and ``suggested_text`` is the reply unchanged."""
+        return (self.fixing is not None and self.fixing.edits is None
+                and any(f.severity is Severity.ERROR for f in self.findings))
+
+    @property
+    def suggested_text(self) -> str:
+        """The reply with the fix applied; the reply itself when there is none. Lints with no
+        finding at error unless ``needs_rewrite``."""
+        edits = self.edits
+        return apply_edits(self.text, edits) if edits else self.text
+
+    def fix_for(self, finding: Finding) -> str | None:
+        """What replaces the clause or sentence holding ``finding`` in the fix, or None."""
+        return next((e.replacement for e in self.edits if e.start <= finding.start and finding.end <= e.end), None)
+
+    def finding_dicts(self, show_matches: bool = False) -> list[dict]:
+        """Each finding as a dict, with whether the fix covers it and whether it needs rewriting."""
+        rewrite = self.needs_rewrite
+        out = []
+        for f in self.findings:
+            d = f.to_dict(show_matches)
+            d["fixable"] = self.fix_for(f) is not None
+            d["needs_rewrite"] = rewrite and f.severity is Severity.ERROR
+            out.append(d)
+        return out
+
+    def shown_suggested_text(self, show_matches: bool = False) -> str:
+        """``suggested_text`` as reports print it: personal data that no fix takes out (a reply
+        that needs rewriting, a warning without a fix) masked unless ``show_matches``."""
+        if show_matches:
+            return self.suggested_text
+        edits = self.edits
+        left = [(f.start, f.end) for f in self.findings
+                if f.sensitive and not any(e.start <= f.start and f.end <= e.end for e in edits)]
+        if not left:
+            return self.suggested_text
+        return apply_edits(mask_text(self.text, left), edits)
 
     def to_dict(self, show_matches: bool = False) -> dict:
         return {
             "points": self.points,
             "blocked": self.blocked,
             "fatal": self.fatal,
-            "findings": [f.to_dict(show_matches) for f in self.findings],
-            "suggested_text": self.suggested_text,
+            "findings": self.finding_dicts(show_matches),
+            "suggested_text": self.shown_suggested_text(show_matches),
+            "needs_rewrite": self.needs_rewrite,
             "errors": list(self.errors),
         }
 
@@ -49,9 +135,9 @@ class Result(NamedTuple):
 class Assembling:
     """The assemble step of :class:`~kefulint.engine.Linter`: confirmed candidates -> Result."""
 
-    def _result(self, text: str, candidates: list[Candidate]) -> Result:
+    def _result(self, text: str, candidates: list[Candidate], context=None) -> Result:
         if not candidates:
-            return Result(text, (), 0, False, False, text, self._platform_name)
+            return Result(text, (), 0, False, False, self._platform_name)
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.rule.kind == "frame", c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
@@ -66,7 +152,7 @@ class Assembling:
             kept.append(c)
         kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
-        findings = []
+        findings: list[Finding] = []
         charged: set[str] = set()  # a rule breached twice in one reply costs its points once
         for c in kept:
             line = bisect_right(line_starts, c.start)
@@ -86,7 +172,6 @@ class Assembling:
                     match=match,
                     sensitive=c.rule.sensitive,
                     fatal=c.rule.fatal,
-                    fix=_fix_text(c.rule, match),
                 )
             )
             charged.add(c.rule.id)
@@ -102,10 +187,48 @@ class Assembling:
             points=sum(f.points for f in findings),
             blocked=any(f.severity >= fail_on for f in findings),
             fatal=any(f.fatal for f in findings),
-            suggested_text=apply_fixes(text, findings),
             platform=self.platform.name,
             candidates=tuple(candidates),
             errors=errors,
+            fixing=Fixing(self, text, _targets(findings, [c.rule for c in kept], safe_only=False), context)
+            if findings else None,
+        )
+
+    # fixes -------------------------------------------------------------------------------
+    def fix_plan(self, text: str, findings: Sequence[Finding], context=None, *, safe_only: bool = False,
+                 tolerated: Iterable[str] = (), result: Result | None = None) -> tuple[Edit, ...] | None:
+        """The edits that fix ``findings`` of ``text`` (from :meth:`check` on the same text and
+        context) and leave no finding at error, except of the rules in ``tolerated`` (findings a
+        template suppresses); ``()`` when there is nothing to fix, None when no such edits exist.
+        ``safe_only`` keeps to the rules' declared fixes and to channel invitations. ``result``,
+        the check these findings came from, saves linting again when its own fix is the answer."""
+        by_id = {r.id: r for r in self.rules}
+        rules = [by_id.get(f.rule) for f in findings]
+        if any(r is None for r in rules):
+            raise ValueError("findings of rules this linter does not have")
+        targets = _targets(findings, rules, safe_only)
+        tolerated = frozenset(tolerated)
+        if result is not None and result.fixing is not None and not tolerated and targets is not None \
+                and tuple(findings) == result.findings and targets == _targets(findings, rules, False):
+            return result.fixing.edits
+        return self._plan(text, targets, context, tolerated)
+
+    def _plan(self, text: str, targets: list[Target] | None, context,
+              tolerated: frozenset[str] = frozenset()) -> tuple[Edit, ...] | None:
+        if targets is None:
+            return None
+        if not targets:
+            return ()
+        for edits in proposals(text, targets):
+            fixed = apply_edits(text, edits)
+            if fixed.strip() and not self._has_error(fixed, context, tolerated):
+                return edits
+        return None
+
+    def _has_error(self, text: str, context, tolerated: frozenset[str]) -> bool:
+        return any(
+            not c.rejected and _effective(c) is Severity.ERROR and c.rule.id not in tolerated
+            for c in self._candidates(text, context)
         )
 
 
@@ -115,26 +238,20 @@ def _effective(c: Candidate) -> Severity:
     return c.rule.severity
 
 
-
-def _fix_text(rule: Rule, match: str) -> str | None:
-    if rule.fix == "mask":
-        return mask_sensitive(match) if rule.sensitive else "*" * len(match)
-    if rule.fix == "suggestion":
-        return rule.suggestion
-    if rule.fix == "remove":
-        return ""
-    return None
-
-
-def apply_fixes(text: str, findings: Sequence[Finding]) -> str:
-    """The text with every safe fix applied; overlapping fixes after the first are skipped."""
-    out = []
-    pos = 0
-    for f in sorted(findings, key=lambda f: (f.start, f.end)):
-        if f.fix is None or f.start < pos:
+def _targets(findings: Sequence[Finding], rules: Sequence[Rule], safe_only: bool) -> list[Target] | None:
+    """What the fixer works on; None when a finding at error has no fix at all."""
+    targets = []
+    for f, rule in zip(findings, rules):
+        error = f.severity is Severity.ERROR
+        action = action_for(rule.fix, rule.category, error, safe_only)
+        if action is None or f.end <= f.start:
+            if error:
+                return None
             continue
-        out.append(text[pos : f.start])
-        out.append(f.fix)
-        pos = f.end
-    out.append(text[pos:])
-    return "".join(out)
+        targets.append(Target(f.start, f.end, action, rule.suggestion, f.sensitive, (f.severity.rank, rule.points)))
+    return targets
+
+
+def apply_fixes(text: str, edits: Sequence[Edit]) -> str:
+    """``text`` with the edits of a fix (``Result.edits``, :meth:`Linter.fix_plan`) applied."""
+    return apply_edits(text, edits)

@@ -68,14 +68,14 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         ``{"role", "text"}`` dicts, oldest first)."""
         candidates = self._candidates(text, context)
         if not candidates:  # the common case, kept cheap
-            return Result(text, (), 0, False, False, text, self._platform_name)
-        return self._result(text, candidates)
+            return Result(text, (), 0, False, False, self._platform_name)
+        return self._result(text, candidates, context)
 
     def explain(self, text: str, context: Iterable | None = None) -> dict:
         """Everything ``check`` saw: search forms, jieba tokens, every candidate and its fate."""
         norm = Normalized(text)
         candidates = self._candidates(text, context, keep_rejected=True)
-        result = self._result(text, candidates)
+        result = self._result(text, candidates, context)
         return {
             "text": text,
             "folded": norm.folded,

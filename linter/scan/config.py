@@ -9,13 +9,21 @@ from ..errors import ScanConfigError, nearest
 from ..finding import Severity
 from ..rules.categories import SERVICE_RULES
 from .judge import ServiceSettings
-from .readers import DEFAULT_AGENT_SPEAKER, DEFAULT_LINE_PATTERN, FIELDS, FORMATS, LogFormat, parse_mapping
+from .readers import (
+    DEFAULT_AGENT_SPEAKER,
+    DEFAULT_LINE_PATTERN,
+    ENCODINGS,
+    FIELDS,
+    FORMATS,
+    LogFormat,
+    parse_mapping,
+)
 from .summary import PERIODS, Thresholds
 
 _SCAN_KEYS = ("input_format", "map", "line_pattern", "agent_speaker", "encoding", "jobs", "top", "max_open",
               "service", "thresholds")
 _SERVICE_KEYS = ("first_response_seconds", "reply_seconds", "greeting", "farewell", "severity", "points", "disable")
-_THRESHOLD_KEYS = ("points", "period", "counts")
+_THRESHOLD_KEYS = ("points", "period", "severity", "counts")
 _SERVICE_NAMES = frozenset(SERVICE_RULES) | {
     "service", "service.first_response", "service.reply_time", "service.greeting", "service.farewell"}
 
@@ -85,8 +93,8 @@ def parse_scan_section(section: dict, source: str = "[scan]") -> ScanConfig:
         except (re.error, TypeError) as exc:
             errors.append(f"{where}: {key} is not a valid regular expression: {exc}")
     encoding = section.get("encoding", "auto")
-    if encoding not in ("auto", "utf-8", "utf-8-sig", "gb18030", "gbk"):
-        errors.append(f"{where}: encoding '{encoding}' is not one of auto, utf-8, utf-8-sig, gb18030, gbk")
+    if encoding not in ENCODINGS:
+        errors.append(f"{where}: encoding '{encoding}' is not one of {', '.join(ENCODINGS)}")
     log["encoding"] = encoding
     jobs = section.get("jobs")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
@@ -156,6 +164,11 @@ def _thresholds(table, where: str, errors: list[str]) -> Thresholds:
             errors.append(f"{where}.period: '{table['period']}' is not one of {', '.join(PERIODS)}")
         else:
             values["period"] = table["period"]
+    if "severity" in table:
+        if table["severity"] not in [s.value for s in Severity]:
+            errors.append(f"{where}.severity: '{table['severity']}' is not one of info, warning, error")
+        else:
+            values["severity"] = table["severity"]
     counts = table.get("counts", {})
     if not isinstance(counts, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()

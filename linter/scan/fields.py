@@ -51,10 +51,15 @@ class Skip(NamedTuple):
 _LONG_NUMBER = re.compile(r"\d{6,}")
 
 
+def mask_numbers(text: str) -> str:
+    """Long digit runs (a phone, QQ or card number) masked, as every report masks them."""
+    return _LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), text)
+
+
 def quoted(value, limit: int) -> str:
     """A field value for a skip reason: cut to ``limit`` characters, long digit runs (a phone,
-    QQ or card number typed into the wrong column) masked, as every report masks them."""
-    return repr(_LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), str(value)[:limit]))
+    QQ or card number typed into the wrong column) masked."""
+    return repr(mask_numbers(str(value)[:limit]))
 
 
 def parse_mapping(spec: str) -> dict[str, str]:

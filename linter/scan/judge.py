@@ -1,6 +1,8 @@
 """One conversation judged as a whole: every agent turn linted with the buyer turns before it
 as context, plus the service rules that need the whole conversation (response times from
-timestamps, a greeting at the start, a polite close at the end).
+timestamps, a greeting at the start, a polite close at the end, each once per conversation).
+An opening or closing is recognised by intent (:mod:`.service_phrases`): a greeting, an offer of
+help, thanks, an offer of further help, in the agent's first or last two turns.
 
 Service findings are ordinary :class:`Finding` objects (span 0..0, the measured seconds in the
 message) so that every report treats them like any other finding.
@@ -16,8 +18,10 @@ from ..engine import Linter
 from ..finding import Finding, Severity
 from ..text.normalize import Normalized, fold_phrase
 from .readers import Message
+from .service_phrases import CLOSER_FRAMES, CLOSER_WORDS, OPENER_FRAMES, OPENER_WORDS, intent_pattern
 
 CONTEXT_TURNS = 10  # buyer turns kept for context rules (a rule uses at most its own ``turns``)
+EDGE_TURNS = 2  # the greeting may come in the agent's first two turns, the close in the last two
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,9 @@ class ServiceSettings:
 
     first_response_seconds: float = 3.0  # 店铺规范：首次响应 3 秒内
     reply_seconds: float = 60.0
-    greeting: tuple[str, ...] = ("您好", "你好", "欢迎光临", "欢迎来到", "很高兴为您服务")
-    farewell: tuple[str, ...] = ("感谢您的咨询", "祝您购物愉快", "欢迎下次光临", "感谢您的支持", "感谢您的耐心",
-                                 "祝您生活愉快", "再见")
+    # the shop's own opening and closing lines, counted besides the built-in vocabulary
+    greeting: tuple[str, ...] = ()
+    farewell: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)  # rule id or category -> severity
     points: dict[str, int] = field(default_factory=dict)
     disable: tuple[str, ...] = ()  # rule ids or categories (or "service")
@@ -71,6 +75,7 @@ class Turn(NamedTuple):
     turn: int  # 1-based position in the conversation (buyer turns count too)
     findings: tuple[Finding, ...]
     seconds: float | None  # response delay measured for this turn, if any
+    buyer: str = ""  # the buyer's last turn before it (what the agent answered)
 
 
 class Judged(NamedTuple):
@@ -100,8 +105,10 @@ class ConversationJudge:
             rid: rule for rid, rule in self.service.rules().items()
             if not ({rid, rule.category, "service"} & off)
         }
-        self._greeting = tuple(filter(None, (fold_phrase(p) for p in self.service.greeting)))
-        self._farewell = tuple(filter(None, (fold_phrase(p) for p in self.service.farewell)))
+        self._opener = intent_pattern(OPENER_WORDS + tuple(fold_phrase(p) for p in self.service.greeting),
+                                      OPENER_FRAMES)
+        self._closer = intent_pattern(CLOSER_WORDS + tuple(fold_phrase(p) for p in self.service.farewell),
+                                      CLOSER_FRAMES)
 
     def _service_finding(self, rule_id: str, **values) -> Finding | None:
         rule = self._rules.get(rule_id)
@@ -111,9 +118,9 @@ class ConversationJudge:
                        message=rule.message.format(**values), suggestion=rule.suggestion.format(**values),
                        start=0, end=0, line=1, column=1, match="")
 
-    def _has_phrase(self, text: str, phrases: tuple[str, ...]) -> bool:
-        compact = Normalized(text).compact
-        return any(p in compact for p in phrases)
+    @staticmethod
+    def _says(entries: list[list], pattern) -> bool:
+        return any(pattern.search(Normalized(entry[0].text).compact) for entry in entries)
 
     def judge(self, messages: Iterable[Message], whole: bool = True) -> Judged:
         """``whole`` is False for a part of an over-long conversation (no greeting/farewell)."""
@@ -124,8 +131,7 @@ class ConversationJudge:
         agent_turns: dict[str, int] = {}
         buyer_turns = 0
         timing: dict[str, list] = {}
-        turns: list[list] = []  # [message, turn, findings(list), seconds]
-        first_agent = last_agent = None
+        turns: list[list] = []  # [message, turn, findings(list), seconds, buyer turn before]
         for index, msg in enumerate(messages, start=1):
             if msg.role != "agent":
                 buyer_turns += 1
@@ -151,20 +157,16 @@ class ConversationJudge:
                         findings.append(f)
             waiting_since = None
             answered = True
-            entry = [msg, index, findings, seconds]
-            turns.append(entry)
-            if first_agent is None:
-                first_agent = entry
-            last_agent = entry
-        if whole and first_agent is not None:
-            if not self._has_phrase(first_agent[0].text, self._greeting):
+            turns.append([msg, index, findings, seconds, context[-1] if context else ""])
+        if whole and turns:
+            if not self._says(turns[:EDGE_TURNS], self._opener):
                 f = self._service_finding("service.greeting")
                 if f:
-                    first_agent[2].append(f)
-            if not self._has_phrase(last_agent[0].text, self._farewell):
+                    turns[0][2].append(f)
+            if not self._says(turns[-EDGE_TURNS:], self._closer):
                 f = self._service_finding("service.farewell")
                 if f:
-                    last_agent[2].append(f)
+                    turns[-1][2].append(f)
         first = messages[0] if messages else None
         return Judged(
             conversation=first.conversation if first else "",
@@ -173,7 +175,7 @@ class ConversationJudge:
             start_time=next((m.time for m in messages if m.time is not None), None),
             agent_turns=agent_turns,
             buyer_turns=buyer_turns,
-            turns=tuple(Turn(m, i, tuple(f), s) for m, i, f, s in turns if f),
+            turns=tuple(Turn(m, i, tuple(f), s, b) for m, i, f, s, b in turns if f),
             timing={a: tuple(v) for a, v in timing.items()},
         )
 

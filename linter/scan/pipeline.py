@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from ..text.mask import mask_text
+from .fields import mask_numbers
 from .judge import Conversation, ConversationJudge, Judged, Turn, group_conversations
 from .readers import Message, Skip, format_time
 
@@ -104,12 +105,14 @@ def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
 
 
 RECORD_FIELDS = ("conversation", "turn", "agent", "time", "source", "line", "rule", "category", "severity",
-                 "points", "fatal", "conversation_fatal", "seconds", "match", "message", "text")
+                 "points", "fatal", "conversation_fatal", "seconds", "match", "message", "suggestion", "buyer",
+                 "text")
 
 
 def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict]:
     """One flat record per finding, in conversation order; matches masked unless asked.
-    ``conversation_fatal`` marks every finding of a conversation that has a fatal finding."""
+    ``conversation_fatal`` marks every finding of a conversation that has a fatal finding;
+    ``buyer`` is the buyer's turn the agent was answering (long numbers masked unless asked)."""
     conversation_fatal = any(f.fatal for turn in judged.turns for f in turn.findings)
     for turn in judged.turns:
         msg = turn.message
@@ -130,5 +133,7 @@ def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict
                 "seconds": round(turn.seconds, 3) if f.rule in TIMING_RULES and turn.seconds is not None else None,
                 "match": f.shown_match(show_matches),
                 "message": f.message,
+                "suggestion": f.suggestion,
+                "buyer": turn.buyer if show_matches else mask_numbers(turn.buyer),
                 "text": marked_text(turn, i, show_matches),
             }

@@ -3,8 +3,10 @@
 Formats: JSONL, CSV/TSV with a header, the JDDC TSV export, and plain-text exports matched by
 a line pattern (continuation lines belong to the previous message). Files, directories, globs,
 ``.gz`` and ``-`` (a binary stream the caller passes). The encoding of each file is detected
-(UTF-8 with or without BOM, else GB18030) and reported. A line that cannot be read becomes a
-:class:`Skip` with its file and line number; nothing is raised for bad data.
+(UTF-8 with or without BOM, UTF-16 with BOM, else GB18030) and reported. A line that cannot be
+read becomes a :class:`Skip` with its file and line number; nothing is raised for bad data. What
+makes a whole file unreadable (a header without the columns we need, a layout no line of which
+matches the line pattern) is also said once per file in ``notes``, with the fix to try.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ DEFAULT_LINE_PATTERN = (
     r"(?P<speaker>\S+)(?:\s+(?P<text>.*))?$"
 )
 DEFAULT_AGENT_SPEAKER = r"[:：]"
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk")
 _SNIFF = 65536
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ def expand_inputs(inputs: list[str]) -> tuple[list[str], list[str]]:
 def detect_encoding(sample: bytes) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Notepad's and Excel's "Unicode text"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
@@ -128,6 +133,31 @@ def decode_line(decode, encoding: str, path: str, number: int, data: bytes) -> s
     return text.rstrip("\r\n")
 
 
+class _Utf16Lines:
+    """A UTF-16 stream read as UTF-8 lines (ending at ``\n`` only, as every other reader's), so
+    that the formats split and decode it as usual."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        pending = ""
+        while True:
+            chunk = self._stream.read(_SNIFF)
+            pending += decoder.decode(chunk, final=not chunk)
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                yield (line + "\n").encode("utf-8")
+            if not chunk:
+                break
+        if pending:
+            yield pending.encode("utf-8")
+
+    def close(self) -> None:
+        self._stream.close()
+
+
 class LogReader:
     """Iterates :class:`Message` and :class:`Skip` items over every input, in order.
 
@@ -139,6 +169,7 @@ class LogReader:
         self.paths, self.errors = expand_inputs(list(inputs))
         self.stdin = stdin
         self.files: list[tuple[str, str, str]] = []
+        self.notes: list[str] = []  # whole files that gave nothing, each with what to try
         self.lines = 0
         self.bytes_read = 0  # of the raw (possibly compressed) files; for progress bars
         self._done = 0  # bytes of the files already finished
@@ -178,10 +209,16 @@ class LogReader:
                 yield Skip(path, 0, f"cannot read: {exc}")
                 return
             encoding = self.fmt.encoding if self.fmt.encoding != "auto" else detect_encoding(sample)
-            first = sample.split(b"\n", 1)[0].decode(encoding, "replace").lstrip("\ufeff")
+            if encoding == "utf-16":
+                first = sample.decode("utf-16", "replace").split("\n", 1)[0]
+                stream, line_encoding = _Utf16Lines(stream), "utf-8"
+            else:
+                first = sample.split(b"\n", 1)[0].decode(encoding, "replace")
+                line_encoding = encoding
+            first = first.lstrip("\ufeff")
             fmt = self.fmt.format if self.fmt.format != "auto" else sniff_format(path, first)
             self.files.append((path, fmt, encoding))
-            lines = self._decoded_lines(stream, raw, path, encoding)
+            lines = self._decoded_lines(stream, raw, path, line_encoding)
             if fmt == "jsonl":
                 yield from self._jsonl(path, lines)
             elif fmt in ("csv", "tsv"):
@@ -256,6 +293,8 @@ class LogReader:
                 continue
             yield from pending
             pending.clear()
+            if header is None and sum(1 for cell in row if cell.strip()) == 1:
+                continue  # a title row above the header (Qianniu: 聊天记录导出 …): a chat log has 2+ columns
             if header is None and row and any(cell.strip() for cell in row):
                 header = [h.strip() for h in row]
                 cols = {name: _column(name, header, self.fmt.mapping) for name in FIELDS}
@@ -263,6 +302,10 @@ class LogReader:
                 if missing:
                     for _ in text_lines():  # read (and count) the rest: the whole file is skipped
                         pass
+                    seen = ", ".join(quoted(h, 20) for h in header[:12])
+                    self.notes.append(
+                        f"{path}: the header has no column for {', '.join(missing)} (columns: {seen}); "
+                        f"name them with --map text=COLUMN,role=COLUMN (and conversation=, agent=, time=)")
                     yield Skip(path, start, f"header has no column for {', '.join(missing)}; file skipped")
                     return
             elif row and any(cell.strip() for cell in row):
@@ -288,6 +331,8 @@ class LogReader:
             return Message(path, p["line"], p["conversation"], p["role"], p["agent"], p["time"],
                            "\n".join(p["text"]).strip())
 
+        matched = 0
+        first_line = None
         for number, line in lines:
             if isinstance(line, Skip):
                 yield line
@@ -296,11 +341,14 @@ class LogReader:
             if not m:
                 if not line.strip():
                     continue
+                if first_line is None:
+                    first_line = line
                 if pending is None:
                     yield Skip(path, number, "does not match the line pattern and follows no message")
                 else:
                     pending["text"].append(line)
                 continue
+            matched += 1
             if pending is not None:
                 yield emit(pending)
                 pending = None
@@ -330,3 +378,8 @@ class LogReader:
                        "text": [found.get("text") or ""]}
         if pending is not None:
             yield emit(pending)
+        if not matched and first_line is not None:
+            self.notes.append(
+                f"{path}: no line matches the line pattern (first line: {quoted(first_line, 60)}); describe the "
+                "layout with --line-pattern REGEX (named groups time, speaker or agent/buyer/role, and text), "
+                "or give --input-format")

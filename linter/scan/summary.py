@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ..finding import Severity
 from .judge import Judged
 from .readers import Skip, format_time
 
@@ -18,11 +19,16 @@ SCHEMA_VERSION = 1
 @dataclass(frozen=True)
 class Thresholds:
     """An agent is marked when, in one period, points exceed ``points`` or the findings of a
-    rule/category exceed its count in ``counts`` (e.g. more than 3 of etiquette.abuse)."""
+    rule/category exceed its count in ``counts`` (e.g. more than 3 of etiquette.abuse).
+
+    Only findings at or above ``severity`` count toward ``points`` (info findings, such as a
+    missing greeting, are reported but do not mark an agent unless configured). A period other
+    than ``all`` needs timestamps: findings whose time is unknown mark no one."""
 
     points: int = 60
     period: str = "month"
     counts: dict[str, int] = field(default_factory=dict)
+    severity: str = "warning"
 
 
 def period_key(seconds: float | None, period: str) -> str:
@@ -105,6 +111,7 @@ class ScanSummary:
         conv_fatal = False
         agents_hit: dict[str, bool] = {}
         period = self.thresholds.period
+        counted = Severity(self.thresholds.severity).rank
         for turn in judged.turns:
             agent = turn.message.agent or NO_AGENT
             a = self._agent(turn.message.agent)
@@ -131,7 +138,8 @@ class ScanSummary:
                 rule = self.rules.setdefault(f.rule, [f.category, f.severity.value, 0, 0])
                 rule[2] += 1
                 rule[3] += f.points
-                bucket["points"] += f.points
+                if f.severity.rank >= counted:
+                    bucket["points"] += f.points
                 for key in (f.rule, f.category):
                     if key in self.thresholds.counts:
                         bucket["counts"][key] = bucket["counts"].get(key, 0) + 1
@@ -166,6 +174,8 @@ class ScanSummary:
         t = self.thresholds
         out: dict[str, list[str]] = {}
         for (agent, period), bucket in sorted(self.periods.items()):
+            if period == NO_TIME:
+                continue  # a period threshold needs to know when: a log without times marks no one
             label = "" if period == "all" else f"{period} "
             if bucket["points"] > t.points:
                 out.setdefault(agent, []).append(f"{label}{bucket['points']} 分 > {t.points}")
@@ -196,6 +206,7 @@ class ScanSummary:
             "counts": dict(self.counts),
             "files": list(self.files),
             "thresholds": {"points": self.thresholds.points, "period": self.thresholds.period,
+                           "severity": self.thresholds.severity,
                            "counts": dict(sorted(self.thresholds.counts.items()))},
             "agents": [
                 {"agent": name, "points": a.points, "findings": a.findings, "fatal": a.fatal,

@@ -7,25 +7,25 @@ so a request already running finishes on the rules it started with and nothing i
 """
 from __future__ import annotations
 
-import functools
 import hmac
 import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs
 
 from .. import __version__
 from ..engine import Linter
-from ..errors import RulesetError
+from ..errors import RulesetError, nearest
+from ..rules.platforms import PLATFORM_NAMES
 from .openapi import openapi_document
+from .pages import page_html, token_page
 
 DEFAULT_MAX_BODY = 64 * 1024
 MAX_BATCH = 1000
 TOKEN_COOKIE = "kefulint_token"
-_CHECK_FIELDS = ("text", "context", "agent")
+_CHECK_FIELDS = ("text", "context", "agent", "platform")
 _JSON_TYPES = ("application/json",)
 
 # the page may run only its own inline code and talk only to this service
@@ -38,12 +38,12 @@ PAGE_HEADERS = (
     ("Cache-Control", "no-store"),
 )
 
-# path -> allowed methods (for 405 and the Allow header)
+# path -> allowed methods (for 405 and the Allow header); HEAD answers as GET, without the body
 ROUTES: dict[str, tuple[str, ...]] = {
-    "/": ("GET",),
-    "/healthz": ("GET",),
-    "/openapi.json": ("GET",),
-    "/v1/rules": ("GET",),
+    "/": ("GET", "HEAD"),
+    "/healthz": ("GET", "HEAD"),
+    "/openapi.json": ("GET", "HEAD"),
+    "/v1/rules": ("GET", "HEAD"),
     "/v1/check": ("POST",),
     "/v1/check/batch": ("POST",),
     "/v1/reload": ("POST",),
@@ -65,6 +65,7 @@ class Response:
     body: bytes
     content_type: str = "application/json; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    content_length: int | None = None  # a HEAD response: the length of the body GET would send
 
     @property
     def json(self):
@@ -132,6 +133,8 @@ class Service:
         self._reload_errors = reload_errors
         self._reload_lock = threading.Lock()
         self.linter = load()  # the one reference that reload swaps
+        self._by_platform: dict[tuple[int, str], Linter] = {}  # the same rules judged as sent elsewhere
+        self._platform_lock = threading.Lock()
         self.loaded_at = time.time()
         self.reloads = 0
         self.last_reload_error: list[str] | None = None
@@ -156,6 +159,7 @@ class Service:
                     "reload failed; still serving the previous rules (重新加载失败，继续使用原规则)",
                     errors))
             self.linter = new
+            self._by_platform = {}
             self.loaded_at = time.time()
             self.reloads += 1
             self.last_reload_error = None
@@ -164,9 +168,14 @@ class Service:
 
     # dispatch ----------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
+        if request.method == "HEAD":
+            got = self.handle(replace(request, method="GET"))
+            return replace(got, body=b"", content_length=len(got.body))
         try:
             return self._dispatch(request)
         except HTTPError as exc:
+            if exc.status == 401 and _wants_html(request):
+                return Response(401, token_page(), "text/html; charset=utf-8", exc.headers + PAGE_HEADERS)
             return error_response(exc)
 
     def _dispatch(self, req: Request) -> Response:
@@ -180,8 +189,8 @@ class Service:
             raise HTTPError(405, "method_not_allowed",
                             f"{req.method} is not allowed on {req.path}; use {', '.join(methods)} (请求方法不允许)",
                             headers=(("Allow", ", ".join(methods)),))
-        if req.method == "POST":
-            self._check_body(req)
+        if req.method == "POST" and not (req.path == "/v1/reload" and not req.body):
+            self._check_body(req)  # a bare POST /v1/reload (curl -X POST) has nothing to type
         if req.path == "/v1/check":
             return self._check(req)
         if req.path == "/v1/check/batch":
@@ -209,7 +218,7 @@ class Service:
             name, _, value = part.strip().partition("=")
             if name == TOKEN_COOKIE:
                 offered.append(value)
-        from_query = req.path == "/" and req.method == "GET" and parse_qs(req.query).get("token", [""])[0]
+        from_query = req.path == "/" and req.method in ("GET", "HEAD") and parse_qs(req.query).get("token", [""])[0]
         if from_query:
             offered.append(from_query)
         # compare every offered value so the time taken does not tell which one was close
@@ -251,6 +260,20 @@ class Service:
         item = _validate_item(self._body(req), "")
         return _json(200, self._result(self.linter, item))
 
+    def _for_platform(self, linter: Linter, platform: str | None) -> Linter:
+        """``linter``'s rules judged as sent on ``platform`` (built once per platform and rules)."""
+        if not platform or platform == linter.settings.platform:
+            return linter
+        key = (id(linter), platform)
+        found = self._by_platform.get(key)
+        if found is None:
+            with self._platform_lock:
+                found = self._by_platform.get(key)
+                if found is None:
+                    found = Linter(linter.rules, replace(linter.settings, platform=platform))
+                    self._by_platform = {**self._by_platform, key: found}
+        return found
+
     def _batch(self, req: Request) -> Response:
         body = self._body(req)
         if not isinstance(body, dict):
@@ -279,12 +302,9 @@ class Service:
         return _json(200, {"count": len(results), "results": results})
 
     def _result(self, linter: Linter, item: dict) -> dict:
+        linter = self._for_platform(linter, item.get("platform"))
         result = linter.check(item["text"], context=item.get("context"))
-        out = result.to_dict(self.show_matches)
-        if not self.show_matches and any(f.sensitive for f in result.findings):
-            # suggested_text keeps the original around each fix; where a sensitive finding has
-            # no fix the raw match would come back, so mask those spans too
-            out["suggested_text"] = _masked_suggestion(result)
+        out = result.to_dict(self.show_matches)  # personal data masked, in suggested_text too
         if "agent" in item:
             out["agent"] = item["agent"]
         return out
@@ -312,16 +332,6 @@ class Service:
         return _json(200, {"count": len(rules), "rules": rules})
 
 
-def _masked_suggestion(result) -> str:
-    from ..engine import apply_fixes
-    from ..text.mask import mask_text
-
-    unfixed = [(f.start, f.end) for f in result.findings if f.sensitive and f.fix is None]
-    if not unfixed:
-        return result.suggested_text
-    return apply_fixes(mask_text(result.text, unfixed), result.findings)
-
-
 def _validate_item(raw, where: str) -> dict:
     if not isinstance(raw, dict):
         raise HTTPError(400, "invalid_request", "body must be a JSON object {\"text\": ...} (请求体必须是对象)",
@@ -345,6 +355,10 @@ def _validate_item(raw, where: str) -> dict:
                     problems.append(f"{where}context[{i}]: expected a string or {{\"role\": str, \"text\": str}}")
     if "agent" in raw and not isinstance(raw["agent"], str):
         problems.append(f"{where}agent: expected a string, got {_kind(raw['agent'])}")
+    if "platform" in raw and raw["platform"] not in PLATFORM_NAMES:
+        got = raw["platform"]
+        problems.append(f"{where}platform: expected one of {', '.join(PLATFORM_NAMES)}, got "
+                        + (repr(got) + nearest(got, PLATFORM_NAMES) if isinstance(got, str) else _kind(got)))
     if problems:
         raise HTTPError(400, "invalid_request", "invalid request fields (请求字段有误)", problems)
     return raw
@@ -355,10 +369,9 @@ def _kind(value) -> str:
             int: "a number", float: "a number"}.get(type(value), type(value).__name__)
 
 
-@functools.cache
-def page_html() -> bytes:
-    """The draft page (package data ``page.html``): HTML, CSS and JS inline, no external assets."""
-    return resources.files(__package__).joinpath("page.html").read_bytes()
+def _wants_html(req: Request) -> bool:
+    """A browser opening a page (not a program calling the API)."""
+    return req.method == "GET" and req.path == "/" and "text/html" in req.headers.get("accept", "")
 
 
 def valid_token(token: str) -> bool:

@@ -76,8 +76,9 @@ async def _read_body(receive, headers: dict[str, str], limit: int) -> bytes | No
 
 
 async def _send(send, response: Response) -> None:
+    length = len(response.body) if response.content_length is None else response.content_length
     headers = [(b"content-type", response.content_type.encode()),
-               (b"content-length", str(len(response.body)).encode()),
+               (b"content-length", str(length).encode()),
                (b"x-content-type-options", b"nosniff")]
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
     await send({"type": "http.response.start", "status": response.status, "headers": headers})

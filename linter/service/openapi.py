@@ -2,6 +2,8 @@
 it names every route the service answers."""
 from __future__ import annotations
 
+from ..rules.platforms import PLATFORM_NAMES
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -38,6 +40,8 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
                 ]},
             },
             "agent": {"type": "string", "description": "Echoed back; never logged with the text"},
+            "platform": {"type": "string", "enum": list(PLATFORM_NAMES),
+                         "description": "Judge the reply as sent on this platform (default: the service's)"},
         },
     }
     finding = {
@@ -56,18 +60,24 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
             "match": {"type": "string", "description": "Masked when it is personal data"},
             "message": {"type": "string"},
             "suggestion": {"type": "string"},
-            "fatal": {"type": "boolean"},
+            "fatal": {"type": "boolean", "description": "A dismissal item (开除项)"},
+            "fixable": {"type": "boolean", "description": "suggested_text rewrites the clause holding it"},
+            "needs_rewrite": {"type": "boolean", "description": "At error and no fix leaves the reply clean"},
         },
     }
     result = {
         "type": "object",
-        "required": ["points", "blocked", "fatal", "findings", "suggested_text", "errors"],
+        "required": ["points", "blocked", "fatal", "findings", "suggested_text", "needs_rewrite", "errors"],
         "properties": {
             "points": {"type": "integer"},
             "blocked": {"type": "boolean", "description": "A finding at or above fail-on"},
             "fatal": {"type": "boolean"},
             "findings": {"type": "array", "items": _ref("Finding")},
-            "suggested_text": {"type": "string", "description": "The reply with every safe fix applied"},
+            "suggested_text": {"type": "string", "description": (
+                "The reply with each clause that breaks a rule replaced by the standard phrase or removed; "
+                "it checks with no finding at error. The reply unchanged when needs_rewrite")},
+            "needs_rewrite": {"type": "boolean",
+                              "description": "No fix leaves the reply clean: a person must rewrite it (需要人工改写)"},
             "errors": {"type": "array", "items": {"type": "string"},
                        "description": "Problems that stopped a rule on this text (a user regex that timed out)"},
             "agent": {"type": "string"},
@@ -109,7 +119,7 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
             "last_reload_error": {"type": ["array", "null"], "items": {"type": "string"}},
         },
     }
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "kefulint service",
@@ -148,7 +158,7 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
                 }, "Every enabled rule")},
             }},
             "/v1/reload": {"post": {
-                "summary": "Reload config and rulesets (also on SIGHUP)",
+                "summary": "Reload config and rulesets (also on SIGHUP); no body and no Content-Type needed",
                 "operationId": "reload",
                 "responses": {
                     "200": _json_body({"type": "object", "properties": {
@@ -168,9 +178,11 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
                                       "content": {"application/json": {"schema": {"type": "object"}}}}},
             }},
             "/": {"get": {
-                "summary": "The draft page (粘贴草稿检查)",
+                "summary": "The draft page (粘贴草稿检查); HEAD answers the same without the body",
                 "operationId": "page",
-                "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}},
+                "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}},
+                              "401": {"description": "No token: a page that says how to open it with one",
+                                      "content": {"text/html": {"schema": {"type": "string"}}}}},
             }},
         },
         "components": {
@@ -180,3 +192,12 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
                                            "description": "Required when the service was started with a token"}},
         },
     }
+    for operations in document["paths"].values():
+        if "get" in operations:  # HEAD answers as GET, with the same headers and no body
+            get = operations["get"]
+            operations["head"] = {
+                "summary": f"{get['summary']} (headers only)",
+                "operationId": f"{get['operationId']}Head",
+                "responses": {code: {"description": r["description"]} for code, r in get["responses"].items()},
+            }
+    return document

@@ -1,8 +1,9 @@
 """``--fix``: apply the rules' safe replacements to a template file.
 
-A fix is applied only where the finding is not suppressed, the rule has a safe replacement
-(``Finding.fix``) and the matched text stands verbatim in the file (not behind an escape or
-a CSV ``""``). The rewritten file is read back and must give exactly the expected replies,
+Each reply is fixed whole or not at all: its safe fix (:meth:`Linter.fix_plan` with
+``safe_only``: the clause or sentence holding a violation replaced by the rule's standard phrase
+or removed, never a suppressed finding) is applied only when it leaves the reply with no finding
+at error and every edit stands verbatim in the file (not behind an escape or a CSV ``""``). The rewritten file is read back and must give exactly the expected replies,
 else it is left alone: a fix never changes the file's structure. Passes repeat until nothing
 changes, so running ``--fix`` twice changes nothing the second time.
 """
@@ -12,9 +13,11 @@ import difflib
 import os
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from ..config import LintOptions
 from ..engine import Linter
+from ..engine.fixes import apply_edits
 from ..text.mask import mask_sensitive
 from . import parse_source
 from .lint import Kept, lint_source
@@ -27,25 +30,14 @@ def _edits(source: SourceFile, kept: list[Kept]) -> tuple[list[tuple[int, int, s
     """File edits (start, end, replacement) and the reply texts expected after them."""
     edits: list[tuple[int, int, str]] = []
     expected: dict[int, str] = {}
-    by_reply: dict[int, list] = {}
-    for k in kept:
-        by_reply.setdefault(k.reply, []).append(k.finding)
-    for index, findings in by_reply.items():
+    for index in sorted({k.reply for k in kept if k.edits}):
         reply = source.replies[index]
-        text = reply.text
-        pos = 0
-        out: list[str] = []
-        for f in sorted(findings, key=lambda f: (f.start, f.end)):
-            start = source.verbatim_offset(reply, f.start, f.end) if f.fix is not None and f.start >= pos else None
-            if start is None:
-                continue
-            edits.append((start, start + (f.end - f.start), f.fix))
-            out.append(text[pos : f.start])
-            out.append(f.fix)
-            pos = f.end
-        if out:
-            out.append(text[pos:])
-            expected[index] = "".join(out)
+        plan = next(k.edits for k in kept if k.reply == index)
+        for e in plan:
+            start = source.verbatim_offset(reply, e.start, e.end)
+            assert start is not None  # lint_source keeps only plans it can write
+            edits.append((start, start + (e.end - e.start), e.replacement))
+        expected[index] = apply_edits(reply.text, plan)
     return sorted(edits), expected
 
 
@@ -60,10 +52,19 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+class Change(NamedTuple):
+    """One rewritten clause, for people: where it was, what it said, what it says now."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
 def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str,
-               options: LintOptions) -> tuple[str, list[tuple[int, int]]]:
-    """(new text, file spans of sensitive matches in the ORIGINAL text). The new text equals
-    ``source.text`` when nothing can be fixed safely."""
+               options: LintOptions) -> tuple[str, list[tuple[int, int]], list[Change]]:
+    """(new text, file spans of sensitive matches in the ORIGINAL text, the clauses changed).
+    The new text equals ``source.text`` when nothing can be fixed safely."""
     sensitive = []
     for k in kept:
         reply = source.replies[k.reply]
@@ -71,8 +72,9 @@ def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str
         if start is not None:
             sensitive.append((start, start + k.finding.end - k.finding.start))
     if not source.fixable:
-        return source.text, sensitive
+        return source.text, sensitive, []
     current, current_kept = source, kept
+    changes: list[Change] = []
     for _ in range(MAX_PASSES):
         edits, expected = _edits(current, current_kept)
         if not edits:
@@ -86,15 +88,19 @@ def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str
             reread.replies[i].text != (expected.get(i, r.text)) for i, r in enumerate(current.replies)
         ):
             break
+        changes += [Change(*current.position(start), current.text[start:end], new) for start, end, new in edits]
         current = reread
         _, current_kept = lint_source(current, linter)
-    return current.text, sensitive
+    return current.text, sensitive, changes
 
 
-def unified_diff(path: str, old: str, new: str, sensitive: list[tuple[int, int]], show_matches: bool) -> str:
-    """The change as a unified diff; personal data found in the file is masked on both sides
-    unless ``show_matches``."""
-    lines = []
+def unified_diff(path: str, old: str, new: str, sensitive: list[tuple[int, int]], show_matches: bool,
+                 changes: list[Change] = ()) -> str:
+    """The change as a unified diff, preceded by one line per rewritten clause
+    (``path:line:col: 「old」 → 「new」``; ``patch`` and ``git apply`` skip such lines);
+    personal data found in the file is masked everywhere unless ``show_matches``."""
+    lines = [f"{path}:{c.line}:{c.column}: 「{_one_line(c.old)}」 → "
+             f"{'（删除 removed）' if not c.new else '「' + _one_line(c.new) + '」'}\n" for c in changes]
     for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                      fromfile=f"a/{path}", tofile=f"b/{path}"):
         lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
@@ -103,6 +109,10 @@ def unified_diff(path: str, old: str, new: str, sensitive: list[tuple[int, int]]
         for secret in sorted({old[s:e] for s, e in sensitive}, key=len, reverse=True):
             diff = diff.replace(secret, mask_sensitive(secret))
     return diff
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "").replace("\n", "⏎")
 
 
 def write_in_place(path: str | Path, text: str, encoding: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..engine import Linter
+from ..engine import Edit, Linter
 from ..finding import Finding, Severity
 from ..text.mask import mask_sensitive
 from ..text.normalize import Normalized
@@ -48,6 +48,7 @@ class FileFinding:
     fingerprint: str = ""  # reply_hash of the reply (baselines)
     label: str = ""  # column or key the reply came from
     masked: str | None = None  # the masked match, computed once (None: not yet)
+    needs_rewrite: bool = False  # at error and no safe fix leaves the reply clean: a person must rewrite it
 
     @property
     def masked_match(self) -> str:
@@ -79,6 +80,7 @@ class FileFinding:
             "suggestion": self.suggestion,
             "fatal": self.fatal,
             "fixable": self.fix is not None,
+            "needs_rewrite": self.needs_rewrite,
             "label": self.label,
         }
 
@@ -91,15 +93,15 @@ class FileFinding:
         # --show-matches run does not use the cache (templates/run.py)
         return [self.line, self.column, self.end_line, self.end_column, meta_index, _VALUE[self.severity],
                 None if self.sensitive else self.match, self.fix, self.fingerprint, self.label,
-                self.masked_match if self.sensitive else None]
+                self.masked_match if self.sensitive else None, self.needs_rewrite]
 
     @classmethod
     def from_cache(cls, path: str, row: list, metas: list) -> FileFinding:
-        line, column, end_line, end_column, meta_index, severity, match, fix, fingerprint, label, masked = row
+        line, column, end_line, end_column, meta_index, severity, match, fix, fingerprint, label, masked, rewrite = row
         rule, category, points, message, suggestion, sensitive, fatal = metas[meta_index]
         return cls(path, line, column, end_line, end_column, rule, category, _SEVERITY[severity], points,
                    message, suggestion, masked if match is None else match, sensitive, fatal, fix, fingerprint,
-                   label, masked)
+                   label, masked, rewrite)
 
 
 def tool_finding(path: str, line: int, column: int, rule: str, severity: Severity, message: str,
@@ -137,22 +139,38 @@ class FileReport:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """An unsuppressed engine finding with the reply it is in (what ``--fix`` works from)."""
+    """An unsuppressed engine finding with the reply it is in and the safe fix of that reply
+    (what ``--fix`` works from; the same ``edits`` for every finding of one reply)."""
 
     reply: int
     finding: Finding
+    edits: tuple[Edit, ...] = ()
 
 
-def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str) -> FileFinding:
+def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str, edits: tuple[Edit, ...],
+            needs_rewrite: bool) -> FileFinding:
     line, column = source.reply_position(reply, f.start)
     if reply.cell is not None:
         end_line, end_column = line, column + 1
     else:
         end_line, end_column = source.position(reply.file_offset(max(f.end - 1, f.start)) + 1)
+    cover = next((e for e in edits if e.start <= f.start and f.end <= e.end), None)
     return FileFinding(source.path, line, column, end_line, end_column, f.rule, f.category, f.severity, f.points,
                        f.message, f.suggestion, f.match, f.sensitive, f.fatal,
-                       f.fix if source.fixable and source.verbatim_offset(reply, f.start, f.end) is not None else None,
-                       fingerprint, label_text(reply.label), f.masked_match)
+                       None if cover is None else cover.replacement,
+                       fingerprint, label_text(reply.label), f.masked_match,
+                       needs_rewrite and f.severity is Severity.ERROR)
+
+
+def _safe_fix(source: SourceFile, reply: Reply, linter: Linter, result, findings: list[Finding],
+              suppressed: set[str]) -> tuple[tuple[Edit, ...], bool]:
+    """(edits, needs rewrite) of one reply: its safe fix, kept only when every edit can be made
+    in the file as it stands (not behind an escape, not across the lines of a YAML block, not in
+    a spreadsheet). An error left without a fix --fix can write needs a person."""
+    edits = linter.fix_plan(reply.text, findings, safe_only=True, tolerated=suppressed, result=result)
+    if edits and source.fixable and all(source.verbatim_offset(reply, e.start, e.end) is not None for e in edits):
+        return edits, False
+    return (), any(f.severity is Severity.ERROR for f in findings)
 
 
 def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Kept]]:
@@ -166,6 +184,8 @@ def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Ke
             continue
         covering = _covering(source, index, reply) if ds else []
         fingerprint = reply_hash(reply.text)
+        unsuppressed: list[Finding] = []
+        suppressed: set[str] = set()
         for f in result.findings:
             hit = False
             for di in covering:
@@ -175,9 +195,15 @@ def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Ke
                         hit = True
             if hit:
                 report.suppressed += 1
-                continue
-            kept.append(Kept(index, f))
-            report.findings.append(_placed(source, reply, f, fingerprint))
+                suppressed.add(f.rule)
+            else:
+                unsuppressed.append(f)
+        if not unsuppressed:
+            continue
+        edits, needs_rewrite = _safe_fix(source, reply, linter, result, unsuppressed, suppressed)
+        for f in unsuppressed:
+            kept.append(Kept(index, f, edits))
+            report.findings.append(_placed(source, reply, f, fingerprint, edits, needs_rewrite))
     for di, d in enumerate(ds):
         for token in d.rules:
             if (di, token) not in used:

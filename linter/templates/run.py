@@ -276,10 +276,11 @@ class Runner:
         if cache is not None:
             cache.put(path, st, key, report.to_cache())
         if fix or diff:
-            new_text, sensitive = fixed_text(source, kept, profile.linter, target.path.suffix, options)
+            new_text, sensitive, changes = fixed_text(source, kept, profile.linter, target.path.suffix, options)
             if new_text != source.text:
                 if diff:
-                    run.diffs.append(unified_diff(target.display, source.text, new_text, sensitive, show_matches))
+                    run.diffs.append(unified_diff(target.display, source.text, new_text, sensitive, show_matches,
+                                                  changes))
                 if fix:
                     write_in_place(target.path, new_text, source.encoding)
                     run.fixed.append(target.display)

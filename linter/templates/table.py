@@ -98,7 +98,10 @@ def find_header(rows: list[list[str]], configured: tuple[str, ...], where: str) 
     """(index of the header row, reply column indexes); ``[]`` columns: a one-column file whose
     every row is a reply. The header is the first of the first rows that names a reply column."""
     first_error: ReadError | None = None
+    width = [sum(1 for v in row if str(v).strip()) for row in rows[:HEADER_ROWS]]
     for index, header in enumerate(rows[:HEADER_ROWS]):
+        if width[index] == 1 and max(width) > 1:
+            continue  # a title row above a wider header (Qianniu: 快捷短语导出 …), not a one-column file
         try:
             return index, pick_columns(header, configured, where)
         except ReadError as exc:

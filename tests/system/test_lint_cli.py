@@ -207,7 +207,7 @@ def test_nearest_config_per_file_and_include_exclude(repo):
 def test_explicit_unsupported_file_is_skipped(repo):
     (repo / "x.py").write_text("print()\n", encoding="utf-8")
     result = lint("x.py")
-    assert result.exit_code == 0
+    assert result.exit_code == 2  # nothing was linted
     assert "skipped: x.py: unsupported file type" in result.stdout
 
 

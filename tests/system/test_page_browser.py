@@ -16,7 +16,7 @@ CHROMIUM = os.environ.get("KEFULINT_CHROMIUM") or shutil.which("chromium") or "/
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 DRAFT = "亲，有问题打我电话13800138000哦"
-FIXED = "亲，有问题打我电话138****8000哦"
+FIXED = "亲，有问题请直接在旺旺上联系我们哦"  # the invitation's sentence replaced, not the number masked
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,9 @@ def test_type_a_phone_number_see_it_highlighted_and_copy_the_fix(page):
     text = item.inner_text()
     assert "contact.mobile" in text and "6 分" in text
     assert "不得向买家透露手机号" in text and "138****8000" in text and "13800138000" not in text
+    # the message first, the rule id after it; a dismissal item says so
+    assert text.index("不得向买家透露手机号") < text.index("contact.mobile")
+    assert item.locator(".fatal").inner_text() == "开除项"
     assert "建议：亲，有问题请直接在旺旺上联系我们哦" in text
     assert "不能发送" in page.locator("#status").inner_text()
     assert page.locator("#suggested").inner_text() == FIXED
@@ -80,7 +83,7 @@ def test_copy_right_after_typing_copies_the_fix_for_the_current_text(page):
     page.fill("#draft", "你问我，我问谁？")
     page.click("#copy")  # before the debounce fires
     page.locator("#copied").filter(has_text="已复制").wait_for()
-    assert page.evaluate("navigator.clipboard.readText()") == "亲，这个问题我马上帮您核实，请您稍等片刻？"
+    assert page.evaluate("navigator.clipboard.readText()") == "亲，这个问题我马上帮您核实，请您稍等片刻"
 
 
 def test_clean_draft_shows_no_highlight(page):
@@ -118,7 +121,9 @@ def test_page_works_behind_a_token(browser):
         context = browser.new_context()
         page = context.new_page()
         origin = f"http://127.0.0.1:{served.port}"
-        assert page.goto(origin + "/").status == 401  # no token, no page
+        refused = page.goto(origin + "/")
+        assert refused.status == 401  # no token, no page: a page that says what to do instead
+        assert "需要访问令牌" in page.inner_text("h1") and "?token=" in page.inner_text("body")
         assert page.goto(f"{origin}/?token={token}").status == 200
         page.click("#draft")
         page.keyboard.type(DRAFT, delay=5)
@@ -143,3 +148,84 @@ def test_long_draft_grows_the_box_and_the_highlight_layer_stays_aligned(page):
     for key in ("x", "y", "width", "height"):
         assert abs(sizes["draft"][key] - sizes["back"][key]) <= 1, key
     assert sizes["backScroll"] <= sizes["back"]["height"] + 2  # the layer's text fits the same box
+
+
+def test_buyer_turn_and_platform_are_sent_with_the_draft(page):
+    page.fill("#buyer", "有QQ吗")
+    page.fill("#draft", "有，5738201946")
+    page.dispatch_event("#draft", "input")
+    page.locator('#backdrop mark[data-rule="contact.qq-on-request"]').wait_for()
+    page.fill("#buyer", "")
+    page.select_option("#platform", "jd")
+    page.fill("#draft", "可以用微信支付的哦")
+    page.dispatch_event("#draft", "input")
+    page.locator("#status").filter(has_text="未发现问题").wait_for()  # WeChat Pay is JD's own
+    page.select_option("#platform", "taobao")
+    page.locator('#findings li[data-rule="offplatform.wechat-pay"]').wait_for()
+
+
+def _served_page(browser, served):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{served.port}/")
+    return context, page
+
+
+def test_a_failed_check_clears_the_old_result_and_says_why_in_chinese(browser, server):
+    context, page = _served_page(browser, server)
+    try:
+        page.fill("#draft", DRAFT)
+        page.dispatch_event("#draft", "input")
+        page.locator("#backdrop mark").first.wait_for()
+        # too long for the service (413)
+        page.fill("#draft", "亲" * 40000)
+        page.dispatch_event("#draft", "input")
+        page.locator("#status").filter(has_text="草稿太长").wait_for()
+        assert page.locator("#backdrop mark").count() == 0 and page.locator("#findings li").count() == 0
+        assert page.inner_text("#suggested") == "" and page.is_disabled("#copy")
+        # the service is gone
+        page.fill("#draft", DRAFT)
+        page.dispatch_event("#draft", "input")
+        page.locator("#backdrop mark").first.wait_for()
+        page.route("**/v1/check", lambda route: route.abort())
+        page.fill("#draft", DRAFT + "，好的")
+        page.dispatch_event("#draft", "input")
+        page.locator("#status").filter(has_text="连接不上检查服务").wait_for()
+        assert page.locator("#backdrop mark").count() == 0 and page.locator("#findings li").count() == 0
+        assert page.inner_text("#suggested") == "" and page.is_disabled("#copy")
+    finally:
+        context.close()
+
+
+REWRITE_RULES = """
+[[rule]]
+id = "shop.secret"
+category = "etiquette.banned_phrase"
+severity = "error"
+points = 5
+phrases = ["芝麻开门"]
+message = "不得发送内部暗号"
+suggestion = "暗号是芝麻开门"
+examples.bad = ["芝麻开门"]
+examples.good = ["您好"]
+"""
+
+
+def test_a_reply_no_fix_can_clean_shows_needs_rewriting_instead_of_copy(browser, tmp_path):
+    rules = tmp_path / "shop.toml"
+    rules.write_text(REWRITE_RULES, encoding="utf-8")  # its standard phrase breaks it again
+    served = Served("--ruleset", str(rules))
+    try:
+        context, page = _served_page(browser, served)
+        page.fill("#draft", "芝麻开门")  # alone: neither removing it nor its phrase leaves a clean reply
+        page.dispatch_event("#draft", "input")
+        page.locator("#rewrite").wait_for(state="visible")
+        assert "需要人工改写" in page.inner_text("#rewrite")
+        assert page.is_hidden("#copy") and page.evaluate("window.kefulint.result.needs_rewrite") is True
+        page.fill("#draft", DRAFT)
+        page.dispatch_event("#draft", "input")
+        page.locator("#suggested").filter(has_text=FIXED).wait_for()
+        assert page.is_hidden("#rewrite") and page.is_visible("#copy")
+        context.close()
+    finally:
+        served.stop()

@@ -50,7 +50,9 @@ def test_sample_scan_counts_findings_and_exit_code(tmp_path):
     assert {name: a["points"] for name, a in agents.items()} == per_agent
     assert [a["agent"] for a in data["agents"]] == sorted(agents, key=lambda n: (-per_agent[n], n))  # ranked
     assert agents["阿强"]["fatal"] == 1 and "致命项 1 次" in agents["阿强"]["reasons"] and agents["阿强"]["flagged"]
-    nov = sum(r["points"] for r in records if r["agent"] == "阿强" and r["time"].startswith("2024-11"))
+    # info findings (a missing greeting) are reported but do not count toward the threshold
+    nov = sum(r["points"] for r in records if r["agent"] == "阿强" and r["time"].startswith("2024-11")
+              and r["severity"] != "info")
     assert (f"2024-11 {nov} 分 > 60" in agents["阿强"]["reasons"]) == (nov > 60)
     assert not agents["小丽"]["flagged"] and agents["小丽"]["points"] == 0
     assert data["worst_conversations"][0]["conversation"] == "T1002" and data["worst_conversations"][0]["fatal"]
@@ -80,7 +82,8 @@ def test_nothing_sensitive_leaks_unless_show_matches(tmp_path):
     for text in outputs:
         for secret in SECRETS:
             assert secret not in text
-    rows = list(csv.DictReader(io.StringIO(outputs[2])))
+    assert outputs[2].startswith("\ufeffconversation,")  # UTF-8 with BOM, for Excel
+    rows = list(csv.DictReader(io.StringIO(outputs[2].removeprefix("\ufeff"))))
     phone = next(row for row in rows if row["rule"] == "contact.mobile")
     assert (phone["match"], phone["text"], phone["fatal"]) == ("138****8000", "有事打我电话⟦138****8000⟧", "true")
     same_conversation = [row for row in rows if row["conversation"] == phone["conversation"]]
@@ -111,7 +114,7 @@ def test_stdin_map_and_csv_output():
     r = run("-", "--map", "text=body,role=who", "--map", "conversation=sid,agent=staff", "-o", "-", "--format", "csv",
             "--fail-on", "never", input=log)
     assert r.returncode == 0, r.stderr.decode()
-    rows = list(csv.DictReader(io.StringIO(r.stdout.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig"))))
     assert {(row["conversation"], row["agent"], row["rule"]) for row in rows} >= {("s1", "阿强", "contact.qq-on-request")}
     assert "Counts" in r.stderr.decode()  # the summary moves to stderr when findings go to stdout
     bad = run("-", "--map", "txt=body", input=log)
@@ -136,7 +139,7 @@ def test_scan_config_section(tmp_path):
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     daily: dict = {}
     for rec in records:
-        if rec["agent"] == "阿强":
+        if rec["agent"] == "阿强" and rec["severity"] != "info":
             daily[rec["time"][:10]] = daily.get(rec["time"][:10], 0) + rec["points"]
     expected = [f"{day} {pts} 分 > 10" for day, pts in sorted(daily.items()) if pts > 10]
     assert len(expected) >= 2

@@ -71,3 +71,41 @@ def test_report_in_headless_chromium(report):
             assert page.locator("svg[aria-label='points over time'] rect").count() == (last - first).days + 1
         finally:
             browser.close()
+
+
+def test_findings_table_explains_each_finding_errors_first_and_nothing_is_cut(report):
+    path, _ = report
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(path.as_uri())
+            page.wait_for_selector("body[data-ready='1']", timeout=10000)
+            heads = page.locator("#findings th").all_inner_texts()
+            assert heads[:6] == ["级别", "规则", "问题", "买家上文", "客服消息", "建议"]
+            # a header is one line, not a column of single characters
+            heights = page.eval_on_selector_all("#findings th", "ths => ths.map(t => t.getBoundingClientRect().height)")
+            line = page.eval_on_selector("#findings th", "t => parseFloat(getComputedStyle(t).lineHeight) || 18")
+            assert max(heights) < 2 * line + 10, heights
+            severities = page.locator("#findings-body tr td:nth-child(1)").all_inner_texts()
+            ranks = [{"error": 0, "warning": 1, "info": 2}[s] for s in severities]
+            assert ranks == sorted(ranks) and severities[0] == "error"
+            row = page.locator("#findings-body tr", has_text="contact.wechat-on-request").first
+            cells = row.locator("td").all_inner_texts()
+            from kefulint import Linter
+
+            message = next(r.message for r in Linter.default().rules if r.id == "contact.wechat-on-request")
+            assert cells[1] == "contact.wechat-on-request" and cells[2] == message
+            assert cells[3] and cells[5] == "亲，有问题请直接在旺旺上联系我们哦"  # the buyer turn, the suggestion
+            # chart labels are whole and inside their chart
+            for chart in ("points per agent", "points per category"):
+                boxes = page.eval_on_selector_all(
+                    f"svg[aria-label='{chart}'] text[text-anchor='end']",
+                    "ts => ts.map(t => [t.textContent, t.getBBox().x])")
+                assert boxes and all(x >= 0 for _, x in boxes), boxes
+            labels = [t for t, _ in page.eval_on_selector_all(
+                "svg[aria-label='points per category'] text[text-anchor='end']",
+                "ts => ts.map(t => [t.textContent, 0])")]
+            assert "contact.wechat 微信" in labels and all(not t.endswith("…") for t in labels)
+        finally:
+            browser.close()

@@ -87,7 +87,9 @@ def test_context_reaches_the_context_rules(service):
 
 def test_sensitive_match_without_a_fix_is_masked_in_suggested_text(tmp_path):
     rules = tmp_path / "shop.toml"
-    rules.write_text(RULESET.format(phrase="芝麻开门123456"), encoding="utf-8")
+    # a warning of no channel category has no fix: the reply stays as it is, masked
+    rules.write_text(RULESET.format(phrase="芝麻开门123456").replace('"offplatform.payment"', '"privacy.third_party"')
+                     .replace('"error"', '"warning"'), encoding="utf-8")
     svc = Service(lambda: Linter.from_settings(Settings(rulesets=(), extra_rulesets=(str(rules),))))
     body = post(svc, "/v1/check", {"text": "暗号是芝麻开门123456哦"}).json
     assert body["findings"][0]["match"] == "芝麻开门1****6"
@@ -118,7 +120,7 @@ def test_invalid_json_is_400_saying_why(service, raw, fragment):
     ({}, ["text: required"]),
     ([], ["body: expected an object, got a list"]),
     ({"text": 5}, ["text: expected a string, got a number"]),
-    ({"text": "hi", "ctx": []}, ["ctx: unknown field (allowed: text, context, agent)"]),
+    ({"text": "hi", "ctx": []}, ["ctx: unknown field (allowed: text, context, agent, platform)"]),
     ({"text": "hi", "context": "有QQ吗"}, ["context: expected a list of strings or {role, text} objects, got a string"]),
     ({"text": "hi", "context": ["ok", {"role": "buyer"}]}, ['context[1]: expected a string or {"role": str, "text": str}']),
     ({"text": "hi", "agent": 7}, ["agent: expected a string, got a number"]),
@@ -133,7 +135,7 @@ def test_batch_errors_name_the_item(service):
     resp = post(service, "/v1/check/batch", {"items": [{"text": "ok"}, {"txt": "x"}, "s"]})
     assert resp.status == 400
     assert resp.json["error"]["details"] == [
-        "items[1].txt: unknown field (allowed: text, context, agent)",
+        "items[1].txt: unknown field (allowed: text, context, agent, platform)",
         "items[1].text: required",
         "items[2]: expected an object, got a string",
     ]
@@ -477,3 +479,57 @@ def test_any_bytes_get_a_json_answer(service, raw):
     resp = post(service, "/v1/check", raw=raw)
     assert resp.status in (200, 400)
     assert resp.json
+
+
+# --- HEAD, a bare reload, a browser without the token, the platform (issue 11, item 5) --------
+
+def test_head_answers_as_get_without_a_body(service):
+    for path in ("/", "/healthz", "/openapi.json", "/v1/rules"):
+        got = get(service, path)
+        head = service.handle(Request("HEAD", path, "", {}, b""))
+        assert (head.status, head.content_type, head.body) == (got.status, got.content_type, b""), path
+        assert head.content_length == len(got.body)
+    assert service.handle(Request("HEAD", "/v1/check", "", {}, b"")).status == 405
+
+
+def test_head_over_http(served):
+    server = served()
+    for path in ("/", "/healthz"):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", path)
+        got = conn.getresponse()
+        body = got.read()
+        conn.request("HEAD", path)
+        head = conn.getresponse()
+        assert head.read() == b"" and head.status == got.status == 200
+        assert int(head.getheader("content-length")) == len(body)
+        assert head.getheader("content-type") == got.getheader("content-type")
+        conn.close()
+
+
+def test_reload_needs_no_content_type():
+    svc = Service(Linter.default)
+    bare = svc.handle(Request("POST", "/v1/reload", "", {}, b""))
+    assert bare.status == 200 and bare.json["reloaded"] is True
+    # a body still has to be JSON
+    assert svc.handle(Request("POST", "/v1/reload", "", {"content-type": "text/plain"}, b"x")).status == 415
+
+
+def test_a_browser_without_the_token_gets_a_page_that_says_what_to_do():
+    svc = Service(Linter.default, token=TOKEN)
+    page = get(svc, "/", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status == 401 and page.content_type.startswith("text/html")
+    text = page.body.decode()
+    assert "需要访问令牌" in text and "?token=" in text and TOKEN not in text
+    assert get(svc, "/").json["error"]["code"] == "unauthorized"  # a program still gets JSON
+    assert get(svc, "/healthz", headers={"accept": "text/html"}).json["error"]["code"] == "unauthorized"
+
+
+def test_platform_per_request(service):
+    text = "可以用微信支付的哦"
+    assert [f["rule"] for f in post(service, "/v1/check", {"text": text}).json["findings"]] == [
+        "offplatform.wechat-pay"]
+    assert post(service, "/v1/check", {"text": text, "platform": "jd"}).json["findings"] == []
+    bad = post(service, "/v1/check", {"text": text, "platform": "jingdong"})
+    assert bad.status == 400 and "platform: expected one of taobao, tmall, jd, pdd, douyin" in bad.json["error"][
+        "details"][0]

@@ -4,6 +4,7 @@ documented errors (a Skip for a log line, ReadError for a template file, ConfigE
 RulesetError / ScanConfigError for settings), and every finding lies inside its text or file."""
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -87,6 +88,9 @@ any_lines = st.one_of(json_lines(), table_lines(), jddc_lines, text_lines, texts
 
 
 def _physical_lines(data: bytes) -> int:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # read as the text it holds
+        text = data.decode("utf-16", "replace")
+        return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 

@@ -140,26 +140,36 @@ def test_clean_reply_is_not_blocked_and_unchanged():
     assert res.suggested_text == res.text
 
 
-def test_suggested_text_applies_every_safe_fix():
+def test_suggested_text_rewrites_clauses_and_is_clean():
     text = "你问我，我问谁？加我微信 abc_123，电话13800138000"
     res = Linter.default().check(text)
-    fixable = [f for f in res.findings if f.fix is not None]
-    assert {f.rule for f in fixable} >= {"etiquette.ask-me-ask-who", "contact.wechat-id", "contact.mobile"}
-    assert res.suggested_text == apply_fixes(text, res.findings)
-    for f in fixable:
-        assert f.fix in res.suggested_text
-        assert f.match not in res.suggested_text
-    assert "13800138000" not in res.suggested_text and "138****8000" in res.suggested_text
-    assert res.suggested_text.startswith("亲，这个问题我马上帮您核实")
-    # what the fixes leave behind is itself clean of the fixed rules
-    again = Linter.default().check(res.suggested_text)
-    assert not {f.rule for f in again.findings} & {f.rule for f in fixable}
+    assert {f.rule for f in res.findings} >= {"etiquette.ask-me-ask-who", "contact.wechat-id", "contact.mobile"}
+    assert all(res.fix_for(f) is not None for f in res.findings) and not res.needs_rewrite
+    assert res.suggested_text == apply_fixes(text, res.edits)
+    # the banned phrase's clause takes the standard phrase; the invitation's sentence goes whole
+    assert res.suggested_text == "亲，这个问题我马上帮您核实，请您稍等片刻。有问题请直接在旺旺上联系我们哦"
+    assert "13800138000" not in res.suggested_text and "abc_123" not in res.suggested_text
+    assert not [f for f in Linter.default().check(res.suggested_text).findings if f.severity is Severity.ERROR]
 
 
-def test_finding_without_fix_stays_in_suggested_text():
+def test_an_error_no_safe_fix_covers_is_rewritten_when_suggested():
     res = Linter.default().check("这个价格全网最低，不信您去比")
-    assert res.findings and all(f.fix is None for f in res.findings)
-    assert res.suggested_text == res.text
+    assert res.findings and not res.needs_rewrite
+    assert res.suggested_text == "亲，这款的口碑和销量都很不错，您可以参考买家评价，不信您去比"
+
+
+def test_no_fix_is_offered_when_none_leaves_the_reply_clean():
+    # a rule whose every standard phrase trips the rule again: nothing can be offered
+    from dataclasses import replace
+
+    linter = Linter.default()
+    rules = [replace(r, suggestion="加我微信 abc_123456") if r.id == "etiquette.ask-me-ask-who" else r
+             for r in linter.rules]
+    res = Linter(rules, linter.settings).check("你问我，我问谁？")
+    assert res.needs_rewrite and res.edits == () and res.suggested_text == res.text
+    assert all(res.fix_for(f) is None for f in res.findings)
+    assert res.to_dict()["needs_rewrite"] is True
+    assert res.to_dict()["findings"][0]["needs_rewrite"] is True
 
 
 def test_package_is_typed():
@@ -174,7 +184,8 @@ def test_llm_guard_sample_runs_and_never_logs_raw_contact_data():
     assert "-> send: 亲，今天下午五点前付款的订单当天就能发出哦" in out
     assert "-> retry-send: 亲，店铺首页可以领满减券哦" in out
     assert "-> rewrite: 亲，这个问题我马上帮您核实" in out
-    assert out.count("-> block: 亲，这个问题我帮您转接人工客服") == 2
+    assert "-> rewrite: 亲，为了您的资金安全，请直接在平台下单付款哦" in out
+    assert out.count("-> block: 亲，这个问题我帮您转接人工客服") == 1
     assert "contact.mobile 6分 「138****8000」" in log
     for raw in ("13800138000", "shop_vip88"):
         assert raw not in out and raw not in log

@@ -91,10 +91,10 @@ def test_no_timestamps_no_timing_findings():
 
 
 def test_greeting_and_farewell():
-    judged = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", "在的"), ("agent", "好的")))
+    judged = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", "稍等"), ("agent", "好的"), ("agent", "嗯")))
     assert rules_of(judged, 2) == ["service.greeting"]
-    assert rules_of(judged, 3) == ["service.farewell"]
-    one = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", "在的")))
+    assert rules_of(judged, 4) == ["service.farewell"]
+    one = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", "稍等")))
     assert rules_of(one, 2) == ["service.greeting", "service.farewell"]
     folded = JUDGE.judge(msgs(("agent", "您 好！歡迎光臨"), ("agent", "感謝您的諮詢")))  # traditional, spaced
     assert rules_of(folded) == []
@@ -102,18 +102,56 @@ def test_greeting_and_farewell():
     assert (f.severity.value, f.points, f.message) == ("info", 1, "会话开始时缺少欢迎语")
 
 
+@pytest.mark.parametrize("opener", [
+    "有什么问题我可以帮您处理或解决呢?",  # JD's standard opening line
+    "亲，请问有什么可以帮您?", "亲爱的，小妹在的哦，很高兴为您服务哟", "尊敬的商家朋友，请问有什么可以帮到您呢?",
+    "请问您是咨询之前的问题还是有其他的问题需要处理呢?", "您好，欢迎光临本店～", "hi 亲，在的",
+])
+@pytest.mark.parametrize("closer", [
+    "请问还有其他还可以帮到您的吗?",  # JD's standard closing line
+    "感谢您对京东的支持，祝您生活愉快，再见!", "还辛苦您给小妹打个评价呢~点击表情栏旁边的“+”哦。",
+    "如果您还有问题可以随时提问哦，我一直都在", "不客气，这是我们应该做的~", "祝您购物愉快",
+])
+def test_openings_and_closings_are_recognised_by_intent(opener, closer):
+    judged = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", opener), ("buyer", "好的谢谢"), ("agent", closer)))
+    assert rules_of(judged) == []
+
+
+@pytest.mark.parametrize("reply", ["好的", "稍等，正在为您查询~", "您的订单明天送达", "是的亲", "可以的"])
+def test_ordinary_replies_are_neither(reply):
+    judged = JUDGE.judge(msgs(("buyer", "在吗"), ("agent", reply)))
+    assert rules_of(judged) == ["service.greeting", "service.farewell"]
+
+
+def test_the_greeting_may_come_second_and_each_is_reported_once_per_conversation():
+    judged = JUDGE.judge(msgs(("agent", "稍等"), ("agent", "您好，有什么可以帮您"), *[("agent", "好的")] * 6))
+    assert rules_of(judged) == ["service.farewell"]
+    many = JUDGE.judge(msgs(*[("buyer", "在吗"), ("agent", "好的")] * 8))
+    assert rules_of(many) == ["service.greeting", "service.farewell"]
+
+
+def test_configured_phrases_count_besides_the_vocabulary():
+    judge = ConversationJudge(LINTER, ServiceSettings(greeting=("木木家居小助手",), farewell=("木木家居祝您",)))
+    assert rules_of(judge.judge(msgs(("agent", "木木家居小助手为您解答"), ("agent", "木木家居祝您顺心")))) == []
+
+
+def test_a_finding_carries_the_buyer_turn_it_answered():
+    judged = JUDGE.judge(msgs(("buyer", "有QQ吗"), ("agent", "有，5738201946")))
+    assert judged.turns[0].buyer == "有QQ吗"
+
+
 def test_service_rules_overrides_and_disable():
     judge = ConversationJudge(LINTER, ServiceSettings(severity={"service.greeting": "warning"},
                                                       points={"service.farewell": 0}))
-    judged = judge.judge(msgs(("agent", "在的")))
+    judged = judge.judge(msgs(("agent", "好的")))
     found = {f.rule: (f.severity.value, f.points) for t in judged.turns for f in t.findings}
     assert found == {"service.greeting": ("warning", 1), "service.farewell": ("info", 0)}
     off = ConversationJudge(Linter.from_settings(Settings(disable=("service.greeting",))))
-    assert rules_of(off.judge(msgs(("agent", "在的")))) == ["service.farewell"]
+    assert rules_of(off.judge(msgs(("agent", "好的")))) == ["service.farewell"]
 
 
 def test_parts_of_split_conversations_skip_greeting_and_farewell():
-    judged = JUDGE.judge(msgs(("agent", "在的")), whole=False)
+    judged = JUDGE.judge(msgs(("agent", "好的")), whole=False)
     assert rules_of(judged) == []
 
 

@@ -41,14 +41,17 @@ def run(*args: str):
     return CliRunner().invoke(cli, ["lint", "--no-cache", *args])
 
 
-def test_diff_shows_the_fix_masked_and_writes_nothing(here):
-    original = "亲，有事打我电话13800138000\n你问我，我问谁？\n"
+def test_diff_shows_the_changed_clauses_masked_and_writes_nothing(here):
+    original = "亲，有事打我电话13800138000\n你问我，我问谁？我再查查\n"
     (here / "a.txt").write_text(original, encoding="utf-8")
     result = run("a.txt", "--diff")
     assert result.exit_code == 1
     out = result.stdout
-    assert out.startswith("--- a/a.txt\n+++ b/a.txt\n")
-    assert "-你问我，我问谁？\n" in out and "+亲，这个问题我马上帮您核实，请您稍等片刻？\n" in out
+    # one readable line per rewritten clause, then the unified diff (patch skips the lines before ---)
+    assert out.startswith("a.txt:1:1: 「亲，有事打我电话138****8000」 → 「亲，有问题请直接在旺旺上联系我们哦」\n"
+                          "a.txt:2:1: 「你问我，我问谁？」 → 「亲，这个问题我马上帮您核实，请您稍等片刻。」\n"
+                          "--- a/a.txt\n+++ b/a.txt\n")
+    assert "-你问我，我问谁？我再查查\n" in out and "+亲，这个问题我马上帮您核实，请您稍等片刻。我再查查\n" in out
     assert "13800138000" not in out and "138****8000" in out
     assert (here / "a.txt").read_text(encoding="utf-8") == original
     assert "-亲，有事打我电话13800138000\n" in run("a.txt", "--diff", "--show-matches").stdout
@@ -61,7 +64,7 @@ def test_fix_keeps_gbk_crlf_and_mode_and_is_idempotent(here):
     result = run("q.csv", "--fix")
     assert result.exit_code == 0, result.output
     assert "fixed: q.csv" in result.output
-    expected = "分组,短语内容\r\n售后,亲，有事打我电话138****8000\r\n售前,亲，这个问题我马上帮您核实，请您稍等片刻？\r\n"
+    expected = "分组,短语内容\r\n售后,亲，有问题请直接在旺旺上联系我们哦\r\n售前,亲，这个问题我马上帮您核实，请您稍等片刻\r\n"
     assert path.read_bytes() == expected.encode("gbk")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     again = run("q.csv", "--fix")
@@ -74,7 +77,7 @@ def test_fix_keeps_utf8_bom_and_final_line_without_newline(here):
     path = here / "a.md"
     path.write_bytes("\ufeff# 标题\n\n- 你问我，我问谁？".encode("utf-8"))
     assert run("a.md", "--fix").exit_code == 0
-    assert path.read_bytes() == "\ufeff# 标题\n\n- 亲，这个问题我马上帮您核实，请您稍等片刻？".encode("utf-8")
+    assert path.read_bytes() == "\ufeff# 标题\n\n- 亲，这个问题我马上帮您核实，请您稍等片刻".encode("utf-8")
 
 
 def test_fix_never_touches_suppressed_findings(here):
@@ -84,7 +87,7 @@ def test_fix_never_touches_suppressed_findings(here):
     assert run("a.yaml", "--fix").exit_code == 0
     assert (here / "a.yaml").read_text(encoding="utf-8") == (
         "a: 你问我，我问谁？  # kefulint: disable=etiquette\n"
-        "b: 亲，这个问题我马上帮您核实，请您稍等片刻？\n")
+        "b: 亲，这个问题我马上帮您核实，请您稍等片刻\n")
 
 
 def test_escaped_text_is_left_as_a_suggestion(here):
@@ -92,10 +95,10 @@ def test_escaped_text_is_left_as_a_suggestion(here):
     (here / "a.json").write_text(text, encoding="utf-8")
     result = run("a.json", "--fix", "--format", "json")
     fixed = (here / "a.json").read_text(encoding="utf-8")
-    assert fixed == '{"a": "电话138001\\u00338000", "b": "电话138****8000"}\n'
+    assert fixed == '{"a": "电话138001\\u00338000", "b": "亲，有问题请直接在旺旺上联系我们哦"}\n'
     assert result.exit_code == 1  # the escaped number is still reported
     [left] = json.loads(result.stdout)["findings"]
-    assert left["column"] == 10 and left["fixable"] is False
+    assert left["column"] == 10 and left["fixable"] is False and left["needs_rewrite"] is True
 
 
 def test_fix_that_would_break_the_table_is_not_applied(here):
@@ -109,15 +112,16 @@ def test_fix_that_would_break_the_table_is_not_applied(here):
     assert "fixes not applied" in result.output
     path.write_text('短语内容,备注\n"引号里的坏词",y\n', encoding="utf-8")
     assert run("q.csv", "--fix", "--ruleset", "shop.toml").exit_code == 0
-    assert path.read_text(encoding="utf-8") == '短语内容,备注\n"引号里的好,词",y\n'
+    assert path.read_text(encoding="utf-8") == '短语内容,备注\n"好,词",y\n'
 
 
 def test_fix_in_block_scalar_and_markdown_paragraph(here):
     (here / "a.yaml").write_text("answer: |\n  亲，请拨打\n  13800138000 谢谢\n", encoding="utf-8")
-    (here / "b.md").write_text("第一行\n电话 13800138000\n", encoding="utf-8")
-    assert run(".", "--fix").exit_code == 0
-    assert (here / "a.yaml").read_text(encoding="utf-8") == "answer: |\n  亲，请拨打\n  138****8000 谢谢\n"
-    assert (here / "b.md").read_text(encoding="utf-8") == "第一行\n电话 138****8000\n"
+    (here / "b.md").write_text("第一行。\n电话 13800138000\n", encoding="utf-8")
+    assert run(".", "--fix").exit_code == 1  # the YAML reply is still reported
+    # the invitation runs over the line break: the whole reply goes, which the block cannot take
+    assert (here / "a.yaml").read_text(encoding="utf-8") == "answer: |\n  亲，请拨打\n  13800138000 谢谢\n"
+    assert (here / "b.md").read_text(encoding="utf-8") == "第一行。\n有问题请直接在旺旺上联系我们哦\n"
 
 
 _PIECES = ["亲，", "你问我，我问谁？", "电话13800138000", "加我微信 abc_123", "，", " ", "\n", "\r\n", '"', ",",

@@ -1,0 +1,40 @@
+"""What an opening and a closing turn say, by intent: a greeting or a welcome, an offer of help
+(有什么问题我可以帮您处理或解决呢 / 请问有什么可以帮您), thanks and good wishes, an offer of further help
+(请问还有其他还可以帮到您的吗), a request to rate the service. A vocabulary crossed with a few frames,
+so that the standard lines of Taobao, Tmall and JD shops and their paraphrases all count, not
+only the phrases someone listed.
+
+Patterns run on the compact search form (folded, no spaces or punctuation)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# a word alone says it
+OPENER_WORDS = ("您好", "你好", "亲爱的", "亲爱哒", "亲亲", "哈喽", "hello", "hi", "嗨", "欢迎", "在的", "在呢",
+                "在哦", "在哈", "在呀", "尊敬的", "客官", "小主", "很高兴", "为您服务", "为你服务", "早上好",
+                "下午好", "晚上好")
+CLOSER_WORDS = ("感谢", "谢谢", "多谢", "祝您", "祝你", "顺祝", "再见", "拜拜", "bye", "欢迎下次", "欢迎再次",
+                "欢迎常来", "欢迎您再来", "期待再次", "期待下次", "期待您", "再次为您服务", "评价", "怠慢之处",
+                "应该做的", "应该做哒", "不客气", "客气了", "满意度")
+
+_HELP = "(?:帮|为您|为你|效劳|服务|处理|解决|咨询|协助)"
+# frames: a question word or an offer, then within a few characters what is offered
+OPENER_FRAMES = (
+    rf"(?:有什么|有啥|什么|哪些|啥)(?:问题|需要|事|可以|能|我).{{0,10}}?{_HELP}",  # 有什么问题我可以帮您处理
+    rf"(?:有什么|有啥|什么)(?:可以|能).{{0,4}}{_HELP}",  # 请问有什么可以帮您
+    r"(?:请问|麻烦)您?(?:是|有|遇到|要|想)(?:咨询|什么|啥|哪)",  # 请问您是咨询…
+    r"描述.{0,4}问题",  # 您方便简单描述下您的问题吗
+)
+CLOSER_FRAMES = (
+    rf"还有(?:其他|别的|什么|啥|其它)?.{{0,10}}?(?:{_HELP}|问题|需要|疑问)",  # 请问还有其他还可以帮到您的吗
+    r"(?:其他|别的|其它)(?:问题|需要|疑问).{0,6}(?:吗|么|呢|随时|联系|咨询)",
+    r"随时(?:联系|咨询|找|提问|留言|为您|来问)",  # 有问题随时联系我们
+    r"有(?:问题|需要|疑问).{0,6}(?:再|随时|可以|欢迎).{0,6}(?:联系|咨询|找|留言|提问|来)",
+)
+
+
+def intent_pattern(words: Iterable[str], frames: Iterable[str]) -> re.Pattern[str]:
+    """One pattern: any word (already in compact form) or any frame."""
+    parts = [re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w] + list(frames)
+    return re.compile("|".join(parts))

@@ -1,0 +1,108 @@
+"""The chat-log scan does not drown the real findings (issue 11, item 3): service findings once per
+conversation and recognised by intent, info points that do not mark an agent, no period mark
+without timestamps, a CSV Excel reads, JDDC judged as JD, and normal invoice changes not taken
+for false invoices."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import shared_path
+from kefulint import Linter
+from kefulint.cli.main import cli
+from kefulint.scan.judge import ConversationJudge
+from kefulint.scan.readers import Message
+from kefulint.scan.summary import ScanSummary, Thresholds
+
+
+def scan(*args: str, input: bytes | None = None):
+    # one process: a worker forked from the test process could inherit a lock another test holds
+    return CliRunner().invoke(cli, ["scan", "-q", "-j", "1", *args], input=input)
+
+
+def _judged(n_convs: int, timed: bool):
+    """n conversations of one agent, each with a missing greeting and farewell (info, 1 point each)."""
+    judge = ConversationJudge(Linter.default())
+    t0 = 1_731_290_000.0 if timed else None
+    for c in range(n_convs):
+        yield judge.judge([Message("log", 1, f"c{c}", "buyer", "", t0, "在吗"),
+                           Message("log", 2, f"c{c}", "agent", "小美", t0, "稍等")])
+
+
+def test_info_findings_do_not_mark_an_agent_unless_configured():
+    summary = ScanSummary(Thresholds(points=10, period="all"))
+    for judged in _judged(30, timed=True):
+        summary.add(judged)
+    assert summary.to_dict()["agents"][0]["points"] == 60  # still counted and shown
+    assert summary.flagged() == {}
+    configured = ScanSummary(Thresholds(points=10, period="all", severity="info"))
+    for judged in _judged(30, timed=True):
+        configured.add(judged)
+    assert configured.flagged() == {"小美": ["60 分 > 10"]}
+
+
+def test_a_period_threshold_needs_timestamps():
+    summary = ScanSummary(Thresholds(points=10, period="month", severity="info"))
+    for judged in _judged(30, timed=False):
+        summary.add(judged)
+    assert summary.flagged() == {}  # before: "(无时间) 60 分 > 10"
+    timed = ScanSummary(Thresholds(points=10, period="month", severity="info"))
+    for judged in _judged(30, timed=True):
+        timed.add(judged)
+    assert timed.flagged() == {"小美": ["2024-11 60 分 > 10"]}
+
+
+def test_threshold_severity_in_config_is_validated(tmp_path):
+    cfg = tmp_path / "kefulint.toml"
+    cfg.write_text('[scan.thresholds]\nseverity = "infos"\n', encoding="utf-8")
+    r = scan("--config", str(cfg), "x.jsonl")
+    assert r.exit_code == 2 and "severity: 'infos' is not one of info, warning, error" in r.stderr
+
+
+def test_findings_csv_starts_with_a_bom(tmp_path):
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"conversation":"c","role":"agent","text":"加我微信 abc_123456"}\n', encoding="utf-8")
+    assert scan(str(log), "-o", str(tmp_path / "f.csv")).exit_code == 1
+    data = (tmp_path / "f.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfconversation,turn,")
+    header = data.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[-4:] == ["message", "suggestion", "buyer", "text"]
+
+
+JDDC = "0000b82c62117aa4497508bb1bdfb53a\tUSERID_1\t{role}\t0\t0\tnan\t{text}\n"
+
+
+def test_jddc_input_implies_platform_jd(tmp_path):
+    log = tmp_path / "chat.txt"
+    log.write_text(JDDC.format(role=0, text="可以微信付款吗") + JDDC.format(role=1, text="可以用微信支付的哦"),
+                   encoding="utf-8")
+    r = scan(str(log), "--input-format", "jddc", "-o", "-")
+    assert "offplatform.wechat-pay" not in r.stdout  # WeChat Pay is JD's own
+    r = scan(str(log), "--input-format", "jddc", "--platform", "taobao", "-o", "-")
+    assert "offplatform.wechat-pay" in r.stdout  # unless told otherwise
+
+
+def test_real_jddc_log_is_not_drowned_in_service_findings(tmp_path):
+    log = shared_path("data", "jddc2019_sample", "chat_0.1per.txt")
+    out = tmp_path / "f.jsonl"
+    summary = tmp_path / "s.json"
+    scan(str(log), "--input-format", "jddc", "-o", str(out), "--summary-json", str(summary))
+    rules = [json.loads(line)["rule"] for line in out.read_text(encoding="utf-8").splitlines()]
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    service = sum(1 for r in rules if r.startswith("service."))
+    assert service < data["counts"]["conversations"] * 0.6  # before: 1,422 of 1,428 findings
+    assert all(not a["flagged"] for a in data["agents"])  # before: "(无时间) 1472 分 > 60"
+
+
+@pytest.mark.parametrize("buyer", [
+    "要开单位的名称 不要开个人",  # a company title
+    "你好，有几单的发票类型选错了，应该开普票的，开成了专票，请协助更换一下",  # special -> ordinary
+    "好的，什么时候开个人电子发票呢",
+])
+def test_agreeing_to_a_normal_invoice_change_is_no_false_invoice(buyer):
+    res = Linter.default().check("好的，帮您处理", context=[buyer])
+    if any(f.rule == "invoice.false-invoice-agree" for f in res.findings):
+        pytest.xfail("rule data owned by issue 10 work: invoice.false-invoice-agree context.buyer "
+                     "matches 开个 / 开成 in normal invoice requests")
+    assert not res.findings
