@@ -108,9 +108,6 @@ def test_clauses_split_at_punctuation_not_inside_numbers_or_links():
 
 @pytest.mark.parametrize("rule", [r for name in builtin_names() for r in load_builtin(name).rules],
                          ids=lambda r: r.id)
-def test_every_standard_phrase_is_itself_clean(rule, request):
-    if rule.id == "tmall.free-shipping-fee":
-        request.applymarker(pytest.mark.xfail(reason="rule data owned by issue 10 work: the rule fires on its "
-                                              "own suggestion 亲，这款是包邮的，不需要另外补运费哦", strict=True))
+def test_every_standard_phrase_is_itself_clean(rule):
     linter = linter_for(rule.platforms[0] if rule.platforms else None)
     assert _errors(linter, rule.suggestion, []) == []
