@@ -15,6 +15,7 @@ from ..rules.platforms import Platform
 from ..rules.schema import REGEX_TIMEOUT
 from ..text.normalize import Normalized
 from ..text.rejoin import rejoin
+from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
 from . import frames
 from .compile import GLOBAL, SCOPE
@@ -23,7 +24,6 @@ from .compile import GLOBAL, SCOPE
 # every detector that runs without a keyword look for one of these).
 _GATE_CHARS = re.compile("[0-9.点@艾/wa]")
 _DIGIT = re.compile("[0-9]")
-_BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +54,15 @@ def _compact_of(text: str) -> str:
 
 
 def _as_buyer_turns(context) -> list[str]:
-    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns."""
+    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns. A role
+    that is neither a buyer's nor an agent's raises :class:`~kefulint.text.roles.UnknownRole`."""
     turns: list[str] = []
     for item in context or ():
         if isinstance(item, str):
             turns.append(item)
         elif isinstance(item, dict):
-            role = str(item.get("role", "buyer")).lower()
             text = item.get("text")
-            if isinstance(text, str) and role in _BUYER_ROLES:
+            if normalize_role(item.get("role", BUYER)) == BUYER and isinstance(text, str):
                 turns.append(text)
     return turns
 

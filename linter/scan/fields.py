@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..text.mask import mask_sensitive
+from ..text.mask import quoted
+from ..text.roles import ROLES_HINT, role_of
 
 FORMATS = ("auto", "jsonl", "csv", "tsv", "jddc", "text")
 FIELDS = ("text", "role", "conversation", "agent", "time")
@@ -23,9 +24,6 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 JDDC_COLUMNS = ("session_id", "user_id", "waiter_send", "is_transfer", "is_repeat", "sku", "content")
 JDDC_MAP = {"text": "content", "role": "waiter_send", "conversation": "session_id"}
-AGENT_ROLES = frozenset({"agent", "waiter", "seller", "staff", "service", "kefu", "客服", "商家", "卖家",
-                         "1", "true", "assistant", "server", "shop"})
-BUYER_ROLES = frozenset({"buyer", "user", "customer", "client", "买家", "客户", "顾客", "0", "false"})
 CHINA = timezone(timedelta(hours=8))
 
 
@@ -46,15 +44,6 @@ class Skip(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
-
-
-_LONG_NUMBER = re.compile(r"\d{6,}")
-
-
-def quoted(value, limit: int) -> str:
-    """A field value for a skip reason: cut to ``limit`` characters, long digit runs (a phone,
-    QQ or card number typed into the wrong column) masked, as every report masks them."""
-    return repr(_LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), str(value)[:limit]))
 
 
 def parse_mapping(spec: str) -> dict[str, str]:
@@ -113,15 +102,6 @@ def format_time(seconds: float | None) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def role_of(value) -> str | None:
-    key = str(value).strip().lower()
-    if key in AGENT_ROLES:
-        return "agent"
-    if key in BUYER_ROLES:
-        return "buyer"
-    return None
-
-
 def _column(name: str, columns, mapping: dict[str, str]) -> str | None:
     if name in mapping:
         return mapping[name]
@@ -143,7 +123,7 @@ def from_fields(path: str, number: int, row: dict, cols: dict[str, str | None]) 
         return Skip(path, number, f"no role field '{cols['role'] or 'role'}'")
     role = role_of(role_value)
     if role is None:
-        return Skip(path, number, f"unknown role {quoted(role_value, 30)} (agent: 1/agent/客服, buyer: 0/buyer/买家)")
+        return Skip(path, number, f"unknown role {quoted(role_value, 30)} ({ROLES_HINT})")
     try:
         when = parse_time(row.get(cols["time"])) if cols["time"] else None
     except ValueError as exc:

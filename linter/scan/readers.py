@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from ..text.roles import UnknownRole
 from .fields import (  # noqa: F401 - re-exported: the names a reader of chat logs needs
     FIELDS,
     FORMATS,
@@ -314,7 +315,7 @@ class LogReader:
             if "role" in groups and found.get("role"):
                 role = role_of(found["role"])
                 if role is None:
-                    yield Skip(path, number, f"unknown role {quoted(found['role'], 30)}")
+                    yield Skip(path, number, str(UnknownRole(found["role"])))
                     continue
             elif "agent" in groups or "buyer" in groups:
                 role = "agent" if found.get("agent") else "buyer"

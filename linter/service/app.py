@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 from .. import __version__
 from ..engine import Linter
 from ..errors import RulesetError
+from ..text.roles import UnknownRole, role_of
 from .openapi import openapi_document
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -343,6 +344,8 @@ def _validate_item(raw, where: str) -> dict:
                 if not isinstance(turn, dict) or not isinstance(turn.get("text"), str) or not isinstance(turn.get("role", ""), str) \
                         or set(turn) - {"role", "text"}:
                     problems.append(f"{where}context[{i}]: expected a string or {{\"role\": str, \"text\": str}}")
+                elif "role" in turn and role_of(turn["role"]) is None:
+                    problems.append(f"{where}context[{i}].role: {UnknownRole(turn['role'])}")
     if "agent" in raw and not isinstance(raw["agent"], str):
         problems.append(f"{where}agent: expected a string, got {_kind(raw['agent'])}")
     if problems:

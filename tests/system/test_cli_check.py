@@ -49,6 +49,8 @@ def test_check_context_option_and_jsonl_file(tmp_path):
         json.dumps({"id": "a", "text": "有，5738201946", "context": [{"role": "buyer", "text": "有QQ吗"}]}, ensure_ascii=False)
         + "\nnot json\n"
         + json.dumps({"id": "b", "text": "好的亲"}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"id": "c", "text": "有，5738201946", "context": [{"role": "robot", "text": "有QQ吗"}]})
         + "\n",
         encoding="utf-8",
     )
@@ -57,6 +59,7 @@ def test_check_context_option_and_jsonl_file(tmp_path):
     assert [x["id"] for x in lines] == ["a", "b"]
     assert lines[0]["findings"][0]["rule"] == "contact.qq-on-request"
     assert f"{path}:2: invalid JSON" in r.stderr
+    assert f"{path}:4: context: unknown role 'robot'" in r.stderr
     assert r.exit_code == 1
 
 

@@ -122,11 +122,19 @@ def test_invalid_json_is_400_saying_why(service, raw, fragment):
     ({"text": "hi", "context": "有QQ吗"}, ["context: expected a list of strings or {role, text} objects, got a string"]),
     ({"text": "hi", "context": ["ok", {"role": "buyer"}]}, ['context[1]: expected a string or {"role": str, "text": str}']),
     ({"text": "hi", "agent": 7}, ["agent: expected a string, got a number"]),
+    ({"text": "hi", "context": [{"role": "robot", "text": "有QQ吗"}]},
+     ["context[0].role: unknown role 'robot' (buyer: buyer/user/customer/买家/客户/顾客/0; agent: agent/客服/seller/商家/1)"]),
 ])
 def test_invalid_fields_are_400_naming_each(service, payload, details):
     resp = post(service, "/v1/check", payload)
     assert resp.status == 400
     assert resp.json["error"]["details"] == details
+
+
+def test_every_buyer_role_is_context(service):
+    resp = post(service, "/v1/check", {"text": "有，5738201946", "context": [{"role": "顾客", "text": "有QQ吗"}]})
+    assert resp.status == 200
+    assert [f["category"] for f in resp.json["findings"]] == ["contact.qq"]
 
 
 def test_batch_errors_name_the_item(service):
