@@ -5,6 +5,16 @@ import click
 
 from ..common import build_linter, linter_options
 
+_SPEAKER = {"buyer": "买家", "agent": "客服"}
+
+
+def _example(ex) -> str:
+    if ex.conversation:
+        return " / ".join(f"{_SPEAKER[role]}{'' if at is None else f' @{at:g}s'}: {text}"
+                          for role, text, at in ex.conversation)
+    ctx = f"  (买家: {' / '.join(ex.context)})" if ex.context else ""
+    return f"{ex.text}{ctx}"
+
 
 @click.command()
 @click.argument("rule_id", required=False)
@@ -21,7 +31,7 @@ def rules(rule_id, config_path, rulesets, disable, platform):
         if not matches:
             raise click.UsageError(f"no enabled rule '{rule_id}' (see `kefulint rules`)")
         r = matches[0]
-        console.print(f"[bold]{r.id}[/]  ruleset {r.ruleset}  category {r.category}")
+        console.print(f"[bold]{r.id}[/]  ruleset {r.ruleset}  category {r.category}  kind {r.kind}")
         console.print(f"severity {r.severity.value}  points {r.points}" + ("  fatal 开除项" if r.fatal else ""))
         console.print(f"message:    {r.message}")
         console.print(f"suggestion: {r.suggestion}")
@@ -30,8 +40,7 @@ def rules(rule_id, config_path, rulesets, disable, platform):
         for label, examples in (("bad 违规示例", r.bad), ("good 合规示例", r.good)):
             console.print(f"[bold]{label}[/]")
             for ex in examples:
-                ctx = f"  (买家: {' / '.join(ex.context)})" if ex.context else ""
-                console.print(f"  - {ex.text}{ctx}")
+                console.print(f"  - {_example(ex)}", markup=False)
         return
     table = Table(title=f"{len(linter.rules)} rules")
     for col in ("ruleset", "id", "category", "severity", "points", "message"):

@@ -138,6 +138,8 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
         config: ScanConfig = parse_scan_section(section, where)
     except ScanConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
+    for warning in config.warnings:
+        click.echo(f"kefulint: warning: {warning}", err=True)
     log = _log_format(config.log, input_format, mapping, line_pattern, encoding)
     t = config.thresholds
     thresholds = Thresholds(points=t.points if threshold_points is None else threshold_points,

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from ..errors import ConfigError, RulesetError, nearest
 from ..finding import Severity
-from ..rules.categories import CATEGORIES, SERVICE_RULES
 from ..rules.platforms import PLATFORM_NAMES
 from ..rules.schema import builtin_names
 from ..settings import Settings
@@ -319,8 +318,6 @@ def _unknown_rule_names(settings: dict, chain: list[tuple[_Source, dict]]) -> li
         return []  # the ruleset's own errors are reported when the Linter is built
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules}
     known |= set(builtin_names())
-    # conversation-level rules of `kefulint scan` (kefulint.scan.judge) can be named too
-    known |= set(SERVICE_RULES) | {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
     errors: list[str] = []
     for key, table in (("disable", False), ("severity", True), ("points", True)):
         for name in settings.get(key, ()):

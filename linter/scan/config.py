@@ -7,17 +7,20 @@ from dataclasses import dataclass, field
 
 from ..errors import ScanConfigError, nearest
 from ..finding import Severity
-from ..rules.categories import SERVICE_RULES
-from .judge import ServiceSettings
+from ..rules.schema import load_builtin
 from .readers import DEFAULT_AGENT_SPEAKER, DEFAULT_LINE_PATTERN, FIELDS, FORMATS, LogFormat, parse_mapping
+from .service_rules import ServiceSettings
 from .summary import PERIODS, Thresholds
 
 _SCAN_KEYS = ("input_format", "map", "line_pattern", "agent_speaker", "encoding", "jobs", "top", "max_open",
               "service", "thresholds")
 _SERVICE_KEYS = ("first_response_seconds", "reply_seconds", "greeting", "farewell", "severity", "points", "disable")
 _THRESHOLD_KEYS = ("points", "period", "counts")
-_SERVICE_NAMES = frozenset(SERVICE_RULES) | {
-    "service", "service.first_response", "service.reply_time", "service.greeting", "service.farewell"}
+_SERVICE_DEPRECATED = (
+    "deprecated, and gone in the next release: the conversation rules are in "
+    "rulesets/service.toml; use top-level disable / severity / points, and to change a limit or the phrases "
+    "disable the rule and add your own kind = \"conversation\" rule"
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class ScanConfig:
     jobs: int | None = None
     top: int = 10
     max_open: int = 5000  # conversations held open at once (see group_conversations)
+    warnings: tuple[str, ...] = ()  # deprecated keys that were used
 
 
 def _unknown(table: dict, allowed, where: str, errors: list[str]) -> None:
@@ -100,11 +104,12 @@ def parse_scan_section(section: dict, source: str = "[scan]") -> ScanConfig:
         errors.append(f"{where}: max_open must be a whole number >= 1")
         max_open = 5000
     service = _service(section.get("service", {}), f"{where}.service", errors)
+    warnings = (f"{where}.service: {_SERVICE_DEPRECATED}",) if section.get("service") else ()
     thresholds = _thresholds(section.get("thresholds", {}), f"{where}.thresholds", errors)
     if errors:
         raise ScanConfigError(errors)
     return ScanConfig(log=LogFormat(**log), service=service, thresholds=thresholds, jobs=jobs, top=top,
-                      max_open=max_open)
+                      max_open=max_open, warnings=warnings)
 
 
 def _service(table, where: str, errors: list[str]) -> ServiceSettings:
@@ -112,6 +117,8 @@ def _service(table, where: str, errors: list[str]) -> ServiceSettings:
         errors.append(f"{where}: must be a table")
         return ServiceSettings()
     _unknown(table, _SERVICE_KEYS, where, errors)
+    shipped = load_builtin("service").rules
+    names = {"service"} | {r.id for r in shipped} | {r.category for r in shipped}
     values: dict = {}
     for key in ("first_response_seconds", "reply_seconds"):
         if key in table:
@@ -129,8 +136,8 @@ def _service(table, where: str, errors: list[str]) -> ServiceSettings:
             errors.append(f"{where}.{key}: must be a table of rule id or category -> value")
             continue
         for name, value in sub.items():
-            if name not in _SERVICE_NAMES:
-                errors.append(f"{where}.{key}: unknown service rule '{name}'{nearest(name, _SERVICE_NAMES)}")
+            if name not in names:
+                errors.append(f"{where}.{key}: unknown service rule '{name}'{nearest(name, names)}")
             elif check == "severity" and value not in [s.value for s in Severity]:
                 errors.append(f"{where}.{key}.{name}: '{value}' is not one of info, warning, error")
             elif check == "points" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):

@@ -88,7 +88,6 @@ def _judge_in(pool, grouped: Iterable, jobs: int) -> Iterator[Judged | Skip]:
 
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
-TIMING_RULES = ("service.first-response", "service.reply-time")
 
 
 def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
@@ -127,7 +126,7 @@ def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict
                 "points": f.points,
                 "fatal": f.fatal,
                 "conversation_fatal": conversation_fatal,
-                "seconds": round(turn.seconds, 3) if f.rule in TIMING_RULES and turn.seconds is not None else None,
+                "seconds": round(turn.seconds, 3) if f.rule == turn.timed and turn.seconds is not None else None,
                 "match": f.shown_match(show_matches),
                 "message": f.message,
                 "text": marked_text(turn, i, show_matches),

@@ -304,7 +304,7 @@ class Service:
     def _rules(self) -> Response:
         rules = [
             {
-                "id": r.id, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
+                "id": r.id, "kind": r.kind, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
                 "points": r.points, "message": r.message, "suggestion": r.suggestion,
                 "reference": r.reference, "fatal": r.fatal, "sensitive": r.sensitive, "fix": r.fix,
             }

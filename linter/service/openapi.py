@@ -77,7 +77,7 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
         "type": "object",
         "properties": {
             key: {"type": kind} for key, kind in [
-                ("id", "string"), ("category", "string"), ("ruleset", "string"), ("severity", "string"),
+                ("id", "string"), ("kind", "string"), ("category", "string"), ("ruleset", "string"), ("severity", "string"),
                 ("points", "integer"), ("message", "string"), ("suggestion", "string"),
                 ("reference", "string"), ("fatal", "boolean"), ("sensitive", "boolean"),
             ]

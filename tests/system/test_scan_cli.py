@@ -129,6 +129,7 @@ def test_scan_config_section(tmp_path):
     summary = tmp_path / "s.json"
     r = run("samples/scan", "-q", "--config", cfg, "--summary-json", summary)
     assert r.returncode == 1, r.stderr.decode()
+    assert "kefulint.toml: [scan].service: deprecated, and gone in the next release" in r.stderr.decode()
     data = json.loads(summary.read_text(encoding="utf-8"))
     agents = {a["agent"]: a for a in data["agents"]}
     out = tmp_path / "f.jsonl"

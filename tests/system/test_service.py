@@ -180,6 +180,9 @@ def test_rules_and_health(service):
     rules = get(service, "/v1/rules").json
     assert rules["count"] == len(Linter.default().rules) == len(rules["rules"])
     assert {"id", "category", "severity", "points", "message", "suggestion"} <= set(rules["rules"][0])
+    service_rules = {r["id"]: r["kind"] for r in rules["rules"] if r["ruleset"] == "service"}
+    assert service_rules == dict.fromkeys(
+        ["service.first-response", "service.reply-time", "service.greeting", "service.farewell"], "conversation")
     health = get(service, "/healthz").json
     assert health["status"] == "ok" and health["rules"] == rules["count"]
 
