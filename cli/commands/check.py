@@ -88,7 +88,10 @@ def _print_explain(info: dict, show_matches: bool) -> None:
     click.echo(f"归一 folded:    {shown(info['folded'])}")
     click.echo(f"紧凑 compact:   {shown(info['compact'])}")
     click.echo(f"分词 tokens:    {' / '.join(shown(t) for t in info['tokens'])}")
-    click.echo(f"平台 platform:  {info['platform']}")
+    configured = "" if info["platform"] == info["configured_platform"] else f" (configured {info['configured_platform']})"
+    click.echo(f"平台 platform:  {info['platform']}{configured}")
+    for skipped in info["skipped"]:
+        click.echo(f"  – {skipped['rule']:<34} skipped: {skipped['reason']}")
     if not info["candidates"]:
         click.echo("候选 candidates: (none)")
     for c in info["candidates"]:

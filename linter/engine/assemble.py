@@ -26,7 +26,7 @@ class Result(NamedTuple):
     blocked: bool  # a finding at or above the configured fail-on severity
     fatal: bool  # a dismissal item (开除项) was found
     suggested_text: str  # the reply with every safe fix applied
-    platform: str = "taobao"
+    platform: str = "taobao"  # the platform the reply was judged on (inferred from its words, or configured)
     candidates: tuple[Candidate, ...] = ()  # every candidate with its fate (explain)
     # problems that stopped a rule on this message (a user regex that timed out), by rule id
     errors: tuple[str, ...] = ()
@@ -42,6 +42,7 @@ class Result(NamedTuple):
             "fatal": self.fatal,
             "findings": [f.to_dict(show_matches) for f in self.findings],
             "suggested_text": self.suggested_text,
+            "platform": self.platform,
             "errors": list(self.errors),
         }
 
@@ -49,9 +50,11 @@ class Result(NamedTuple):
 class Assembling:
     """The assemble step of :class:`~kefulint.engine.Linter`: confirmed candidates -> Result."""
 
-    def _result(self, text: str, candidates: list[Candidate]) -> Result:
+    def _result(self, text: str, candidates: list[Candidate], platform: str | None = None) -> Result:
+        """``platform``: the one the message was judged on (inferred from its words), by default the configured one."""
+        platform = platform or self._platform_name
         if not candidates:
-            return Result(text, (), 0, False, False, text, self._platform_name)
+            return Result(text, (), 0, False, False, text, platform)
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.rule.kind == "frame", c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
@@ -103,7 +106,7 @@ class Assembling:
             blocked=any(f.severity >= fail_on for f in findings),
             fatal=any(f.fatal for f in findings),
             suggested_text=apply_fixes(text, findings),
-            platform=self.platform.name,
+            platform=platform,
             candidates=tuple(candidates),
             errors=errors,
         )

@@ -116,13 +116,17 @@ class Matching:
                     bucket.append(span)
         return hits
 
-    def _candidates(self, text: str, context, keep_rejected: bool = False, rejoined: bool = False) -> list[Candidate]:
-        out, pieces = self._plain_candidates(text, context, keep_rejected)
+    def _candidates(self, text: str, context, keep_rejected: bool = False, rejoined: bool = False,
+                    trace: dict | None = None) -> list[Candidate]:
+        """``trace``, when given, receives the platform the message is judged on and the rules
+        skipped for platform or context (see Linter.explain)."""
+        out, pieces = self._plain_candidates(text, context, keep_rejected, trace)
         if pieces and not rejoined:
             out.extend(self._rejoined_candidates(text, context, out, keep_rejected))
         return out
 
-    def _plain_candidates(self, text: str, context, keep_rejected: bool) -> tuple[list[Candidate], bool]:
+    def _plain_candidates(self, text: str, context, keep_rejected: bool,
+                          trace: dict | None = None) -> tuple[list[Candidate], bool]:
         """The candidates of the text as written, and whether it holds a cue that a contact
         detail may be written in pieces (see _rejoined_candidates)."""
         if not isinstance(text, str):
@@ -142,6 +146,8 @@ class Matching:
             hits = {}
             platform = self.platform
             pieces = False
+        if trace is not None:
+            trace["platform"] = platform.name
         folded = norm.folded
         if not active and _GATE_CHARS.search(folded) is None:
             return [], pieces  # no phrase, no digit, nothing link-like: nothing any rule could find
@@ -157,6 +163,8 @@ class Matching:
         if not active:
             return [], pieces
         if not context:
+            if trace is not None:
+                trace.setdefault("skipped", []).extend((ri, "context") for ri in sorted(active & self._context_rules))
             active -= self._context_rules
             if not active:
                 return [], pieces
@@ -165,8 +173,12 @@ class Matching:
         for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
             rule = self.rules[ri]
             if rule.platforms and platform.name not in rule.platforms:
+                if trace is not None:
+                    trace.setdefault("skipped", []).append((ri, "platform"))
                 continue
             if rule.context and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
+                if trace is not None:
+                    trace.setdefault("skipped", []).append((ri, "context"))
                 continue
             for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)

@@ -68,6 +68,8 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
             "fatal": {"type": "boolean"},
             "findings": {"type": "array", "items": _ref("Finding")},
             "suggested_text": {"type": "string", "description": "The reply with every safe fix applied"},
+            "platform": {"type": "string",
+                         "description": "The platform the reply was judged on (inferred from its words, or configured)"},
             "errors": {"type": "array", "items": {"type": "string"},
                        "description": "Problems that stopped a rule on this text (a user regex that timed out)"},
             "agent": {"type": "string"},

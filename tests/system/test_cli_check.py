@@ -85,6 +85,9 @@ def test_explain_shows_reasons():
     r = run("check", "--explain", "到货后第一时间通知您")
     assert "紧凑 compact:   到货后第一时间通知您" in r.output
     assert "第一时间" in r.output and "rejected" in r.output
+    r = run("check", "--explain", "京东自营的，放心，可以用微信支付")
+    assert "平台 platform:  jd (configured taobao)" in r.output
+    assert "offplatform.wechat-pay" in r.output and "skipped: 平台 platform: only on taobao, tmall" in r.output
 
 
 def test_bad_ruleset_is_exit_2(tmp_path):
