@@ -9,6 +9,7 @@ import click
 from kefulint.engine import Linter
 from kefulint.errors import RulesetError
 from kefulint.finding import Severity
+from kefulint.rules.platforms import PLATFORM_NAMES
 
 
 class ExitCode(enum.IntEnum):
@@ -34,7 +35,7 @@ def linter_options(func: Callable) -> Callable:
                      help="Extra ruleset file (repeatable). 额外规则文件"),
         click.option("--disable", "disable", multiple=True,
                      help="Rule id, ruleset or category to turn off (repeatable). 关闭规则"),
-        click.option("--platform", type=click.Choice(["taobao", "tmall", "jd", "pdd", "douyin"]), default=None,
+        click.option("--platform", type=click.Choice(PLATFORM_NAMES), default=None,
                      help="Platform the replies are sent on (default taobao). 平台"),
     ]
     for option in reversed(options):

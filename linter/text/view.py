@@ -7,6 +7,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .domains import TLD_PATTERN
 from .normalize import Normalized
 from .numruns import NumberRun, number_runs
 
@@ -16,10 +17,7 @@ if TYPE_CHECKING:
 _DIGIT = re.compile("[0-9]")
 _WEB_CHARS = re.compile("[.点@艾/wa]")  # cheap first look: none of these, no link or address
 # a link or an address needs a top-level domain after a dot (or 点), "://", "www" or an @ / 艾特
-_WEB = re.compile(
-    r"(?:[.点]\s*(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk"
-    r"|tw|biz|ltd|wang|ink|asia|mobi|app|live|ly|im|gd|to|edu|gov)(?![a-z]))|://|www|@|艾特|[\s(\[]at[\s)\]]"
-)
+_WEB = re.compile(rf"(?:[.点]\s*{TLD_PATTERN}(?![a-z]))|://|www|@|艾特|[\s(\[]at[\s)\]]")
 
 
 @lru_cache(maxsize=4096)
