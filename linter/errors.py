@@ -23,11 +23,7 @@ class RulesetError(KefulintError):
 
 
 class ConfigError(KefulintError):
-    """Problems in config files (``kefulint.toml``, ``[tool.kefulint]``)."""
-
-
-class ScanConfigError(KefulintError):
-    """Problems in the ``[scan]`` section or the scan options."""
+    """Problems in config files (``kefulint.toml``, ``[tool.kefulint]``), every table included."""
 
 
 def nearest(key: str, allowed: Iterable[str], *, keep_order: bool = False) -> str:

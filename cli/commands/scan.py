@@ -9,14 +9,13 @@ import re
 import signal
 import sys
 import threading
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
 import click
 from kefulint.atomicfile import atomic_binary, write_atomic
-from kefulint.errors import ScanConfigError
-from kefulint.scan.config import ScanConfig, parse_scan_section
+from kefulint.config import ConfigError, load_config
+from kefulint.scan.config import SCAN_FIELDS, ScanConfig, scan_config
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import default_jobs, finding_records, judge_stream
 from kefulint.scan.readers import FORMATS, LogFormat, LogReader, Skip, parse_mapping
@@ -28,29 +27,13 @@ SKIPS_PRINTED = 20  # the rest are counted
 HTML_ROWS = 20000  # findings in the HTML table; the full list is in --output
 
 
-def _scan_section(config_path: str | None) -> tuple[dict, str]:
-    """The ``[scan]`` table of the config, and where it came from."""
+def _scan_config(config_path: str | None) -> ScanConfig:
+    """The ``[scan]`` table of the config, checked with every other table; exits 2 listing every problem."""
     try:
-        from kefulint.config import ConfigError, load_config
-    except ImportError:  # config support not in this build: read an explicit --config only
-        if not config_path:
-            return {}, "[scan]"
-        try:
-            data = tomllib.loads(Path(config_path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            fail(f"invalid config: {config_path}: {exc}")
-        if Path(config_path).name == "pyproject.toml":
-            data = data.get("tool", {}).get("kefulint", {})
-        return data.get("scan", {}), f"{config_path}: [scan]"
-    try:
-        config = load_config(config_path)
+        config = load_config(config_path, sections={"scan": SCAN_FIELDS})
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
-    if config.path is None:
-        return {}, "[scan]"
-    from kefulint.config import display_path
-
-    return config.section("scan"), f"{display_path(config.path)}: [scan]"
+    return scan_config(config.checked.get("scan", {}), config.warnings)
 
 
 def _open_output(path: str, binary_stdout, stack: contextlib.ExitStack):
@@ -133,11 +116,7 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     INPUTS are files, directories, globs, .gz files or - for stdin (JSONL, CSV/TSV, JDDC TSV,
     plain-text exports).
     """
-    section, where = _scan_section(config_path)
-    try:
-        config: ScanConfig = parse_scan_section(section, where)
-    except ScanConfigError as exc:
-        fail("invalid config:\n  " + "\n  ".join(exc.errors))
+    config = _scan_config(config_path)
     for warning in config.warnings:
         click.echo(f"kefulint: warning: {warning}", err=True)
     log = _log_format(config.log, input_format, mapping, line_pattern, encoding)

@@ -446,12 +446,12 @@ def test_serve_reads_its_config_section(served, tmp_path):
 
 def test_serve_rejects_unknown_config_keys(tmp_path):
     cfg = tmp_path / "kefulint.toml"
-    cfg.write_text('[serve]\nmax_body = 200\nport = "80"\n', encoding="utf-8")
+    cfg.write_text('[serve]\nmax_bdy = 200\nport = "80"\n', encoding="utf-8")
     proc = subprocess.run(check=False, args=[kefulint_exe(), "serve", "--config", str(cfg)], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2
-    assert "[serve]: unknown key 'max_body' (allowed: host, max-body, port, request-timeout, show-matches)" in proc.stderr
-    assert "[serve]: 'port' must be an integer" in proc.stderr
+    assert "kefulint.toml:2: [serve]: unknown key 'max_bdy' (did you mean 'max-body'?)" in proc.stderr
+    assert "kefulint.toml:3: 'serve.port' must be a whole number >= 0 and <= 65535, not '80'" in proc.stderr
 
 
 def test_service_agrees_with_kefulint_check(service):

@@ -1,7 +1,7 @@
 """Hostile input (issue 7): every log reader, every template reader, config and ruleset loading
 fed any Unicode, truncated UTF-8, GBK bytes, NUL bytes and 1 MB lines. Nothing escapes but the
 documented errors (a Skip for a log line, ReadError for a template file, ConfigError /
-RulesetError / ScanConfigError for settings), and every finding lies inside its text or file."""
+RulesetError for settings), and every finding lies inside its text or file."""
 from __future__ import annotations
 
 import gzip
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kefulint import Linter
 from kefulint.config import ConfigError, LintOptions, load_config
-from kefulint.errors import RulesetError, ScanConfigError
+from kefulint.errors import RulesetError
 from kefulint.rules.schema import parse_ruleset
 from kefulint.scan.config import parse_scan_section
 from kefulint.scan.judge import ConversationJudge
@@ -318,7 +318,7 @@ def test_load_config_raises_only_config_error(workdir, text, name):
         assert isinstance(config.section(section), dict)
     try:
         parse_scan_section(config.section("scan"))
-    except ScanConfigError as exc:
+    except ConfigError as exc:
         assert exc.errors
 
 

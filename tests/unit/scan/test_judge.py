@@ -126,7 +126,7 @@ def test_top_level_severity_and_points_reach_the_conversation_rules():
 def test_scan_service_table_is_an_alias_for_one_release():
     config = parse_scan_section({"service": {"reply_seconds": 600, "greeting": ["在的"],
                                              "severity": {"service.farewell": "error"}}}, "kefulint.toml: [scan]")
-    assert config.warnings[0].startswith("kefulint.toml: [scan].service: deprecated, and gone in the next release")
+    assert config.warnings[0].startswith("kefulint.toml: [scan]: 'scan.service' is deprecated: gone in the next release")
     judged = ConversationJudge(LINTER, config.service).judge(msgs(
         ("buyer", "在吗", 0), ("agent", "在的", 1), ("buyer", "有货吗", 10), ("agent", "有的", 500)))
     assert [(f.rule, f.severity.value) for t in judged.turns for f in t.findings] == [("service.farewell", "error")]
