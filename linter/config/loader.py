@@ -46,7 +46,6 @@ from .fields import (
     validate,
 )
 
-CONFIG_NAMES = ("kefulint.toml", "pyproject.toml")  # in one directory, kefulint.toml wins
 TOOL_SECTIONS = ("lint", "scan", "serve")  # the tables of the commands
 SUPPORTED_SUFFIXES = (".txt", ".md", ".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx")
 DEFAULT_INCLUDE = tuple(f"*{s}" for s in SUPPORTED_SUFFIXES)

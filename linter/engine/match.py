@@ -95,11 +95,6 @@ class Matching:
                 return self._platforms[self._cue_platform[cue]]
         return self.platform
 
-    def _scan(self, compact: str, active: set | None = None, with_context: bool = True) -> dict:
-        """Every phrase hit, keyed by (rule index, role); adds the rules hits activate to ``active``."""
-        automaton, values = self._automaton if with_context else self._automaton_plain
-        return self._collect(automaton.find_matches_as_indexes(compact, overlapping=True), values, active)
-
     @staticmethod
     def _collect(matches, values, active: set | None) -> dict:
         hits: dict = {}

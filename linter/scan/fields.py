@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -24,7 +24,6 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 JDDC_COLUMNS = ("session_id", "user_id", "waiter_send", "is_transfer", "is_repeat", "sku", "content")
 JDDC_MAP = {"text": "content", "role": "waiter_send", "conversation": "session_id"}
-CHINA = timezone(timedelta(hours=8))
 
 
 class Message(NamedTuple):

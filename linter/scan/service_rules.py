@@ -14,7 +14,6 @@ from ..finding import Severity
 from ..rules.model import CONVERSATION_CHECKS, Rule
 from ..rules.schema import load_builtin
 
-TIMING_CHECKS = frozenset(check for check, key in CONVERSATION_CHECKS.items() if key == "seconds")
 SERVICE_RULESET = "service"
 
 

@@ -29,10 +29,6 @@ class Segmenter:
         tokenizer = self._tokenizer or self._load()
         return tokenizer.lcut(text, HMM=False)
 
-    @property
-    def loaded(self) -> bool:
-        return self._tokenizer is not None
-
     def __getstate__(self):
         return {"user_words": self.user_words}
 

@@ -28,7 +28,7 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 
 
 class MessageView:
-    __slots__ = ("_bounds", "_digits", "_runs", "_segmenter", "_web", "frame_hits", "hits", "norm", "platform")
+    __slots__ = ("_digits", "_runs", "_segmenter", "_web", "frame_hits", "hits", "norm", "platform")
 
     def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
         self.norm = norm
@@ -36,7 +36,6 @@ class MessageView:
         # (rule index, role) -> list of (compact start, compact end, phrase)
         self.hits = hits
         self._runs: list[NumberRun] | None = None
-        self._bounds: frozenset[int] | None = None
         self._segmenter = segmenter
         self._digits: int | None = None
         self._web: bool | None = None
@@ -85,17 +84,6 @@ class MessageView:
             pos += len(token)
             bounds.add(pos)
         return cs in bounds and ce in bounds
-
-    def word_bounds(self) -> frozenset[int]:
-        """Offsets of the compact text where a jieba token starts or ends (whole message)."""
-        if self._bounds is None:
-            bounds = {0}
-            pos = 0
-            for token in self._segmenter.cut(self.norm.compact):
-                pos += len(token)
-                bounds.add(pos)
-            self._bounds = frozenset(bounds)
-        return self._bounds
 
     # coordinates ---------------------------------------------------------------------------
     def folded_to_compact(self, start: int, end: int) -> tuple[int, int]:
