@@ -8,7 +8,6 @@ value, or :data:`INVALID` after recording why through :meth:`Where.bad`.
 """
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import nearest
+from ..errors import did_you_mean, nearest
 from ..finding import Severity
 from .tomlpos import line_of
 
@@ -130,11 +129,6 @@ def validate(src: Source, table: tuple[str, ...], data: dict, fields: Sequence[F
     return out
 
 
-def _did_you_mean(value: object, allowed: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6) if isinstance(value, str) else []
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 # --- converters -------------------------------------------------------------------------------
 
 
@@ -205,7 +199,7 @@ def choice(options: Sequence[str]) -> Converter:
     def convert(value, at: Where) -> Any:
         if value not in options:
             return at.bad(f"'{at.label}' must be one of {', '.join(options)}, not {value!r}"
-                          + _did_you_mean(value, options))
+                          + did_you_mean(value, options))
         return value
     return convert
 
