@@ -44,3 +44,14 @@ def test_every_tld_opens_the_link_gate():
     linter = Linter.default()
     missed = [tld for tld in TLDS if "offplatform.link" not in {f.category for f in linter.check(f"去 shopx.{tld} 看看").findings}]
     assert missed == []
+
+
+def test_the_version_is_written_once():
+    import tomllib
+    from importlib.metadata import version
+
+    import kefulint
+
+    project = tomllib.loads(ROOT.joinpath("pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+    assert version("kefulint") == kefulint.__version__
