@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 import click
 from kefulint.engine import Linter
@@ -21,7 +22,7 @@ class ExitCode(enum.IntEnum):
 SEVERITY_CHOICE = click.Choice([s.value for s in Severity] + ["never"])
 
 
-def fail(message: str) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
+def fail(message: str) -> NoReturn:
     click.echo(f"kefulint: {message}", err=True)
     sys.exit(ExitCode.USAGE)
 

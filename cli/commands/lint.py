@@ -111,10 +111,7 @@ def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, d
                    "rewritten safely)", err=True)
     if fmt != "text" or output or diff:
         click.echo(summary_line(run), err=True)
-    if fail_on == "never":
-        failed = False
-    else:
-        failed = run.failed(Severity(fail_on) if fail_on else None)
+    failed = fail_on != "never" and run.failed(Severity(fail_on) if fail_on else None)
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
 
 

@@ -11,6 +11,7 @@ import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from kefulint.atomicfile import atomic_binary, write_atomic
@@ -41,7 +42,7 @@ def _open_output(path: str, binary_stdout, stack: contextlib.ExitStack):
     when the scan completes: Ctrl-C or a kill leaves the old report (or none), never a torn one."""
     if path == "-":
         return io.TextIOWrapper(binary_stdout, encoding="utf-8", newline="", write_through=True)
-    raw = stack.enter_context(atomic_binary(path))
+    raw: BinaryIO | gzip.GzipFile = stack.enter_context(atomic_binary(path))
     if path.endswith(".gz"):
         # mtime=0: the same scan gives the same bytes
         raw = gzip.GzipFile(filename=Path(path).name.removesuffix(".gz"), fileobj=raw, mode="wb", mtime=0)

@@ -150,10 +150,15 @@ def _fast_parts(request_timeout: float) -> dict:
 
     from kefulint.service.deadlines import head_deadline_protocol
 
+    base: type
     if importlib.util.find_spec("httptools"):
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        base = HttpToolsProtocol
     else:
-        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        base = H11Protocol
     parts: dict = {"http": head_deadline_protocol(base, request_timeout)}
     if importlib.util.find_spec("uvloop"):
         parts["loop"] = "uvloop"

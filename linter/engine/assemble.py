@@ -12,6 +12,7 @@ from ..rules.model import Rule
 from ..rules.schema import REGEX_TIMEOUT
 from ..text.mask import mask_sensitive
 from .match import REGEX_TIMED_OUT, Candidate
+from .state import EngineState
 
 _NEWLINE = re.compile("\n")
 
@@ -47,7 +48,7 @@ class Result(NamedTuple):
         }
 
 
-class Assembling:
+class Assembling(EngineState):
     """The assemble step of :class:`~kefulint.engine.Linter`: confirmed candidates -> Result."""
 
     def _result(self, text: str, candidates: list[Candidate], platform: str | None = None) -> Result:

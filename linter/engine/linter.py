@@ -25,6 +25,9 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
     def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+        self._build(rules, settings)
+
+    def _build(self, rules: Sequence[Rule], settings: Settings | None) -> None:
         self.settings = settings or Settings()
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
@@ -60,7 +63,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         return {"rules": self.rules, "settings": self.settings}
 
     def __setstate__(self, state):
-        self.__init__(state["rules"], state["settings"])
+        self._build(state["rules"], state["settings"])
 
     # checking ----------------------------------------------------------------------------
     def check(self, text: str, context: Iterable | None = None) -> Result:

@@ -19,6 +19,7 @@ from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
 from . import frames
 from .compile import GLOBAL, SCOPE
+from .state import EngineState
 
 # Characters without which no number, link or e-mail detector can find anything (the gates of
 # every detector that runs without a keyword look for one of these).
@@ -86,7 +87,7 @@ def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:
 
 
 
-class Matching:
+class Matching(EngineState):
     """The match step of :class:`~kefulint.engine.Linter`: text -> candidates."""
 
     def _platform_for(self, norm: Normalized, hits: dict) -> Platform:
@@ -128,7 +129,7 @@ class Matching:
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
         active: set[int] = set(self._always) if self._always else set()
-        buyer_hits = self._buyer_hits(context) if context else None
+        buyer_hits = self._buyer_hits(context) if context else {}
         if not buyer_hits:
             context = None  # no buyer turn says anything a context rule listens for
         automaton, values = self._automaton if context else self._automaton_plain
@@ -254,6 +255,7 @@ class Matching:
 
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
         frame = rule.frame
+        assert frame is not None  # only frame rules come here
         special = self._frame_special[ri]
         slots: list[list[tuple[int, int]]] = [[] for _ in special]
         # cheapest first: findings of other rules, then the frame words, then tokens

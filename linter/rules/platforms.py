@@ -30,7 +30,9 @@ def load_platforms() -> dict[str, Platform]:
     for name, table in data.items():
         own = {k: v for k, v in table.items() if k != "like"}
         values = {**data[table["like"]], **own} if "like" in table else own
-        out[name] = Platform(name=name, **{k: tuple(v) for k, v in values.items() if k != "like"})
+        lists = {k: tuple(v) for k, v in values.items() if k != "like"}
+        out[name] = Platform(name, lists["family"], lists["names"], lists["domains"], lists["payments"],
+                             lists["channels"], lists["cues"])
     return out
 
 

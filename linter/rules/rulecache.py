@@ -116,10 +116,11 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
     if origin is tuple:
         items = [_decoder(a) for a in args]
         return lambda v: tuple(f(x) for f, x in zip(items, _list(v), strict=True))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        cls = tp
         hints = typing.get_type_hints(tp)
         plan = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
-        return lambda v: tp(**{name: f(v[name]) for name, f in plan})
+        return lambda v: cls(**{name: f(v[name]) for name, f in plan})
     if tp is Severity:
         return Severity
     if tp is dict or origin is dict:

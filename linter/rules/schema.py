@@ -349,9 +349,9 @@ def _parse_rule(
         if key in _KIND_KEYS and key not in own:
             errors.append(f"key '{key}' is not used by kind '{kind}' (it belongs to kind "
                           f"'{next(k for k, (_r, keys) in KINDS.items() if key in keys)}')")
-    for options in required:
-        if not any(k in raw for k in options):
-            errors.append(f"kind '{kind}' needs " + " or ".join(f"'{k}'" for k in options))
+    for one_of in required:
+        if not any(k in raw for k in one_of):
+            errors.append(f"kind '{kind}' needs " + " or ".join(f"'{k}'" for k in one_of))
     if kind in CONVERSATION_KINDS:
         for key in raw:
             if key in MESSAGE_KEYS:

@@ -144,7 +144,7 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
         if len(parts) < 7:
             return Skip(path, number, f"{len(parts)} tab-separated columns, JDDC has 7")
         merged = {**JDDC_MAP, **mapping}
-        return from_fields(path, number, dict(zip(JDDC_COLUMNS, parts)), {n: merged.get(n) for n in FIELDS})
+        return from_fields(path, number, dict(zip(JDDC_COLUMNS, parts, strict=True)), {n: merged.get(n) for n in FIELDS})
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..engine import Linter
 from ..finding import Finding
@@ -81,8 +81,9 @@ class ConversationJudge:
         agent_turns: dict[str, int] = {}
         buyer_turns = 0
         timing: dict[str, list] = {}
-        turns: list[list] = []  # [message, turn, findings(list), seconds, timed]
-        first_agent = last_agent = None
+        turns: list[list[Any]] = []  # [message, turn, findings(list), seconds, timed]
+        first_agent: list[Any] | None = None
+        last_agent: list[Any] = []  # set with first_agent
         for index, msg in enumerate(messages, start=1):
             if msg.role != "agent":
                 buyer_turns += 1

@@ -159,7 +159,8 @@ class LogReader:
     def _open(self, path: str) -> tuple[BinaryIO, BinaryIO | None]:
         if path == "-":
             raw = self.stdin if self.stdin is not None else io.BytesIO()
-            stream = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+            # a pipe's raw stream: typeshed types stdin.buffer as BinaryIO, not as the RawIOBase it is
+            stream = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[type-var]
             return stream, None
         raw = open(path, "rb")  # noqa: SIM115 - closed by _read_file, wrapped by gzip for .gz
         if path.endswith(".gz"):
@@ -266,11 +267,11 @@ class LogReader:
                         pass
                     yield Skip(path, start, f"header has no column for {', '.join(missing)}; file skipped")
                     return
-            elif row and any(cell.strip() for cell in row):
+            elif header is not None and row and any(cell.strip() for cell in row):
                 if len(row) != len(header):
                     yield Skip(path, start, f"{len(row)} columns, header has {len(header)}")
                 else:
-                    yield from_fields(path, start, dict(zip(header, row)), cols)
+                    yield from_fields(path, start, dict(zip(header, row, strict=True)), cols)
         yield from pending
 
     def _jddc(self, path: str, lines) -> Iterator[Message | Skip]:

@@ -173,7 +173,7 @@ class Service:
     def _dispatch(self, req: Request) -> Response:
         extra: tuple[tuple[str, str], ...] = ()
         if self._token is not None:
-            extra = self._authorize(req)
+            extra = self._authorize(req, self._token)
         methods = ROUTES.get(req.path)
         if methods is None:
             raise HTTPError(404, "not_found", f"no such path: {req.path} (路径不存在)")
@@ -197,7 +197,7 @@ class Service:
             return self.reload()
         return Response(200, page_html(), "text/html; charset=utf-8", extra + PAGE_HEADERS)
 
-    def _authorize(self, req: Request) -> tuple[tuple[str, str], ...]:
+    def _authorize(self, req: Request, token: bytes) -> tuple[tuple[str, str], ...]:
         """Bearer header, X-Kefulint-Token header or the page's cookie; ``GET /?token=`` sets
         the cookie (as Jupyter does) so that the page's own requests carry it."""
         offered = []
@@ -216,13 +216,13 @@ class Service:
         # compare every offered value so the time taken does not tell which one was close
         ok = False
         for value in offered:
-            ok |= hmac.compare_digest(value.encode(), self._token)
+            ok |= hmac.compare_digest(value.encode(), token)
         if not ok:
             raise HTTPError(401, "unauthorized",
                             "missing or wrong token: send 'Authorization: Bearer <token>' (缺少或错误的令牌)",
                             headers=(("WWW-Authenticate", "Bearer"),))
         if from_query:
-            return (("Set-Cookie", f"{TOKEN_COOKIE}={self._token.decode()}; HttpOnly; SameSite=Strict; Path=/"),)
+            return (("Set-Cookie", f"{TOKEN_COOKIE}={token.decode()}; HttpOnly; SameSite=Strict; Path=/"),)
         return ()
 
     def _check_body(self, req: Request) -> None:
@@ -243,10 +243,11 @@ class Service:
         try:
             return json.loads(req.body.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise HTTPError(400, "invalid_json", f"body is not UTF-8: {exc.reason} at byte {exc.start} (请求体不是 UTF-8)")
+            raise HTTPError(400, "invalid_json",
+                            f"body is not UTF-8: {exc.reason} at byte {exc.start} (请求体不是 UTF-8)") from None
         except json.JSONDecodeError as exc:
             raise HTTPError(400, "invalid_json",
-                            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (请求体不是合法的 JSON)")
+                            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (请求体不是合法的 JSON)") from None
 
     def _check(self, req: Request) -> Response:
         item = _validate_item(self._body(req), "")
@@ -264,7 +265,7 @@ class Service:
             problems.append("items: required, a list of {text, context?, agent?} objects")
         elif len(items) > MAX_BATCH:
             problems.append(f"items: at most {MAX_BATCH} per request, got {len(items)}")
-        if problems:
+        if problems or not isinstance(items, list):
             raise HTTPError(400, "invalid_request", "invalid batch request (批量请求字段有误)", problems)
         checked = []
         problems = []

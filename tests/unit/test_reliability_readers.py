@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -27,7 +28,15 @@ from kefulint.templates.lint import lint_source
 ROOT = Path(__file__).resolve().parents[2]
 LINTER = Linter.default()
 JUDGE = ConversationJudge(LINTER)
-PROPS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# `make check` (KEFULINT_QUICK=1) tries a quarter of the examples, to stay a quick loop; `make test` all
+_SCALE = 4 if os.environ.get("KEFULINT_QUICK") else 1
+
+
+def examples(n: int) -> int:
+    return max(10, n // _SCALE)
+
+
+PROPS = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MB = 1 << 20
 
 # --- hostile bytes -----------------------------------------------------------------------
@@ -142,7 +151,7 @@ def test_line_formats_lose_no_line(fmt, data):
 
 
 @pytest.mark.parametrize("name", ["chat.jsonl", "chat.csv", "chat.tsv", "chat.txt", "chat.jsonl.gz", "chat.csv.gz"])
-@settings(PROPS, max_examples=40)
+@settings(PROPS, max_examples=examples(40))
 @given(data=hostile_bytes(any_lines), corrupt_gzip=st.booleans())
 def test_log_files_and_gzip_never_raise(workdir, name, data, corrupt_gzip):
     path = workdir / name
@@ -250,7 +259,7 @@ def xlsx_bytes():
     return buf.getvalue()
 
 
-@settings(PROPS, max_examples=60)
+@settings(PROPS, max_examples=examples(60))
 @given(cuts=st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), max_size=4),
        truncate=st.booleans())
 def test_xlsx_reader_raises_only_read_error(xlsx_bytes, cuts, truncate):
