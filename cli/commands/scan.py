@@ -133,6 +133,7 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     html_rows: list[dict] | None = [] if html_path else None
     with contextlib.ExitStack() as stack:
         stack.enter_context(_sigterm_unwinds())
+        stack.callback(stream.close)  # a stopped scan ends its worker pool here, not at interpreter exit
         writer = None
         if output:
             from ..reporters.scan_findings import FindingsWriter, format_for
