@@ -2,11 +2,13 @@
 #   make demo   installs kefulint (the base package only) into .venv and runs it on the bundled samples/
 #   make test   installs what the tests need (dev tools, the spark extra for the Spark test, headless
 #               Chromium for the page tests) and runs every test
+# and the quick loop while working:
+#   make check  ruff, mypy on linter/ and cli/, unit and rule tests (under 30 s)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test install install-dev browser bench
+.PHONY: demo test check install install-dev browser bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +19,15 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e .
 	touch $@
 
-# the tests and benchmarks: pytest, hypothesis, ruff, the baselines, and pyspark for tests/system/test_spark_scan.py
+# the tests and benchmarks: pytest, hypothesis, ruff, mypy, the baselines, and pyspark for tests/system/test_spark_scan.py
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[dev,spark]'
 	touch $@ $(VENV)/.installed
+
+# the dev tools only (no Spark, no browser): enough for `make check`
+$(VENV)/.dev-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
 
 install: $(VENV)/.installed
 
@@ -36,6 +43,11 @@ demo: install
 
 test: install-dev browser
 	bash scripts/run-tests.sh $(PY)
+
+check: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	bash scripts/typecheck.sh $(PY)
+	KEFULINT_QUICK=1 bash scripts/run-tests.sh $(PY) tests/unit tests/rules
 
 bench: install-dev
 	cd benchmarks && ../$(PY) run_all.py

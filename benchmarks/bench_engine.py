@@ -26,7 +26,7 @@ def load_corpus(n: int) -> tuple[list[str], list[str]]:
         subprocess.run([sys.executable, str(shared_file("bench", "gen_corpus.py")), "--out", str(out)],
                        check=True, stdout=subprocess.DEVNULL)
     with open(corpus, encoding="utf-8") as fh:
-        texts = [json.loads(line)["text"] for _, line in zip(range(n), fh)]
+        texts = [json.loads(line)["text"] for _, line in zip(range(n), fh, strict=False)]
     with open(out / "keywords.txt", encoding="utf-8") as fh:
         keywords = [w.strip() for w in fh if w.strip()]
     return texts, keywords

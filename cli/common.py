@@ -10,6 +10,7 @@ import click
 from kefulint.engine import Linter
 from kefulint.errors import RulesetError
 from kefulint.finding import Severity
+from kefulint.rules.platforms import PLATFORM_NAMES
 
 
 class ExitCode(enum.IntEnum):
@@ -35,7 +36,7 @@ def linter_options(func: Callable) -> Callable:
                      help="Extra ruleset file (repeatable). 额外规则文件"),
         click.option("--disable", "disable", multiple=True,
                      help="Rule id, ruleset or category to turn off (repeatable). 关闭规则"),
-        click.option("--platform", type=click.Choice(["taobao", "tmall", "jd", "pdd", "douyin"]), default=None,
+        click.option("--platform", type=click.Choice(PLATFORM_NAMES), default=None,
                      help="Platform the replies are sent on (default taobao). 平台"),
     ]
     for option in reversed(options):
@@ -90,13 +91,13 @@ def check_rule_names(names, settings) -> None:
     from dataclasses import replace
 
     from kefulint.errors import nearest
-    from kefulint.rules.categories import CATEGORIES, SERVICE_RULES
+    from kefulint.rules.categories import CATEGORIES
     from kefulint.rules.rulecache import cached_rules
     from kefulint.rules.schema import builtin_names
 
     rules = cached_rules(replace(settings, disable=()))
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules} | set(builtin_names())
-    known |= set(SERVICE_RULES) | {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
+    known |= {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
     unknown = [f"--disable: unknown rule, category or ruleset '{n}'{nearest(n, known)}" for n in names
                if n not in known]
     if unknown:

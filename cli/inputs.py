@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kefulint.text.roles import UnknownRole, role_of
+
 
 @dataclass
 class Message:
@@ -64,6 +66,10 @@ def _from_lines(lines, source: str, problems: list[Problem]) -> Iterator[Message
             ctx = obj.get("context") or []
             if not isinstance(ctx, list):
                 problems.append(Problem(f"{source}:{lineno}", "'context' must be a list"))
+                continue
+            roles = [t["role"] for t in ctx if isinstance(t, dict) and "role" in t and role_of(t["role"]) is None]
+            if roles:
+                problems.append(Problem(f"{source}:{lineno}", f"context: {UnknownRole(roles[0])}"))
                 continue
             yield Message(str(obj.get("id", f"{source}:{lineno}")), obj["text"], ctx)
         else:

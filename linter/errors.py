@@ -23,18 +23,17 @@ class RulesetError(KefulintError):
 
 
 class ConfigError(KefulintError):
-    """Problems in config files (``kefulint.toml``, ``[tool.kefulint]``)."""
+    """Problems in config files (``kefulint.toml``, ``[tool.kefulint]``), every table included."""
 
 
-class ScanConfigError(KefulintError):
-    """Problems in the ``[scan]`` section or the scan options."""
+def did_you_mean(key: object, allowed: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close spelling, else nothing."""
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6) if isinstance(key, str) else []
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def nearest(key: str, allowed: Iterable[str], *, keep_order: bool = False) -> str:
     """`` (did you mean 'x'?)`` for a close spelling, else `` (allowed: a, b, ...)``, listed
     sorted unless ``keep_order`` (for key lists whose order is the documented one)."""
     allowed = list(allowed)
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f" (did you mean '{close[0]}'?)"
-    return f" (allowed: {', '.join(allowed if keep_order else sorted(allowed))})"
+    return did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed if keep_order else sorted(allowed))})"

@@ -42,7 +42,7 @@ def parse_partitions(fmt: str):
 
         for frame in frames:
             rows = []
-            for source, number, line in zip(frame["source"], frame["line"], frame["value"]):
+            for source, number, line in zip(frame["source"], frame["line"], frame["value"], strict=True):
                 if number == 1:
                     line = line.lstrip("\ufeff")
                 item = parse_line(fmt, source, int(number), line)
@@ -70,7 +70,7 @@ def judge_groups(judge: ConversationJudge, show_matches: bool):
         messages = [
             Message(s, int(n), c, r, a, None if t is None or (isinstance(t, float) and math.isnan(t)) else float(t), x)
             for s, n, c, r, a, t, x in zip(frame["source"], frame["line"], frame["conversation"], frame["role"],
-                                           frame["agent"], frame["time"], frame["text"])
+                                           frame["agent"], frame["time"], frame["text"], strict=True)
         ]
         judged = judge.judge(messages)
         rows = [{"kind": "finding", **rec, "turns": 0} for rec in finding_records(judged, show_matches)]

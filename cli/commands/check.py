@@ -112,6 +112,8 @@ def _explanation(info: dict, show_matches: bool) -> dict:
         "compact": shown(info["compact"]),
         "tokens": [shown(t) for t in info["tokens"]],
         "platform": info["platform"],
+        "configured_platform": info["configured_platform"],
+        "skipped": info["skipped"],
         "candidates": [{"rule": c["rule"], "start": c["start"], "end": c["end"], "text": shown(c["text"]),
                         "status": c["status"], "reason": shown(c["reason"])} for c in info["candidates"]],
     }
@@ -122,7 +124,10 @@ def _print_explain(info: dict, res) -> None:
     click.echo(f"归一 folded:    {info['folded']}")
     click.echo(f"紧凑 compact:   {info['compact']}")
     click.echo(f"分词 tokens:    {' / '.join(info['tokens'])}")
-    click.echo(f"平台 platform:  {info['platform']}")
+    configured = "" if info["platform"] == info["configured_platform"] else f" (configured {info['configured_platform']})"
+    click.echo(f"平台 platform:  {info['platform']}{configured}")
+    for skipped in info["skipped"]:
+        click.echo(f"  – {skipped['rule']:<34} skipped: {skipped['reason']}")
     if not info["candidates"]:
         click.echo("候选 candidates: (none)")
     for c in info["candidates"]:

@@ -118,10 +118,7 @@ def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, d
 
         fail(f"nothing was linted: no template file in {', '.join(paths) or '.'} "
              f"(supported: {', '.join(SUPPORTED_SUFFIXES)}) (没有找到可检查的模板文件)")
-    if fail_on == "never":
-        failed = False
-    else:
-        failed = run.failed(Severity(fail_on) if fail_on else None)
+    failed = fail_on != "never" and run.failed(Severity(fail_on) if fail_on else None)
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
 
 

@@ -16,33 +16,31 @@ RULES_SCHEMA = "kefulint.rules/1"
 COLUMNS = ("ruleset", "id", "category", "severity", "points", "message")
 
 
-def _service_rules(linter) -> list[dict]:
-    """The scan's conversation-level rules, as rule records (the scan's defaults; ``[scan.service]``
-    may change their severity and points)."""
-    from kefulint.scan.judge import ServiceSettings
+_SPEAKER = {"buyer": "买家", "agent": "客服"}
 
-    settings = ServiceSettings()
-    off = set(linter.settings.disable)
 
-    def filled(text: str, rule_id: str) -> str:
-        limit = settings.first_response_seconds if rule_id == "service.first-response" else settings.reply_seconds
-        return text.format(seconds="N", limit=f"{limit:g}")
+def _example(ex) -> dict:
+    if ex.conversation:
+        return {"conversation": [{"role": role, "text": text, "at": at} for role, text, at in ex.conversation]}
+    return {"text": ex.text, "context": list(ex.context)}
 
-    return [
-        {"id": r.id, "category": r.category, "ruleset": "service", "severity": r.severity.value, "points": r.points,
-         "message": filled(r.message, r.id), "suggestion": filled(r.suggestion, r.id),
-         "reference": "kefulint scan: judged on the whole conversation ([scan.service])", "fatal": False,
-         "sensitive": False, "fix": None, "bad": [], "good": []}
-        for r in settings.rules().values() if not ({r.id, r.category, "service"} & off)
-    ]
+
+def _example_line(ex: dict) -> str:
+    if "conversation" in ex:
+        turns = []
+        for t in ex["conversation"]:
+            at = "" if t["at"] is None else f" @{t['at']:g}s"
+            turns.append(f"{_SPEAKER.get(t['role'], t['role'])}{at}: {t['text']}")
+        return " / ".join(turns)
+    ctx = f"  (买家: {' / '.join(ex['context'])})" if ex["context"] else ""
+    return f"{ex['text']}{ctx}"
 
 
 def _record(r) -> dict:
-    return {"id": r.id, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
+    return {"id": r.id, "kind": r.kind, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
             "points": r.points, "message": r.message, "suggestion": r.suggestion, "reference": r.reference,
             "fatal": r.fatal, "sensitive": r.sensitive, "fix": r.fix,
-            "bad": [{"text": e.text, "context": list(e.context)} for e in r.bad],
-            "good": [{"text": e.text, "context": list(e.context)} for e in r.good]}
+            "bad": [_example(e) for e in r.bad], "good": [_example(e) for e in r.good]}
 
 
 @click.command()
@@ -59,7 +57,7 @@ def rules(rule_id, fmt, config_path, rulesets, disable, platform):
     kefulint rules service.greeting
     """
     linter = build_linter(config_path, rulesets, disable, platform)
-    records = [_record(r) for r in linter.rules] + _service_rules(linter)
+    records = [_record(r) for r in linter.rules]
     if rule_id:
         found = [r for r in records if r["id"] == rule_id]
         if not found:
@@ -86,7 +84,7 @@ def rules(rule_id, fmt, config_path, rulesets, disable, platform):
 
 
 def _show(r: dict) -> None:
-    click.echo(f"{r['id']}  ruleset {r['ruleset']}  category {r['category']}")
+    click.echo(f"{r['id']}  ruleset {r['ruleset']}  category {r['category']}  kind {r['kind']}")
     click.echo(f"severity {r['severity']}  points {r['points']}" + ("  fatal 开除项" if r["fatal"] else ""))
     click.echo(f"message:    {r['message']}")
     click.echo(f"suggestion: {r['suggestion']}")
@@ -96,8 +94,7 @@ def _show(r: dict) -> None:
         if r[key]:
             click.echo(label)
         for ex in r[key]:
-            ctx = f"  (买家: {' / '.join(ex['context'])})" if ex["context"] else ""
-            click.echo(f"  - {ex['text']}{ctx}")
+            click.echo(f"  - {_example_line(ex)}")
 
 
 def _table(records: list[dict]) -> None:

@@ -9,14 +9,14 @@ import re
 import signal
 import sys
 import threading
-import tomllib
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from kefulint.atomicfile import atomic_binary, write_atomic
-from kefulint.errors import ScanConfigError
-from kefulint.scan.config import ScanConfig, parse_scan_section
+from kefulint.config import ConfigError, load_config
+from kefulint.scan.config import SCAN_FIELDS, ScanConfig, scan_config
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import default_jobs, finding_records, judge_stream
 from kefulint.scan.readers import ENCODINGS, FORMATS, LogFormat, LogReader, Skip, parse_mapping
@@ -28,29 +28,13 @@ SKIPS_PRINTED = 20  # the rest are counted
 HTML_ROWS = 20000  # findings in the HTML table; the full list is in --output
 
 
-def _scan_section(config_path: str | None) -> tuple[dict, str]:
-    """The ``[scan]`` table of the config, and where it came from."""
+def _scan_config(config_path: str | None) -> ScanConfig:
+    """The ``[scan]`` table of the config, checked with every other table; exits 2 listing every problem."""
     try:
-        from kefulint.config import ConfigError, load_config
-    except ImportError:  # config support not in this build: read an explicit --config only
-        if not config_path:
-            return {}, "[scan]"
-        try:
-            data = tomllib.loads(Path(config_path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            fail(f"invalid config: {config_path}: {exc}")
-        if Path(config_path).name == "pyproject.toml":
-            data = data.get("tool", {}).get("kefulint", {})
-        return data.get("scan", {}), f"{config_path}: [scan]"
-    try:
-        config = load_config(config_path)
+        config = load_config(config_path, sections={"scan": SCAN_FIELDS})
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
-    if config.path is None:
-        return {}, "[scan]"
-    from kefulint.config import display_path
-
-    return config.section("scan"), f"{display_path(config.path)}: [scan]"
+    return scan_config(config.checked.get("scan", {}), config.warnings)
 
 
 def _open_output(path: str, binary_stdout, stack: contextlib.ExitStack):
@@ -58,7 +42,7 @@ def _open_output(path: str, binary_stdout, stack: contextlib.ExitStack):
     when the scan completes: Ctrl-C or a kill leaves the old report (or none), never a torn one."""
     if path == "-":
         return io.TextIOWrapper(binary_stdout, encoding="utf-8", newline="", write_through=True)
-    raw = stack.enter_context(atomic_binary(path))
+    raw: BinaryIO | gzip.GzipFile = stack.enter_context(atomic_binary(path))
     if path.endswith(".gz"):
         # mtime=0: the same scan gives the same bytes
         raw = gzip.GzipFile(filename=Path(path).name.removesuffix(".gz"), fileobj=raw, mode="wb", mtime=0)
@@ -137,11 +121,9 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     """
     if out_format and not output:
         output = "-"  # --format names the findings stream: without -o it goes to standard output
-    section, where = _scan_section(config_path)
-    try:
-        config: ScanConfig = parse_scan_section(section, where)
-    except ScanConfigError as exc:
-        fail("invalid config:\n  " + "\n  ".join(exc.errors))
+    config = _scan_config(config_path)
+    for warning in config.warnings:
+        click.echo(f"kefulint: warning: {warning}", err=True)
     log = _log_format(config.log, input_format, mapping, line_pattern, encoding)
     t = config.thresholds
     thresholds = Thresholds(points=t.points if threshold_points is None else threshold_points,
@@ -157,6 +139,7 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     html_rows: list[dict] | None = [] if html_path else None
     with contextlib.ExitStack() as stack:
         stack.enter_context(_sigterm_unwinds())
+        stack.callback(stream.close)  # a stopped scan ends its worker pool here, not at interpreter exit
         writer = None
         if output:
             from ..reporters.scan_findings import FindingsWriter, format_for

@@ -10,13 +10,13 @@ import threading
 
 import click
 from kefulint.cli.common import cli_overrides, fail, linter_options, validate_disable
+from kefulint.config import ConfigError, ServeOptions, load_config, load_settings
 from kefulint.engine import Linter
 from kefulint.errors import RulesetError
 from kefulint.service import DEFAULT_MAX_BODY, ASGIApp, Service, valid_token
 from kefulint.service.asgi import DEFAULT_REQUEST_TIMEOUT
 
 TOKEN_ENV = "KEFULINT_TOKEN"
-_SERVE_KEYS = {"host": str, "port": int, "max-body": int, "show-matches": bool, "request-timeout": float}
 
 
 def is_loopback(host: str) -> bool:
@@ -28,56 +28,23 @@ def is_loopback(host: str) -> bool:
         return False  # a host name other than localhost may resolve anywhere
 
 
-def _config_module():
-    try:
-        from kefulint import config
-    except ImportError:  # config support not in this build: defaults only
-        return None
-    return config
-
-
 def _linter_loader(config_path, overrides: dict):
     """A function that builds the Linter from the config file and rulesets as they are now;
     serve calls it at start and again on every reload."""
-    config = _config_module()
 
     def load() -> Linter:
-        if config is None:
-            from kefulint.settings import Settings
+        return Linter.from_settings(load_settings(config_path, **overrides))
 
-            return Linter.from_settings(Settings(**overrides))
-        return Linter.from_settings(config.load_settings(config_path, **overrides))
-
-    errors: tuple[type[BaseException], ...] = (RulesetError, OSError)
-    if config is not None:
-        errors += (config.ConfigError,)
+    errors: tuple[type[BaseException], ...] = (RulesetError, ConfigError, OSError)
     return load, errors
 
 
-def _serve_section(config_path) -> dict:
-    """The ``[serve]`` table of the config file, validated (unknown keys are errors)."""
-    config = _config_module()
-    if config is None or not hasattr(config, "load_config"):
-        return {}
+def _serve_options(config_path) -> ServeOptions:
+    """The ``[serve]`` table, checked by the config loader with every other table."""
     try:
-        loaded = config.load_config(config_path)
-    except config.ConfigError as exc:
+        return load_config(config_path).serve
+    except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
-    section = dict(loaded.section("serve"))
-    where = f"{config.display_path(loaded.path)}: [serve]" if loaded.path else "[serve]"
-    problems = []
-    for key, value in section.items():
-        kind = _SERVE_KEYS.get(key)
-        if kind is None:
-            problems.append(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(_SERVE_KEYS))})")
-        elif kind is float:
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-                problems.append(f"{where}: '{key}' must be a positive number of seconds")
-        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            problems.append(f"{where}: '{key}' must be {'an integer' if kind is int else 'a ' + kind.__name__}")
-    if problems:
-        fail("invalid config:\n  " + "\n  ".join(problems))
-    return section
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -122,12 +89,12 @@ def serve(config_path, rulesets, disable, platform, host, port, token, max_body,
         import uvicorn
     except ImportError:
         fail("serve needs uvicorn: pip install uvicorn (it is a dependency of kefulint; reinstall kefulint)")
-    section = _serve_section(config_path)
-    host = host or section.get("host", "127.0.0.1")
-    port = section.get("port", 8765) if port is None else port
-    max_body = max_body or section.get("max-body", DEFAULT_MAX_BODY)
-    show = bool(show_matches if show_matches is not None else section.get("show-matches", False))
-    request_timeout = float(request_timeout or section.get("request-timeout", DEFAULT_REQUEST_TIMEOUT))
+    options = _serve_options(config_path)
+    host = host or options.host or "127.0.0.1"
+    port = next(p for p in (port, options.port, 8765) if p is not None)
+    max_body = max_body or options.max_body or DEFAULT_MAX_BODY
+    show = bool(next(s for s in (show_matches, options.show_matches, False) if s is not None))
+    request_timeout = float(request_timeout or options.request_timeout or DEFAULT_REQUEST_TIMEOUT)
     if token is not None and not valid_token(token):
         fail("--token must be at least 16 printable ASCII characters without spaces, ';', ',', '\"' or '\\'")
     if not token and not is_loopback(host):
@@ -184,10 +151,15 @@ def _fast_parts(request_timeout: float) -> dict:
 
     from kefulint.service.deadlines import head_deadline_protocol
 
+    base: type
     if importlib.util.find_spec("httptools"):
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        base = HttpToolsProtocol
     else:
-        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        base = H11Protocol
     parts: dict = {"http": head_deadline_protocol(base, request_timeout)}
     if importlib.util.find_spec("uvloop"):
         parts["loop"] = "uvloop"

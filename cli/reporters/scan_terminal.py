@@ -2,12 +2,19 @@
 worst conversations and the counts. Marked agents carry ⚑ (over threshold) / ☠ (fatal)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kefulint.rules.categories import CATEGORIES
 from kefulint.scan.summary import ScanSummary
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 MAX_ROWS = 20
+
+
+def _columns(table: Table, columns: Sequence[tuple[str, JustifyMethod]]) -> None:
+    for name, justify in columns:
+        table.add_column(name, justify=justify)
 
 
 def _mark(name: str, flagged: dict[str, list[str]], fatal: bool) -> str:
@@ -36,10 +43,9 @@ def render(summary: ScanSummary, console: Console) -> None:
 
     agents = Table(title=f"Points per agent 客服扣分 (⚑ > {summary.thresholds.points} 分/"
                          f"{summary.thresholds.period}, ☠ 致命项)")
-    for col, justify in (("#", "right"), ("agent 客服", "left"), ("points 扣分", "right"),
+    _columns(agents, (("#", "right"), ("agent 客服", "left"), ("points 扣分", "right"),
                          ("findings 问题", "right"), ("fatal 致命", "right"), ("turns 消息", "right"),
-                         ("slow/timed 超时", "right"), ("mean s 平均响应", "right")):
-        agents.add_column(col, justify=justify)
+                         ("slow/timed 超时", "right"), ("mean s 平均响应", "right")))
     for i, a in enumerate(data["agents"][:MAX_ROWS], start=1):
         agents.add_row(str(i), _mark(a["agent"], flagged, a["fatal"] > 0), str(a["points"]), str(a["findings"]),
                        str(a["fatal"]), str(a["turns"]), f"{a['slow_responses']}/{a['response_times']}",
@@ -58,25 +64,22 @@ def render(summary: ScanSummary, console: Console) -> None:
         console.print(marked)
 
     cats = Table(title="Per category 按类别")
-    for col, justify in (("category 类别", "left"), ("", "left"), ("findings", "right"), ("points", "right")):
-        cats.add_column(col, justify=justify)
+    _columns(cats, (("category 类别", "left"), ("", "left"), ("findings", "right"), ("points", "right")))
     for row in data["categories"]:
         cats.add_row(row["category"], CATEGORIES.get(row["category"], ""), str(row["findings"]), str(row["points"]))
     if data["categories"]:  # no empty tables
         console.print(cats)
 
     rules = Table(title="Per rule 按规则")
-    for col, justify in (("rule 规则", "left"), ("severity", "left"), ("findings", "right"), ("points", "right")):
-        rules.add_column(col, justify=justify)
+    _columns(rules, (("rule 规则", "left"), ("severity", "left"), ("findings", "right"), ("points", "right")))
     for row in data["rules"][:MAX_ROWS]:
         rules.add_row(row["rule"], row["severity"], str(row["findings"]), str(row["points"]))
     if data["rules"]:  # no empty tables
         console.print(rules)
 
     worst = Table(title="Worst conversations 问题最多的会话 (☠ 致命项)")
-    for col, justify in (("conversation 会话", "left"), ("points", "right"), ("agents 客服", "left"),
-                         ("where 位置", "left")):
-        worst.add_column(col, justify=justify)
+    _columns(worst, (("conversation 会话", "left"), ("points", "right"), ("agents 客服", "left"),
+                         ("where 位置", "left")))
     for w in data["worst_conversations"]:
         worst.add_row(("☠ " if w["fatal"] else "") + w["conversation"], str(w["points"]),
                       ", ".join(w["agents"]), f"{w['source']}:{w['line']}")

@@ -1,13 +1,15 @@
 """The user's configuration: ``kefulint.toml`` or ``[tool.kefulint]`` in ``pyproject.toml``
-(:mod:`.loader`), with line numbers for every problem (:mod:`.tomlpos`)."""
+(:mod:`.loader`), every table checked with one field-spec kit (:mod:`.fields`), with line numbers
+for every problem (:mod:`.tomlpos`)."""
 from __future__ import annotations
 
 from ..errors import ConfigError
+from .fields import display_path
 from .loader import (
     SUPPORTED_SUFFIXES,
     Config,
     LintOptions,
-    display_path,
+    ServeOptions,
     find_config,
     load_config,
     load_settings,
@@ -18,6 +20,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "LintOptions",
+    "ServeOptions",
     "display_path",
     "find_config",
     "load_config",

@@ -5,30 +5,48 @@ inherits another file: tables merge key by key, every other value of the child r
 parent's. Every problem of every file is reported at once, each with file, line and what is
 wrong, e.g. ``kefulint.toml:3: unknown key 'severty' (did you mean 'severity'?)``.
 
-Keys are kebab-case. Top-level keys become :class:`~kefulint.settings.Settings`; ``[lint]``
-holds the options of ``kefulint lint``; ``[scan]`` and ``[serve]`` are passed raw to their
-commands, which validate them.
+Every table is checked with the field specs of :mod:`.fields`: keys are kebab-case, their
+snake_case spelling is accepted too. Top-level keys become :class:`~kefulint.settings.Settings`;
+``[lint]`` :class:`LintOptions`; ``[serve]`` :class:`ServeOptions`. ``[scan]`` is checked with the
+specs ``kefulint scan`` passes in (see :func:`load_config`); every table is also kept raw.
 """
 from __future__ import annotations
 
 import copy
-import os
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, RulesetError, nearest
 from ..finding import Severity
-from ..rules.categories import CATEGORIES, SERVICE_RULES
 from ..rules.platforms import PLATFORM_NAMES
 from ..rules.schema import builtin_names
 from ..settings import Settings
-from .tomlpos import line_of
+from .fields import (
+    INVALID,
+    Field,
+    Source,
+    Where,
+    boolean,
+    choice,
+    count,
+    display_path,
+    number,
+    numbers,
+    path,
+    paths,
+    points_table,
+    severity,
+    severity_table,
+    string,
+    strings,
+    validate,
+)
 
-CONFIG_NAMES = ("kefulint.toml", "pyproject.toml")  # in one directory, kefulint.toml wins
-TOOL_SECTIONS = ("lint", "scan", "serve")  # raw tables handed to their commands
-SEVERITIES = tuple(s.value for s in Severity)
+TOOL_SECTIONS = ("lint", "scan", "serve")  # the tables of the commands
 SUPPORTED_SUFFIXES = (".txt", ".md", ".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx")
 DEFAULT_INCLUDE = tuple(f"*{s}" for s in SUPPORTED_SUFFIXES)
 
@@ -49,34 +67,62 @@ class LintOptions:
     baseline: str | None = None  # baseline file used when --baseline is not given
 
 
-# key -> (Settings or LintOptions field, kind); kind drives both validation and conversion
-_SETTINGS_KEYS: dict[str, tuple[str, str]] = {
-    "rulesets": ("rulesets", "rulesets"),
-    "extra-rulesets": ("extra_rulesets", "paths"),
-    "disable": ("disable", "strings"),
-    "severity": ("severity", "severity-table"),
-    "points": ("points", "points-table"),
-    "platform": ("platform", "platform"),
-    "infer-platform": ("infer_platform", "bool"),
-    "allow-domains": ("allow_domains", "strings"),
-    "allow-numbers": ("allow_numbers", "numbers"),
-    "allow-phrases": ("allow_phrases", "strings"),
-    "user-words": ("user_words", "strings"),
-    "fail-on": ("fail_on", "severity"),
-}
-_LINT_KEYS: dict[str, tuple[str, str]] = {
-    "include": ("include", "strings"),
-    "exclude": ("exclude", "strings"),
-    "max-points": ("max_points", "count"),
-    "columns": ("columns", "strings"),
-    "keys": ("keys", "strings"),
-    "suppress-column": ("suppress_column", "string"),
-    "txt-mode": ("txt_mode", "txt-mode"),
-    "cache": ("cache", "bool"),
-    "cache-dir": ("cache_dir", "path"),
-    "baseline": ("baseline", "path"),
-}
-_TOP_KEYS = ("extend", *_SETTINGS_KEYS, *TOOL_SECTIONS)
+@dataclass(frozen=True)
+class ServeOptions:
+    """``[serve]``: defaults of ``kefulint serve`` (None: the command's own default)."""
+
+    host: str | None = None
+    port: int | None = None
+    max_body: int | None = None  # bytes
+    show_matches: bool | None = None
+    request_timeout: float | None = None  # seconds
+
+
+def _rulesets(value, at: Where) -> Any:
+    values = strings(value, at)
+    if values is INVALID:
+        return INVALID
+    known = builtin_names()
+    unknown = [v for v in values if v not in known]
+    for v in unknown:
+        at.bad(f"'{at.label}': unknown ruleset '{v}'{nearest(v, known)}")
+    return INVALID if unknown else values
+
+
+SETTINGS_FIELDS = (
+    Field("rulesets", _rulesets),
+    Field("extra-rulesets", paths),
+    Field("disable", strings),
+    Field("severity", severity_table),
+    Field("points", points_table),
+    Field("platform", choice(PLATFORM_NAMES)),
+    Field("infer-platform", boolean),
+    Field("allow-domains", strings),
+    Field("allow-numbers", numbers),
+    Field("allow-phrases", strings),
+    Field("user-words", strings),
+    Field("fail-on", severity),
+)
+LINT_FIELDS = (
+    Field("include", strings),
+    Field("exclude", strings),
+    Field("max-points", count()),
+    Field("columns", strings),
+    Field("keys", strings),
+    Field("suppress-column", string),
+    Field("txt-mode", choice(("line", "paragraph"))),
+    Field("cache", boolean),
+    Field("cache-dir", path),
+    Field("baseline", path),
+)
+SERVE_FIELDS = (
+    Field("host", string),
+    Field("port", count(0, 65535)),
+    Field("max-body", count(1)),
+    Field("show-matches", boolean),
+    Field("request-timeout", number(0, above=True)),
+)
+_SECTION_FIELDS: dict[str, Sequence[Field]] = {"lint": LINT_FIELDS, "serve": SERVE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -84,7 +130,10 @@ class Config:
     path: Path | None  # the file that was loaded (None: no config, defaults)
     settings: Settings = field(default_factory=Settings)
     lint: LintOptions = field(default_factory=LintOptions)
-    sections: dict = field(default_factory=dict, repr=False)
+    serve: ServeOptions = field(default_factory=ServeOptions)
+    sections: dict = field(default_factory=dict, repr=False)  # raw tables
+    checked: dict = field(default_factory=dict, repr=False)  # name -> converted values of a table checked with passed specs
+    warnings: tuple[str, ...] = ()  # deprecated keys used, with file:line
 
     @property
     def root(self) -> Path:
@@ -125,30 +174,7 @@ def find_config(start_dir: str | Path | None = None) -> Path | None:
 # --- loading ------------------------------------------------------------------------------------
 
 
-def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when below it, else as is."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
-
-
-class _Source:
-    """One config file being validated: its text (for line numbers) and the errors found."""
-
-    def __init__(self, path: Path, text: str, prefix: tuple[str, ...]) -> None:
-        self.path = path
-        self.text = text
-        self.prefix = prefix  # ("tool", "kefulint") inside pyproject.toml
-        self.errors: list[str] = []
-
-    def error(self, table: tuple[str, ...], key: str | None, message: str, inner: str | None = None) -> None:
-        line = line_of(self.text, self.prefix + table, key, inner)
-        self.errors.append(f"{display_path(self.path)}:{line}: {message}")
-
-
-def _read(path: Path) -> tuple[dict, _Source]:
+def _read(path: Path) -> tuple[dict, Source]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -171,107 +197,35 @@ def _read(path: Path) -> tuple[dict, _Source]:
             raise ConfigError([f"{display_path(path)}: no [tool.kefulint] table"])
         data = tool["kefulint"]
         prefix = ("tool", "kefulint")
-    return data, _Source(path, text, prefix)
+    return data, Source(path, text, prefix)
 
 
-def _check_value(src: _Source, table: tuple[str, ...], key: str, kind: str, value):
-    """The converted value, or None after recording an error."""
-    def bad(message: str, inner: str | None = None) -> None:
-        src.error(table, key, message, inner)
-
-    label = ".".join((*table, key))
-    if kind in ("strings", "paths", "rulesets", "numbers"):
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            return bad(f"'{label}' must be a list of non-empty strings")
-        if kind == "paths":
-            return tuple(str((src.path.parent / v).resolve()) for v in value)
-        if kind == "rulesets":
-            known = builtin_names()
-            ok = True
-            for v in value:
-                if v not in known:
-                    bad(f"'{label}': unknown ruleset '{v}'{nearest(v, known)}")
-                    ok = False
-            return tuple(value) if ok else None
-        if kind == "numbers":
-            for v in value:
-                if not re.sub(r"\D", "", v):
-                    return bad(f"'{label}': '{v}' has no digits")
-        return tuple(value)
-    if kind in ("string", "path"):
-        if not isinstance(value, str) or not value.strip():
-            return bad(f"'{label}' must be a non-empty string")
-        return str((src.path.parent / value).resolve()) if kind == "path" else value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            return bad(f"'{label}' must be true or false")
-        return value
-    if kind == "count":
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return bad(f"'{label}' must be a whole number >= 0")
-        return value
-    if kind == "platform":
-        if value not in PLATFORM_NAMES:
-            return bad(f"'{label}' must be one of {', '.join(PLATFORM_NAMES)}, not {value!r}"
-                       + (nearest(value, PLATFORM_NAMES, keep_order=True) if isinstance(value, str) else ""))
-        return value
-    if kind == "severity":
-        if value not in SEVERITIES:
-            return bad(f"'{label}' must be one of {', '.join(SEVERITIES)}, not {value!r}")
-        return Severity(value)
-    if kind == "txt-mode":
-        if value not in ("line", "paragraph"):
-            return bad(f"'{label}' must be \"line\" or \"paragraph\", not {value!r}")
-        return value
-    if kind in ("severity-table", "points-table"):
+def _validate(data: dict, src: Source, specs: Mapping[str, Sequence[Field]]) -> dict[str, dict]:
+    """One file's values: "settings", "lint", "serve", "raw" (the command tables as written) and
+    one entry per table checked with passed ``specs``; paths resolved against the file's folder."""
+    if src.prefix and "tool" in data:
+        src.error((), "tool", "unknown key 'tool' (in pyproject.toml keys go under [tool.kefulint])")
+    top = {k: v for k, v in data.items() if not (src.prefix and k == "tool")}
+    out: dict[str, dict] = {"settings": validate(src, (), top, SETTINGS_FIELDS, skip=("extend", *TOOL_SECTIONS))}
+    out["raw"] = {}
+    for name in TOOL_SECTIONS:
+        if name not in top:
+            continue
+        value = top[name]
         if not isinstance(value, dict):
-            return bad(f"'{label}' must be a table, e.g. {label} = {{ \"contact.qq-number\" = "
-                       + ('"warning"' if kind == "severity-table" else "3") + " }")
-        out = {}
-        for rule, v in value.items():
-            if kind == "severity-table" and v not in SEVERITIES:
-                bad(f"'{label}.{rule}' must be one of {', '.join(SEVERITIES)}, not {v!r}", rule)
-            elif kind == "points-table" and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-                bad(f"'{label}.{rule}' must be a whole number >= 0, not {v!r}", rule)
-            else:
-                out[rule] = v
-        return out if len(out) == len(value) else None
-    raise AssertionError(kind)
+            src.error((), name, f"'{name}' must be a table ([{name}])")
+            continue
+        out["raw"][name] = value
+        spec = _SECTION_FIELDS.get(name) or specs.get(name)
+        if spec is not None:
+            out[name] = validate(src, (name,), value, spec)
+    src.errors.sort(key=_line)  # in the file's order, whichever table they are in
+    return out
 
 
-def _validate(data: dict, src: _Source) -> tuple[dict, dict, dict]:
-    """(settings fields, lint fields, raw tool sections) of one file, with its paths resolved."""
-    settings: dict = {}
-    lint: dict = {}
-    sections: dict = {}
-    for key, value in data.items():
-        if key == "extend":
-            continue
-        if key in TOOL_SECTIONS:
-            if not isinstance(value, dict):
-                src.error((), key, f"'{key}' must be a table ([{key}])")
-                continue
-            if key != "lint":
-                sections[key] = value
-                continue
-            for lkey, lvalue in value.items():
-                if lkey not in _LINT_KEYS:
-                    src.error(("lint",), lkey, f"[lint]: unknown key '{lkey}'{nearest(lkey, _LINT_KEYS, keep_order=True)}")
-                    continue
-                name, kind = _LINT_KEYS[lkey]
-                converted = _check_value(src, ("lint",), lkey, kind, lvalue)
-                if converted is not None:
-                    lint[name] = converted
-            continue
-        if key not in _SETTINGS_KEYS:
-            where = " (in pyproject.toml keys go under [tool.kefulint])" if src.prefix and key == "tool" else ""
-            src.error((), key, f"unknown key '{key}'{nearest(key, _TOP_KEYS, keep_order=True)}{where}")
-            continue
-        name, kind = _SETTINGS_KEYS[key]
-        converted = _check_value(src, (), key, kind, value)
-        if converted is not None:
-            settings[name] = converted
-    return settings, lint, sections
+def _line(message: str) -> int:
+    m = re.match(r"[^\n]*?:(\d+): ", message)
+    return int(m.group(1)) if m else 0
 
 
 def _merge(parent: dict, child: dict) -> dict:
@@ -284,15 +238,14 @@ def _merge(parent: dict, child: dict) -> dict:
     return out
 
 
-def _load_chain(
-    path: Path, stack: tuple[Path, ...], errors: list[str], chain: list[tuple[_Source, dict]]
-) -> tuple[dict, dict, dict]:
+def _load_chain(path: Path, stack: tuple[Path, ...], specs: Mapping[str, Sequence[Field]],
+                chain: list[tuple[Source, dict]]) -> dict[str, dict]:
     path = path.resolve()
     if path in stack:
-        chain = " -> ".join(display_path(p) for p in (*stack, path))
-        raise ConfigError([f"{display_path(stack[-1])}: extend cycle: {chain}"])
+        cycle = " -> ".join(display_path(p) for p in (*stack, path))
+        raise ConfigError([f"{display_path(stack[-1])}: extend cycle: {cycle}"])
     data, src = _read(path)
-    parent: tuple[dict, dict, dict] = ({}, {}, {})
+    parent: dict[str, dict] = {}
     if "extend" in data:
         target = data["extend"]
         if not isinstance(target, str) or not target.strip():
@@ -302,14 +255,13 @@ def _load_chain(
             if not base.is_file():
                 src.error((), "extend", f"'extend': file not found: {target}")
             else:
-                parent = _load_chain(base, (*stack, path), errors, chain)
-    own = _validate(data, src)
+                parent = _load_chain(base, (*stack, path), specs, chain)
+    own = _validate(data, src, specs)
     chain.append((src, data))
-    errors.extend(src.errors)
-    return tuple(_merge(p, c) for p, c in zip(parent, own))  # type: ignore[return-value]
+    return {name: _merge(parent.get(name, {}), own.get(name, {})) for name in {*parent, *own}}
 
 
-def _unknown_rule_names(settings: dict, chain: list[tuple[_Source, dict]]) -> list[str]:
+def _unknown_rule_names(settings: dict, chain: list[tuple[Source, dict]]) -> list[str]:
     """Rule ids, categories or ruleset names in disable/severity/points that name nothing."""
     from ..rules.rulecache import cached_rules  # only when a config names rules: it loads them
 
@@ -319,8 +271,6 @@ def _unknown_rule_names(settings: dict, chain: list[tuple[_Source, dict]]) -> li
         return []  # the ruleset's own errors are reported when the Linter is built
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules}
     known |= set(builtin_names())
-    # conversation-level rules of `kefulint scan` (kefulint.scan.judge) can be named too
-    known |= set(SERVICE_RULES) | {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
     errors: list[str] = []
     for key, table in (("disable", False), ("severity", True), ("points", True)):
         for name in settings.get(key, ()):
@@ -333,23 +283,30 @@ def _unknown_rule_names(settings: dict, chain: list[tuple[_Source, dict]]) -> li
     return errors
 
 
-def load_config(path: str | Path | None = None, start_dir: str | Path | None = None) -> Config:
+def load_config(path: str | Path | None = None, start_dir: str | Path | None = None,
+                sections: Mapping[str, Sequence[Field]] | None = None) -> Config:
     """The config at ``path``, or the nearest one above ``start_dir`` (default: the working
-    directory), or the defaults when there is none. Raises :class:`ConfigError`."""
+    directory), or the defaults when there is none. ``sections`` are the field specs of command
+    tables to check as well (``{"scan": SCAN_FIELDS}``); their values are in ``Config.checked``.
+    Raises :class:`ConfigError` listing every problem."""
     found = Path(path) if path is not None else find_config(start_dir)
     if found is None:
         return Config(path=None)
-    errors: list[str] = []
-    chain: list[tuple[_Source, dict]] = []
-    settings, lint, sections = _load_chain(found, (), errors, chain)
+    chain: list[tuple[Source, dict]] = []
+    values = _load_chain(found, (), sections or {}, chain)
+    errors = [e for src, _data in chain for e in src.errors]
+    settings = values.get("settings", {})
     errors.extend(_unknown_rule_names(settings, chain))
     if errors:
         raise ConfigError(errors)
     return Config(
         path=found.resolve(),
         settings=Settings(**settings),
-        lint=LintOptions(**lint),
-        sections=sections,
+        lint=LintOptions(**values.get("lint", {})),
+        serve=ServeOptions(**values.get("serve", {})),
+        sections=values.get("raw", {}),
+        checked={name: values.get(name, {}) for name in sections or {}},
+        warnings=tuple(w for src, _data in chain for w in src.warnings),
     )
 
 

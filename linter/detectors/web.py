@@ -4,21 +4,18 @@ from __future__ import annotations
 import regex
 
 from ..finding import Severity
+from ..text.domains import TLD_PATTERN
 from . import Detector, Hit
 from ._util import webby
 
-_TLD = (
-    r"(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk|tw"
-    r"|biz|ltd|wang|ink|asia|mobi|app|live|ly|im|gd|to|edu|gov)"
-)
 _DOT = r"(?:\s*(?:\.|点|dot)\s*)"
 URL = regex.compile(
     rf"(?:(?:https?|ftp)\s*:\s*//\s*)?(?<![a-z0-9@#._-])(?:[a-z0-9](?:[a-z0-9-]{{0,62}})\.){{0,8}}[a-z0-9][a-z0-9-]{{0,62}}"
-    rf"(?:\.|点){_TLD}(?![a-z0-9])(?::\d{{2,5}})?(?:/[^\s，。！？）)】」\"“”<>]*)?"
+    rf"(?:\.|点){TLD_PATTERN}(?![a-z0-9])(?::\d{{2,5}})?(?:/[^\s，。！？）)】」\"“”<>]*)?"
 )
 EMAIL = regex.compile(
     rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s*(?:@|艾特|\s+at\s+|\(at\)|\[at\])\s*"
-    rf"[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,62}}){{0,6}}{_DOT}{_TLD}(?![a-z0-9])"
+    rf"[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,62}}){{0,6}}{_DOT}{TLD_PATTERN}(?![a-z0-9])"
 )
 
 

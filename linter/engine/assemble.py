@@ -14,6 +14,7 @@ from ..rules.schema import REGEX_TIMEOUT
 from ..text.mask import mask_text
 from .fixes import Edit, Target, action_for, apply_edits, proposals
 from .match import REGEX_TIMED_OUT, Candidate
+from .state import EngineState
 
 _NEWLINE = re.compile("\n")
 _UNSET = object()
@@ -64,7 +65,7 @@ class Result(NamedTuple):
     points: int
     blocked: bool  # a finding at or above the configured fail-on severity
     fatal: bool  # a dismissal item (开除项) was found
-    platform: str = "taobao"
+    platform: str = "taobao"  # the platform the reply was judged on (inferred from its words, or configured)
     candidates: tuple[Candidate, ...] = ()  # every candidate with its fate (explain)
     # problems that stopped a rule on this message (a user regex that timed out), by rule id
     errors: tuple[str, ...] = ()
@@ -128,16 +129,19 @@ class Result(NamedTuple):
             "findings": self.finding_dicts(show_matches),
             "suggested_text": self.shown_suggested_text(show_matches),
             "needs_rewrite": self.needs_rewrite,
+            "platform": self.platform,
             "errors": list(self.errors),
         }
 
 
-class Assembling:
+class Assembling(EngineState):
     """The assemble step of :class:`~kefulint.engine.Linter`: confirmed candidates -> Result."""
 
-    def _result(self, text: str, candidates: list[Candidate], context=None) -> Result:
+    def _result(self, text: str, candidates: list[Candidate], context=None, platform: str | None = None) -> Result:
+        """``platform``: the one the message was judged on (inferred from its words), by default the configured one."""
+        platform = platform or self._platform_name
         if not candidates:
-            return Result(text, (), 0, False, False, self._platform_name)
+            return Result(text, (), 0, False, False, platform)
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.rule.kind == "frame", c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
@@ -187,7 +191,7 @@ class Assembling:
             points=sum(f.points for f in findings),
             blocked=any(f.severity >= fail_on for f in findings),
             fatal=any(f.fatal for f in findings),
-            platform=self.platform.name,
+            platform=platform,
             candidates=tuple(candidates),
             errors=errors,
             fixing=Fixing(self, text, _targets(findings, [c.rule for c in kept], safe_only=False), context)

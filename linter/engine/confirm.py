@@ -8,9 +8,10 @@ from ..rules.model import Rule
 from ..text.view import MessageView
 from . import frames
 from .match import Candidate
+from .state import EngineState
 
 
-class Confirming:
+class Confirming(EngineState):
     """The confirm step of :class:`~kefulint.engine.Linter`."""
 
     def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str:

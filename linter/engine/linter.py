@@ -25,6 +25,9 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
     def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+        self._build(rules, settings)
+
+    def _build(self, rules: Sequence[Rule], settings: Settings | None) -> None:
         self.settings = settings or Settings()
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
@@ -60,28 +63,37 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         return {"rules": self.rules, "settings": self.settings}
 
     def __setstate__(self, state):
-        self.__init__(state["rules"], state["settings"])
+        self._build(state["rules"], state["settings"])
 
     # checking ----------------------------------------------------------------------------
     def check(self, text: str, context: Iterable | None = None) -> Result:
         """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
         ``{"role", "text"}`` dicts, oldest first)."""
-        candidates = self._candidates(text, context)
+        trace: dict = {}
+        candidates = self._candidates(text, context, trace=trace)
+        platform = trace.get("platform", self._platform_name)  # the one the message was judged on
         if not candidates:  # the common case, kept cheap
-            return Result(text, (), 0, False, False, self._platform_name)
-        return self._result(text, candidates, context)
+            return Result(text, (), 0, False, False, platform)
+        return self._result(text, candidates, context, platform)
 
     def explain(self, text: str, context: Iterable | None = None) -> dict:
-        """Everything ``check`` saw: search forms, jieba tokens, every candidate and its fate."""
+        """Everything ``check`` saw: search forms, jieba tokens, the platform the message was judged
+        on, the rules skipped for platform or context, every candidate and its fate."""
         norm = Normalized(text)
-        candidates = self._candidates(text, context, keep_rejected=True)
-        result = self._result(text, candidates, context)
+        trace: dict = {}
+        candidates = self._candidates(text, context, keep_rejected=True, trace=trace)
+        result = self._result(text, candidates, context, trace.get("platform"))
         return {
             "text": text,
             "folded": norm.folded,
             "compact": norm.compact,
             "tokens": self.segmenter.cut(norm.compact),
             "platform": result.platform,
+            "configured_platform": self._platform_name,
+            "skipped": [
+                {"rule": self.rules[ri].id, "reason": self._skip_reason(self.rules[ri], why, result.platform)}
+                for ri, why in dict.fromkeys(trace.get("skipped", ()))
+            ],
             "candidates": [
                 {
                     "rule": c.rule.id,
@@ -97,3 +109,10 @@ class Linter(Compiling, Matching, Confirming, Assembling):
             ],
             "result": result,
         }
+
+    @staticmethod
+    def _skip_reason(rule: Rule, why: str, platform: str) -> str:
+        if why == "platform":
+            return f"平台 platform: only on {', '.join(rule.platforms)}, judged on {platform}"
+        turns = rule.context.turns if rule.context else 0
+        return f"上文 context: none of the last {turns} buyer turns says one of its context.buyer phrases"

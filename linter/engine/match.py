@@ -15,15 +15,16 @@ from ..rules.platforms import Platform
 from ..rules.schema import REGEX_TIMEOUT
 from ..text.normalize import Normalized
 from ..text.rejoin import STAND_IN_EMOJI, rejoin
+from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
 from . import frames
 from .compile import GLOBAL, SCOPE
+from .state import EngineState
 
 # Characters without which no number, link or e-mail detector can find anything (the gates of
 # every detector that runs without a keyword look for one of these).
 _GATE_CHARS = re.compile("[0-9.点@艾/wa]")
 _DIGIT = re.compile("[0-9]")
-_BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +55,15 @@ def _compact_of(text: str) -> str:
 
 
 def _as_buyer_turns(context) -> list[str]:
-    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns."""
+    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns. A role
+    that is neither a buyer's nor an agent's raises :class:`~kefulint.text.roles.UnknownRole`."""
     turns: list[str] = []
     for item in context or ():
         if isinstance(item, str):
             turns.append(item)
         elif isinstance(item, dict):
-            role = str(item.get("role", "buyer")).lower()
             text = item.get("text")
-            if isinstance(text, str) and role in _BUYER_ROLES:
+            if normalize_role(item.get("role", BUYER)) == BUYER and isinstance(text, str):
                 turns.append(text)
     return turns
 
@@ -86,7 +87,7 @@ def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:
 
 
 
-class Matching:
+class Matching(EngineState):
     """The match step of :class:`~kefulint.engine.Linter`: text -> candidates."""
 
     def _platform_for(self, norm: Normalized, hits: dict) -> Platform:
@@ -94,11 +95,6 @@ class Matching:
             for _s, _e, cue in hits.get((GLOBAL, "platform"), ()):
                 return self._platforms[self._cue_platform[cue]]
         return self.platform
-
-    def _scan(self, compact: str, active: set | None = None, with_context: bool = True) -> dict:
-        """Every phrase hit, keyed by (rule index, role); adds the rules hits activate to ``active``."""
-        automaton, values = self._automaton if with_context else self._automaton_plain
-        return self._collect(automaton.find_matches_as_indexes(compact, overlapping=True), values, active)
 
     @staticmethod
     def _collect(matches, values, active: set | None) -> dict:
@@ -116,20 +112,24 @@ class Matching:
                     bucket.append(span)
         return hits
 
-    def _candidates(self, text: str, context, keep_rejected: bool = False, rejoined: bool = False) -> list[Candidate]:
-        out, pieces = self._plain_candidates(text, context, keep_rejected)
+    def _candidates(self, text: str, context, keep_rejected: bool = False, rejoined: bool = False,
+                    trace: dict | None = None) -> list[Candidate]:
+        """``trace``, when given, receives the platform the message is judged on and the rules
+        skipped for platform or context (see Linter.explain)."""
+        out, pieces = self._plain_candidates(text, context, keep_rejected, trace)
         if pieces and not rejoined:
             out.extend(self._rejoined_candidates(text, context, out, keep_rejected))
         return out
 
-    def _plain_candidates(self, text: str, context, keep_rejected: bool) -> tuple[list[Candidate], bool]:
+    def _plain_candidates(self, text: str, context, keep_rejected: bool,
+                          trace: dict | None = None) -> tuple[list[Candidate], bool]:
         """The candidates of the text as written, and whether it holds a cue that a contact
         detail may be written in pieces (see _rejoined_candidates)."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
         active: set[int] = set(self._always) if self._always else set()
-        buyer_hits = self._buyer_hits(context) if context else None
+        buyer_hits = self._buyer_hits(context) if context else {}
         if not buyer_hits:
             context = None  # no buyer turn says anything a context rule listens for
         automaton, values = self._automaton if context else self._automaton_plain
@@ -142,6 +142,8 @@ class Matching:
             hits = {}
             platform = self.platform
             pieces = False
+        if trace is not None:
+            trace["platform"] = platform.name
         folded = norm.folded
         if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
             pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
@@ -159,6 +161,8 @@ class Matching:
         if not active:
             return [], pieces
         if not context:
+            if trace is not None:
+                trace.setdefault("skipped", []).extend((ri, "context") for ri in sorted(active & self._context_rules))
             active -= self._context_rules
             if not active:
                 return [], pieces
@@ -167,8 +171,12 @@ class Matching:
         for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
             rule = self.rules[ri]
             if rule.platforms and platform.name not in rule.platforms:
+                if trace is not None:
+                    trace.setdefault("skipped", []).append((ri, "platform"))
                 continue
             if rule.context and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
+                if trace is not None:
+                    trace.setdefault("skipped", []).append((ri, "context"))
                 continue
             for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)
@@ -250,6 +258,7 @@ class Matching:
 
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
         frame = rule.frame
+        assert frame is not None  # only frame rules come here
         special = self._frame_special[ri]
         slots: list[list[tuple[int, int]]] = [[] for _ in special]
         # cheapest first: findings of other rules, then the frame words, then tokens

@@ -1,5 +1,5 @@
-"""The stable category ids that reports and ``--format json`` carry, and the ids of the
-conversation-level rules of ``kefulint scan`` (judged in :mod:`kefulint.scan.judge`)."""
+"""The stable category ids that reports and ``--format json`` carry (``service.*``: the
+conversation rules of ``rulesets/service.toml``, judged by ``kefulint scan``)."""
 from __future__ import annotations
 
 CATEGORIES: dict[str, str] = {
@@ -26,6 +26,3 @@ CATEGORIES: dict[str, str] = {
     "service.greeting": "欢迎语",
     "service.farewell": "结束语",
 }
-
-# conversation-level rules: config may name them in disable/severity/points
-SERVICE_RULES = ("service.first-response", "service.reply-time", "service.greeting", "service.farewell")

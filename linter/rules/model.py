@@ -49,10 +49,35 @@ class Frame:
         )
 
 
+# The closed set of checks a ``kind = "conversation"`` rule may make, and the key each one reads:
+# a response slower than ``seconds``, or a first / last agent turn without any ``expect`` phrase.
+CONVERSATION_CHECKS: dict[str, str] = {
+    "first-response": "seconds",
+    "reply-time": "seconds",
+    "greeting": "expect",
+    "farewell": "expect",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationCheck:
+    """What a conversation rule judges (``kefulint scan``, :mod:`kefulint.scan.judge`): a timing
+    check with its limit in ``seconds``, or a phrase check with the phrases it ``expect``s."""
+
+    check: str  # a key of CONVERSATION_CHECKS
+    seconds: float | None = None
+    expect: tuple[str, ...] = ()
+
+
+# A turn of a conversation example: (role "buyer" or "agent", text, seconds from the start or None).
+ExampleTurn = tuple[str, str, float | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     text: str
     context: tuple[str, ...] = ()
+    conversation: tuple[ExampleTurn, ...] = ()  # the examples of conversation rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +104,7 @@ class Rule:
     unless: tuple[str, ...] = ()
     context: Context | None = None
     frame: Frame | None = None
+    conversation: ConversationCheck | None = None
     # a negation or hedge in scope clears a candidate (不接受线下付款, 私下转账没保障); see frames.py
     negation: bool = False
     platforms: tuple[str, ...] = ()

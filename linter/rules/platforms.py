@@ -9,8 +9,6 @@ from importlib import resources
 
 from ..text.normalize import fold_phrase
 
-PLATFORM_NAMES = ("taobao", "tmall", "jd", "pdd", "douyin")
-
 
 @dataclass(frozen=True, slots=True)
 class Platform:
@@ -28,10 +26,18 @@ class Platform:
 @lru_cache(maxsize=1)
 def load_platforms() -> dict[str, Platform]:
     data = tomllib.loads(resources.files("kefulint").joinpath("data/platforms.toml").read_text(encoding="utf-8"))
-    return {
-        name: Platform(name=name, **{k: tuple(v) for k, v in table.items()})
-        for name, table in data.items()
-    }
+    out = {}
+    for name, table in data.items():
+        own = {k: v for k, v in table.items() if k != "like"}
+        values = {**data[table["like"]], **own} if "like" in table else own
+        lists = {k: tuple(v) for k, v in values.items() if k != "like"}
+        out[name] = Platform(name, lists["family"], lists["names"], lists["domains"], lists["payments"],
+                             lists["channels"], lists["cues"])
+    return out
+
+
+# The platforms kefulint knows, in the data file's order (taobao, tmall, jd, pdd, douyin).
+PLATFORM_NAMES: tuple[str, ...] = tuple(load_platforms())
 
 
 def get_platform(name: str, extra_domains: tuple[str, ...] = ()) -> Platform:

@@ -26,6 +26,7 @@ def resolve_rules(settings: Settings) -> list[Rule]:
     seen: dict[str, str] = {}
     rules: list[Rule] = []
     off = set(settings.disable)
+    judged: dict[str, str] = {}  # conversation check -> the rule that judges it
     for rs in rulesets:
         if rs.name in off:
             continue
@@ -36,6 +37,12 @@ def resolve_rules(settings: Settings) -> list[Rule]:
             seen[rule.id] = rs.source
             if rule.id in off or rule.category in off:
                 continue
+            if rule.conversation is not None:  # the judge runs one rule per conversation check
+                other = judged.setdefault(rule.conversation.check, rule.id)
+                if other != rule.id:
+                    errors.append(f"{rs.source}: rule {rule.id}: check '{rule.conversation.check}' is already "
+                                  f"judged by rule {other}; disable one of them")
+                    continue
             sev = settings.severity.get(rule.id, settings.severity.get(rule.category))
             pts = settings.points.get(rule.id, settings.points.get(rule.category))
             rules.append(rule.with_overrides(severity=Severity(sev) if sev else None, points=pts))

@@ -4,23 +4,33 @@ validating every ruleset (TOML, every regex compiled for validation: most of bui
 The key is a hash of everything the rules depend on: the bytes of every ruleset file that the
 settings enable, the settings that shape rules (rulesets, extra rulesets, disable, severity,
 points), the kefulint version and the size and mtime of the package's own modules and data files (so
-that an edited checkout never reads rules pickled by older code). A file is written to a temporary name
-and renamed into place; a missing, unreadable or corrupt file is ignored and rebuilt. A broken
-ruleset is never cached: it raises :class:`~kefulint.RulesetError` as without the cache.
+that an edited checkout never reads rules written by older code). The file is JSON, read back
+field by field into the rule dataclasses: loading it runs no code, so a file planted in the cache
+folder can at worst give wrong rules, never execute anything (a pickle would). A file is written to
+a temporary name and renamed into place; a missing, unreadable or corrupt file is ignored and
+rebuilt. A broken ruleset is never cached: it raises :class:`~kefulint.RulesetError` as without the
+cache.
 
 Where: ``$KEFULINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kefulint``, else ``~/.cache/kefulint``
 (``%LOCALAPPDATA%\\kefulint`` on Windows). ``KEFULINT_NO_CACHE=1`` turns it off.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
-import pickle
 import sys
+import types
+import typing
+from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
+from ..finding import Severity
 from ..settings import Settings
 from .model import Rule
 from .resolve import resolve_rules
@@ -28,7 +38,7 @@ from .schema import VOCAB_FILE, builtin_names
 
 CACHE_ENV = "KEFULINT_CACHE_DIR"
 NO_CACHE_ENV = "KEFULINT_NO_CACHE"
-_FORMAT = b"kefulint-rules-cache/1"
+_FORMAT = b"kefulint-rules-cache/2"  # 2: JSON (1 was a pickle)
 # the package folders whose code or data shape resolved rules
 _STAMPED = ("rules", "detectors", "text", "data")
 _KEEP = 16  # newest cache files kept; older ones are removed when a new one is written
@@ -83,33 +93,85 @@ def rules_key(settings: Settings) -> str | None:
     return h.hexdigest()
 
 
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, Severity):
+        return value.value
+    return value
+
+
+@cache
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """A function that rebuilds a value of type ``tp`` (as annotated in rules/model.py) from its JSON."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = _decoder(next(a for a in args if a is not type(None)))
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0])
+        return lambda v: tuple(item(x) for x in _list(v))
+    if origin is tuple:
+        items = [_decoder(a) for a in args]
+        return lambda v: tuple(f(x) for f, x in zip(items, _list(v), strict=True))
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        cls = tp
+        hints = typing.get_type_hints(tp)
+        plan = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
+        return lambda v: cls(**{name: f(v[name]) for name, f in plan})
+    if tp is Severity:
+        return Severity
+    if tp is dict or origin is dict:
+        return lambda v: v if isinstance(v, dict) else _invalid(v)
+    if tp is float:
+        return lambda v: float(v) if isinstance(v, int | float) and not isinstance(v, bool) else _invalid(v)
+    if tp in (str, int, bool):
+        return lambda v: v if isinstance(v, tp) and (tp is bool or not isinstance(v, bool)) else _invalid(v)
+    raise TypeError(f"no JSON decoder for {tp!r}")
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else _invalid(value)
+
+
+def _invalid(value: Any) -> Any:
+    raise ValueError(f"unexpected {type(value).__name__} in the rules cache")
+
+
 def _load(path: Path) -> tuple[Rule, ...] | None:
     try:
-        rules = pickle.loads(path.read_bytes())
+        data = json.loads(path.read_bytes())
+        rules = _decoder(tuple[Rule, ...])(data)
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - a corrupt or foreign file is simply rebuilt
         return None
-    if isinstance(rules, tuple) and all(isinstance(r, Rule) for r in rules):
-        return rules
-    return None
+    return rules
 
 
 def _store(folder: Path, path: Path, rules: tuple[Rule, ...]) -> None:
     import tempfile  # only on a miss: its imports cost a few ms of every cold start
 
     try:
+        payload = json.dumps(_encode(rules), ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return  # an option value JSON cannot hold: such rules are simply not cached
+    try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=folder)
         try:
-            with os.fdopen(fd, "wb") as out:
-                pickle.dump(rules, out, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(payload)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
-        old = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP:]
-        for stale in old:
+        old = sorted(folder.glob("rules-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP:]
+        for stale in (*old, *folder.glob("rules-*.pickle")):  # pickles: from kefulint 0.1 caches
             stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full disk only costs the speed-up
@@ -121,7 +183,7 @@ def cached_rules(settings: Settings) -> tuple[Rule, ...]:
     key = rules_key(settings) if folder is not None else None
     if folder is None or key is None:
         return tuple(resolve_rules(settings))
-    path = folder / f"rules-{key[:40]}.pickle"
+    path = folder / f"rules-{key[:40]}.json"
     rules = _load(path)
     if rules is None:
         rules = tuple(resolve_rules(settings))

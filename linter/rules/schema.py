@@ -7,6 +7,7 @@ the offending key, e.g. ``rulesets/x.toml: rule contact.qq: unknown key 'severty
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ from ..errors import RulesetError, nearest
 from ..finding import Severity
 from ..text.normalize import fold_phrase
 from .categories import CATEGORIES
-from .model import Context, Example, Frame, Near, Rule
+from .model import CONVERSATION_CHECKS, Context, ConversationCheck, Example, ExampleTurn, Frame, Near, Rule
 from .platforms import PLATFORM_NAMES
 from .vocab import Vocabulary, parse_vocab
 
@@ -34,6 +35,7 @@ _RULE_KEYS = {
     "options": dict, "allow": list, "boundary": str, "near": dict, "not_near": dict, "unless": list,
     "context": dict, "platforms": list, "fatal": bool, "sensitive": bool, "fix": str, "max_gap": int,
     "examples": dict, "kind": str, "frame": list, "window": int, "negation": bool, "ordered": bool,
+    "check": str, "seconds": float, "expect": list,
 }
 # The closed set of rule kinds: what each matches with, the keys it needs (one of each tuple) and
 # the keys only it may use. Every kind may add the common keys (allow, near, unless, context, ...).
@@ -41,8 +43,14 @@ KINDS: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str]]] = {
     "pattern": ((("phrases", "regex"),), frozenset({"phrases", "regex", "triggers", "boundary", "max_gap"})),
     "detector": ((("detector",),), frozenset({"detector", "options"})),
     "frame": ((("frame",),), frozenset({"frame", "window", "ordered"})),
+    # judged on a whole conversation by `kefulint scan` (see model.CONVERSATION_CHECKS), not on a message
+    "conversation": ((("check",),), frozenset({"check", "seconds", "expect"})),
 }
 _KIND_KEYS = frozenset().union(*(keys for _req, keys in KINDS.values()))
+# Common keys that only mean something for a rule judging one message.
+MESSAGE_KEYS = frozenset({"allow", "near", "not_near", "unless", "context", "platforms", "fatal", "sensitive",
+                          "fix", "negation"})
+CONVERSATION_KINDS = frozenset({"conversation"})
 VOCAB_FILE = "vocab"
 FRAME_TOKENS = ("#id", "#number", "#digits")  # rulesets/vocab.toml: the shared vocabularies, not a ruleset
 _REQUIRED = ("id", "kind", "category", "severity", "points", "message", "suggestion")
@@ -185,10 +193,20 @@ def _near(value: dict, key: str, errors: list[str], default: int, vocab: Vocabul
     return Near(words=words, before=before, after=after) if words else None
 
 
-def _examples(value, key: str, errors: list[str]) -> tuple[Example, ...]:
+def _has_type(value, expected: type) -> bool:
+    if isinstance(value, bool):
+        return expected is bool
+    if expected is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, expected)
+
+
+def _examples(value, key: str, errors: list[str], whole: bool = False) -> tuple[Example, ...]:
     if not isinstance(value, list):
         errors.append(f"'examples.{key}' must be a list")
         return ()
+    if whole:
+        return tuple(ex for item in value if (ex := _conversation_example(item, key, errors)) is not None)
     out = []
     for item in value:
         if isinstance(item, str):
@@ -225,6 +243,62 @@ def _regex_vocab(pattern: str, vocab: Vocabulary | None, errors: list[str]) -> s
     return _VOCAB_IN_REGEX.sub(words, pattern)
 
 
+_TURN_ROLES = ("buyer", "agent")
+
+
+def _conversation_example(item, key: str, errors: list[str]) -> Example | None:
+    """``{conversation = [{buyer = "在吗", at = 0}, {agent = "您好", at = 2}]}``: ``at`` is seconds
+    from the start (optional)."""
+    where = f"'examples.{key}'"
+    turns_raw = item.get("conversation") if isinstance(item, dict) else None
+    if not isinstance(turns_raw, list) or not turns_raw or set(item) != {"conversation"}:
+        errors.append(f"{where} items of a conversation rule must be {{conversation = [{{buyer = \"...\", at = 0}}, "
+                      "{agent = \"...\", at = 5}, ...]} tables")
+        return None
+    turns: list[ExampleTurn] = []
+    for i, turn in enumerate(turns_raw):
+        roles = [r for r in _TURN_ROLES if r in turn] if isinstance(turn, dict) else []
+        at = turn.get("at") if isinstance(turn, dict) else None
+        if (len(roles) != 1 or not isinstance(turn[roles[0]], str) or set(turn) - {*roles, "at"}
+                or not (at is None or (_has_type(at, float) and at >= 0))):
+            errors.append(f"{where}: conversation turn {i + 1} must be {{buyer = \"...\"}} or {{agent = \"...\"}}, "
+                          "with an optional 'at' (seconds from the start, >= 0)")
+            return None
+        turns.append((roles[0], turn[roles[0]], None if at is None else float(at)))
+    if not any(role == "agent" for role, _t, _a in turns):
+        errors.append(f"{where}: a conversation example needs an agent turn")
+        return None
+    return Example(text="", conversation=tuple(turns))
+
+
+def _conversation(raw: dict, errors: list[str], vocab: Vocabulary | None) -> ConversationCheck | None:
+    check = raw["check"]
+    needs = CONVERSATION_CHECKS.get(check)
+    if needs is None:
+        errors.append(f"unknown check '{check}'{nearest(check, CONVERSATION_CHECKS)}")
+        return None
+    for key in ("seconds", "expect"):
+        if key == needs and key not in raw:
+            errors.append(f"check '{check}' needs '{key}'")
+        elif key != needs and key in raw:
+            errors.append(f"key '{key}' is not used by check '{check}'")
+    seconds = raw.get("seconds")
+    if seconds is not None and seconds <= 0:
+        errors.append("'seconds' must be a number > 0")
+    expect = _str_list(raw["expect"], "expect", errors, vocab) if "expect" in raw else ()
+    allowed = {"seconds", "limit"} if needs == "seconds" else set()
+    for key in ("message", "suggestion"):
+        try:
+            names = {name for _lit, name, _spec, _conv in string.Formatter().parse(raw[key]) if name is not None}
+        except ValueError as exc:
+            errors.append(f"'{key}': {exc}")
+            continue
+        for name in sorted(names - allowed):
+            errors.append(f"'{key}': unknown placeholder {{{name}}}"
+                          + (" (allowed: {seconds}, {limit})" if allowed else " (this check fills none)"))
+    return ConversationCheck(check=check, seconds=None if seconds is None else float(seconds), expect=expect)
+
+
 def _frame(raw: dict, errors: list[str], vocab: Vocabulary | None) -> Frame | None:
     slots_raw = raw["frame"]
     if not slots_raw or not all(isinstance(slot, list) and slot for slot in slots_raw):
@@ -258,7 +332,7 @@ def _parse_rule(
     for key, value in raw.items():
         if key not in _RULE_KEYS:
             errors.append(f"unknown key '{key}'{nearest(key, _RULE_KEYS)}")
-        elif not isinstance(value, _RULE_KEYS[key]) or (_RULE_KEYS[key] is int and isinstance(value, bool)):
+        elif not _has_type(value, _RULE_KEYS[key]):
             errors.append(f"'{key}' must be of type {_RULE_KEYS[key].__name__}")
     for key in _REQUIRED:
         if key not in raw:
@@ -275,9 +349,14 @@ def _parse_rule(
         if key in _KIND_KEYS and key not in own:
             errors.append(f"key '{key}' is not used by kind '{kind}' (it belongs to kind "
                           f"'{next(k for k, (_r, keys) in KINDS.items() if key in keys)}')")
-    for options in required:
-        if not any(k in raw for k in options):
-            errors.append(f"kind '{kind}' needs " + " or ".join(f"'{k}'" for k in options))
+    for one_of in required:
+        if not any(k in raw for k in one_of):
+            errors.append(f"kind '{kind}' needs " + " or ".join(f"'{k}'" for k in one_of))
+    if kind in CONVERSATION_KINDS:
+        for key in raw:
+            if key in MESSAGE_KEYS:
+                errors.append(f"key '{key}' is not used by kind '{kind}' (it judges a whole conversation, "
+                              "not one message)")
     if not RULE_ID.match(raw["id"]):
         errors.append(f"id '{raw['id']}' must look like 'ruleset.rule-name' (lower case, dots)")
     if raw["category"] not in CATEGORIES:
@@ -344,8 +423,10 @@ def _parse_rule(
     for k in examples:
         if k not in ("bad", "good"):
             errors.append(f"'examples': unknown key '{k}' (allowed: bad, good)")
-    bad = _examples(examples.get("bad", []), "bad", errors)
-    good = _examples(examples.get("good", []), "good", errors)
+    whole = kind in CONVERSATION_KINDS
+    bad = _examples(examples.get("bad", []), "bad", errors, whole)
+    good = _examples(examples.get("good", []), "good", errors, whole)
+    conversation = _conversation(raw, errors, vocab) if kind == "conversation" and "check" in raw else None
     if not bad or not good:
         errors.append("needs at least one example in both 'examples.bad' and 'examples.good'")
     max_gap = raw.get("max_gap", 3)
@@ -374,6 +455,7 @@ def _parse_rule(
         unless=_str_list(raw.get("unless", []), "unless", errors, vocab) if "unless" in raw else (),
         context=context,
         frame=frame,
+        conversation=conversation,
         negation=raw.get("negation", kind == "frame"),
         platforms=platforms,
         fatal=raw.get("fatal", False),

@@ -67,12 +67,15 @@ def parse_vocab(data, source: str, errors: list[str], nearest) -> dict[str, Voca
             ):
                 errors.append(f"{where}: 'product' must be a list of two or more lists of words (and no 'words')")
                 bad = True
-            words = ["\x00product"]
+            words: list[str] = ["\x00product"]
         else:
             parts = None
-            words = value.get("words")
-            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            listed = value.get("words")
+            if isinstance(listed, list) and listed and all(isinstance(w, str) and w.strip() for w in listed):
+                words = listed
+            else:
                 errors.append(f"{where}: 'words' must be a non-empty list of non-empty strings")
+                words = []
                 bad = True
         for flag in _FLAGS:
             if flag in value and not isinstance(value[flag], bool):

@@ -1,31 +1,40 @@
-"""The ``[scan]`` config section (with ``[scan.service]`` and ``[scan.thresholds]``), validated
-completely: every problem is reported at once, with the key and the nearest spelling."""
+"""The ``[scan]`` config table (with ``[scan.thresholds]`` and the deprecated ``[scan.service]``),
+as field specs of the config kit: ``kefulint scan`` passes :data:`SCAN_FIELDS` to
+:func:`~kefulint.config.load_config`, so every problem is reported with the others, with file, line
+and the nearest spelling. Keys are kebab-case; the snake_case spellings of earlier releases work too."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-from ..errors import ScanConfigError, nearest
-from ..finding import Severity
-from ..rules.categories import SERVICE_RULES
-from .judge import ServiceSettings
-from .readers import (
-    DEFAULT_AGENT_SPEAKER,
-    DEFAULT_LINE_PATTERN,
-    ENCODINGS,
-    FIELDS,
-    FORMATS,
-    LogFormat,
-    parse_mapping,
+from ..config.fields import (
+    INVALID,
+    Field,
+    Source,
+    Where,
+    choice,
+    count,
+    number,
+    points_value,
+    regex,
+    section,
+    severity_value,
+    strings,
+    table_of,
+    validate,
 )
+from ..errors import ConfigError, nearest
+from ..rules.schema import load_builtin
+from .readers import ENCODINGS, FIELDS, FORMATS, LogFormat, parse_mapping
+from .service_rules import ServiceSettings
 from .summary import PERIODS, Thresholds
 
-_SCAN_KEYS = ("input_format", "map", "line_pattern", "agent_speaker", "encoding", "jobs", "top", "max_open",
-              "service", "thresholds")
-_SERVICE_KEYS = ("first_response_seconds", "reply_seconds", "greeting", "farewell", "severity", "points", "disable")
-_THRESHOLD_KEYS = ("points", "period", "severity", "counts")
-_SERVICE_NAMES = frozenset(SERVICE_RULES) | {
-    "service", "service.first_response", "service.reply_time", "service.greeting", "service.farewell"}
+_SERVICE_DEPRECATED = (
+    "gone in the next release; the conversation rules are in rulesets/service.toml: use top-level "
+    "disable / severity / points, and to change a limit or the phrases disable the rule and add your own "
+    'kind = "conversation" rule'
+)
 
 
 @dataclass(frozen=True)
@@ -36,144 +45,83 @@ class ScanConfig:
     jobs: int | None = None
     top: int = 10
     max_open: int = 5000  # conversations held open at once (see group_conversations)
+    warnings: tuple[str, ...] = ()  # deprecated keys that were used, with file:line
 
 
-def _unknown(table: dict, allowed, where: str, errors: list[str]) -> None:
-    for key in table:
-        if key not in allowed:
-            errors.append(f"{where}: unknown key '{key}'{nearest(key, allowed)}")
-
-
-def _number(value, where: str, errors: list[str], minimum: float = 0) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        errors.append(f"{where}: must be a number >= {minimum:g}, not {value!r}")
-        return None
-    return float(value)
-
-
-def _strings(value, where: str, errors: list[str]) -> tuple[str, ...] | None:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        errors.append(f"{where}: must be a list of non-empty strings")
-        return None
-    return tuple(value)
-
-
-def parse_scan_section(section: dict, source: str = "[scan]") -> ScanConfig:
-    """Builds a :class:`ScanConfig`; raises :class:`ScanConfigError` listing every problem."""
-    errors: list[str] = []
-    where = f"{source}"
-    _unknown(section, _SCAN_KEYS, where, errors)
-    log: dict = {}
-    fmt = section.get("input_format", "auto")
-    if fmt not in FORMATS:
-        errors.append(f"{where}: input_format '{fmt}' is not one of {', '.join(FORMATS)}")
-    log["format"] = fmt
-    mapping = section.get("map", {})
-    if isinstance(mapping, str):
+def _mapping(value, at: Where) -> Any:
+    """``map``: a table field -> column, or the command line's ``"field=column,..."``."""
+    if isinstance(value, str):
         try:
-            mapping = parse_mapping(mapping)
+            return parse_mapping(value)
         except ValueError as exc:
-            errors.append(f"{where}: map: {exc}")
-            mapping = {}
-    elif isinstance(mapping, dict):
-        for key, value in mapping.items():
-            if key not in FIELDS:
-                errors.append(f"{where}.map: unknown field '{key}'{nearest(key, FIELDS)}")
-            elif not isinstance(value, str) or not value:
-                errors.append(f"{where}.map.{key}: must be a column name")
-    else:
-        errors.append(f"{where}: map must be a table or 'field=column,...'")
-        mapping = {}
-    log["mapping"] = dict(mapping)
-    for key, default in (("line_pattern", DEFAULT_LINE_PATTERN), ("agent_speaker", DEFAULT_AGENT_SPEAKER)):
-        value = section.get(key, default)
-        try:
-            re.compile(value)
-            log[key] = value
-        except (re.error, TypeError) as exc:
-            errors.append(f"{where}: {key} is not a valid regular expression: {exc}")
-    encoding = section.get("encoding", "auto")
-    if encoding not in ENCODINGS:
-        errors.append(f"{where}: encoding '{encoding}' is not one of {', '.join(ENCODINGS)}")
-    log["encoding"] = encoding
-    jobs = section.get("jobs")
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        errors.append(f"{where}: jobs must be a whole number >= 1")
-    top = section.get("top", 10)
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        errors.append(f"{where}: top must be a whole number >= 1")
-        top = 10
-    max_open = section.get("max_open", 5000)
-    if isinstance(max_open, bool) or not isinstance(max_open, int) or max_open < 1:
-        errors.append(f"{where}: max_open must be a whole number >= 1")
-        max_open = 5000
-    service = _service(section.get("service", {}), f"{where}.service", errors)
-    thresholds = _thresholds(section.get("thresholds", {}), f"{where}.thresholds", errors)
-    if errors:
-        raise ScanConfigError(errors)
-    return ScanConfig(log=LogFormat(**log), service=service, thresholds=thresholds, jobs=jobs, top=top,
-                      max_open=max_open)
+            return at.bad(f"'{at.label}': {exc}")
+    if not isinstance(value, dict):
+        return at.bad(f"'{at.label}' must be a table or 'field=column,...'")
+    for name, column in value.items():
+        if name not in FIELDS:
+            return at.bad(f"'{at.label}': unknown field '{name}'{nearest(name, FIELDS)}", name)
+        if not isinstance(column, str) or not column:
+            return at.bad(f"'{at.label}.{name}' must be a column name", name)
+    return dict(value)
 
 
-def _service(table, where: str, errors: list[str]) -> ServiceSettings:
-    if not isinstance(table, dict):
-        errors.append(f"{where}: must be a table")
-        return ServiceSettings()
-    _unknown(table, _SERVICE_KEYS, where, errors)
-    values: dict = {}
-    for key in ("first_response_seconds", "reply_seconds"):
-        if key in table:
-            n = _number(table[key], f"{where}.{key}", errors)
-            if n is not None:
-                values[key] = n
-    for key in ("greeting", "farewell", "disable"):
-        if key in table:
-            v = _strings(table[key], f"{where}.{key}", errors)
-            if v is not None:
-                values[key] = v
-    for key, check in (("severity", "severity"), ("points", "points")):
-        sub = table.get(key, {})
-        if not isinstance(sub, dict):
-            errors.append(f"{where}.{key}: must be a table of rule id or category -> value")
-            continue
-        for name, value in sub.items():
-            if name not in _SERVICE_NAMES:
-                errors.append(f"{where}.{key}: unknown service rule '{name}'{nearest(name, _SERVICE_NAMES)}")
-            elif check == "severity" and value not in [s.value for s in Severity]:
-                errors.append(f"{where}.{key}.{name}: '{value}' is not one of info, warning, error")
-            elif check == "points" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                errors.append(f"{where}.{key}.{name}: must be a whole number >= 0")
-        values[key] = dict(sub)
-    return ServiceSettings(**values)
+@cache
+def _service_names() -> tuple[str, ...]:
+    shipped = load_builtin("service").rules
+    return ("service", *sorted({r.id for r in shipped} | {r.category for r in shipped}))
 
 
-def _thresholds(table, where: str, errors: list[str]) -> Thresholds:
-    if not isinstance(table, dict):
-        errors.append(f"{where}: must be a table")
-        return Thresholds()
-    _unknown(table, _THRESHOLD_KEYS, where, errors)
-    values: dict = {}
-    if "points" in table:
-        p = table["points"]
-        if isinstance(p, bool) or not isinstance(p, int) or p < 0:
-            errors.append(f"{where}.points: must be a whole number >= 0")
-        else:
-            values["points"] = p
-    if "period" in table:
-        if table["period"] not in PERIODS:
-            errors.append(f"{where}.period: '{table['period']}' is not one of {', '.join(PERIODS)}")
-        else:
-            values["period"] = table["period"]
-    if "severity" in table:
-        if table["severity"] not in [s.value for s in Severity]:
-            errors.append(f"{where}.severity: '{table['severity']}' is not one of info, warning, error")
-        else:
-            values["severity"] = table["severity"]
-    counts = table.get("counts", {})
-    if not isinstance(counts, dict) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values()
-    ):
-        errors.append(f"{where}.counts: must map rule ids or categories to whole numbers")
-    else:
-        values["counts"] = dict(counts)
-    return Thresholds(**values)
+def _service_table(convert_value):
+    def convert(value, at: Where) -> Any:
+        return table_of(convert_value, '{ "service.greeting" = ... }', _service_names())(value, at)
+    return convert
+
+
+SERVICE_FIELDS = (
+    Field("first-response-seconds", number()),
+    Field("reply-seconds", number()),
+    Field("greeting", strings),
+    Field("farewell", strings),
+    Field("severity", _service_table(severity_value)),
+    Field("points", _service_table(points_value)),
+    Field("disable", strings),
+)
+THRESHOLD_FIELDS = (
+    Field("points", count()),
+    Field("period", choice(PERIODS)),
+    Field("severity", choice(("info", "warning", "error"))),  # lowest severity that counts toward the points
+    Field("counts", table_of(points_value, '{ "etiquette.banned_phrase" = 3 }')),
+)
+SCAN_FIELDS = (
+    Field("input-format", choice(FORMATS), attr="format"),
+    Field("map", _mapping, attr="mapping"),
+    Field("line-pattern", regex),
+    Field("agent-speaker", regex),
+    Field("encoding", choice(ENCODINGS)),
+    Field("jobs", count(1)),
+    Field("top", count(1)),
+    Field("max-open", count(1)),
+    Field("service", section(SERVICE_FIELDS), deprecated=_SERVICE_DEPRECATED),
+    Field("thresholds", section(THRESHOLD_FIELDS)),
+)
+_LOG_KEYS = ("format", "mapping", "line_pattern", "agent_speaker", "encoding")
+
+
+def scan_config(values: dict, warnings: tuple[str, ...] = ()) -> ScanConfig:
+    """A :class:`ScanConfig` from the values :data:`SCAN_FIELDS` checked."""
+    log = LogFormat(**{k: values[k] for k in _LOG_KEYS if k in values})
+    rest = {k: values[k] for k in ("jobs", "top", "max_open") if k in values}
+    return ScanConfig(log=log, service=ServiceSettings(**values.get("service", {})),
+                      thresholds=Thresholds(**values.get("thresholds", {})), warnings=warnings, **rest)
+
+
+def parse_scan_section(table: dict, source: str = "[scan]") -> ScanConfig:
+    """A :class:`ScanConfig` from a ``[scan]`` table given in code (messages start with
+    ``source``); raises :class:`~kefulint.errors.ConfigError` listing every problem."""
+    src = Source(None, label=source)
+    values = validate(src, ("scan",), table, SCAN_FIELDS) if isinstance(table, dict) else INVALID
+    if values is INVALID:
+        src.errors.append(f"{source}: must be a table")
+    if src.errors:
+        raise ConfigError(src.errors)
+    return scan_config(values, tuple(src.warnings))

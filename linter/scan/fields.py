@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..text.mask import mask_sensitive
+from ..text.mask import mask_sensitive, quoted
+from ..text.roles import ROLES_HINT, role_of
 
 FORMATS = ("auto", "jsonl", "csv", "tsv", "jddc", "text")
 FIELDS = ("text", "role", "conversation", "agent", "time")
@@ -23,10 +24,6 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 JDDC_COLUMNS = ("session_id", "user_id", "waiter_send", "is_transfer", "is_repeat", "sku", "content")
 JDDC_MAP = {"text": "content", "role": "waiter_send", "conversation": "session_id"}
-AGENT_ROLES = frozenset({"agent", "waiter", "seller", "staff", "service", "kefu", "客服", "商家", "卖家",
-                         "1", "true", "assistant", "server", "shop"})
-BUYER_ROLES = frozenset({"buyer", "user", "customer", "client", "买家", "客户", "顾客", "0", "false"})
-CHINA = timezone(timedelta(hours=8))
 
 
 class Message(NamedTuple):
@@ -54,12 +51,6 @@ _LONG_NUMBER = re.compile(r"\d{6,}")
 def mask_numbers(text: str) -> str:
     """Long digit runs (a phone, QQ or card number) masked, as every report masks them."""
     return _LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), text)
-
-
-def quoted(value, limit: int) -> str:
-    """A field value for a skip reason: cut to ``limit`` characters, long digit runs (a phone,
-    QQ or card number typed into the wrong column) masked."""
-    return repr(mask_numbers(str(value)[:limit]))
 
 
 def parse_mapping(spec: str) -> dict[str, str]:
@@ -118,15 +109,6 @@ def format_time(seconds: float | None) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def role_of(value) -> str | None:
-    key = str(value).strip().lower()
-    if key in AGENT_ROLES:
-        return "agent"
-    if key in BUYER_ROLES:
-        return "buyer"
-    return None
-
-
 def _column(name: str, columns, mapping: dict[str, str]) -> str | None:
     if name in mapping:
         return mapping[name]
@@ -148,7 +130,7 @@ def from_fields(path: str, number: int, row: dict, cols: dict[str, str | None]) 
         return Skip(path, number, f"no role field '{cols['role'] or 'role'}'")
     role = role_of(role_value)
     if role is None:
-        return Skip(path, number, f"unknown role {quoted(role_value, 30)} (agent: 1/agent/客服, buyer: 0/buyer/买家)")
+        return Skip(path, number, f"unknown role {quoted(role_value, 30)} ({ROLES_HINT})")
     try:
         when = parse_time(row.get(cols["time"])) if cols["time"] else None
     except ValueError as exc:
@@ -170,7 +152,7 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
         if len(parts) < 7:
             return Skip(path, number, f"{len(parts)} tab-separated columns, JDDC has 7")
         merged = {**JDDC_MAP, **mapping}
-        return from_fields(path, number, dict(zip(JDDC_COLUMNS, parts)), {n: merged.get(n) for n in FIELDS})
+        return from_fields(path, number, dict(zip(JDDC_COLUMNS, parts, strict=True)), {n: merged.get(n) for n in FIELDS})
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:

@@ -1,8 +1,6 @@
 """One conversation judged as a whole: every agent turn linted with the buyer turns before it
 as context, plus the service rules that need the whole conversation (response times from
-timestamps, a greeting at the start, a polite close at the end, each once per conversation).
-An opening or closing is recognised by intent (:mod:`.service_phrases`): a greeting, an offer of
-help, thanks, an offer of further help, in the agent's first or last two turns.
+timestamps, a greeting at the start, a polite close at the end).
 
 Service findings are ordinary :class:`Finding` objects (span 0..0, the measured seconds in the
 message) so that every report treats them like any other finding.
@@ -11,61 +9,17 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..engine import Linter
-from ..finding import Finding, Severity
+from ..finding import Finding
 from ..text.normalize import Normalized, fold_phrase
 from .readers import Message
 from .service_phrases import CLOSER_FRAMES, CLOSER_WORDS, OPENER_FRAMES, OPENER_WORDS, intent_pattern
+from .service_rules import ServiceSettings
 
 CONTEXT_TURNS = 10  # buyer turns kept for context rules (a rule uses at most its own ``turns``)
 EDGE_TURNS = 2  # the greeting may come in the agent's first two turns, the close in the last two
-
-
-@dataclass(frozen=True)
-class ServiceRule:
-    id: str
-    category: str
-    severity: Severity
-    points: int
-    message: str
-    suggestion: str
-
-
-@dataclass(frozen=True)
-class ServiceSettings:
-    """Thresholds and phrases of the service rules; from the ``[scan.service]`` config table."""
-
-    first_response_seconds: float = 3.0  # 店铺规范：首次响应 3 秒内
-    reply_seconds: float = 60.0
-    # the shop's own opening and closing lines, counted besides the built-in vocabulary
-    greeting: tuple[str, ...] = ()
-    farewell: tuple[str, ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)  # rule id or category -> severity
-    points: dict[str, int] = field(default_factory=dict)
-    disable: tuple[str, ...] = ()  # rule ids or categories (or "service")
-
-    def rules(self) -> dict[str, ServiceRule]:
-        base = [
-            ("service.first-response", "service.first_response", Severity.WARNING, 2,
-             "首次响应用时 {seconds} 秒，超过规定的 {limit} 秒", "买家进线后请在 {limit} 秒内首次响应（可设置自动欢迎语）"),
-            ("service.reply-time", "service.reply_time", Severity.WARNING, 1,
-             "回复用时 {seconds} 秒，超过规定的 {limit} 秒", "请及时回复买家，需要查询时先告知买家稍等"),
-            ("service.greeting", "service.greeting", Severity.INFO, 1,
-             "会话开始时缺少欢迎语", "您好，欢迎光临本店，很高兴为您服务~"),
-            ("service.farewell", "service.farewell", Severity.INFO, 1,
-             "会话结束时缺少结束语", "感谢您的咨询，祝您购物愉快~"),
-        ]
-        out = {}
-        for rid, cat, sev, pts, msg, sug in base:
-            if {rid, cat, "service"} & set(self.disable):
-                continue
-            sev_name = self.severity.get(rid, self.severity.get(cat))
-            out[rid] = ServiceRule(rid, cat, Severity(sev_name) if sev_name else sev,
-                                   self.points.get(rid, self.points.get(cat, pts)), msg, sug)
-        return out
 
 
 class Turn(NamedTuple):
@@ -75,6 +29,7 @@ class Turn(NamedTuple):
     turn: int  # 1-based position in the conversation (buyer turns count too)
     findings: tuple[Finding, ...]
     seconds: float | None  # response delay measured for this turn, if any
+    timed: str = ""  # the id of the rule that measured ``seconds`` (its finding carries them)
     buyer: str = ""  # the buyer's last turn before it (what the agent answered)
 
 
@@ -100,19 +55,20 @@ class ConversationJudge:
     def __init__(self, linter: Linter, service: ServiceSettings | None = None) -> None:
         self.linter = linter
         self.service = service or ServiceSettings()
-        off = set(linter.settings.disable)
-        self._rules = {
-            rid: rule for rid, rule in self.service.rules().items()
-            if not ({rid, rule.category, "service"} & off)
-        }
-        self._opener = intent_pattern(OPENER_WORDS + tuple(fold_phrase(p) for p in self.service.greeting),
-                                      OPENER_FRAMES)
-        self._closer = intent_pattern(CLOSER_WORDS + tuple(fold_phrase(p) for p in self.service.farewell),
-                                      CLOSER_FRAMES)
+        self._rules = self.service.rules(linter.rules)  # check -> rule (rulesets/service.toml)
+        # greetings and farewells by intent (service_phrases.py), with the rules' own phrases added
+        self._opener = intent_pattern(
+            OPENER_WORDS + tuple(filter(None, (fold_phrase(p) for p in self._expected("greeting")))), OPENER_FRAMES)
+        self._closer = intent_pattern(
+            CLOSER_WORDS + tuple(filter(None, (fold_phrase(p) for p in self._expected("farewell")))), CLOSER_FRAMES)
 
-    def _service_finding(self, rule_id: str, **values) -> Finding | None:
-        rule = self._rules.get(rule_id)
-        if rule is None:
+    def _expected(self, check: str) -> tuple[str, ...]:
+        rule = self._rules.get(check)
+        return rule.expect if rule is not None else ()
+
+    def _service_finding(self, check: str, **values) -> Finding | None:
+        rule = self._rules.get(check)
+        if rule is None or not rule.enabled:
             return None
         return Finding(rule=rule.id, category=rule.category, severity=rule.severity, points=rule.points,
                        message=rule.message.format(**values), suggestion=rule.suggestion.format(**values),
@@ -131,7 +87,7 @@ class ConversationJudge:
         agent_turns: dict[str, int] = {}
         buyer_turns = 0
         timing: dict[str, list] = {}
-        turns: list[list] = []  # [message, turn, findings(list), seconds, buyer turn before]
+        turns: list[list[Any]] = []  # [message, turn, findings(list), seconds, timed, buyer turn before]
         for index, msg in enumerate(messages, start=1):
             if msg.role != "agent":
                 buyer_turns += 1
@@ -142,29 +98,32 @@ class ConversationJudge:
             agent_turns[msg.agent] = agent_turns.get(msg.agent, 0) + 1
             findings = list(self.linter.check(msg.text, context=list(context)).findings)
             seconds = None
+            timed = ""
             if waiting_since is not None and msg.time is not None and msg.time >= waiting_since:
                 seconds = msg.time - waiting_since
-                rule_id = "service.reply-time" if answered else "service.first-response"
-                limit = self.service.reply_seconds if answered else self.service.first_response_seconds
+                check = "reply-time" if answered else "first-response"
+                timer = self._rules.get(check)
+                limit = timer.seconds if timer is not None and timer.seconds is not None else float("inf")
                 stats = timing.setdefault(msg.agent, [0, 0, 0.0, 0.0])
                 stats[0] += 1
                 stats[2] += seconds
                 stats[3] = max(stats[3], seconds)
                 if seconds > limit:
                     stats[1] += 1
-                    f = self._service_finding(rule_id, seconds=_fmt_seconds(seconds), limit=_fmt_seconds(limit))
+                    f = self._service_finding(check, seconds=_fmt_seconds(seconds), limit=_fmt_seconds(limit))
                     if f:
                         findings.append(f)
+                        timed = f.rule
             waiting_since = None
             answered = True
-            turns.append([msg, index, findings, seconds, context[-1] if context else ""])
-        if whole and turns:
+            turns.append([msg, index, findings, seconds, timed, context[-1] if context else ""])
+        if whole and turns:  # once per conversation, by intent, in the first / last two agent turns
             if not self._says(turns[:EDGE_TURNS], self._opener):
-                f = self._service_finding("service.greeting")
+                f = self._service_finding("greeting")
                 if f:
                     turns[0][2].append(f)
             if not self._says(turns[-EDGE_TURNS:], self._closer):
-                f = self._service_finding("service.farewell")
+                f = self._service_finding("farewell")
                 if f:
                     turns[-1][2].append(f)
         first = messages[0] if messages else None
@@ -175,7 +134,7 @@ class ConversationJudge:
             start_time=next((m.time for m in messages if m.time is not None), None),
             agent_turns=agent_turns,
             buyer_turns=buyer_turns,
-            turns=tuple(Turn(m, i, tuple(f), s, b) for m, i, f, s, b in turns if f),
+            turns=tuple(Turn(m, i, tuple(f), s, t, b) for m, i, f, s, t, b in turns if f),
             timing={a: tuple(v) for a, v in timing.items()},
         )
 

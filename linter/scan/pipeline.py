@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 from ..text.mask import mask_text
 from .fields import mask_numbers
@@ -21,6 +21,7 @@ BATCH_MESSAGES = 4000  # messages per batch sent to a worker
 IN_FLIGHT = 3  # batches in flight per worker
 
 _judge: ConversationJudge | None = None  # per worker process, set once by the pool initializer
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def default_jobs() -> int:
@@ -36,6 +37,7 @@ def _init(judge: ConversationJudge) -> None:
     # Ctrl-C and kill are the parent's to handle (it stops the pool); a worker just ends
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked while the pool was forked
 
 
 def _pack(item):
@@ -54,7 +56,7 @@ def _work(batch: list) -> list:
 
 
 def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs: int = 1,
-                 max_open: int = 5000) -> Iterator[Judged | Skip]:
+                 max_open: int = 5000) -> Generator[Judged | Skip, None, None]:
     """Judged conversations and skips, in a deterministic order independent of ``jobs``."""
     grouped = group_conversations(items, max_open=max_open)
     if jobs <= 1:
@@ -65,8 +67,17 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         judge.linter.segmenter.cut("您好")  # jieba's dictionary (~0.8 s) loaded once, shared by the workers
     # fork: the judge (and its compiled rules) is inherited, not pickled per worker.
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init, initargs=(judge,)) as pool:
-        yield from _judge_in(pool, grouped, jobs)
+    # A Ctrl-C or kill landing while multiprocessing builds the pool would leave it half made (its
+    # threads running, no finalizer): at exit its worker thread restarts the workers being stopped
+    # and the interpreter waits on them for ever. So those signals wait until the pool exists and
+    # the with block, which stops it, has begun.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        with ctx.Pool(jobs, initializer=_init, initargs=(judge,)) as pool:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            yield from _judge_in(pool, grouped, jobs)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _judge_in(pool, grouped: Iterable, jobs: int) -> Iterator[Judged | Skip]:
@@ -89,7 +100,6 @@ def _judge_in(pool, grouped: Iterable, jobs: int) -> Iterator[Judged | Skip]:
 
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
-TIMING_RULES = ("service.first-response", "service.reply-time")
 
 
 def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
@@ -130,7 +140,7 @@ def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict
                 "points": f.points,
                 "fatal": f.fatal,
                 "conversation_fatal": conversation_fatal,
-                "seconds": round(turn.seconds, 3) if f.rule in TIMING_RULES and turn.seconds is not None else None,
+                "seconds": round(turn.seconds, 3) if f.rule == turn.timed and turn.seconds is not None else None,
                 "match": f.shown_match(show_matches),
                 "message": f.message,
                 "suggestion": f.suggestion,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from ..text.roles import UnknownRole
 from .fields import (  # noqa: F401 - re-exported: the names a reader of chat logs needs
     FIELDS,
     FORMATS,
@@ -189,7 +190,8 @@ class LogReader:
     def _open(self, path: str) -> tuple[BinaryIO, BinaryIO | None]:
         if path == "-":
             raw = self.stdin if self.stdin is not None else io.BytesIO()
-            stream = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+            # a pipe's raw stream: typeshed types stdin.buffer as BinaryIO, not as the RawIOBase it is
+            stream = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[type-var]
             return stream, None
         raw = open(path, "rb")  # noqa: SIM115 - closed by _read_file, wrapped by gzip for .gz
         if path.endswith(".gz"):
@@ -308,11 +310,11 @@ class LogReader:
                         f"name them with --map text=COLUMN,role=COLUMN (and conversation=, agent=, time=)")
                     yield Skip(path, start, f"header has no column for {', '.join(missing)}; file skipped")
                     return
-            elif row and any(cell.strip() for cell in row):
+            elif header is not None and row and any(cell.strip() for cell in row):
                 if len(row) != len(header):
                     yield Skip(path, start, f"{len(row)} columns, header has {len(header)}")
                 else:
-                    yield from_fields(path, start, dict(zip(header, row)), cols)
+                    yield from_fields(path, start, dict(zip(header, row, strict=True)), cols)
         yield from pending
 
     def _jddc(self, path: str, lines) -> Iterator[Message | Skip]:
@@ -362,7 +364,7 @@ class LogReader:
             if "role" in groups and found.get("role"):
                 role = role_of(found["role"])
                 if role is None:
-                    yield Skip(path, number, f"unknown role {quoted(found['role'], 30)}")
+                    yield Skip(path, number, str(UnknownRole(found["role"])))
                     continue
             elif "agent" in groups or "buyer" in groups:
                 role = "agent" if found.get("agent") else "buyer"

@@ -19,6 +19,7 @@ from .. import __version__
 from ..engine import Linter
 from ..errors import RulesetError, nearest
 from ..rules.platforms import PLATFORM_NAMES
+from ..text.roles import UnknownRole, role_of
 from .openapi import openapi_document
 from .pages import page_html, token_page
 
@@ -181,7 +182,7 @@ class Service:
     def _dispatch(self, req: Request) -> Response:
         extra: tuple[tuple[str, str], ...] = ()
         if self._token is not None:
-            extra = self._authorize(req)
+            extra = self._authorize(req, self._token)
         methods = ROUTES.get(req.path)
         if methods is None:
             raise HTTPError(404, "not_found", f"no such path: {req.path} (路径不存在)")
@@ -205,7 +206,7 @@ class Service:
             return self.reload()
         return Response(200, page_html(), "text/html; charset=utf-8", extra + PAGE_HEADERS)
 
-    def _authorize(self, req: Request) -> tuple[tuple[str, str], ...]:
+    def _authorize(self, req: Request, token: bytes) -> tuple[tuple[str, str], ...]:
         """Bearer header, X-Kefulint-Token header or the page's cookie; ``GET /?token=`` sets
         the cookie (as Jupyter does) so that the page's own requests carry it."""
         offered = []
@@ -224,13 +225,13 @@ class Service:
         # compare every offered value so the time taken does not tell which one was close
         ok = False
         for value in offered:
-            ok |= hmac.compare_digest(value.encode(), self._token)
+            ok |= hmac.compare_digest(value.encode(), token)
         if not ok:
             raise HTTPError(401, "unauthorized",
                             "missing or wrong token: send 'Authorization: Bearer <token>' (缺少或错误的令牌)",
                             headers=(("WWW-Authenticate", "Bearer"),))
         if from_query:
-            return (("Set-Cookie", f"{TOKEN_COOKIE}={self._token.decode()}; HttpOnly; SameSite=Strict; Path=/"),)
+            return (("Set-Cookie", f"{TOKEN_COOKIE}={token.decode()}; HttpOnly; SameSite=Strict; Path=/"),)
         return ()
 
     def _check_body(self, req: Request) -> None:
@@ -251,10 +252,11 @@ class Service:
         try:
             return json.loads(req.body.decode("utf-8"))
         except UnicodeDecodeError as exc:
-            raise HTTPError(400, "invalid_json", f"body is not UTF-8: {exc.reason} at byte {exc.start} (请求体不是 UTF-8)")
+            raise HTTPError(400, "invalid_json",
+                            f"body is not UTF-8: {exc.reason} at byte {exc.start} (请求体不是 UTF-8)") from None
         except json.JSONDecodeError as exc:
             raise HTTPError(400, "invalid_json",
-                            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (请求体不是合法的 JSON)")
+                            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (请求体不是合法的 JSON)") from None
 
     def _check(self, req: Request) -> Response:
         item = _validate_item(self._body(req), "")
@@ -286,7 +288,7 @@ class Service:
             problems.append("items: required, a list of {text, context?, agent?} objects")
         elif len(items) > MAX_BATCH:
             problems.append(f"items: at most {MAX_BATCH} per request, got {len(items)}")
-        if problems:
+        if problems or not isinstance(items, list):
             raise HTTPError(400, "invalid_request", "invalid batch request (批量请求字段有误)", problems)
         checked = []
         problems = []
@@ -323,7 +325,7 @@ class Service:
     def _rules(self) -> Response:
         rules = [
             {
-                "id": r.id, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
+                "id": r.id, "kind": r.kind, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
                 "points": r.points, "message": r.message, "suggestion": r.suggestion,
                 "reference": r.reference, "fatal": r.fatal, "sensitive": r.sensitive, "fix": r.fix,
             }
@@ -353,6 +355,8 @@ def _validate_item(raw, where: str) -> dict:
                 if not isinstance(turn, dict) or not isinstance(turn.get("text"), str) or not isinstance(turn.get("role", ""), str) \
                         or set(turn) - {"role", "text"}:
                     problems.append(f"{where}context[{i}]: expected a string or {{\"role\": str, \"text\": str}}")
+                elif "role" in turn and role_of(turn["role"]) is None:
+                    problems.append(f"{where}context[{i}].role: {UnknownRole(turn['role'])}")
     if "agent" in raw and not isinstance(raw["agent"], str):
         problems.append(f"{where}agent: expected a string, got {_kind(raw['agent'])}")
     if "platform" in raw and raw["platform"] not in PLATFORM_NAMES:

@@ -78,6 +78,8 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
                 "it checks with no finding at error. The reply unchanged when needs_rewrite")},
             "needs_rewrite": {"type": "boolean",
                               "description": "No fix leaves the reply clean: a person must rewrite it (需要人工改写)"},
+            "platform": {"type": "string",
+                         "description": "The platform the reply was judged on (inferred from its words, or configured)"},
             "errors": {"type": "array", "items": {"type": "string"},
                        "description": "Problems that stopped a rule on this text (a user regex that timed out)"},
             "agent": {"type": "string"},
@@ -87,7 +89,7 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
         "type": "object",
         "properties": {
             key: {"type": kind} for key, kind in [
-                ("id", "string"), ("category", "string"), ("ruleset", "string"), ("severity", "string"),
+                ("id", "string"), ("kind", "string"), ("category", "string"), ("ruleset", "string"), ("severity", "string"),
                 ("points", "integer"), ("message", "string"), ("suggestion", "string"),
                 ("reference", "string"), ("fatal", "boolean"), ("sensitive", "boolean"),
             ]

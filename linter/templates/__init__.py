@@ -41,7 +41,7 @@ def _sniff(text: str) -> str:
     """A .csv from Excel in some locales is separated by ';' or tabs: take what the header uses."""
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 

@@ -47,4 +47,4 @@ def make(comment: str, line: int, column: int, own_line: bool, content_lines: li
 def matches(token: str, rule: str, category: str) -> bool:
     if token in ("all", "*"):
         return True
-    return token == rule or token == category or rule.startswith(token + ".") or category.startswith(token + ".")
+    return token in (rule, category) or rule.startswith(token + ".") or category.startswith(token + ".")

@@ -209,7 +209,7 @@ class Runner:
         baseline_path = baseline or run.configured_baseline
         if baseline_path and use_baseline:
             self.apply_baseline(run, Baseline(baseline_path))
-        for target, report in zip(targets, run.files):
+        for target, report in zip(targets, run.files, strict=True):
             limit = target.config.config.lint.max_points
             if limit is not None and report.points > limit:
                 report.findings.append(tool_finding(

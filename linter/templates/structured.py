@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Collection
 
 import yaml
 
 from . import directives
 from .source import ReadError, Reply, SourceFile, pieces, verbatim
 
+# json's own string decoder (public in CPython's json.decoder, not declared in typeshed)
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
 
 
@@ -25,7 +28,7 @@ _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2
 
 def _json_string(text: str, start: int) -> tuple[str, Reply, int]:
     """Decode the string token at ``start`` (its opening quote): (value, reply, end)."""
-    value, end = json.decoder.scanstring(text, start + 1)
+    value, end = _scanstring(text, start + 1)
     raw = text[start + 1 : end - 1]
     if "\\" not in raw:
         return value, verbatim(value, start + 1), end
@@ -42,7 +45,7 @@ def _json_string(text: str, start: int) -> tuple[str, Reply, int]:
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]')
 
 
-def read_json(source: SourceFile, keys: tuple[str, ...]) -> None:
+def read_json(source: SourceFile, keys: Collection[str]) -> None:
     text = source.text
     try:
         json.loads(text)
@@ -59,7 +62,7 @@ def read_json(source: SourceFile, keys: tuple[str, ...]) -> None:
         ch = token[0]
         if ch == '"':
             if stack and stack[-1][1] and stack[-1][3]:
-                stack[-1][2] = json.decoder.scanstring(text, m.start() + 1)[0] if "\\" in token else token[1:-1]
+                stack[-1][2] = _scanstring(text, m.start() + 1)[0] if "\\" in token else token[1:-1]
                 continue
             if stack:
                 frame = stack[-1]
@@ -171,7 +174,7 @@ def _is_str(event) -> bool:
 _DOC, _MAP, _SEQ = 0, 1, 2
 
 
-def read_yaml(source: SourceFile, keys: tuple[str, ...]) -> None:
+def read_yaml(source: SourceFile, keys: Collection[str]) -> None:
     text = source.text
     spans: list[tuple[int, int]] | None = [] if "kefulint:" in text else None  # for comment lookup
     # a frame: [kind, path, key or index, expecting a key, inside a complex key, under a wanted key]
@@ -181,8 +184,8 @@ def read_yaml(source: SourceFile, keys: tuple[str, ...]) -> None:
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             kind = type(event)
-            if kind is yaml.ScalarEvent:
-                if spans is not None:
+            if isinstance(event, yaml.ScalarEvent):
+                if spans is not None and event.start_mark is not None and event.end_mark is not None:
                     spans.append((event.start_mark.index, event.end_mark.index))
                 frame = stack[-1]
                 if frame[0] == _MAP and frame[3]:

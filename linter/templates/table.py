@@ -18,6 +18,12 @@ REPLY_HEADERS = ("短语内容", "快捷短语", "回复内容", "话术内容",
                  "reply", "replies", "text", "content", "answer", "message", "response")
 
 
+def _match_end(pattern: re.Pattern, text: str, pos: int) -> int:
+    """Where ``pattern`` (one that also matches the empty string) stops matching at ``pos``."""
+    m = pattern.match(text, pos)
+    return m.end() if m else pos
+
+
 def _cells(text: str, delimiter: str):
     """Yield rows; each row a list of (value, segments, offset) cells. RFC 4180 quoting."""
     n = len(text)
@@ -53,14 +59,14 @@ def _cells(text: str, delimiter: str):
                         break
                 value = "".join(parts)
                 # anything between the closing quote and the delimiter is kept, as csv does
-                end = field.match(text, pos).end()
+                end = _match_end(field, text, pos)
                 if end > pos:
                     segments.append((len(value), pos))
                     value += text[pos:end]
                 pos = end
                 row.append((value, tuple(segments), start + 1))
             else:
-                end = field.match(text, pos).end()
+                end = _match_end(field, text, pos)
                 row.append((text[pos:end], ((0, pos),), pos))
                 pos = end
             if pos < n and text[pos] == delimiter:
@@ -176,7 +182,7 @@ def read_xlsx(source: SourceFile, data: bytes, columns: tuple[str, ...], suppres
     source.fixable = False
     # a damaged workbook fails late (a member is inflated and parsed when its rows are read)
     broken = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError, SyntaxError, IndexError,
-              TypeError)
+              TypeError, NotImplementedError)  # NotImplementedError: a zip version or method zipfile lacks
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except broken as exc:
@@ -200,7 +206,7 @@ def read_xlsx(source: SourceFile, data: bytes, columns: tuple[str, ...], suppres
                         source.replies.append(Reply(value.strip(), cell=(number, index + 1), label=label))
                 cell = row[suppress] if suppress is not None and suppress < len(row) else None
                 ids = tuple(range(first, len(source.replies)))
-                if isinstance(cell, str) and cell.strip() and ids:
+                if suppress is not None and isinstance(cell, str) and cell.strip() and ids:
                     rules = _row_rules(cell.strip())
                     if rules:
                         source.directives.append(Directive(number, suppress + 1, "disable", rules, number,

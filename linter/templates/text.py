@@ -133,10 +133,10 @@ def read_md(source: SourceFile) -> None:
             if stripped.startswith(fence):
                 fence = None
             continue
-        m = _FENCE.match(stripped)
-        if m:
+        opened = _FENCE.match(stripped)
+        if opened:
             flush()
-            fence = m.group(1)[:3]
+            fence = opened.group(1)[:3]
             continue
         quote = _QUOTE.match(stripped)
         if quote:

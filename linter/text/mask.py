@@ -40,3 +40,12 @@ def mask_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = mask_sensitive(text[start:end])
     return "".join(chars)
+
+
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def quoted(value: object, limit: int) -> str:
+    """A field value for an error or skip message: cut to ``limit`` characters, long digit runs (a
+    phone, QQ or card number typed into the wrong field) masked, as every report masks them."""
+    return repr(_LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), str(value)[:limit]))

@@ -49,7 +49,7 @@ def readings(ch: str) -> tuple[str, ...]:
 def pinyin_variants(word: str) -> set[str]:
     """Full pinyin and every mix of pinyin and characters (货到付kuan); empty when a character
     has no known reading. Each character is read its most common way."""
-    options = []
+    options: list[tuple[str, ...]] = []
     for ch in word:
         rs = readings(ch)
         if not rs:
@@ -62,7 +62,7 @@ def pinyin_variants(word: str) -> set[str]:
     for o in options:
         total *= len(o) + 1
     if total <= MAX_MIXES:  # every mix of characters and pinyin
-        parts = [o if o == (word[i],) else (word[i], *o) for i, o in enumerate(options)]
+        parts: list[tuple[str, ...]] = [o if o == (word[i],) else (word[i], *o) for i, o in enumerate(options)]
     else:  # full pinyin only
         parts = options
     out = {"".join(combo) for combo in product(*parts)}

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .domains import TLD_PATTERN
 from .normalize import Normalized
 from .numruns import NumberRun, number_runs
 
@@ -16,10 +17,7 @@ if TYPE_CHECKING:
 _DIGIT = re.compile("[0-9]")
 _WEB_CHARS = re.compile("[.点@艾/wa]")  # cheap first look: none of these, no link or address
 # a link or an address needs a top-level domain after a dot (or 点), "://", "www" or an @ / 艾特
-_WEB = re.compile(
-    r"(?:[.点]\s*(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk"
-    r"|tw|biz|ltd|wang|ink|asia|mobi|app|live|ly|im|gd|to|edu|gov)(?![a-z]))|://|www|@|艾特|[\s(\[]at[\s)\]]"
-)
+_WEB = re.compile(rf"(?:[.点]\s*{TLD_PATTERN}(?![a-z]))|://|www|@|艾特|[\s(\[]at[\s)\]]")
 
 
 @lru_cache(maxsize=4096)
@@ -30,7 +28,7 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 
 
 class MessageView:
-    __slots__ = ("_bounds", "_digits", "_runs", "_segmenter", "_web", "frame_hits", "hits", "norm", "platform")
+    __slots__ = ("_digits", "_runs", "_segmenter", "_web", "frame_hits", "hits", "norm", "platform")
 
     def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
         self.norm = norm
@@ -38,7 +36,6 @@ class MessageView:
         # (rule index, role) -> list of (compact start, compact end, phrase)
         self.hits = hits
         self._runs: list[NumberRun] | None = None
-        self._bounds: frozenset[int] | None = None
         self._segmenter = segmenter
         self._digits: int | None = None
         self._web: bool | None = None
@@ -87,17 +84,6 @@ class MessageView:
             pos += len(token)
             bounds.add(pos)
         return cs in bounds and ce in bounds
-
-    def word_bounds(self) -> frozenset[int]:
-        """Offsets of the compact text where a jieba token starts or ends (whole message)."""
-        if self._bounds is None:
-            bounds = {0}
-            pos = 0
-            for token in self._segmenter.cut(self.norm.compact):
-                pos += len(token)
-                bounds.add(pos)
-            self._bounds = frozenset(bounds)
-        return self._bounds
 
     # coordinates ---------------------------------------------------------------------------
     def folded_to_compact(self, start: int, end: int) -> tuple[int, int]:

@@ -2,13 +2,16 @@
 given with ``pytest --ruleset PATH`` are run the same way.
 
 "Raises" means the rule confirms a candidate: where two rules of one category catch the same
-words, the report keeps one finding (see engine/assemble.py), but both rules caught it."""
+words, the report keeps one finding (see engine/assemble.py), but both rules caught it. The
+examples of conversation rules are small conversations, judged as ``kefulint scan`` judges them."""
 from __future__ import annotations
 
 import pytest
 from kefulint import Linter, Settings
 from kefulint.rules.resolve import resolve_rules
 from kefulint.rules.schema import load_path
+from kefulint.scan.judge import ConversationJudge
+from kefulint.scan.readers import Message
 
 
 def _cases(config):
@@ -33,6 +36,13 @@ def full_linter(request):
 
 
 def test_example(full_linter, rule_id, example, should_fire):
+    if example.conversation:
+        messages = [Message("example", i, "example", role, "小美" if role == "agent" else "", at, text)
+                    for i, (role, text, at) in enumerate(example.conversation, start=1)]
+        judged = ConversationJudge(full_linter).judge(messages)
+        fired = sorted({f.rule for turn in judged.turns for f in turn.findings})
+        assert (rule_id in fired) == should_fire, f"{rule_id} {'should' if should_fire else 'must not'} fire, got {fired}"
+        return
     explained = full_linter.explain(example.text, context=list(example.context))
     fired = sorted({c["rule"] for c in explained["candidates"] if c["status"] == "confirmed"})
     reported = [f.rule for f in explained["result"].findings]

@@ -9,7 +9,7 @@ from kefulint.errors import RulesetError
 from kefulint.rules.categories import CATEGORIES
 from kefulint.rules.schema import builtin_names, load_builtin, parse_ruleset
 
-BUILTINS = ["adlaw", "contact", "etiquette", "invoice", "offplatform", "review", "tmall"]
+BUILTINS = ["adlaw", "contact", "etiquette", "invoice", "offplatform", "review", "service", "tmall"]
 
 
 def test_builtin_rulesets_present():

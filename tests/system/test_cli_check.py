@@ -49,6 +49,8 @@ def test_check_context_option_and_jsonl_file(tmp_path):
         json.dumps({"id": "a", "text": "有，5738201946", "context": [{"role": "buyer", "text": "有QQ吗"}]}, ensure_ascii=False)
         + "\nnot json\n"
         + json.dumps({"id": "b", "text": "好的亲"}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"id": "c", "text": "有，5738201946", "context": [{"role": "robot", "text": "有QQ吗"}]})
         + "\n",
         encoding="utf-8",
     )
@@ -57,6 +59,7 @@ def test_check_context_option_and_jsonl_file(tmp_path):
     assert [x["id"] for x in lines] == ["a", "b"]
     assert lines[0]["findings"][0]["rule"] == "contact.qq-on-request"
     assert f"{path}:2: invalid JSON" in r.stderr
+    assert f"{path}:4: context: unknown role 'robot'" in r.stderr
     assert r.exit_code == 1
 
 
@@ -82,6 +85,9 @@ def test_explain_shows_reasons():
     r = run("check", "--explain", "到货后第一时间通知您")
     assert "紧凑 compact:   到货后第一时间通知您" in r.output
     assert "第一时间" in r.output and "rejected" in r.output
+    r = run("check", "--explain", "京东自营的，放心，可以用微信支付")
+    assert "平台 platform:  jd (configured taobao)" in r.output
+    assert "offplatform.wechat-pay" in r.output and "skipped: 平台 platform: only on taobao, tmall" in r.output
 
 
 def test_bad_ruleset_is_exit_2(tmp_path):
@@ -98,6 +104,13 @@ def test_rules_list_and_show():
     r = run("rules", "etiquette.ask-me-ask-who")
     assert "你问我，我问谁？我又不是快递员" in r.output and "20" in r.output
     assert run("rules", "no.such-rule").exit_code == 2
+
+
+def test_rules_shows_a_conversation_rule():
+    r = run("rules", "service.greeting")
+    assert r.exit_code == 0, r.output
+    assert "kind conversation" in r.output and "会话开始时缺少欢迎语" in r.output
+    assert "买家: 在吗 / 客服: 在的 / 客服: 感谢您的咨询" in r.output
 
 
 def test_eval_command(tmp_path):

@@ -104,6 +104,7 @@ def test_sarif_validates_against_the_official_schema(repo):
     assert rules["contact.mobile"]["defaultConfiguration"]["level"] == "error"
     assert "建议" in rules["contact.mobile"]["help"]["text"]
     assert rules["kefulint.unused-suppression"]["defaultConfiguration"]["level"] == "warning"
+    assert rules["service.greeting"]["properties"]["category"] == "service.greeting"  # conversation rules too
     results = {r["ruleId"]: r for r in run["results"]}
     region = results["contact.mobile"]["locations"][0]["physicalLocation"]["region"]
     assert region["startLine"] == 2 and region["startColumn"] == 15

@@ -139,6 +139,48 @@ def test_killed_scan_leaves_no_torn_report(big_log, tmp_path, sig, name):
         assert code != 0
 
 
+_STOP_WHILE_THE_POOL_IS_BUILT = """
+import multiprocessing.pool, os, signal, sys, time
+from kefulint import Linter
+from kefulint.scan.judge import ConversationJudge
+from kefulint.scan.pipeline import judge_stream
+from kefulint.scan.readers import Message
+
+real = multiprocessing.pool.util.Finalize
+
+
+def finalize(obj, *args, **kwargs):
+    if isinstance(obj, multiprocessing.pool.Pool):  # the pool's threads run, its finalizer is not made yet
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.3)
+    return real(obj, *args, **kwargs)
+
+
+multiprocessing.pool.util.Finalize = finalize
+messages = [Message("log", i, f"c{i // 4}", "agent" if i % 2 else "buyer", "a", None, "在吗") for i in range(400)]
+try:
+    list(judge_stream(messages, ConversationJudge(Linter.default()), jobs=2))
+except KeyboardInterrupt as exc:
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code.co_name)
+        tb = tb.tb_next
+    print("interrupted in", "Pool.__init__" if "__init__" in frames else "the with block", flush=True)
+"""
+
+
+def test_a_stop_while_the_worker_pool_is_built_waits_for_it():
+    """A Ctrl-C or kill landing while multiprocessing builds the pool left it half made (threads
+    started, no finalizer): at exit its worker thread restarted the workers being stopped and the
+    interpreter waited on them for ever. That is how test_killed_scan_leaves_no_torn_report[SIGINT]
+    once hung past 60 s. The stop now waits until the pool exists, and the with block ends it."""
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, "-c", _STOP_WHILE_THE_POOL_IS_BUILT], capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert proc.stdout.strip() == "interrupted in the with block", proc.stdout + proc.stderr
+
+
 def test_completed_scan_replaces_report_whole_and_keeps_mode(tmp_path):
     log = tmp_path / "small.jsonl"
     _big_log(log, 200)

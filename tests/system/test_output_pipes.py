@@ -26,7 +26,8 @@ def test_rules_piped_to_grep_finds_every_rule_whole():
     assert proc.stdout == "contact\tcontact.mobile\tcontact.phone\terror\t6\t回复中含手机号，不得向买家透露手机号\n"
     plain = run("rules").stdout.splitlines()
     ids = [line.split("\t")[1] for line in plain[1:]]
-    assert ids == [r.id for r in Linter.default().rules] + SERVICE_RULES
+    assert ids == [r.id for r in Linter.default().rules]
+    assert set(SERVICE_RULES) <= set(ids)
     assert all("…" not in line for line in plain)
 
 

@@ -132,6 +132,7 @@ def test_scan_config_section(tmp_path):
     summary = tmp_path / "s.json"
     r = run("samples/scan", "-q", "--config", cfg, "--summary-json", summary)
     assert r.returncode == 1, r.stderr.decode()
+    assert "kefulint.toml:3: 'scan.service' is deprecated: gone in the next release" in r.stderr.decode()
     data = json.loads(summary.read_text(encoding="utf-8"))
     agents = {a["agent"]: a for a in data["agents"]}
     out = tmp_path / "f.jsonl"
@@ -155,10 +156,10 @@ def test_scan_config_section(tmp_path):
     assert r.returncode == 2
     err = r.stderr.decode()
     for message in (
-        "unknown key 'jobz' (did you mean 'jobs'?)",
-        "input_format 'xml' is not one of auto, jsonl, csv, tsv, jddc, text",
-        ".thresholds.period: 'fortnight' is not one of day, week, month, year, all",
-        ".service: unknown key 'first_response_secs' (did you mean 'first_response_seconds'?)",
+        "bad.toml:2: [scan]: unknown key 'jobz' (did you mean 'jobs'?)",
+        "bad.toml:3: 'scan.input_format' must be one of auto, jsonl, csv, tsv, jddc, text, not 'xml'",
+        "bad.toml:5: 'scan.thresholds.period' must be one of day, week, month, year, all, not 'fortnight'",
+        "bad.toml:7: [scan.service]: unknown key 'first_response_secs' (did you mean 'first-response-seconds'?)",
     ):
         assert message in err
 

@@ -124,11 +124,19 @@ def test_invalid_json_is_400_saying_why(service, raw, fragment):
     ({"text": "hi", "context": "有QQ吗"}, ["context: expected a list of strings or {role, text} objects, got a string"]),
     ({"text": "hi", "context": ["ok", {"role": "buyer"}]}, ['context[1]: expected a string or {"role": str, "text": str}']),
     ({"text": "hi", "agent": 7}, ["agent: expected a string, got a number"]),
+    ({"text": "hi", "context": [{"role": "robot", "text": "有QQ吗"}]},
+     ["context[0].role: unknown role 'robot' (buyer: buyer/user/customer/买家/客户/顾客/0; agent: agent/客服/seller/商家/1)"]),
 ])
 def test_invalid_fields_are_400_naming_each(service, payload, details):
     resp = post(service, "/v1/check", payload)
     assert resp.status == 400
     assert resp.json["error"]["details"] == details
+
+
+def test_every_buyer_role_is_context(service):
+    resp = post(service, "/v1/check", {"text": "有，5738201946", "context": [{"role": "顾客", "text": "有QQ吗"}]})
+    assert resp.status == 200
+    assert [f["category"] for f in resp.json["findings"]] == ["contact.qq"]
 
 
 def test_batch_errors_name_the_item(service):
@@ -174,6 +182,9 @@ def test_rules_and_health(service):
     rules = get(service, "/v1/rules").json
     assert rules["count"] == len(Linter.default().rules) == len(rules["rules"])
     assert {"id", "category", "severity", "points", "message", "suggestion"} <= set(rules["rules"][0])
+    service_rules = {r["id"]: r["kind"] for r in rules["rules"] if r["ruleset"] == "service"}
+    assert service_rules == dict.fromkeys(
+        ["service.first-response", "service.reply-time", "service.greeting", "service.farewell"], "conversation")
     health = get(service, "/healthz").json
     assert health["status"] == "ok" and health["rules"] == rules["count"]
 
@@ -437,12 +448,12 @@ def test_serve_reads_its_config_section(served, tmp_path):
 
 def test_serve_rejects_unknown_config_keys(tmp_path):
     cfg = tmp_path / "kefulint.toml"
-    cfg.write_text('[serve]\nmax_body = 200\nport = "80"\n', encoding="utf-8")
+    cfg.write_text('[serve]\nmax_bdy = 200\nport = "80"\n', encoding="utf-8")
     proc = subprocess.run(check=False, args=[kefulint_exe(), "serve", "--config", str(cfg)], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2
-    assert "[serve]: unknown key 'max_body' (allowed: host, max-body, port, request-timeout, show-matches)" in proc.stderr
-    assert "[serve]: 'port' must be an integer" in proc.stderr
+    assert "kefulint.toml:2: [serve]: unknown key 'max_bdy' (did you mean 'max-body'?)" in proc.stderr
+    assert "kefulint.toml:3: 'serve.port' must be a whole number >= 0 and <= 65535, not '80'" in proc.stderr
 
 
 def test_service_agrees_with_kefulint_check(service):

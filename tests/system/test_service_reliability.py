@@ -224,7 +224,7 @@ def test_request_timeout_must_be_positive(tmp_path):
     cfg.write_text('[serve]\nrequest-timeout = "10"\n', encoding="utf-8")
     proc = subprocess.run([kefulint_exe(), "serve", "--config", str(cfg)], capture_output=True, text=True,
                           timeout=60, check=False)
-    assert proc.returncode == 2 and "'request-timeout' must be a positive number of seconds" in proc.stderr
+    assert proc.returncode == 2 and "kefulint.toml:2: 'serve.request-timeout' must be a number > 0, not '10'" in proc.stderr
     proc = subprocess.run([kefulint_exe(), "serve", "--request-timeout", "0"], capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.returncode == 2 and "--request-timeout" in proc.stderr

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from kefulint import Linter, Settings, Severity
 from kefulint.cli.main import cli
 from kefulint.config import ConfigError, LintOptions, find_config, load_config, load_settings
+from kefulint.scan.config import SCAN_FIELDS
 
 
 @pytest.fixture
@@ -121,18 +122,55 @@ x = 1
         "kefulint.toml:7: 'allow-numbers' must be a list of non-empty strings",
         "kefulint.toml:10: 'severity.contact.email' must be one of info, warning, error, not 'critical'",
         "kefulint.toml:13: [lint]: unknown key 'max-point' (did you mean 'max-points'?)",
-        "kefulint.toml:14: 'lint.txt-mode' must be \"line\" or \"paragraph\", not 'lines'",
-        ("kefulint.toml:16: unknown key 'bogus' (allowed: extend, rulesets, extra-rulesets, disable, severity, "
+        "kefulint.toml:14: 'lint.txt-mode' must be one of line, paragraph, not 'lines' (did you mean 'line'?)",
+        ("kefulint.toml:16: unknown key 'bogus' (allowed: rulesets, extra-rulesets, disable, severity, "
          "points, platform, infer-platform, allow-domains, allow-numbers, allow-phrases, user-words, fail-on, "
-         "lint, scan, serve)"),
+         "extend, lint, scan, serve)"),
         ("kefulint.toml:3: 'disable': unknown rule, category or ruleset 'contact.mobil' "
          "(did you mean 'contact.mobile'?)"),
     ]
 
 
-def test_snake_case_key_suggests_kebab_case(in_tmp):
-    write(in_tmp / "kefulint.toml", 'allow_domains = ["a.com"]\n')
-    assert errors_of() == ["kefulint.toml:1: unknown key 'allow_domains' (did you mean 'allow-domains'?)"]
+def test_snake_case_keys_are_aliases(in_tmp):
+    write(in_tmp / "kefulint.toml", 'allow_domains = ["a.com"]\n[lint]\nmax_points = 3\n[serve]\nmax_body = 200\n'
+                                    '[scan]\nmax_open = 7\n')
+    config = load_config(sections={"scan": SCAN_FIELDS})
+    assert config.settings.allow_domains == ("a.com",) and config.lint.max_points == 3
+    assert config.serve.max_body == 200 and config.checked["scan"] == {"max_open": 7}
+    write(in_tmp / "kefulint.toml", 'allow_domains = ["a.com"]\nallow-domains = ["b.com"]\nallow-domins = []\n')
+    assert errors_of() == [
+        "kefulint.toml:2: 'allow-domains' sets the same as 'allow_domains'; keep one",
+        "kefulint.toml:3: unknown key 'allow-domins' (did you mean 'allow-domains'?)",
+    ]
+
+
+def test_every_table_is_checked_with_file_and_line(in_tmp):
+    """[serve] was checked by the CLI and [scan] by the scan command, without line numbers."""
+    write(in_tmp / "kefulint.toml", """platform = "jd"
+[serve]
+port = "80"
+show-match = true
+[scan]
+jobz = 2
+input-format = "xml"
+[scan.thresholds]
+period = "fortnight"
+[scan.service]
+first_response_secs = 3
+""")
+    with pytest.raises(ConfigError) as exc:
+        load_config(sections={"scan": SCAN_FIELDS})
+    assert exc.value.errors == [
+        "kefulint.toml:3: 'serve.port' must be a whole number >= 0 and <= 65535, not '80'",
+        "kefulint.toml:4: [serve]: unknown key 'show-match' (did you mean 'show-matches'?)",
+        "kefulint.toml:6: [scan]: unknown key 'jobz' (did you mean 'jobs'?)",
+        "kefulint.toml:7: 'scan.input-format' must be one of auto, jsonl, csv, tsv, jddc, text, not 'xml'",
+        "kefulint.toml:9: 'scan.thresholds.period' must be one of day, week, month, year, all, not 'fortnight'",
+        ("kefulint.toml:11: [scan.service]: unknown key 'first_response_secs' "
+         "(did you mean 'first-response-seconds'?)"),
+    ]
+    write(in_tmp / "kefulint.toml", "[scan]\njobz = 2\n")
+    assert load_config().section("scan") == {"jobz": 2}  # without the scan specs, [scan] is kept as written
 
 
 def test_unknown_rule_in_inline_table_points_at_its_line(in_tmp):
@@ -310,10 +348,10 @@ def test_starter_and_docs_mention_every_key():
 
     starter = resources.files("kefulint").joinpath("data/starter.toml").read_text(encoding="utf-8")
     docs = (Path(__file__).resolve().parents[3] / "docs" / "lint.md").read_text(encoding="utf-8")
-    for key in [*config._SETTINGS_KEYS, "extend"]:
+    for key in [*(f.key for f in config.SETTINGS_FIELDS), "extend"]:
         assert re.search(rf"^#? ?{re.escape(key)} =", starter, re.MULTILINE), key
         assert re.search(rf"^{re.escape(key)} =", docs, re.MULTILINE), key
-    for key in config._LINT_KEYS:
+    for key in (f.key for f in config.LINT_FIELDS):
         assert re.search(rf"^#? ?{re.escape(key)} =", docs, re.MULTILINE), key
     for key in ("include", "exclude", "max-points", "columns", "keys", "suppress-column", "txt-mode", "baseline"):
         assert re.search(rf"^#? ?{re.escape(key)} =", starter, re.MULTILINE), key

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from kefulint import Linter, Result, Settings, Severity, apply_fixes
+from kefulint.errors import ConfigError
+from kefulint.text.roles import UnknownRole
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -49,6 +51,18 @@ def test_context_rules_see_buyer_turns_only():
     linter = Linter.default()
     assert linter.check("有，5738201946", context=["有QQ吗"]).findings
     assert not linter.check("有，5738201946", context=[{"role": "agent", "text": "有QQ吗"}]).findings
+
+
+@pytest.mark.parametrize("role", ["顾客", "client", "false", "Customer ", "0"])
+def test_every_buyer_role_gives_context(role):
+    """The engine once knew fewer buyer roles than the chat-log reader: a 顾客 turn was dropped."""
+    res = Linter.default().check("有，5738201946", context=[{"role": role, "text": "有QQ吗"}])
+    assert [f.category for f in res.findings] == ["contact.qq"]
+
+
+def test_unknown_context_role_is_an_error():
+    with pytest.raises(UnknownRole, match="unknown role 'robot'"):
+        Linter.default().check("有，5738201946", context=[{"role": "robot", "text": "有QQ吗"}])
 
 
 def test_many_threads_get_the_serial_results():
@@ -105,7 +119,6 @@ def test_from_settings_disable_and_severity():
 
 
 def test_from_config_reads_the_file(tmp_path):
-    pytest.importorskip("kefulint.config", reason="kefulint.config (issue 5) not in this build")
     cfg = tmp_path / "kefulint.toml"
     cfg.write_text('disable = ["etiquette"]\nallow-numbers = ["13800138000"]\n', encoding="utf-8")
     linter = Linter.from_config(cfg)
@@ -118,10 +131,9 @@ def test_from_config_reads_the_file(tmp_path):
 
 
 def test_from_config_reports_bad_config(tmp_path):
-    config = pytest.importorskip("kefulint.config", reason="kefulint.config (issue 5) not in this build")
     cfg = tmp_path / "kefulint.toml"
     cfg.write_text('disabel = ["etiquette"]\n', encoding="utf-8")
-    with pytest.raises(config.ConfigError) as exc:
+    with pytest.raises(ConfigError) as exc:
         Linter.from_config(cfg)
     assert "disabel" in "\n".join(exc.value.errors)
 

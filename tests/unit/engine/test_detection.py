@@ -117,6 +117,29 @@ def test_platform_decides_what_is_offplatform():
     assert cats(taobao, "京东自营的链接 https://item.jd.com/1.html，PLUS会员有折扣") == set()
 
 
+def test_result_carries_the_platform_the_message_was_judged_on():
+    """Result and explain once reported the configured platform, not the inferred one."""
+    taobao = Linter.default()
+    text = "京东自营的，放心，可以用微信支付"
+    assert taobao.check(text).platform == "jd"  # no finding: judged on JD, where 微信支付 is normal
+    assert taobao.check("京东自营，买家加我微信 abc_123456").platform == "jd"  # with findings too
+    assert taobao.check("可以用微信支付").platform == "taobao"
+    fixed = Linter.from_settings(Settings(infer_platform=False))
+    assert fixed.check(text).platform == "taobao"
+    info = taobao.explain(text)
+    assert (info["platform"], info["configured_platform"], info["result"].platform) == ("jd", "taobao", "jd")
+    assert info["result"].to_dict()["platform"] == "jd"
+
+
+def test_explain_lists_rules_skipped_for_platform_or_context():
+    linter = Linter.default()
+    skipped = {s["rule"]: s["reason"] for s in linter.explain("京东自营的，放心，可以用微信支付")["skipped"]}
+    assert skipped["offplatform.wechat-pay"] == "平台 platform: only on taobao, tmall, judged on jd"
+    skipped = {s["rule"]: s["reason"] for s in linter.explain("有，5738201946")["skipped"]}
+    assert skipped["contact.qq-on-request"].startswith("上文 context: none of the last 2 buyer turns")
+    assert "contact.qq-on-request" not in {s["rule"] for s in linter.explain("有，5738201946", ["有QQ吗"])["skipped"]}
+
+
 def test_allow_lists_from_settings():
     linter = Linter.from_settings(Settings(allow_domains=("mumuhome.cn",), allow_numbers=("400-812-3123",)))
     assert cats(linter, "官网 www.mumuhome.cn") == set()

@@ -25,7 +25,8 @@ def _examples():
     for name in builtin_names():
         for rule in load_builtin(name).rules:
             for i, ex in enumerate(rule.bad):
-                yield pytest.param(ex.text, list(ex.context), None, id=f"{rule.id}-{i}")
+                if not ex.conversation:  # conversation rules are judged by the scan, not fixed
+                    yield pytest.param(ex.text, list(ex.context), None, id=f"{rule.id}-{i}")
 
 
 def _dev_violations():

@@ -2,6 +2,7 @@
 anything they depend on changes, and never trusted when corrupt."""
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
@@ -36,7 +37,7 @@ def cache(tmp_path, monkeypatch):
 
 
 def files(folder):
-    return sorted(folder.glob("rules-*.pickle")) if folder.exists() else []
+    return sorted(folder.glob("rules-*.json")) if folder.exists() else []
 
 
 def test_miss_then_hit_gives_the_same_rules(cache):
@@ -70,13 +71,44 @@ def test_key_follows_settings_and_ruleset_bytes(cache, tmp_path):
     assert [r.phrases for r in after if r.id == "shop.code-word"] == [("暗号乙",)]
 
 
-@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps({"rules": []}), pickle.dumps(("x",))])
+@pytest.mark.parametrize("content", [
+    b"", b"not json", b'{"rules": []}', b'["x"]', b"[{}]", pickle.dumps(("x",)),
+    json.dumps([{"id": 1}]).encode(),
+])
 def test_corrupt_or_foreign_file_is_ignored_and_rebuilt(cache, content):
     cached_rules(Settings())
     [path] = files(cache)
     path.write_bytes(content)
     assert cached_rules(Settings()) == tuple(resolve_rules(Settings()))
-    assert pickle.loads(path.read_bytes()) == tuple(resolve_rules(Settings()))
+
+
+def test_cache_is_json_not_pickle_and_round_trips_every_field(cache):
+    """A pickle runs code when loaded: a file planted in the cache folder could run anything."""
+    expected = tuple(resolve_rules(Settings()))
+    cached_rules(Settings())
+    [path] = files(cache)
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\x80")  # no pickle protocol header
+    json.loads(raw)  # plain JSON
+    loaded = cached_rules(Settings())
+    assert loaded == expected
+    assert [r.options for r in loaded] == [r.options for r in expected]  # options do not take part in ==
+    kinds = {r.kind for r in loaded}
+    assert kinds == {"pattern", "detector", "frame", "conversation"}
+    frame = next(r for r in loaded if r.frame is not None)
+    assert isinstance(frame.frame.slots[0], tuple) and isinstance(frame.frame.window, int)
+    assert frame.frame == next(r for r in expected if r.id == frame.id).frame
+    assert any(r.negation for r in loaded)
+    service = next(r for r in loaded if r.id == "service.reply-time")
+    assert service.conversation.seconds == 60.0 and service.bad[0].conversation[0] == ("buyer", "在吗", 0.0)
+    assert Linter(loaded, Settings()).check("有事打我电话13800138000") == Linter.default().check("有事打我电话13800138000")
+
+
+def test_an_old_pickle_cache_is_removed(cache):
+    cache.mkdir(parents=True)
+    (cache / "rules-0123.pickle").write_bytes(pickle.dumps(("x",)))
+    cached_rules(Settings())
+    assert not list(cache.glob("*.pickle"))
 
 
 def test_broken_ruleset_raises_and_is_not_cached(cache, tmp_path):
@@ -105,7 +137,7 @@ def test_cache_path_that_is_a_file_still_works(tmp_path, monkeypatch):
 def test_no_temp_files_left_behind(cache):
     cached_rules(Settings())
     cached_rules(Settings(disable=("adlaw",)))
-    assert sorted(p.suffix for p in cache.iterdir()) == [".pickle", ".pickle"]
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".json"]
 
 
 def test_key_follows_the_shared_vocabularies(monkeypatch):

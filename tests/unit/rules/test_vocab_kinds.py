@@ -28,14 +28,14 @@ def _rule(text: str):
 
 
 def test_kinds_are_a_closed_set():
-    assert set(KINDS) == {"pattern", "detector", "frame"}
+    assert set(KINDS) == {"pattern", "detector", "frame", "conversation"}
     errors = _errors('[[rule]]\nkind = "phrase"\n' + RULE + 'phrases = ["a"]\n')
-    assert errors == ["rulesets/x.toml: rule x.rule: unknown kind 'phrase' (allowed: detector, frame, pattern)"]
+    assert errors == ["rulesets/x.toml: rule x.rule: unknown kind 'phrase' (allowed: conversation, detector, frame, pattern)"]
 
 
 def test_kind_is_required_and_named_in_the_message():
     errors = _errors("[[rule]]\n" + RULE + 'phrases = ["a"]\n')
-    assert errors == ["rulesets/x.toml: rule x.rule: missing required key 'kind' (one of: pattern, detector, frame)"]
+    assert errors == ["rulesets/x.toml: rule x.rule: missing required key 'kind' (one of: pattern, detector, frame, conversation)"]
 
 
 def test_a_key_of_another_kind_is_rejected():

@@ -3,9 +3,11 @@ farewell, fatal marks, grouping with bounded memory."""
 from __future__ import annotations
 
 import pytest
-from kefulint import Linter, Settings
-from kefulint.scan.judge import ConversationJudge, ServiceSettings, group_conversations
+from kefulint import Linter, RulesetError, Settings
+from kefulint.scan.config import parse_scan_section
+from kefulint.scan.judge import ConversationJudge, group_conversations
 from kefulint.scan.readers import Message, Skip, parse_time
+from kefulint.scan.service_rules import ServiceSettings
 
 LINTER = Linter.default()
 JUDGE = ConversationJudge(LINTER)
@@ -148,6 +150,49 @@ def test_service_rules_overrides_and_disable():
     assert found == {"service.greeting": ("warning", 1), "service.farewell": ("info", 0)}
     off = ConversationJudge(Linter.from_settings(Settings(disable=("service.greeting",))))
     assert rules_of(off.judge(msgs(("agent", "好的")))) == ["service.farewell"]
+
+
+def test_top_level_severity_and_points_reach_the_conversation_rules():
+    """While the service rules were Python, a top-level severity/points for them was accepted and ignored."""
+    linter = Linter.from_settings(Settings(severity={"service.greeting": "warning"}, points={"service.farewell": 0}))
+    judged = ConversationJudge(linter).judge(msgs(("agent", "有的")))
+    found = {f.rule: (f.severity.value, f.points) for t in judged.turns for f in t.findings}
+    assert found == {"service.greeting": ("warning", 1), "service.farewell": ("info", 0)}
+    assert not rules_of(ConversationJudge(Linter.from_settings(Settings(disable=("service",)))).judge(msgs(("agent", "在的"))))
+
+
+def test_scan_service_table_is_an_alias_for_one_release():
+    config = parse_scan_section({"service": {"reply_seconds": 600, "greeting": ["在的"],
+                                             "severity": {"service.farewell": "error"}}}, "kefulint.toml: [scan]")
+    assert config.warnings[0].startswith("kefulint.toml: [scan]: 'scan.service' is deprecated: gone in the next release")
+    judged = ConversationJudge(LINTER, config.service).judge(msgs(
+        ("buyer", "在吗", 0), ("agent", "在的", 1), ("buyer", "有货吗", 10), ("agent", "有的", 500)))
+    assert [(f.rule, f.severity.value) for t in judged.turns for f in t.findings] == [("service.farewell", "error")]
+    assert not parse_scan_section({}).warnings
+
+
+def test_timing_limits_come_from_the_rules(tmp_path):
+    own = tmp_path / "shop.toml"
+    own.write_text('''[[rule]]
+id = "shop.slow-reply"
+kind = "conversation"
+check = "reply-time"
+seconds = 5
+category = "service.reply_time"
+severity = "error"
+points = 3
+message = "回复用时 {seconds} 秒 > {limit}"
+suggestion = "快点"
+examples.bad = [{ conversation = [{ buyer = "在吗", at = 0 }, { agent = "您好", at = 1 }, { buyer = "x", at = 2 }, { agent = "感谢您的咨询", at = 9 }] }]
+examples.good = [{ conversation = [{ buyer = "在吗", at = 0 }, { agent = "您好", at = 1 }] }]
+''', encoding="utf-8")
+    linter = Linter.from_settings(Settings(extra_rulesets=(str(own),), disable=("service.reply-time",)))
+    judged = ConversationJudge(linter).judge(msgs(("buyer", "在吗", 0), ("agent", "您好", 1), ("buyer", "x", 2),
+                                                  ("agent", "感谢您的咨询", 9)))
+    assert [(f.rule, f.message, f.points) for t in judged.turns for f in t.findings] == [
+        ("shop.slow-reply", "回复用时 7 秒 > 5", 3)]
+    with pytest.raises(RulesetError, match="check 'reply-time' is already judged by rule service.reply-time"):
+        Linter.from_settings(Settings(extra_rulesets=(str(own),)))
 
 
 def test_parts_of_split_conversations_skip_greeting_and_farewell():

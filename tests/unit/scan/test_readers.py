@@ -36,7 +36,7 @@ def test_jsonl_default_fields_and_bad_lines(tmp_path):
     assert msgs[1].time - msgs[0].time == 3
     assert [(s.line, s.reason) for s in skips] == [
         (2, "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
-        (4, "unknown role 'robot' (agent: 1/agent/客服, buyer: 0/buyer/买家)"),
+        (4, "unknown role 'robot' (buyer: buyer/user/customer/买家/客户/顾客/0; agent: agent/客服/seller/商家/1)"),
         (5, "bad time 'yesterday'"),
         (6, "no text field 'text'"),
         (7, "JSON line is not an object"),

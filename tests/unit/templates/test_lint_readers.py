@@ -274,6 +274,16 @@ def test_broken_xlsx_is_a_read_error():
         parse_source("q.xlsx", ".xlsx", b"not a zip", LintOptions())
 
 
+def test_xlsx_from_a_newer_zip_version_is_a_read_error(tmp_path):
+    """zipfile raises NotImplementedError for a member that needs a newer zip version (found by the
+    hostile-input properties)."""
+    data = bytearray(xlsx_bytes(tmp_path, {"Sheet": [["回复"], ["您好"]]}))
+    at = data.find(b"PK\x01\x02")  # the first central directory entry
+    data[at + 6 : at + 8] = (64).to_bytes(2, "little")  # version needed to extract: 6.4
+    with pytest.raises(ReadError, match="not a readable .xlsx workbook \\(NotImplementedError"):
+        parse_source("q.xlsx", ".xlsx", bytes(data), LintOptions())
+
+
 # --- CSV against the csv module, on generated rows -------------------------------------------
 
 _cell = st.text(alphabet=st.sampled_from(list('亲微信 a1,"\n\t；：') + ["\u3000", "。"]), max_size=12)

@@ -25,7 +25,7 @@ def test_initials_use_the_common_reading():
 def test_homophones_change_one_character_at_a_time():
     h = phonetic.homophones("发票")
     assert "发飘" in h
-    assert all(sum(a != b for a, b in zip(w, "发票")) == 1 for w in h)
+    assert all(sum(a != b for a, b in zip(w, "发票", strict=True)) == 1 for w in h)
 
 
 def test_no_pypinyin_at_run_time(monkeypatch):

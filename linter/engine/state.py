@@ -1,0 +1,60 @@
+"""What the engine's steps share, declared once: the attributes ``Linter.__init__`` and the compile
+step set, and the methods one step calls on another. The steps are mixins of one class
+(:class:`~kefulint.engine.Linter`); each derives from :class:`EngineState` so that a type checker
+knows what ``self`` holds. Nothing here runs."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule
+    from ..rules.platforms import Platform
+    from ..settings import Settings
+    from ..text.segment import Segmenter
+    from ..text.view import MessageView
+    from .compile import _RuleWords
+    from .match import Candidate
+
+# an Aho-Corasick automaton and, per pattern index, what a hit of that pattern means
+Automaton = tuple[Any, tuple]
+
+
+class EngineState:
+    # set by Linter.__init__
+    settings: Settings
+    rules: tuple[Rule, ...]
+    platform: Platform
+    segmenter: Segmenter
+    _platform_name: str
+    _platforms: dict[str, Platform]
+    _cues: list[tuple[str, str]]  # (compact cue, platform name)
+    _allow_numbers: frozenset[str]
+    # set by the compile step
+    _regexes: list[tuple[tuple[Any, bool], ...]]
+    _words: list[_RuleWords]
+    _always: list[int]
+    _detector_rules: list[int]
+    _context_turns: int
+    _late: list[int]
+    _frame_special: dict[int, tuple]
+    _global_allow: tuple[str, ...]
+    _frame_automaton: Automaton
+    _buyer_automaton: Automaton
+    _automaton: Automaton
+    _automaton_plain: Automaton
+    _context_rules: frozenset[int]
+    _keyed_rules: frozenset[int]
+    _digit_rules: list[tuple[int, int]]
+    _gated_rules: list[tuple[Callable[[MessageView], bool], frozenset[int]]]
+    _options: list[dict]
+    _cue_platform: dict[str, str]
+
+    if TYPE_CHECKING:
+        # one step calling another
+        def _candidates(self, text: str, context: Iterable | None, keep_rejected: bool = False,
+                        rejoined: bool = False, trace: dict | None = None) -> list[Candidate]: ...
+
+        def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str: ...
+
+        def _negation(self, view: MessageView, cs: int, ce: int, inner: Iterable) -> str | None: ...
