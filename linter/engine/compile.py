@@ -97,7 +97,7 @@ class Compiling:
         for w in REJOIN_CUES:
             table.setdefault(fold_phrase(w), []).append((GLOBAL, "asm"))
         if any(r.negation or (r.frame and r.frame.negation) for r in self.rules):
-            vocab = shared_vocabulary()
+            vocab = shared_vocabulary(validate=False)
             for role, name in (("n", "negation"), ("x", "not_negation"), ("h", "hedge_after")):
                 for w in vocab.words(name, lambda *_: ""):
                     key = fold_phrase(w)

@@ -77,9 +77,15 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml") and p.name[:-5] != VOCAB_FILE)
 
 
+def shared_vocabulary(validate: bool = True) -> Vocabulary:
+    """The classes of ``rulesets/vocab.toml``, usable as ``@name`` in every ruleset. With
+    ``validate`` every class is expanded once so that a broken reference is reported at load; the
+    engine, which needs only the negation words, reads the file without that (cold start)."""
+    return _validated_vocabulary() if validate else _read_vocabulary()
+
+
 @lru_cache(maxsize=1)
-def shared_vocabulary() -> Vocabulary:
-    """The classes of ``rulesets/vocab.toml``, usable as ``@name`` in every ruleset."""
+def _read_vocabulary() -> Vocabulary:
     source = f"rulesets/{VOCAB_FILE}.toml"
     text = resources.files("kefulint.rulesets").joinpath(f"{VOCAB_FILE}.toml").read_text(encoding="utf-8")
     errors: list[str] = []
@@ -91,11 +97,20 @@ def shared_vocabulary() -> Vocabulary:
         if key != "vocab":
             errors.append(f"{source}: unknown top-level key '{key}' (allowed: vocab)")
     vocab = Vocabulary(parse_vocab(data.get("vocab", {}), source, errors, nearest))
+    if errors:
+        raise RulesetError(errors)
+    return vocab
+
+
+@lru_cache(maxsize=1)
+def _validated_vocabulary() -> Vocabulary:
+    vocab = _read_vocabulary()
+    errors: list[str] = []
     for name in vocab.classes:  # every reference resolves
         try:
             vocab.words(name, nearest)
         except KeyError as exc:
-            errors.append(f"{source}: {exc.args[0]}")
+            errors.append(f"rulesets/{VOCAB_FILE}.toml: {exc.args[0]}")
     if errors:
         raise RulesetError(errors)
     return vocab

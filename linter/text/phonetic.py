@@ -21,7 +21,7 @@ from itertools import product
 # ``HOMOPHONE_RANK`` most frequent characters (by jieba's dictionary) are used.
 HOMOPHONE_RANK = 3000
 # A word whose pinyin-and-character mixes would exceed this many variants gets full pinyin only.
-MAX_MIXES = 64
+MAX_MIXES = 16
 
 
 @lru_cache(maxsize=1)

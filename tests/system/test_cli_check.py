@@ -110,7 +110,7 @@ def test_rules_shows_a_conversation_rule():
     r = run("rules", "service.greeting")
     assert r.exit_code == 0, r.output
     assert "kind conversation" in r.output and "会话开始时缺少欢迎语" in r.output
-    assert "买家: 在吗 / 客服: 在的 / 客服: 感谢您的咨询" in r.output
+    assert "买家: 有货吗 / 客服: 有 / 客服: 拍吧 / 客服: 感谢您的咨询" in r.output
 
 
 def test_eval_command(tmp_path):

@@ -57,7 +57,7 @@ def test_threshold_severity_in_config_is_validated(tmp_path):
     cfg = tmp_path / "kefulint.toml"
     cfg.write_text('[scan.thresholds]\nseverity = "infos"\n', encoding="utf-8")
     r = scan("--config", str(cfg), "x.jsonl")
-    assert r.exit_code == 2 and "severity: 'infos' is not one of info, warning, error" in r.stderr
+    assert r.exit_code == 2 and "'scan.thresholds.severity' must be one of info, warning, error, not 'infos'" in r.stderr
 
 
 def test_findings_csv_starts_with_a_bom(tmp_path):
@@ -102,7 +102,4 @@ def test_real_jddc_log_is_not_drowned_in_service_findings(tmp_path):
 ])
 def test_agreeing_to_a_normal_invoice_change_is_no_false_invoice(buyer):
     res = Linter.default().check("好的，帮您处理", context=[buyer])
-    if any(f.rule == "invoice.false-invoice-agree" for f in res.findings):
-        pytest.xfail("rule data owned by issue 10 work: invoice.false-invoice-agree context.buyer "
-                     "matches 开个 / 开成 in normal invoice requests")
     assert not res.findings
