@@ -1,11 +1,12 @@
 """Links and e-mail addresses, including full-width and spelled-out forms (艾特, 点com)."""
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..finding import Severity
 from . import Detector, Hit
-from ._util import webby
 
 _TLD = (
     r"(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk|tw"
@@ -20,6 +21,15 @@ EMAIL = regex.compile(
     rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s*(?:@|艾特|\s+at\s+|\(at\)|\[at\])\s*"
     rf"[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,62}}){{0,6}}{_DOT}{_TLD}(?![a-z0-9])"
 )
+
+
+# The gate of both: a dot (or 点) before a top-level domain, ://, www, @, 艾特 or " at "; the
+# prefilters say which characters a link (a dot or 点) and an address (@, 艾特, at) cannot do without.
+_LINKISH = re.compile(rf"[.点]\s*{_TLD}(?![a-z])|://|www|@|艾特|[\s(\[]at[\s)\]]")
+
+
+def linkish(view) -> bool:
+    return _LINKISH.search(view.folded) is not None
 
 
 _SPACES = regex.compile(r"\s+")
@@ -73,7 +83,9 @@ DETECTORS = (
         "站外链接：平台自有域名（按 platform 设置）与白名单之外的网址",
         find_url,
         options={"allow": (list, []), "neutral": (list, [])},
-        gate=webby,
+        prefilter="[.点]",
+        gate=linkish,
     ),
-    Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])}, gate=webby),
+    Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])},
+              prefilter="[@艾]|at", gate=linkish),
 )

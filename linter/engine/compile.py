@@ -3,13 +3,13 @@ without buyer context), regexes, confirmation words in compact form and detector
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
 import regex
 
 from ..detectors import DETECTORS
-from ..detectors._util import has_digit
 from ..errors import RulesetError
 from ..rules.schema import shared_vocabulary
 from ..text.normalize import fold_phrase
@@ -115,18 +115,10 @@ class Compiling:
             ri for ri in self._detector_rules if DETECTORS[self.rules[ri].detector].needs_keywords
         )
         free = [ri for ri in self._detector_rules if ri not in self._keyed_rules]
-        # (rule index, fewest digits in a run it needs): number detectors run only when a run is long enough
-        self._digit_rules = [
-            (ri, DETECTORS[self.rules[ri].detector].min_run)
-            for ri in free
-            if DETECTORS[self.rules[ri].detector].gate is has_digit
-        ]
-        digit_rule_ids = {ri for ri, _ in self._digit_rules}
-        groups: dict = {}
-        for ri in free:
-            if ri not in digit_rule_ids:
-                groups.setdefault(DETECTORS[self.rules[ri].detector].gate, []).append(ri)
-        self._gated_rules = [(gate, frozenset(ris)) for gate, ris in groups.items()]
+        # the early exits, from what each detector that runs without a keyword declares; with no
+        # buyer context, context rules are off and their detectors need not be looked for
+        self._gates = _DetectorGates.build(self.rules, free)
+        self._gates_plain = _DetectorGates.build(self.rules, [ri for ri in free if ri not in self._context_rules])
         # Two automata: without buyer context, the patterns of context-only rules are never looked
         # for (their triggers, such as 可以 or digits, are common words).
         buyer: dict[str, set[int]] = {}
@@ -193,6 +185,83 @@ def _compile_pattern(pattern: str, trusted: bool) -> tuple[object, bool]:
             pass
     return regex.compile(pattern), True
 
+
+
+_DIGIT = re.compile("[0-9]")
+
+
+def count_digits(folded: str) -> int:
+    first = _DIGIT.search(folded)
+    return 0 if first is None else len(_DIGIT.findall(folded, first.start()))
+
+
+@dataclass(frozen=True, slots=True)
+class _DetectorGates:
+    """When the detectors that run without a keyword can find nothing, built from what each of
+    them declares (:class:`~kefulint.detectors.Detector` ``min_digits``, ``prefilter``, ``min_run``,
+    ``gate``): no early exit of the engine is written apart from the detectors it guards."""
+
+    rules: frozenset[int]  # every rule these gates guard
+    always: bool  # some detector declares no prefilter: no early exit
+    min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
+    # one search over the folded text: None means no detector can find anything whatever the digits
+    first_look: re.Pattern | None
+    prefilter: re.Pattern | None  # matches when a prefiltered detector may find something
+    # (min_digits, min_run, prefilter, gate, rules) per kind of detector
+    groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
+
+    @classmethod
+    def build(cls, rules: Sequence, indexes: Sequence[int]) -> _DetectorGates:
+        grouped: dict[tuple, set[int]] = {}
+        for ri in indexes:
+            det = DETECTORS[rules[ri].detector]
+            grouped.setdefault((det.min_digits, det.min_run, det.prefilter, det.gate), set()).add(ri)
+        always = any(not md and not pf for md, _mr, pf, _g in grouped)
+        digits = [md for md, _mr, pf, _g in grouped if md and not pf]
+        prefilters = sorted({pf for _md, _mr, pf, _g in grouped if pf})
+        prefilter = re.compile("|".join(f"(?:{p})" for p in prefilters)) if prefilters else None
+        looks = (["[0-9]"] if digits else []) + [f"(?:{p})" for p in prefilters]
+        return cls(
+            rules=frozenset(indexes),
+            always=always,
+            min_digits=min(digits) if digits else 0,
+            first_look=re.compile("|".join(looks)) if looks else None,
+            prefilter=prefilter,
+            groups=tuple(
+                (md, mr, re.compile(pf) if pf else None, gate, frozenset(ris))
+                for (md, mr, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
+            ),
+        )
+
+    def nothing_to_find(self, folded: str) -> tuple[bool, int]:
+        """(no detector can find anything in this text, its digit count or -1 if not counted)."""
+        if self.always:
+            return False, -1
+        if self.first_look is None or self.first_look.search(folded) is None:
+            return True, 0
+        digits = count_digits(folded) if self.min_digits else -1
+        if digits >= self.min_digits > 0:
+            return False, digits
+        return self.prefilter is None or self.prefilter.search(folded) is None, digits
+
+    def activate(self, view, active: set[int]) -> None:
+        """Adds the rules whose detectors may find something in this message."""
+        folded = view.norm.folded
+        longest = -1
+        for min_digits, min_run, prefilter, gate, ris in self.groups:
+            if min_digits and view.digit_count < min_digits:
+                continue
+            if min_run:
+                if longest < 0:
+                    runs = view.number_runs
+                    longest = max(len(run.digits) for run in runs) if runs else 0
+                if longest < min_run:
+                    continue
+            if prefilter is not None and prefilter.search(folded) is None:
+                continue
+            if gate is not None and not gate(view):
+                continue
+            active.update(ris)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,10 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     """Rules compiled once (:mod:`.compile`); per message: match (:mod:`.match`), confirm
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
-    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, shortcuts: bool = True) -> None:
         self.settings = settings or Settings()
+        # False turns off every early exit and detector prefilter (a test requires the same findings)
+        self.shortcuts = shortcuts
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
         self._platform_name = self.platform.name

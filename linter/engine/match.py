@@ -2,13 +2,11 @@
 buyer-context hits, and every rule's candidates (phrases, regexes, detectors)."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..detectors import DETECTORS
-from ..detectors._util import MIN_NUMBER_DIGITS
 from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import Platform
@@ -19,10 +17,6 @@ from ..text.view import MessageView
 from . import frames
 from .compile import GLOBAL, SCOPE
 
-# Characters without which no number, link or e-mail detector can find anything (the gates of
-# every detector that runs without a keyword look for one of these).
-_GATE_CHARS = re.compile("[0-9.点@艾/wa]")
-_DIGIT = re.compile("[0-9]")
 _BUYER_ROLES = frozenset({"buyer", "user", "customer", "买家", "客户", "0"})
 
 
@@ -142,20 +136,21 @@ class Matching:
             hits = {}
             platform = self.platform
             pieces = False
-        folded = norm.folded
-        if not active and _GATE_CHARS.search(folded) is None:
-            return [], pieces  # no phrase, no digit, nothing link-like: nothing any rule could find
-        view = MessageView(norm, platform, hits, self.segmenter)
-        if not active and len(_DIGIT.findall(folded)) < MIN_NUMBER_DIGITS and not view.webby:
-            return [], pieces  # a price or a time, no link: still nothing to look at
-        if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
-            longest = max(len(run.digits) for run in view.number_runs) if view.number_runs else 0
-            active.update(ri for ri, need in self._digit_rules if need <= longest)
-        for gate, ris in self._gated_rules:
-            if gate(view):
-                active.update(ris)
-        if not active:
-            return [], pieces
+        gates = self._gates if context else self._gates_plain
+        if not self.shortcuts:
+            view = MessageView(norm, platform, hits, self.segmenter)
+            active.update(gates.rules)
+        else:
+            if not active:
+                nothing, digits = gates.nothing_to_find(norm.folded)
+                if nothing:
+                    return [], pieces  # no phrase, and no detector could find anything
+            else:
+                digits = -1
+            view = MessageView(norm, platform, hits, self.segmenter, digits if digits >= 0 else None)
+            gates.activate(view, active)
+            if not active:
+                return [], pieces
         if not context:
             active -= self._context_rules
             if not active:
@@ -256,6 +251,9 @@ class Matching:
                 if not slots[j] and not tokens and not words:
                     return
         hits = self._frame_hits(view)
+        for j, (_cats, tokens, _words) in enumerate(special):
+            if not tokens and not slots[j] and (ri, f"s{j}") not in hits:
+                return  # a slot of words only, none of them here (the usual end of a woken frame)
         allow = self._words[ri].allow
         norm = view.norm
         for j, (_cats, tokens, _words) in enumerate(special):

@@ -14,12 +14,6 @@ if TYPE_CHECKING:
     from ..rules.platforms import Platform
 
 _DIGIT = re.compile("[0-9]")
-_WEB_CHARS = re.compile("[.点@艾/wa]")  # cheap first look: none of these, no link or address
-# a link or an address needs a top-level domain after a dot (or 点), "://", "www" or an @ / 艾特
-_WEB = re.compile(
-    r"(?:[.点]\s*(?:com|cn|net|org|cc|top|xyz|vip|shop|site|io|me|co|info|tv|link|club|online|store|tech|hk"
-    r"|tw|biz|ltd|wang|ink|asia|mobi|app|live|ly|im|gd|to|edu|gov)(?![a-z]))|://|www|@|艾特|[\s(\[]at[\s)\]]"
-)
 
 
 @lru_cache(maxsize=4096)
@@ -30,9 +24,9 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 
 
 class MessageView:
-    __slots__ = ("_bounds", "_digits", "_runs", "_segmenter", "_web", "frame_hits", "hits", "norm", "platform")
+    __slots__ = ("_bounds", "_digits", "_runs", "_segmenter", "frame_hits", "hits", "norm", "platform")
 
-    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
+    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter, digits: int | None = None) -> None:
         self.norm = norm
         self.platform = platform
         # (rule index, role) -> list of (compact start, compact end, phrase)
@@ -40,8 +34,7 @@ class MessageView:
         self._runs: list[NumberRun] | None = None
         self._bounds: frozenset[int] | None = None
         self._segmenter = segmenter
-        self._digits: int | None = None
-        self._web: bool | None = None
+        self._digits = digits  # the digit count, when the engine has counted already
         # hits of the frame words and negations, found on first need (engine/match.py)
         self.frame_hits: dict | None = None
 
@@ -52,14 +45,6 @@ class MessageView:
     @property
     def compact(self) -> str:
         return self.norm.compact
-
-    @property
-    def webby(self) -> bool:
-        """Could there be a link or an e-mail address at all (a dot, @, 点, 艾特, at, //)?"""
-        if self._web is None:
-            folded = self.norm.folded
-            self._web = _WEB_CHARS.search(folded) is not None and _WEB.search(folded) is not None
-        return self._web
 
     @property
     def digit_count(self) -> int:
