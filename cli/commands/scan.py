@@ -11,6 +11,7 @@ import sys
 import threading
 import tomllib
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from kefulint.atomicfile import atomic_binary, write_atomic
 from kefulint.errors import ScanConfigError
 from kefulint.scan.config import ScanConfig, parse_scan_section
 from kefulint.scan.judge import ConversationJudge
-from kefulint.scan.pipeline import default_jobs, finding_records, judge_stream
+from kefulint.scan.pipeline import Output, default_jobs, scan_batches
 from kefulint.scan.readers import FORMATS, LogFormat, LogReader, Skip, parse_mapping
 from kefulint.scan.summary import ScanSummary, Thresholds
 
@@ -147,7 +148,6 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     if reader.errors:
         fail("\n  ".join(["cannot read input:"] + reader.errors))
     summary = ScanSummary(thresholds, top=top or config.top)
-    stream = judge_stream(reader, judge, jobs=jobs or config.jobs or default_jobs(), max_open=config.max_open)
     html_rows: list[dict] | None = [] if html_path else None
     with contextlib.ExitStack() as stack:
         stack.enter_context(_sigterm_unwinds())
@@ -168,6 +168,12 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
             except OSError as exc:
                 fail(f"cannot write {skipped_path}: {exc.strerror or exc}")
             stack.callback(_finish, skipped_out)
+        # workers judge, total and render; this process reads, merges and writes, in order
+        work = Output(summary=partial(ScanSummary, thresholds, top=summary.top),
+                      render=writer.render if writer is not None else None, show_matches=show_matches,
+                      keep_records=HTML_ROWS if html_path else 0)
+        stream = scan_batches(reader, judge, work, jobs=jobs or config.jobs or default_jobs(),
+                              max_open=config.max_open)
         with _progress(reader, sys.stderr.isatty() and not quiet) as advance:
             for item in stream:
                 if isinstance(item, Skip):
@@ -177,12 +183,11 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
                     if not quiet and summary.counts["skipped"] <= SKIPS_PRINTED:
                         click.echo(f"kefulint: skipped {item}", err=True)
                     continue
-                summary.add(item)
-                for record in finding_records(item, show_matches) if item.turns else ():
-                    if writer is not None:
-                        writer.write(record)
-                    if html_rows is not None and len(html_rows) < HTML_ROWS:
-                        html_rows.append(record)
+                summary.merge(item.summary)
+                if writer is not None and item.text:
+                    writer.write_text(item.text)
+                if html_rows is not None and len(html_rows) < HTML_ROWS:
+                    html_rows.extend(item.records[: HTML_ROWS - len(html_rows)])
                 advance(summary.counts["messages"])
     summary.counts["lines"] = reader.lines
     summary.files = [{"source": s, "format": f, "encoding": e} for s, f, e in reader.files]

@@ -1,11 +1,30 @@
-"""Findings of a scan as JSONL or CSV, one finding a line, written as the scan goes."""
+"""Findings of a scan as JSONL or CSV, one finding a line, written as the scan goes. A batch of
+records is rendered to text by :func:`render_records` (in the worker that judged it), and the
+parent writes the text in order."""
 from __future__ import annotations
 
 import csv
+import io
 import json
+from functools import partial
 from typing import TextIO
 
 from kefulint.scan.pipeline import RECORD_FIELDS
+
+
+def render_records(records: list[dict], fmt: str) -> str:
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=RECORD_FIELDS, lineterminator="\n")
+        for record in records:
+            row = dict(record)
+            for key in ("fatal", "conversation_fatal"):
+                row[key] = "true" if row[key] else "false"
+            row["seconds"] = "" if row["seconds"] is None else row["seconds"]
+            writer.writerow(row)
+        return buf.getvalue()
+    dumps = json.dumps
+    return "".join([dumps(record, ensure_ascii=False) + "\n" for record in records])
 
 
 class FindingsWriter:
@@ -14,20 +33,17 @@ class FindingsWriter:
             raise ValueError(f"unknown findings format {fmt!r}")
         self.stream = stream
         self.fmt = fmt
-        self._csv = None
+        # what workers call to render their records (a plain function: nothing of the stream)
+        self.render = partial(render_records, fmt=fmt)
         if fmt == "csv":
-            self._csv = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
-            self._csv.writeheader()
+            csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n").writeheader()
 
     def write(self, record: dict) -> None:
-        if self._csv is not None:
-            row = dict(record)
-            for key in ("fatal", "conversation_fatal"):
-                row[key] = "true" if row[key] else "false"
-            row["seconds"] = "" if row["seconds"] is None else row["seconds"]
-            self._csv.writerow(row)
-        else:
-            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.write_text(self.render([record]))
+
+    def write_text(self, text: str) -> None:
+        """Findings already rendered by :attr:`render`."""
+        self.stream.write(text)
 
 
 def format_for(path: str, explicit: str | None) -> str:

@@ -137,6 +137,7 @@ class Compiling:
             DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
         ]
         self._cue_platform = dict(self._cues)
+        self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
 
     def _build_automaton(self, table: dict, with_context: bool) -> tuple:
         """(automaton, values): values[i] = (key, uses, rules a hit activates) of pattern i."""

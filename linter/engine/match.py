@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ..detectors import DETECTORS
 from ..finding import Severity
@@ -40,11 +39,7 @@ _IN_WORD = "在英文单词内 (inside a Latin word)"
 REGEX_TIMED_OUT = "正则超时 (regex timed out)"
 
 
-@lru_cache(maxsize=8192)
-def _compact_of(text: str) -> str:
-    """Compact form of a buyer turn; a conversation passes the same turns with every agent turn.
-    (A pure function of the text, so a shared cache is safe.)"""
-    return Normalized(text).compact
+TURN_CACHE = 8192  # buyer turns whose context hits a Linter keeps
 
 
 def _as_buyer_turns(context) -> list[str]:
@@ -193,13 +188,26 @@ class Matching:
         """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
         turns = _as_buyer_turns(context)[-self._context_turns :] if self._context_turns else []
         seen: dict[int, int] = {}
-        automaton, values = self._buyer_automaton
+        cache = self._turn_hits
         for back, turn in enumerate(reversed(turns), start=1):
-            for idx, _s, _e in automaton.find_matches_as_indexes(_compact_of(turn), overlapping=True):
-                for ri in values[idx]:
-                    if ri not in seen:
-                        seen[ri] = back
+            found = cache.get(turn)
+            if found is None:
+                found = self._buyer_turn(turn)
+            for ri in found:
+                if ri not in seen:
+                    seen[ri] = back
         return seen
+
+    def _buyer_turn(self, turn: str) -> frozenset[int]:
+        """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
+        every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
+        automaton, values = self._buyer_automaton
+        found = frozenset(ri for idx, _s, _e in automaton.find_matches_as_indexes(
+            Normalized(turn).compact, overlapping=True) for ri in values[idx])
+        if len(self._turn_hits) >= TURN_CACHE:
+            self._turn_hits.clear()
+        self._turn_hits[turn] = found
+        return found
 
     def _rule_candidates(self, ri: int, rule: Rule, view: MessageView, found=None) -> Iterable[Candidate]:
         norm = view.norm

@@ -4,10 +4,13 @@ Spark job (samples/spark_scan.py) both parse with :func:`parse_line`."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
+
+import orjson
 
 from ..text.mask import mask_sensitive
 
@@ -107,14 +110,45 @@ def _loose_datetime(text: str, value) -> datetime:
         raise ValueError(f"bad time {quoted(value, 40)}") from None
 
 
+_YEAR_10000 = 253402300800.0
+
+
+def utc_second(seconds: float) -> int | None:
+    """The whole second ``datetime.fromtimestamp(seconds, UTC)`` shows (it rounds to the
+    microsecond, half to even, then drops the fraction); None outside the years it can show."""
+    if not 0.0 <= seconds < _YEAR_10000:
+        return None
+    frac, whole = math.modf(seconds)
+    return int(whole) + (round(frac * 1e6) >= 1_000_000)
+
+
+@lru_cache(maxsize=4096)
+def day_text(day: int) -> str:
+    """Day number since 1970-01-01 -> YYYY-MM-DD; reports format a date once per day."""
+    return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+
+
 def format_time(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    second = utc_second(seconds)
+    if second is None:
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    day, rest = divmod(second, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{day_text(day)} {hours:02d}:{minutes:02d}:{secs:02d}"
 
 
 def role_of(value) -> str | None:
-    key = str(value).strip().lower()
+    if type(value) is str:
+        return _role_of_text(value)
+    return _role_of_text(str(value))
+
+
+@lru_cache(maxsize=1024)
+def _role_of_text(value: str) -> str | None:
+    key = value.strip().lower()
     if key in AGENT_ROLES:
         return "agent"
     if key in BUYER_ROLES:
@@ -173,6 +207,19 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
     if not isinstance(row, dict):
         return Skip(path, number, "JSON line is not an object")
     return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))
+
+
+def parse_json_bytes(path: str, number: int, data: bytes, mapping: tuple[tuple[str, str], ...]) -> Message | Skip | None:
+    """The fast path of a UTF-8 JSONL line: orjson straight from the bytes. None when orjson cannot
+    take the line (bad JSON, a BOM, NaN, a blank line, not an object ...): the caller then reads it
+    as :func:`parse_line` does, so every record and every skip reason is the same either way."""
+    try:
+        row = orjson.loads(data)
+    except ValueError:
+        return None
+    if type(row) is not dict:
+        return None
+    return from_fields(path, number, row, _columns(tuple(row), mapping))
 
 
 @lru_cache(maxsize=64)

@@ -10,16 +10,20 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..text.mask import mask_text
 from .judge import Conversation, ConversationJudge, Judged, Turn, group_conversations
 from .readers import Message, Skip, format_time
+from .summary import ScanSummary
 
 BATCH_MESSAGES = 4000  # messages per batch sent to a worker
 IN_FLIGHT = 3  # batches in flight per worker
 
 _judge: ConversationJudge | None = None  # per worker process, set once by the pool initializer
+_output: Output | None = None
 
 
 def default_jobs() -> int:
@@ -29,27 +33,12 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init(judge: ConversationJudge) -> None:
-    global _judge
-    _judge = judge
+def _init(judge: ConversationJudge, output: Output | None = None) -> None:
+    global _judge, _output
+    _judge, _output = judge, output
     # Ctrl-C and kill are the parent's to handle (it stops the pool); a worker just ends
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _pack(item):
-    """Plain tuples pickle about twice as fast as named tuples: the main process does this."""
-    if isinstance(item, Conversation):
-        return (item.whole, [tuple(m) for m in item.messages])
-    return item
-
-
-def _work(batch: list) -> list:
-    assert _judge is not None
-    make = Message._make
-    return [
-        item if isinstance(item, Skip) else _judge.judge([make(m) for m in item[1]], item[0]) for item in batch
-    ]
 
 
 def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs: int = 1,
@@ -60,31 +49,117 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         for item in grouped:
             yield judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item
         return
-    if any(rule.boundary == "word" for rule in judge.linter.rules):
-        judge.linter.segmenter.cut("您好")  # jieba's dictionary (~0.8 s) loaded once, shared by the workers
-    # fork: the judge (and its compiled rules) is inherited, not pickled per worker.
+    # fork: the judge (and its compiled rules) is inherited, not pickled per worker; word
+    # boundaries are loaded by a worker that needs them, never by the parent
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, initializer=_init, initargs=(judge,)) as pool:
-        yield from _judge_in(pool, grouped, jobs)
+        for result in _in_order(pool, _batches(grouped), jobs, _work):
+            if isinstance(result, Skip):
+                yield result
+            else:
+                yield from result
 
 
-def _judge_in(pool, grouped: Iterable, jobs: int) -> Iterator[Judged | Skip]:
-    """Conversations sent to the pool in batches; results taken back in the order sent."""
-    pending: deque = deque()
+@dataclass(frozen=True)
+class Output:
+    """What a worker makes of its judged conversations besides the totals: the findings report
+    rendered (``render(records) -> text``; None: no report), and up to ``keep_records`` records
+    for the HTML report."""
+
+    summary: Callable[[], ScanSummary]
+    render: Callable[[list[dict]], str] | None = None
+    show_matches: bool = False
+    keep_records: int = 0
+
+
+class Batch(NamedTuple):
+    """A batch of conversations judged: their totals, their findings rendered, a few records."""
+
+    summary: ScanSummary
+    text: str
+    records: list[dict]
+
+
+def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, output: Output, jobs: int = 1,
+                 max_open: int = 5000) -> Iterator[Batch | Skip]:
+    """The scan: skips as they are read, and one :class:`Batch` per batch of conversations, in
+    input order. The batches are the same for any ``jobs`` and their totals are merged in order,
+    so every report is the same byte for byte. With ``jobs > 1`` the workers judge, total and
+    render; the parent only reads, groups, merges and writes."""
+    grouped = group_conversations(items, max_open=max_open)
+    if jobs <= 1:
+        for batch in _batches(grouped):
+            if isinstance(batch, Skip):
+                yield batch
+            else:
+                yield _judge_batch(judge, output, batch)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init, initargs=(judge, output)) as pool:
+        yield from _in_order(pool, _batches(grouped), jobs, _work_batch)
+
+
+def _batches(grouped: Iterable) -> Iterator[list | Skip]:
+    """Skips one by one, conversations in batches of about ``BATCH_MESSAGES`` messages (plain tuples)."""
     batch: list = []
     size = 0
     for item in grouped:
-        batch.append(_pack(item))
-        size += len(item.messages) if isinstance(item, Conversation) else 1
+        if not isinstance(item, Conversation):
+            yield item
+            continue
+        batch.append((item.whole, [tuple(m) for m in item.messages]))
+        size += len(item.messages)
         if size >= BATCH_MESSAGES:
-            pending.append(pool.apply_async(_work, (batch,)))
+            yield batch
             batch, size = [], 0
-            if len(pending) >= jobs * IN_FLIGHT:
-                yield from pending.popleft().get()
     if batch:
-        pending.append(pool.apply_async(_work, (batch,)))
+        yield batch
+
+
+def _in_order(pool, batches: Iterable, jobs: int, work: Callable) -> Iterator:
+    """Batches sent to the pool (skips pass by in order); results taken back in the order sent."""
+    pending: deque = deque()
+    for batch in batches:
+        if isinstance(batch, Skip):
+            pending.append(batch)
+        else:
+            pending.append(pool.apply_async(work, (batch,)))
+        if len(pending) >= jobs * IN_FLIGHT:
+            yield _get(pending.popleft())
     while pending:
-        yield from pending.popleft().get()
+        yield _get(pending.popleft())
+
+
+def _get(item):
+    return item if isinstance(item, Skip) else item.get()
+
+
+def _work(batch: list) -> list:
+    assert _judge is not None
+    make = Message._make
+    return [_judge.judge([make(m) for m in messages], whole) for whole, messages in batch]
+
+
+def _work_batch(batch: list) -> Batch:
+    assert _judge is not None and _output is not None
+    return _judge_batch(_judge, _output, batch)
+
+
+def _judge_batch(judge: ConversationJudge, output: Output, batch: list) -> Batch:
+    summary = output.summary()
+    summary.partial = True  # keeps what an exact merge needs (see ScanSummary.merge)
+    make = Message._make
+    records: list[dict] = []
+    kept: list[dict] = []
+    for whole, messages in batch:
+        judged = judge.judge([make(m) for m in messages], whole)
+        summary.add(judged)
+        if judged.turns and (output.render or output.keep_records):
+            for record in finding_records(judged, output.show_matches):
+                records.append(record)
+                if len(kept) < output.keep_records:
+                    kept.append(record)
+    return Batch(summary, output.render(records) if output.render and records else "", kept)
 
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
+from .fields import utc_second
 from .judge import Judged
 from .readers import Skip, format_time
 
@@ -30,7 +32,19 @@ def period_key(seconds: float | None, period: str) -> str:
         return "all"
     if seconds is None:
         return NO_TIME
-    dt = datetime.fromtimestamp(seconds, UTC)
+    second = utc_second(seconds)
+    if second is None:
+        return _period_of(datetime.fromtimestamp(seconds, UTC), period)
+    return _day_period(second // 86400, period)
+
+
+@lru_cache(maxsize=4096)
+def _day_period(day: int, period: str) -> str:
+    """Every period is a set of whole days: a date is formatted once per day and period."""
+    return _period_of(datetime.fromtimestamp(day * 86400, UTC), period)
+
+
+def _period_of(dt: datetime, period: str) -> str:
     if period == "day":
         return dt.strftime("%Y-%m-%d")
     if period == "week":
@@ -79,6 +93,10 @@ class ScanSummary:
         self._worst: list[tuple] = []
         self.skips: list[str] = []  # the first few, for the terminal
         self.max_rank = -1  # highest severity rank seen
+        # A partial summary (one batch of a scan, made by a worker) also keeps each conversation's
+        # response seconds per agent in order, so that merging adds the floats as one summary would.
+        self.partial = False
+        self._seconds: list[tuple[str, float]] = []
 
     # adding -------------------------------------------------------------------------------
     def add_skip(self, skip: Skip, keep: int = 20) -> None:
@@ -101,6 +119,8 @@ class ScanSummary:
             a.slow += slow
             a.seconds_total += total
             a.seconds_max = max(a.seconds_max, worst)
+            if self.partial:
+                self._seconds.append((agent, total))
         conv_points = 0
         conv_fatal = False
         agents_hit: dict[str, bool] = {}
@@ -148,6 +168,50 @@ class ScanSummary:
                                 format_time(judged.start_time), tuple(sorted(agents_hit))))
             if len(self._worst) > 4 * self.top + 64:
                 self._trim()
+
+    def merge(self, part: ScanSummary) -> None:
+        """Adds a partial summary (``partial`` set) of the conversations that follow the ones
+        added so far: the result is what adding them one by one would have given."""
+        for key, value in part.counts.items():
+            self.counts[key] += value
+        for name, b in part.agents.items():
+            a = self.agents.get(name)
+            if a is None:
+                a = self.agents[name] = AgentStats()
+            a.turns += b.turns
+            a.findings += b.findings
+            a.points += b.points
+            a.fatal += b.fatal
+            a.conversations += b.conversations
+            a.fatal_conversations += b.fatal_conversations
+            a.timed += b.timed
+            a.slow += b.slow
+            a.seconds_max = max(a.seconds_max, b.seconds_max)
+        for agent, total in part._seconds:
+            self._agent(agent).seconds_total += total
+        for cat, (n, pts) in part.categories.items():
+            mine = self.categories.setdefault(cat, [0, 0])
+            mine[0] += n
+            mine[1] += pts
+        for rid, (cat, sev, n, pts) in part.rules.items():
+            mine = self.rules.setdefault(rid, [cat, sev, 0, 0])
+            mine[2] += n
+            mine[3] += pts
+        for sev, n in part.severities.items():
+            self.severities[sev] = self.severities.get(sev, 0) + n
+        for key, bucket in part.periods.items():
+            mine = self.periods.setdefault(key, {"points": 0, "counts": {}})
+            mine["points"] += bucket["points"]
+            for k, n in bucket["counts"].items():
+                mine["counts"][k] = mine["counts"].get(k, 0) + n
+        for day, pts in part.days.items():
+            self.days[day] = self.days.get(day, 0) + pts
+        self._worst.extend(part._worst)  # each part keeps its own worst: the top of all is among them
+        if len(self._worst) > 4 * self.top + 64:
+            self._trim()
+        self.max_rank = max(self.max_rank, part.max_rank)
+        if self.partial:
+            self._seconds.extend(part._seconds)
 
     def _agent(self, name: str) -> AgentStats:
         key = name or NO_AGENT
