@@ -6,6 +6,7 @@ batches are in flight, so memory stays flat however long the log is.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -49,15 +50,12 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         for item in grouped:
             yield judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item
         return
-    # fork: the judge (and its compiled rules) is inherited, not pickled per worker; word
-    # boundaries are loaded by a worker that needs them, never by the parent
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init, initargs=(judge,)) as pool:
-        for result in _in_order(pool, _batches(grouped), jobs, _work):
-            if isinstance(result, Skip):
-                yield result
-            else:
-                yield from result
+    # word boundaries are loaded by a worker that needs them, never by the parent
+    for result in _in_pool(_batches(grouped), jobs, (judge,), _work):
+        if isinstance(result, Skip):
+            yield result
+        else:
+            yield from result
 
 
 @dataclass(frozen=True)
@@ -94,9 +92,27 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
             else:
                 yield _judge_batch(judge, output, batch)
         return
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init, initargs=(judge, output)) as pool:
-        yield from _in_order(pool, _batches(grouped), jobs, _work_batch)
+    yield from _in_pool(_batches(grouped), jobs, (judge, output), _work_batch)
+
+
+def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable) -> Iterator:
+    """The batches judged in a pool of ``jobs`` forked workers (the judge is inherited, not pickled),
+    started at the first batch. A scan that ends closes the pool and lets the workers finish; one
+    stopped (Ctrl-C, kill, an error) terminates them."""
+    batches = iter(batches)
+    for first in batches:
+        if isinstance(first, Skip):
+            yield first
+            continue
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init, initargs=initargs)
+        try:
+            yield from _in_order(pool, itertools.chain([first], batches), jobs, work)
+        except BaseException:
+            pool.terminate()
+            raise
+        pool.close()
+        pool.join()
+        return
 
 
 def _batches(grouped: Iterable) -> Iterator[list | Skip]:
