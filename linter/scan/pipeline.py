@@ -86,7 +86,7 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
     render; the parent only reads, groups, merges and writes."""
     grouped = group_conversations(items, max_open=max_open)
     if jobs <= 1:
-        for batch in _batches(grouped):
+        for batch in _batches(grouped, pack=False):
             if isinstance(batch, Skip):
                 yield batch
             else:
@@ -115,15 +115,16 @@ def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable) -> I
         return
 
 
-def _batches(grouped: Iterable) -> Iterator[list | Skip]:
-    """Skips one by one, conversations in batches of about ``BATCH_MESSAGES`` messages (plain tuples)."""
+def _batches(grouped: Iterable, pack: bool = True) -> Iterator[list | Skip]:
+    """Skips one by one, conversations in batches of about ``BATCH_MESSAGES`` messages; packed as
+    plain tuples for a worker (they pickle several times faster than named tuples)."""
     batch: list = []
     size = 0
     for item in grouped:
         if not isinstance(item, Conversation):
             yield item
             continue
-        batch.append((item.whole, [tuple(m) for m in item.messages]))
+        batch.append((item.whole, [tuple(m) for m in item.messages] if pack else item.messages))
         size += len(item.messages)
         if size >= BATCH_MESSAGES:
             yield batch
@@ -168,7 +169,9 @@ def _judge_batch(judge: ConversationJudge, output: Output, batch: list) -> Batch
     records: list[dict] = []
     kept: list[dict] = []
     for whole, messages in batch:
-        judged = judge.judge([make(m) for m in messages], whole)
+        if messages and type(messages[0]) is not Message:
+            messages = [make(m) for m in messages]
+        judged = judge.judge(messages, whole)
         summary.add(judged)
         if judged.turns and (output.render or output.keep_records):
             for record in finding_records(judged, output.show_matches):
@@ -185,12 +188,21 @@ TIMING_RULES = ("service.first-response", "service.reply-time")
 def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
     """The agent's message with personal data masked (unless ``show_matches``) and the span of
     finding ``index`` marked ⟦like this⟧."""
+    return _marked(_shown_text(turn, show_matches), turn.findings[index])
+
+
+def _shown_text(turn: Turn, show_matches: bool) -> str:
     text = turn.message.text
     if not show_matches:
-        text = mask_text(text, [(f.start, f.end) for f in turn.findings if f.sensitive])
-    f = turn.findings[index]
+        spans = [(f.start, f.end) for f in turn.findings if f.sensitive]
+        if spans:
+            text = mask_text(text, spans)
+    return text
+
+
+def _marked(text: str, f) -> str:
     if f.end > f.start:
-        text = f"{text[: f.start]}{MARK_OPEN}{text[f.start : f.end]}{MARK_CLOSE}{text[f.end :]}"
+        return f"{text[: f.start]}{MARK_OPEN}{text[f.start : f.end]}{MARK_CLOSE}{text[f.end :]}"
     return text
 
 
@@ -204,12 +216,14 @@ def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict
     conversation_fatal = any(f.fatal for turn in judged.turns for f in turn.findings)
     for turn in judged.turns:
         msg = turn.message
-        for i, f in enumerate(turn.findings):
+        when = format_time(msg.time)
+        text = _shown_text(turn, show_matches)  # masked once per turn, marked per finding
+        for f in turn.findings:
             yield {
                 "conversation": judged.conversation,
                 "turn": turn.turn,
                 "agent": msg.agent,
-                "time": format_time(msg.time),
+                "time": when,
                 "source": msg.source,
                 "line": msg.line,
                 "rule": f.rule,
@@ -221,5 +235,5 @@ def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict
                 "seconds": round(turn.seconds, 3) if f.rule in TIMING_RULES and turn.seconds is not None else None,
                 "match": f.shown_match(show_matches),
                 "message": f.message,
-                "text": marked_text(turn, i, show_matches),
+                "text": _marked(text, f),
             }
