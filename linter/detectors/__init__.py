@@ -43,9 +43,12 @@ class Detector:
     # builds its early exits from the prefilters of the detectors that are on (and a test turns
     # them off and requires the same findings).
     # min_digits: the fewest digits (0-9 in the folded text) a message needs;
-    # prefilter: a regex that must match somewhere in the folded text.
-    # A detector that declares neither runs on every message.
+    # prefilter_chars: characters of which the folded text must hold one (the engine looks for
+    # all detectors' characters in one search of a character class);
+    # prefilter: a regex that must then match somewhere in the folded text.
+    # A detector that declares none of them runs on every message.
     min_digits: int = 0
+    prefilter_chars: str = ""
     prefilter: str | None = None
     # number detectors: the fewest digits a number run needs for this detector to find anything
     min_run: int = 0

@@ -128,5 +128,6 @@ DETECTORS = (
         min_digits=MIN_NUMBER_DIGITS,
     ),
     # an id holds a digit, "_" or "-" after its first letter, so a letter stands right before one
-    Detector("bare_id", "单独给出的账号（字母开头，含数字或下划线）", find_bare_id, prefilter="[a-z][0-9_-]"),
+    Detector("bare_id", "单独给出的账号（字母开头，含数字或下划线）", find_bare_id,
+              prefilter_chars="0123456789_-", prefilter="[a-z][0-9_-]"),
 )

@@ -24,7 +24,8 @@ EMAIL = regex.compile(
 
 
 # The gate of both: a dot (or 点) before a top-level domain, ://, www, @, 艾特 or " at "; the
-# prefilters say which characters a link (a dot or 点) and an address (@, 艾特, at) cannot do without.
+# prefilters say what a link (a dot or 点 right before letters) and an address (@, 艾特, at) cannot
+# do without.
 _LINKISH = re.compile(rf"[.点]\s*{_TLD}(?![a-z])|://|www|@|艾特|[\s(\[]at[\s)\]]")
 
 
@@ -83,9 +84,10 @@ DETECTORS = (
         "站外链接：平台自有域名（按 platform 设置）与白名单之外的网址",
         find_url,
         options={"allow": (list, []), "neutral": (list, [])},
-        prefilter="[.点]",
+        prefilter_chars=".点",
+        prefilter="[.点][a-z]",  # a link's dot (or 点) comes right before its top-level domain
         gate=linkish,
     ),
     Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])},
-              prefilter="[@艾]|at", gate=linkish),
+              prefilter_chars="@艾a", prefilter="[@艾]|at", gate=linkish),
 )

@@ -199,8 +199,9 @@ def count_digits(folded: str) -> int:
 @dataclass(frozen=True, slots=True)
 class _DetectorGates:
     """When the detectors that run without a keyword can find nothing, built from what each of
-    them declares (:class:`~kefulint.detectors.Detector` ``min_digits``, ``prefilter``, ``min_run``,
-    ``gate``): no early exit of the engine is written apart from the detectors it guards."""
+    them declares (:class:`~kefulint.detectors.Detector` ``min_digits``, ``prefilter_chars``,
+    ``prefilter``, ``min_run``, ``gate``): no early exit of the engine is written apart from the
+    detectors it guards."""
 
     rules: frozenset[int]  # every rule these gates guard
     always: bool  # some detector declares no prefilter: no early exit
@@ -216,21 +217,25 @@ class _DetectorGates:
         grouped: dict[tuple, set[int]] = {}
         for ri in indexes:
             det = DETECTORS[rules[ri].detector]
-            grouped.setdefault((det.min_digits, det.min_run, det.prefilter, det.gate), set()).add(ri)
-        always = any(not md and not pf for md, _mr, pf, _g in grouped)
-        digits = [md for md, _mr, pf, _g in grouped if md and not pf]
-        prefilters = sorted({pf for _md, _mr, pf, _g in grouped if pf})
-        prefilter = re.compile("|".join(f"(?:{p})" for p in prefilters)) if prefilters else None
-        looks = (["[0-9]"] if digits else []) + [f"(?:{p})" for p in prefilters]
+            # a prefilter regex without its characters cannot be looked for in the first search
+            pf = det.prefilter or (f"[{re.escape(det.prefilter_chars)}]" if det.prefilter_chars else None)
+            chars = det.prefilter_chars if det.prefilter_chars or not det.prefilter else None
+            grouped.setdefault((det.min_digits, det.min_run, chars, pf, det.gate), set()).add(ri)
+        keys = list(grouped)
+        digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
+        filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
+        # one character class first (a bitmap search); the prefilters' regexes only when it matched
+        looks = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
+        looks += "0-9" if digits else ""
         return cls(
             rules=frozenset(indexes),
-            always=always,
+            always=any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
             min_digits=min(digits) if digits else 0,
-            first_look=re.compile("|".join(looks)) if looks else None,
-            prefilter=prefilter,
+            first_look=re.compile(f"[{looks}]") if looks else None,
+            prefilter=re.compile("|".join(sorted({f"(?:{pf})" for _c, pf in filtered}))) if filtered else None,
             groups=tuple(
                 (md, mr, re.compile(pf) if pf else None, gate, frozenset(ris))
-                for (md, mr, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
+                for (md, mr, _chars, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
             ),
         )
 

@@ -68,7 +68,9 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     def check(self, text: str, context: Iterable | None = None) -> Result:
         """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
         ``{"role", "text"}`` dicts, oldest first)."""
-        candidates = self._candidates(text, context)
+        candidates, pieces = self._plain_candidates(text, context, False)
+        if pieces:
+            candidates.extend(self._rejoined_candidates(text, context, candidates, False))
         if not candidates:  # the common case, kept cheap
             return Result(text, (), 0, False, False, text, self._platform_name)
         return self._result(text, candidates)

@@ -42,10 +42,15 @@ REGEX_TIMED_OUT = "正则超时 (regex timed out)"
 TURN_CACHE = 8192  # buyer turns whose context hits a Linter keeps
 
 
-def _as_buyer_turns(context) -> list[str]:
-    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns."""
+def _as_buyer_turns(context, last: int) -> list[str]:
+    """The last ``last`` buyer turns, oldest first, of ["text", ...] or [{"role": "buyer", "text":
+    ...}, ...] (read from the end: a conversation's context may be long)."""
     turns: list[str] = []
-    for item in context or ():
+    if last <= 0:
+        return turns
+    if not isinstance(context, (list, tuple)):
+        context = list(context)
+    for item in reversed(context):
         if isinstance(item, str):
             turns.append(item)
         elif isinstance(item, dict):
@@ -53,6 +58,11 @@ def _as_buyer_turns(context) -> list[str]:
             text = item.get("text")
             if isinstance(text, str) and role in _BUYER_ROLES:
                 turns.append(text)
+        else:
+            continue
+        if len(turns) >= last:
+            break
+    turns.reverse()
     return turns
 
 
@@ -186,7 +196,7 @@ class Matching:
 
     def _buyer_hits(self, context) -> dict[int, int]:
         """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
-        turns = _as_buyer_turns(context)[-self._context_turns :] if self._context_turns else []
+        turns = _as_buyer_turns(context, self._context_turns)
         seen: dict[int, int] = {}
         cache = self._turn_hits
         for back, turn in enumerate(reversed(turns), start=1):

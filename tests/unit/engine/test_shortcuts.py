@@ -87,3 +87,4 @@ def test_bare_id_is_found_without_digits():
     context = ["有微信吗？方便发视频"]
     for reply in ("有的，kiki_mom", "有的，jiajia_1203"):
         assert [f.category for f in linter.check(reply, context=context).findings] == ["contact.wechat"], reply
+
