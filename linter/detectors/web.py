@@ -89,5 +89,5 @@ DETECTORS = (
         gate=linkish,
     ),
     Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])},
-              prefilter_chars="@艾a", prefilter="[@艾]|at", gate=linkish),
+              prefilter_chars="@艾a", prefilter="@|艾|at", gate=linkish),
 )

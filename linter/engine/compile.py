@@ -208,7 +208,9 @@ class _DetectorGates:
     min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
     # one search over the folded text: None means no detector can find anything whatever the digits
     first_look: re.Pattern | None
-    prefilter: re.Pattern | None  # matches when a prefiltered detector may find something
+    # one of them matches when a prefiltered detector may find something (searched one by one: a
+    # pattern that starts with a character class searches fast, an alternation of them does not)
+    prefilters: tuple[re.Pattern, ...]
     # (min_digits, min_run, prefilter, gate, rules) per kind of detector
     groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
 
@@ -232,7 +234,7 @@ class _DetectorGates:
             always=any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
             min_digits=min(digits) if digits else 0,
             first_look=re.compile(f"[{looks}]") if looks else None,
-            prefilter=re.compile("|".join(sorted({f"(?:{pf})" for _c, pf in filtered}))) if filtered else None,
+            prefilters=tuple(re.compile(pf) for pf in sorted({pf for _c, pf in filtered})),
             groups=tuple(
                 (md, mr, re.compile(pf) if pf else None, gate, frozenset(ris))
                 for (md, mr, _chars, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
@@ -248,11 +250,16 @@ class _DetectorGates:
         digits = count_digits(folded) if self.min_digits else -1
         if digits >= self.min_digits > 0:
             return False, digits
-        return self.prefilter is None or self.prefilter.search(folded) is None, digits
+        for prefilter in self.prefilters:
+            if prefilter.search(folded) is not None:
+                return False, digits
+        return True, digits
 
     def activate(self, view, active: set[int]) -> None:
         """Adds the rules whose detectors may find something in this message."""
         folded = view.norm.folded
+        if not self.always and (self.first_look is None or self.first_look.search(folded) is None):
+            return
         longest = -1
         for min_digits, min_run, prefilter, gate, ris in self.groups:
             if min_digits and view.digit_count < min_digits:

@@ -147,6 +147,9 @@ class Matching:
             active.update(gates.rules)
         else:
             if not active:
+                look = gates.first_look
+                if not gates.always and (look is None or look.search(norm.folded) is None):
+                    return [], pieces  # the common case: no phrase, no character any detector needs
                 nothing, digits = gates.nothing_to_find(norm.folded)
                 if nothing:
                     return [], pieces  # no phrase, and no detector could find anything
