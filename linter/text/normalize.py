@@ -172,7 +172,8 @@ class Normalized:
         self.original = original
         # the common case: nothing to fold (two class searches: the BMP class is a bitmap, and a
         # class that also holds astral characters would be tested range by range)
-        if _FOLDABLE_BMP.search(original) is None and _ASTRAL.search(original) is None:
+        astral = _ASTRAL.search(original) is not None
+        if not astral and _FOLDABLE_BMP.search(original) is None:
             folded, fold_map = original, None
             if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
                 folded = _cn_numerals_to_digits(folded)
@@ -183,7 +184,7 @@ class Normalized:
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs
         # only when something else is left (emoji, symbols, other punctuation)
         out = folded.replace("，", "").replace("。", "").replace("？", "").replace("！", "").replace("~", "").replace(" ", "")
-        if _NOISE_BMP.search(out) is None and _ASTRAL.search(out) is None:
+        if _NOISE_BMP.search(out) is None and not (astral and _ASTRAL.search(out)):
             self.compact = out
         else:
             self.compact = _NOISE.sub("", out)
@@ -233,7 +234,9 @@ class Normalized:
     def compact_gap(self, start: int, end: int) -> int:
         """Largest run of dropped noise characters between two kept characters of a match."""
         cmap = self.compact_map
-        return max((cmap[i + 1] - cmap[i] - 1 for i in range(start, end - 1)), default=0)
+        if end - start < 2 or cmap[end - 1] - cmap[start] == end - 1 - start:
+            return 0  # nothing dropped inside the match (the usual case)
+        return max(cmap[i + 1] - cmap[i] - 1 for i in range(start, end - 1))
 
 
 def _fold(text: str) -> tuple[str, list[int] | None]:
