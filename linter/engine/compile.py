@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
-import regex
 
 from ..detectors import DETECTORS
 from ..errors import RulesetError
@@ -39,7 +38,7 @@ class Compiling:
                 return
             table.setdefault(key, []).append((ri, role))
 
-        self._regexes: list[tuple[tuple[object, bool], ...]] = []
+        self._regexes: list[tuple[tuple[object, bool], ...] | None] = []
         self._words: list[_RuleWords] = []
         self._always: list[int] = []
         self._detector_rules: list[int] = []
@@ -65,7 +64,7 @@ class Compiling:
                 self._context_turns = max(self._context_turns, rule.context.turns)
                 for p in rule.context.buyer:
                     add(p, ri, "c", rule.id)
-            self._regexes.append(tuple(_compile_pattern(p, rule.trusted) for p in rule.regex))
+            self._regexes.append(None)  # compiled on first use (see _patterns): a start-up costs none
             if rule.regex and not rule.triggers:
                 self._always.append(ri)
             if rule.frame:
@@ -139,6 +138,15 @@ class Compiling:
         self._cue_platform = dict(self._cues)
         self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
 
+    def _patterns(self, ri: int) -> tuple[tuple[object, bool], ...]:
+        """The compiled regexes of rule ``ri``, compiled when it first needs them (a list item set
+        once: threads that race compile the same patterns)."""
+        patterns = self._regexes[ri]
+        if patterns is None:
+            rule = self.rules[ri]
+            patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted) for p in rule.regex)
+        return patterns
+
     def _build_automaton(self, table: dict, with_context: bool) -> tuple:
         """(automaton, values): values[i] = (key, uses, rules a hit activates) of pattern i."""
         keys: list[str] = []
@@ -184,6 +192,8 @@ def _compile_pattern(pattern: str, trusted: bool) -> tuple[object, bool]:
             return re.compile(pattern), False
         except re.error:
             pass
+    import regex  # user patterns only
+
     return regex.compile(pattern), True
 
 

@@ -230,9 +230,8 @@ class Matching:
         for cs, ce, key in view.hits.get((ri, "p"), ()):
             os_, oe = norm.compact_span(cs, ce)
             yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
-        patterns = self._regexes[ri]
-        if patterns and (not rule.triggers or (ri, "t") in view.hits):
-            for pattern, guarded in patterns:
+        if rule.regex and (not rule.triggers or (ri, "t") in view.hits):
+            for pattern, guarded in self._patterns(ri):
                 try:
                     matches = pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT) if guarded else pattern.finditer(norm.compact)
                     for m in matches:

@@ -16,6 +16,7 @@ numbers) read ``folded``. Every span is mapped back to the ORIGINAL text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib import resources
 
 # --- the fold table ---------------------------------------------------------------------------
@@ -280,6 +281,8 @@ def _cn_numerals_to_digits(folded: str) -> str:
     return folded if out is None else "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def fold_phrase(phrase: str) -> str:
-    """The compact search form of a rule phrase (what it must look like in ``compact``)."""
+    """The compact search form of a rule phrase (what it must look like in ``compact``). Memoized
+    (a pure function): building a Linter folds ~30,000 phrases, ~6,000 of them different."""
     return Normalized(phrase).compact
