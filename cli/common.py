@@ -61,7 +61,7 @@ def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -
 
     try:
         settings = load_settings(config_path, **cli_overrides(rulesets, disable, platform, **extra))
-        return Linter(cached_rules(settings), settings)
+        return Linter(cached_rules(settings), settings, cache=True)
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
     except RulesetError as exc:

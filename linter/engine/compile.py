@@ -27,7 +27,28 @@ REJOIN_CUES = (
 class Compiling:
     """The compile step of :class:`~kefulint.engine.Linter` (run once, from ``__init__``)."""
 
-    def _compile(self) -> None:
+    def _compile(self, cache: bool = False) -> None:
+        """Builds the tables; with ``cache``, reads them from (or writes them to) the on-disk cache
+        of compiled rules, keyed by the rules, the settings and the code (a cold start then skips
+        folding ~30,000 phrases)."""
+        path = _cache_path(self.rules, self.settings) if cache else None
+        state = _load_state(path) if path is not None else None
+        if state is None:
+            self._build_tables()
+            if path is not None:
+                _store_state(path, {name: getattr(self, name) for name in _STATE} | {
+                    name: (keys, getattr(self, name)[1]) for name, keys in self._automaton_keys.items()})
+        else:
+            for name in _STATE:
+                setattr(self, name, state[name])
+            for name in _AUTOMATA:
+                keys, values = state[name]
+                setattr(self, name, (_automaton(keys), values))
+        self._automaton_keys = {}
+        self._regexes: list[tuple[tuple[object, bool], ...] | None] = [None] * len(self.rules)
+        self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
+
+    def _build_tables(self) -> None:
         table: dict[str, list[tuple[int, str]]] = {}
         errors: list[str] = []
 
@@ -38,7 +59,6 @@ class Compiling:
                 return
             table.setdefault(key, []).append((ri, role))
 
-        self._regexes: list[tuple[tuple[object, bool], ...] | None] = []
         self._words: list[_RuleWords] = []
         self._always: list[int] = []
         self._detector_rules: list[int] = []
@@ -64,7 +84,6 @@ class Compiling:
                 self._context_turns = max(self._context_turns, rule.context.turns)
                 for p in rule.context.buyer:
                     add(p, ri, "c", rule.id)
-            self._regexes.append(None)  # compiled on first use (see _patterns): a start-up costs none
             if rule.regex and not rule.triggers:
                 self._always.append(ri)
             if rule.frame:
@@ -106,7 +125,7 @@ class Compiling:
             raise RulesetError(errors)
         fkeys = list(frame_table) or ["\x00"]
         self._frame_automaton = (
-            ahocorasick_rs.AhoCorasick(fkeys, matchkind=ahocorasick_rs.MatchKind.Standard),
+            _automaton(fkeys),
             tuple((k, tuple(frame_table.get(k, ())), frozenset()) for k in fkeys),
         )
         self._context_rules = frozenset(ri for ri, r in enumerate(self.rules) if r.context)
@@ -127,7 +146,7 @@ class Compiling:
                     buyer.setdefault(key, set()).add(ri)
         buyer_keys = list(buyer) or ["\x00"]
         self._buyer_automaton = (
-            ahocorasick_rs.AhoCorasick(buyer_keys, matchkind=ahocorasick_rs.MatchKind.Standard),
+            _automaton(buyer_keys),
             tuple(frozenset(buyer.get(k, ())) for k in buyer_keys),
         )
         self._automaton = self._build_automaton(table, with_context=True)
@@ -136,7 +155,9 @@ class Compiling:
             DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
         ]
         self._cue_platform = dict(self._cues)
-        self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
+        self._automaton_keys = {"_frame_automaton": fkeys, "_buyer_automaton": buyer_keys,
+                                "_automaton": self._automaton[2], "_automaton_plain": self._automaton_plain[2]}
+        self._automaton, self._automaton_plain = self._automaton[:2], self._automaton_plain[:2]
 
     def _patterns(self, ri: int) -> tuple[tuple[object, bool], ...]:
         """The compiled regexes of rule ``ri``, compiled when it first needs them (a list item set
@@ -165,9 +186,57 @@ class Compiling:
             values.append((key, tuple(uses), activates))
         if not keys:
             keys, values = ["\x00"], [("\x00", (), frozenset())]
-        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
-        return automaton, tuple(values)
+        return _automaton(keys), tuple(values), keys
 
+
+
+def _automaton(keys: list[str]):
+    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
+# what the on-disk cache of compiled rules holds (the automata as their keys and values)
+_STATE = ("_words", "_always", "_detector_rules", "_context_turns", "_late", "_frame_special", "_global_allow",
+          "_context_rules", "_keyed_rules", "_gates", "_gates_plain", "_options", "_cue_platform")
+_AUTOMATA = ("_frame_automaton", "_buyer_automaton", "_automaton", "_automaton_plain")
+_FORMAT = b"kefulint-compiled/1"
+
+
+def _cache_path(rules, settings):
+    import hashlib
+    import pickle
+
+    from ..rules.rulecache import cache_dir, code_stamp
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    h = hashlib.sha256(_FORMAT)
+    code_stamp(h, extra=("engine",))
+    try:
+        h.update(pickle.dumps((rules, settings), protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return folder / f"compiled-{h.hexdigest()[:40]}.pickle"
+
+
+def _load_state(path) -> dict | None:
+    import pickle
+
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - missing, corrupt or foreign: built again
+        return None
+    if isinstance(state, dict) and all(name in state for name in (*_STATE, *_AUTOMATA)):
+        return state
+    return None
+
+
+def _store_state(path, state: dict) -> None:
+    import pickle
+
+    from ..rules.rulecache import store_atomic
+
+    store_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), "compiled-*.pickle")
 
 
 def _waking_slot(slots) -> int:

@@ -24,7 +24,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     """Rules compiled once (:mod:`.compile`); per message: match (:mod:`.match`), confirm
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
-    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, shortcuts: bool = True) -> None:
+    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, shortcuts: bool = True,
+                 cache: bool = False) -> None:
         self.settings = settings or Settings()
         # False turns off every early exit and detector prefilter (a test requires the same findings)
         self.shortcuts = shortcuts
@@ -39,7 +40,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         ]
         self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
         self.segmenter = Segmenter(self.settings.user_words)
-        self._compile()
+        # cache: the compiled tables from (or to) the on-disk cache of compiled rules (cold starts)
+        self._compile(cache)
 
     # construction ------------------------------------------------------------------------
     @classmethod

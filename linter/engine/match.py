@@ -11,7 +11,6 @@ from ..rules.model import Rule
 from ..rules.platforms import Platform
 from ..rules.schema import REGEX_TIMEOUT
 from ..text.normalize import Normalized
-from ..text.rejoin import rejoin
 from ..text.view import MessageView
 from . import frames
 from .compile import GLOBAL, SCOPE
@@ -184,6 +183,8 @@ class Matching:
         """Contact details and links written in pieces (圈a, 点 com, 前缀…后缀, spaced letters):
         the rules run again on the text with the pieces joined; what they find there and the plain
         text did not is reported on the original span."""
+        from ..text.rejoin import rejoin  # only a message with a cue for pieces gets here
+
         joined = rejoin(text)
         if joined is None:
             return

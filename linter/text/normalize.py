@@ -130,10 +130,6 @@ _DIGIT_CLASS = "0-9" + "".join(k for k in CN_DIGITS if k != "洞")
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
 _CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+")
 _CN_DIGIT = re.compile("[" + "".join(k for k in CN_DIGITS if k != "洞") + "]")
-# one search that says whether any character needs folding (numerals are looked at apart)
-_NEEDS_FOLDING = re.compile(
-    "[" + _char_class(c for c in _FOLDABLE_CHARS if ord(c) < 0x10000) + "\U00010000-\U0010FFFF]"
-)
 MIN_CN_RUN_DIGITS = 4
 _NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
 
@@ -157,11 +153,15 @@ _NOISE = re.compile(f"(?:[{_NOISE_CLASS}]|[\U00010000-\U0010FFFF])+")
 # whether there is any noise at all: two character-class searches (a bitmap and one range) scan
 # far faster than _NOISE, whose two branches are tried at every position
 _NOISE_BMP = re.compile(f"[{_NOISE_CLASS}]")
-_KEEP = re.compile(f"[^{_NOISE_CLASS}\U00010000-\U0010FFFF]")
+
+
+@lru_cache(maxsize=1)
+def _keep() -> re.Pattern:
+    return re.compile(f"[^{_NOISE_CLASS}\U00010000-\U0010FFFF]")
 
 
 def is_noise(ch: str) -> bool:
-    return _KEEP.match(ch) is None
+    return _keep().match(ch) is None
 
 
 class Normalized:
@@ -241,8 +241,8 @@ class Normalized:
 
 
 def _fold(text: str) -> tuple[str, list[int] | None]:
-    if _NEEDS_FOLDING.search(text) is None:  # the common case: nothing to fold, no numerals
-        return text, None
+    if _FOLDABLE_BMP.search(text) is None and _ASTRAL.search(text) is None:
+        return text, None  # the common case: nothing to fold, no numerals
     if _FOLDABLE_BMP.search(text) is None and (
         _ASTRAL.search(text) is None or _FOLDABLE_CHARS.isdisjoint(text)
     ):

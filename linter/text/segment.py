@@ -10,7 +10,6 @@ also the fallback when rjieba is not installed.
 """
 from __future__ import annotations
 
-import logging
 import os
 import threading
 
@@ -56,6 +55,8 @@ def _load_backend(user_words: tuple[str, ...]):
         else:
             tokenizer = rjieba.Jieba()
             return (lambda text: tokenizer.cut(text, False)), "rjieba"
+    import logging
+
     import jieba
 
     logging.getLogger("jieba").setLevel(logging.WARNING)

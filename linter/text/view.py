@@ -8,10 +8,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .normalize import Normalized
-from .numruns import NumberRun, number_runs
 
 if TYPE_CHECKING:
     from ..rules.platforms import Platform
+    from .numruns import NumberRun
 
 _DIGIT = re.compile("[0-9]")
 
@@ -57,6 +57,8 @@ class MessageView:
     @property
     def number_runs(self) -> list[NumberRun]:
         if self._runs is None:
+            from .numruns import number_runs  # not imported at start-up: most messages have no number
+
             self._runs = number_runs(self.norm.folded)
         return self._runs
 

@@ -106,3 +106,24 @@ def test_no_temp_files_left_behind(cache):
     cached_rules(Settings())
     cached_rules(Settings(disable=("adlaw",)))
     assert sorted(p.suffix for p in cache.iterdir()) == [".pickle", ".pickle"]
+
+
+def test_compiled_tables_cached_give_the_same_findings(cache):
+    """Linter(cache=True): the compiled tables are written once, read back by the next Linter with
+    the same rules and settings, and rebuilt when the file is corrupt."""
+    settings = Settings(allow_phrases=("小美旗舰店",))
+    rules = cached_rules(settings)
+    texts = ["有事打我电话13800138000，这个价格全网最低", "加我微信 abc_123 吧", "有的，kiki_mom", "您好，在的"]
+    fresh = Linter(rules, settings)
+    first = Linter(rules, settings, cache=True)
+    compiled = sorted(cache.glob("compiled-*.pickle"))
+    assert len(compiled) == 1
+    second = Linter(rules, settings, cache=True)
+    for text in texts:
+        for context in ([], ["有微信吗？"]):
+            assert first.check(text, context) == second.check(text, context) == fresh.check(text, context)
+    compiled[0].write_bytes(b"not a pickle")
+    third = Linter(rules, settings, cache=True)
+    assert [third.check(t) for t in texts] == [fresh.check(t) for t in texts]
+    other = Linter(rules, Settings(), cache=True)  # other settings: another file
+    assert len(sorted(cache.glob("compiled-*.pickle"))) == 2 and other.check(texts[0]).findings
