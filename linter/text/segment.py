@@ -53,8 +53,10 @@ def _load_backend(user_words: tuple[str, ...]):
         except ImportError:
             pass
         else:
-            tokenizer = rjieba.Jieba()
-            return (lambda text: tokenizer.cut(text, False)), "rjieba"
+            # the module's own tokenizer: importing rjieba loads it already, a second one would
+            # load the dictionary again (it is never given words here)
+            cut = rjieba.cut
+            return (lambda text: cut(text, False)), "rjieba"
     import logging
 
     import jieba
