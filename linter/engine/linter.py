@@ -85,7 +85,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         """Everything ``check`` saw: search forms, jieba tokens, the platform the message was judged
         on, the rules skipped for platform or context, every candidate and its fate."""
         norm = Normalized(text)
-        trace: dict = {}
+        trace: dict = {"explain": True}
         candidates = self._candidates(text, context, keep_rejected=True, trace=trace)
         result = self._result(text, candidates, context, trace.get("platform"))
         return {

@@ -147,8 +147,8 @@ class Matching(EngineState):
         folded = norm.folded
         if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
             pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
-        # explain (a trace) looks with every rule's gates, to list the context rules it then skips
-        gates = self._gates if context or trace is not None else self._gates_plain
+        # explain looks with every rule's gates, to list the context rules it then skips
+        gates = self._gates if context or (trace is not None and "explain" in trace) else self._gates_plain
         if not self.shortcuts:
             view = MessageView(norm, platform, hits, self.segmenter)
             active.update(gates.rules)
