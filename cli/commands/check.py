@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -46,7 +47,7 @@ def check(inputs, texts, fmt, context, show_matches, fail_on, explain, config_pa
     problems: list = []
     threshold = fail_on_rank(fail_on)
     failed = False
-    results = []
+    results: list[tuple[Any, Any]] = []  # (message, Result)
     explained: dict[int, dict] = {}  # message index -> its explanation, for the JSON formats
     for msg in read_messages(inputs, problems, texts):
         ctx = list(msg.context) + list(context)

@@ -94,7 +94,7 @@ TABLE_COLUMNS = (("severity", "级别"), ("rule", "规则"), ("message", "问题
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def _text_width(text: str, px: int = 12) -> int:
+def _text_width(text: str, px: int = 12) -> float:
     """Width of ``text`` in pixels at a ``px`` font: CJK characters take a full em."""
     return sum(px if unicodedata.east_asian_width(ch) in "WF" else px * 0.6 for ch in text)
 

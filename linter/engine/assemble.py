@@ -38,6 +38,7 @@ class Fixing:
         """The edits, ``()`` when there is nothing to fix, None when no fix leaves no error."""
         edits = self._edits
         if edits is _UNSET:  # two threads asking at once both work it out, to the same value
+            assert self._linter is not None  # only an unpickled Fixing has none, and it has its edits
             edits = self._edits = self._linter._plan(self._text, self._targets, self._context)
         return edits  # type: ignore[return-value]
 
@@ -207,9 +208,9 @@ class Assembling(EngineState):
         ``safe_only`` keeps to the rules' declared fixes and to channel invitations. ``result``,
         the check these findings came from, saves linting again when its own fix is the answer."""
         by_id = {r.id: r for r in self.rules}
-        rules = [by_id.get(f.rule) for f in findings]
-        if any(r is None for r in rules):
+        if any(f.rule not in by_id for f in findings):
             raise ValueError("findings of rules this linter does not have")
+        rules = [by_id[f.rule] for f in findings]
         targets = _targets(findings, rules, safe_only)
         tolerated = frozenset(tolerated)
         if result is not None and result.fixing is not None and not tolerated and targets is not None \
@@ -245,7 +246,7 @@ def _effective(c: Candidate) -> Severity:
 def _targets(findings: Sequence[Finding], rules: Sequence[Rule], safe_only: bool) -> list[Target] | None:
     """What the fixer works on; None when a finding at error has no fix at all."""
     targets = []
-    for f, rule in zip(findings, rules):
+    for f, rule in zip(findings, rules, strict=True):
         error = f.severity is Severity.ERROR
         action = action_for(rule.fix, rule.category, error, safe_only)
         if action is None or f.end <= f.start:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..text.mask import mask_sensitive
 
@@ -151,7 +151,7 @@ def _groups(text: str, targets: Sequence[Target], level: int) -> list[_Group]:
     merged (and neighbouring ones, for removal). Level 1 masks in place; level 2 widens masks to their clause;
     level 3 widens everything to its sentence."""
     pieces = {"clause": spans(text, _CLAUSE_MARKS), "sentence": spans(text, _SENTENCE_MARKS)}
-    regions = []
+    regions: list[list[Any]] = []  # [start, end, action, target, sensitive]
     for t in targets:
         action = t.action
         if level >= 2 and action == "mask":
@@ -164,7 +164,7 @@ def _groups(text: str, targets: Sequence[Target], level: int) -> list[_Group]:
             start, end = _cover(pieces["sentence" if action == "sentence" else "clause"], t.start, t.end)
         regions.append([start, end, action, t, t.sensitive])
     regions.sort(key=lambda r: (r[0], r[1]))
-    merged: list[list] = []
+    merged: list[list[Any]] = []
     for r in regions:
         if merged:
             last = merged[-1]
@@ -210,6 +210,7 @@ def _removal(text: str, start: int, end: int) -> Edit:
     if prev is None and nxt is None:
         return Edit(start, end, "")
     if nxt is None or (prev is not None and not (text[prev] in _SENTENCE_MARKS and text[nxt] not in _SENTENCE_MARKS)):
+        assert prev is not None  # both None returned above
         return Edit(prev, end, "")  # keep the mark that follows
     stop = nxt + 1
     while stop < len(text) and text[stop].isspace():

@@ -15,7 +15,7 @@ from ..engine import Linter
 from ..finding import Finding
 from ..text.normalize import Normalized, fold_phrase
 from .readers import Message
-from .service_phrases import CLOSER_FRAMES, CLOSER_WORDS, OPENER_FRAMES, OPENER_WORDS, intent_pattern
+from .service_phrases import CLOSER_FRAMES, OPENER_FRAMES, intent_pattern
 from .service_rules import ServiceSettings
 
 CONTEXT_TURNS = 10  # buyer turns kept for context rules (a rule uses at most its own ``turns``)
@@ -56,11 +56,9 @@ class ConversationJudge:
         self.linter = linter
         self.service = service or ServiceSettings()
         self._rules = self.service.rules(linter.rules)  # check -> rule (rulesets/service.toml)
-        # greetings and farewells by intent (service_phrases.py), with the rules' own phrases added
-        self._opener = intent_pattern(
-            OPENER_WORDS + tuple(filter(None, (fold_phrase(p) for p in self._expected("greeting")))), OPENER_FRAMES)
-        self._closer = intent_pattern(
-            CLOSER_WORDS + tuple(filter(None, (fold_phrase(p) for p in self._expected("farewell")))), CLOSER_FRAMES)
+        # greetings and farewells by intent: the rules' words (rulesets/service.toml) or a frame (service_phrases.py)
+        self._opener = intent_pattern(filter(None, (fold_phrase(p) for p in self._expected("greeting"))), OPENER_FRAMES)
+        self._closer = intent_pattern(filter(None, (fold_phrase(p) for p in self._expected("farewell"))), CLOSER_FRAMES)
 
     def _expected(self, check: str) -> tuple[str, ...]:
         rule = self._rules.get(check)

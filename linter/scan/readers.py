@@ -211,16 +211,17 @@ class LogReader:
                 yield Skip(path, 0, f"cannot read: {exc}")
                 return
             encoding = self.fmt.encoding if self.fmt.encoding != "auto" else detect_encoding(sample)
+            source: BinaryIO | _Utf16Lines = stream
             if encoding == "utf-16":
                 first = sample.decode("utf-16", "replace").split("\n", 1)[0]
-                stream, line_encoding = _Utf16Lines(stream), "utf-8"
+                source, line_encoding = _Utf16Lines(stream), "utf-8"
             else:
                 first = sample.split(b"\n", 1)[0].decode(encoding, "replace")
                 line_encoding = encoding
             first = first.lstrip("\ufeff")
             fmt = self.fmt.format if self.fmt.format != "auto" else sniff_format(path, first)
             self.files.append((path, fmt, encoding))
-            lines = self._decoded_lines(stream, raw, path, line_encoding)
+            lines = self._decoded_lines(source, raw, path, line_encoding)
             if fmt == "jsonl":
                 yield from self._jsonl(path, lines)
             elif fmt in ("csv", "tsv"):

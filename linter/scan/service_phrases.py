@@ -1,22 +1,15 @@
 """What an opening and a closing turn say, by intent: a greeting or a welcome, an offer of help
 (有什么问题我可以帮您处理或解决呢 / 请问有什么可以帮您), thanks and good wishes, an offer of further help
-(请问还有其他还可以帮到您的吗), a request to rate the service. A vocabulary crossed with a few frames,
-so that the standard lines of Taobao, Tmall and JD shops and their paraphrases all count, not
-only the phrases someone listed.
+(请问还有其他还可以帮到您的吗), a request to rate the service. A vocabulary (the words a turn may say
+alone: the ``expect`` of the greeting and farewell rules, rulesets/service.toml) crossed with the
+few frames below, so that the standard lines of Taobao, Tmall and JD shops and their paraphrases
+all count, not only the phrases someone listed.
 
 Patterns run on the compact search form (folded, no spaces or punctuation)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-# a word alone says it
-OPENER_WORDS = ("您好", "你好", "亲爱的", "亲爱哒", "亲亲", "哈喽", "hello", "hi", "嗨", "欢迎", "在的", "在呢",
-                "在哦", "在哈", "在呀", "尊敬的", "客官", "小主", "很高兴", "为您服务", "为你服务", "早上好",
-                "下午好", "晚上好")
-CLOSER_WORDS = ("感谢", "谢谢", "多谢", "祝您", "祝你", "顺祝", "再见", "拜拜", "bye", "欢迎下次", "欢迎再次",
-                "欢迎常来", "欢迎您再来", "期待再次", "期待下次", "期待您", "再次为您服务", "评价", "怠慢之处",
-                "应该做的", "应该做哒", "不客气", "客气了", "满意度")
 
 _HELP = "(?:帮|为您|为你|效劳|服务|处理|解决|咨询|协助)"
 # frames: a question word or an offer, then within a few characters what is offered

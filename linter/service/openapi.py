@@ -2,6 +2,8 @@
 it names every route the service answers."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..rules.platforms import PLATFORM_NAMES
 
 
@@ -121,7 +123,7 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
             "last_reload_error": {"type": ["array", "null"], "items": {"type": "string"}},
         },
     }
-    document = {
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "kefulint service",

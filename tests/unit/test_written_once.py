@@ -22,6 +22,7 @@ def _holders(needle: str) -> list[str]:
     ("service.first-response", []),  # the conversation rules: rulesets/service.toml
     ("service.reply-time", []),
     ('"douyin"', []),  # the platform names: linter/data/platforms.toml
+    ('"亲爱哒"', []),  # the opening words of the greeting rule: rulesets/service.toml
 ])
 def test_written_once(needle, home):
     assert _holders(needle) == home
