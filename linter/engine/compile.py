@@ -44,7 +44,7 @@ class Compiling:
             for name in _AUTOMATA:
                 keys, values = state[name]
                 setattr(self, name, (_automaton(keys), values))
-        self._automaton_keys = {}
+        self._automaton_keys: dict[str, list[str]] = {}
         self._regexes: list[tuple[tuple[object, bool], ...] | None] = [None] * len(self.rules)
         self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
 

@@ -18,7 +18,6 @@ from .compile import GLOBAL, SCOPE
 from .state import EngineState
 
 
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A possible finding before confirmation; ``explain`` shows every one with its fate."""

@@ -20,6 +20,9 @@ class Segmenter:
     """A private tokenizer (never a global one) with the shop's own words added."""
 
     def __init__(self, user_words: tuple[str, ...] = ()) -> None:
+        self._setup(user_words)
+
+    def _setup(self, user_words: tuple[str, ...]) -> None:
         self.user_words = tuple(user_words)
         self._cut = None
         self.backend: str | None = None  # "rjieba" or "jieba", once loaded
@@ -42,7 +45,7 @@ class Segmenter:
         return {"user_words": self.user_words}
 
     def __setstate__(self, state):
-        self.__init__(state["user_words"])
+        self._setup(state["user_words"])
 
 
 def _load_backend(user_words: tuple[str, ...]):
