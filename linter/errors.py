@@ -30,6 +30,10 @@ class ScanConfigError(KefulintError):
     """Problems in the ``[scan]`` section or the scan options."""
 
 
+class ModelError(KefulintError):
+    """The review model's weights file is missing or malformed, or its training data is."""
+
+
 def nearest(key: str, allowed: Iterable[str], *, keep_order: bool = False) -> str:
     """`` (did you mean 'x'?)`` for a close spelling, else `` (allowed: a, b, ...)``, listed
     sorted unless ``keep_order`` (for key lists whose order is the documented one)."""

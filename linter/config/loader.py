@@ -63,6 +63,7 @@ _SETTINGS_KEYS: dict[str, tuple[str, str]] = {
     "allow-phrases": ("allow_phrases", "strings"),
     "user-words": ("user_words", "strings"),
     "fail-on": ("fail_on", "severity"),
+    "model": ("model", "bool"),
 }
 _LINT_KEYS: dict[str, tuple[str, str]] = {
     "include": ("include", "strings"),
