@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import get_platform, load_platforms
 from ..rules.resolve import resolve_rules
@@ -24,8 +25,12 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     """Rules compiled once (:mod:`.compile`); per message: match (:mod:`.match`), confirm
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
-    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
+    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, model: bool | None = None) -> None:
         self.settings = settings or Settings()
+        # the review model (kefulint.model): off unless asked for here or in the settings;
+        # its weights are read on the first message that needs them
+        self.use_model = self.settings.model if model is None else model
+        self._model = self._model_findings = None
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
         self._platform_name = self.platform.name
@@ -57,10 +62,20 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         return cls.from_settings(load_settings(path, **overrides))
 
     def __getstate__(self):
-        return {"rules": self.rules, "settings": self.settings}
+        return {"rules": self.rules, "settings": self.settings, "model": self.use_model}
 
     def __setstate__(self, state):
-        self.__init__(state["rules"], state["settings"])
+        self.__init__(state["rules"], state["settings"], model=state.get("model"))
+
+    @property
+    def model(self):
+        """The review model (:class:`kefulint.model.weights.Model`), loaded on first use."""
+        if self._model is None:
+            from ..model.findings import model_findings
+            from ..model.weights import shipped_model
+
+            self._model, self._model_findings = shipped_model(), model_findings
+        return self._model
 
     # checking ----------------------------------------------------------------------------
     def check(self, text: str, context: Iterable | None = None) -> Result:
@@ -68,8 +83,21 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         ``{"role", "text"}`` dicts, oldest first)."""
         candidates = self._candidates(text, context)
         if not candidates:  # the common case, kept cheap
-            return Result(text, (), 0, False, False, text, self._platform_name)
-        return self._result(text, candidates)
+            result = Result(text, (), 0, False, False, text, self._platform_name)
+        else:
+            result = self._result(text, candidates)
+        return self.add_model_findings(result) if self.use_model else result
+
+    def add_model_findings(self, result: Result) -> Result:
+        """``result`` with the review model's findings appended after the rules' (categories the
+        rules found are not repeated); info and 0 points, so they block only where fail-on is info.
+        ``check`` calls it when the model is on; the service calls it for a request that asks."""
+        model = self._model or self.model
+        extra = self._model_findings(model, result.text, result.findings)
+        if not extra:
+            return result
+        return result._replace(findings=result.findings + extra,
+                               blocked=result.blocked or self.settings.fail_on <= Severity.INFO)
 
     def explain(self, text: str, context: Iterable | None = None) -> dict:
         """Everything ``check`` saw: search forms, jieba tokens, every candidate and its fate."""
@@ -95,5 +123,6 @@ class Linter(Compiling, Matching, Confirming, Assembling):
                 }
                 for c in candidates
             ],
-            "result": result,
+            "result": self.add_model_findings(result) if self.use_model else result,
+            "model": [v._asdict() for v in self.model.verdicts(norm, every=True, top=5)[:3]] if self.use_model else None,
         }
