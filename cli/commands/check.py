@@ -22,8 +22,10 @@ CHECK_SCHEMA = "kefulint.check/1"  # bump when a field changes meaning or goes a
 @click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True,
               help="Exit 1 when a finding is at or above this severity. 失败阈值")
 @click.option("--explain", is_flag=True, help="Show search forms, tokens and every candidate. 解释判定过程")
+@click.option("--model", "model", is_flag=True, default=None,
+              help="Add the review model's model.<category> findings (info, 0 points). 模型复核提示")
 @linter_options
-def check(inputs, fmt, context, show_matches, fail_on, explain, config_path, rulesets, disable, platform):
+def check(inputs, fmt, context, show_matches, fail_on, explain, model, config_path, rulesets, disable, platform):
     """Check replies: TEXT, FILE (.txt one per line, .jsonl with id/text/context) or - for stdin.
 
     检查回复：直接给文本，或文件（.txt 每行一条，.jsonl 含 id/text/context），- 表示标准输入。
@@ -32,8 +34,9 @@ def check(inputs, fmt, context, show_matches, fail_on, explain, config_path, rul
     kefulint check "亲，加我微信 abc_123"
     kefulint check --context "有QQ吗" "有，5738201946"
     kefulint check --format json drafts.txt
+    kefulint check --model --explain "亲，咱们私下转账更划算"
     """
-    linter = build_linter(config_path, rulesets, disable, platform)
+    linter = build_linter(config_path, rulesets, disable, platform, **({"model": True} if model else {}))
     problems: list = []
     threshold = fail_on_rank(fail_on)
     failed = False
@@ -95,3 +98,11 @@ def _print_explain(info: dict, show_matches: bool) -> None:
         mark = "✔" if c["status"] == "confirmed" else "✘"
         click.echo(f"  {mark} {c['rule']:<34} 「{shown(c['text'])}」 {c['status']}: {c['reason']}")
     click.echo(f"结果 result:    {len(res.findings)} findings, {res.points} points")
+    if info.get("model") is not None:
+        from kefulint.model.weights import THRESHOLD
+
+        click.echo(f"模型 model:     the 3 most probable categories (flagged at p >= {THRESHOLD})")
+        for v in info["model"]:
+            mark = "✔" if v["probability"] >= THRESHOLD else "·"
+            grams = "  ".join(f"{shown(g)} {w:+.2f}" for g, w in v["grams"]) or "(no n-gram for it)"
+            click.echo(f"  {mark} {v['category']:<26} p={v['probability']:.3f}  {grams}")

@@ -25,7 +25,7 @@ from .openapi import openapi_document
 DEFAULT_MAX_BODY = 64 * 1024
 MAX_BATCH = 1000
 TOKEN_COOKIE = "kefulint_token"
-_CHECK_FIELDS = ("text", "context", "agent")
+_CHECK_FIELDS = ("text", "context", "agent", "model")
 _JSON_TYPES = ("application/json",)
 
 # the page may run only its own inline code and talk only to this service
@@ -280,6 +280,12 @@ class Service:
 
     def _result(self, linter: Linter, item: dict) -> dict:
         result = linter.check(item["text"], context=item.get("context"))
+        if item.get("model") and not linter.use_model:
+            result = linter.add_model_findings(result)
+        elif item.get("model") is False and linter.use_model:
+            kept = tuple(f for f in result.findings if f.probability is None)
+            result = result._replace(findings=kept,
+                                     blocked=any(f.severity >= linter.settings.fail_on for f in kept))
         out = result.to_dict(self.show_matches)
         if not self.show_matches and any(f.sensitive for f in result.findings):
             # suggested_text keeps the original around each fix; where a sensitive finding has
@@ -345,6 +351,8 @@ def _validate_item(raw, where: str) -> dict:
                     problems.append(f"{where}context[{i}]: expected a string or {{\"role\": str, \"text\": str}}")
     if "agent" in raw and not isinstance(raw["agent"], str):
         problems.append(f"{where}agent: expected a string, got {_kind(raw['agent'])}")
+    if "model" in raw and not isinstance(raw["model"], bool):
+        problems.append(f"{where}model: expected true or false, got {_kind(raw['model'])}")
     if problems:
         raise HTTPError(400, "invalid_request", "invalid request fields (请求字段有误)", problems)
     return raw

@@ -38,6 +38,8 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
                 ]},
             },
             "agent": {"type": "string", "description": "Echoed back; never logged with the text"},
+            "model": {"type": "boolean", "description": "Add (true) or leave out (false) the review model's "
+                      "model.<category> findings: info, 0 points, with a probability (default: the server's config)"},
         },
     }
     finding = {
@@ -57,6 +59,7 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
             "message": {"type": "string"},
             "suggestion": {"type": "string"},
             "fatal": {"type": "boolean"},
+            "probability": {"type": "number", "description": "Only on the review model's findings"},
         },
     }
     result = {
