@@ -57,15 +57,24 @@ class Sample:
     source: str  # the file name (no directory), or "rules"
 
 
-# Real replies of the negatives corpus (1-based line number, sha256 of the text's first 12 hex
-# digits) read by a person and found to be violations; they are not used as compliant examples.
-# The first five are every error-level rule hit on the corpus (benchmarks/bench_quality.py).
+# Real replies of the negatives corpus (1-based line number: the first 12 hex digits of the
+# sha256 of its text, and why) read by a person and found to be violations; neither they nor any
+# other reply with the same text are used as compliant examples.
 REVIEWED_NEGATIVES: dict[int, tuple[str, str]] = {
+    # every error-level rule hit on the corpus (benchmarks/bench_quality.py)
     6752: ("499c2896f843", "adlaw.absolute: pasted product copy says 最权威的儿童教育内容"),
     9377: ("6a7a79869604", "offplatform.payment: tells the buyer to pay the courier by 微信转账"),
     9997: ("844901d67cdf", "etiquette.banned_phrase: the whole reply is 不清楚"),
     9998: ("bd9004d01af2", "etiquette.banned_phrase: the whole reply is 不清楚呢"),
     12414: ("c36b4792cdd2", "etiquette.banned_phrase: the whole reply is 不知道"),
+    # the violations among the model's 100 highest out-of-fold replies (docs/model.md)
+    287: ("3b3c98d79664", "invoice.refusal: a tax point charged for a VAT invoice (增票税点)"),
+    999: ("30616881051b", "etiquette.banned_phrase: 我们也不清楚"),
+    1566: ("a3cccf058194", "contact.qq: a QQ number (anonymized in the corpus)"),
+    5760: ("9acc256cd451", "etiquette.banned_phrase: 小妹也不知道"),
+    14704: ("04d1947d8261", "etiquette.banned_phrase: 调货不知道"),
+    15844: ("c62ebd7c52fa", "invoice.refusal: no invoice, and a tax point deducted from the refund"),
+    16066: ("9b0d31236948", "invoice.refusal: a tax point charged for an ordinary invoice"),
 }
 
 # The corpus replaces personal data by placeholders; numbers become a digit (so they take the
@@ -105,21 +114,20 @@ def read_labelled(path: str | Path, tune_only: bool = False) -> list[Sample]:
 
 
 def read_negatives(path: str | Path, reviewed: dict[int, tuple[str, str]] = REVIEWED_NEGATIVES) -> list[Sample]:
-    """Real replies (JSONL with ``text``) taken as compliant, less the reviewed violations."""
+    """Real replies (JSONL with ``text``) taken as compliant, less the reviewed violations and
+    every reply with the same text as one of them."""
     path = Path(path)
-    out = []
+    texts = []
     for lineno, line in enumerate(_lines(path), start=1):
         try:
-            text = json.loads(line)["text"]
+            texts.append(json.loads(line)["text"])
         except (ValueError, KeyError, TypeError):
             raise ModelError([f"{path.name}:{lineno}: needs a string 'text'"]) from None
-        if lineno in reviewed:
-            expected, _why = reviewed[lineno]
-            if text_hash(text) != expected:
-                raise ModelError([f"{path.name}:{lineno}: not the reply that was reviewed (the file changed?)"])
-            continue
-        out.append(Sample(placeholders_out(text), frozenset(), path.name))
-    return out
+    for lineno, (expected, _why) in sorted(reviewed.items()):
+        if lineno > len(texts) or text_hash(texts[lineno - 1]) != expected:
+            raise ModelError([f"{path.name}:{lineno}: not the reply that was reviewed (the file changed?)"])
+    out_hashes = {expected for expected, _ in reviewed.values()}
+    return [Sample(placeholders_out(t), frozenset(), path.name) for t in texts if text_hash(t) not in out_hashes]
 
 
 def rule_examples(rules: Iterable[Rule], exclude: Iterable[str] = ()) -> list[Sample]:

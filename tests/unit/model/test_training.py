@@ -57,13 +57,15 @@ def test_the_holdout_part_is_not_read(tmp_path):
 
 def test_reviewed_real_replies_are_left_out_and_checked(tmp_path):
     path = tmp_path / "real.jsonl"
-    texts = ["您好", "不清楚", "[数字x]件已发出，[姓名x]师傅配送"]
+    texts = ["您好", "不清楚", "[数字x]件已发出，[姓名x]师傅配送", "不清楚"]
     path.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
     reviewed = {2: (training.text_hash("不清楚"), "etiquette: the whole reply is 不清楚")}
     real = training.read_negatives(path, reviewed)
-    assert [s.text for s in real] == ["您好", "0件已发出， 师傅配送"]
+    assert [s.text for s in real] == ["您好", "0件已发出， 师傅配送"]  # the copy of line 2 goes too
     with pytest.raises(ModelError, match="not the reply that was reviewed"):
         training.read_negatives(path, {1: ("000000000000", "?")})
+    with pytest.raises(ModelError, match="real.jsonl:9: not the reply"):
+        training.read_negatives(path, {9: ("000000000000", "?")})
 
 
 def test_rule_examples_copied_from_a_labelled_line_are_left_out():
