@@ -1,6 +1,7 @@
 """What the model sees of a reply: the character n-grams of its compact search form
 (:class:`~kefulint.text.normalize.Normalized`), with every run of digits replaced by a mark of its
-length class. Training and inference both call :func:`ngrams`, so they cannot drift apart.
+length class. Training counts :func:`occurrences`, the runtime finds the same n-grams with one
+Aho-Corasick pass (:mod:`.weights`); a test holds the two equal.
 
 Digits are folded because the numbers themselves (this phone, that QQ) never recur; what recurs is
 "a number of phone length after 加我". ``#`` cannot occur in the compact form (it is noise there),
@@ -12,18 +13,21 @@ import re
 
 from ..text.normalize import Normalized
 
-_DIGITS = re.compile(r"[0-9]+")
-SHORT, MEDIUM, LONG = "#", "##", "###"  # 1-4 digits (prices, counts), 5-10 (QQ, codes), 11+ (phones, cards)
+_DIGITS = re.compile(r"[0-9]")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+# longest runs first: a replaced run is marks, never digits again
+_RUNS = ((re.compile(r"[0-9]{11,}").sub, "###"), (re.compile(r"[0-9]{5,10}").sub, "##"),
+         (re.compile(r"[0-9]{1,4}").sub, "#"))  # 11+ digits: phones, cards; 5-10: QQ, codes; 1-4: prices
 
 
-def _mark(m: re.Match) -> str:
-    n = m.end() - m.start()
-    return SHORT if n <= 4 else MEDIUM if n <= 10 else LONG
-
-
-def model_text(compact: str, _search=_DIGITS.search, _sub=_DIGITS.sub) -> str:
-    """The compact form with digit runs replaced by their length mark."""
-    return _sub(_mark, compact) if _search(compact) else compact
+def model_text(compact: str, _search=_DIGITS.search) -> str:
+    """The compact form with each digit run replaced by the mark of its length class."""
+    # compact holds letters and digits only, nearly always: all letters, then there is no digit
+    if compact.isalpha() or not _search(compact):
+        return compact
+    for sub, mark in _RUNS:
+        compact = sub(mark, compact)
+    return compact
 
 
 def occurrences(text: str, shortest: int, longest: int) -> dict[str, int]:
@@ -45,10 +49,10 @@ def locate(norm: Normalized, gram: str) -> tuple[int, int] | None:
     starts: list[int] = []  # model-text index -> compact index
     parts: list[str] = []
     pos = 0
-    for m in _DIGITS.finditer(compact):
+    for m in _DIGIT_RUN.finditer(compact):
         parts.append(compact[pos : m.start()])
         starts.extend(range(pos, m.start()))
-        mark = _mark(m)
+        mark = model_text(m.group())
         parts.append(mark)
         starts.extend([m.start()] * len(mark))
         pos = m.end()

@@ -110,26 +110,37 @@ class Model:
                 out[grams[i]] = out.get(grams[i], 0) + 1
         return out
 
-    def logits(self, text: str) -> list[float]:
-        """Every category's logit on the model text ``text``, summed n-gram by n-gram."""
-        sums = [0] * len(self.categories)
+    def _weights(self, text: str, mask: int) -> tuple[list[int], list[list[tuple[int, str]]]]:
+        """Per category in ``mask``: the summed weight in units, and the n-grams that add to it."""
+        size = len(self.categories)
+        units = [0] * size
+        heavy: list[list[tuple[int, str]]] = [[] for _ in range(size)]
         for gram, n in self._counts(text).items():
             for i, w in self.table[gram]:
-                sums[i] += round(w * UNIT) * n
+                if mask >> i & 1:
+                    u = round(w * UNIT) * n
+                    units[i] += u
+                    if u > 0:
+                        heavy[i].append((u, gram))
+        return units, heavy
+
+    def logits(self, text: str) -> list[float]:
+        """Every category's logit on the model text ``text``, summed n-gram by n-gram."""
+        units, _ = self._weights(text, -1)
         scale = 1.0 / (UNIT * math.sqrt(len(text))) if text else 0.0
-        return [b + s * scale for b, s in zip(self.bias, sums)]
+        return [b + u * scale for b, u in zip(self.bias, units)]
 
     def weigh(self, text: str, mask: int = -1, top: int = 5) -> list[Verdict]:
         """Verdicts on the model text ``text`` for the categories in ``mask`` (all by default),
         most probable first, each with the ``top`` n-grams that add most to it."""
-        counts = self._counts(text)
-        root = math.sqrt(len(text)) if text else 1.0
+        units, heavy = self._weights(text, mask)
+        scale = 1.0 / (UNIT * math.sqrt(len(text))) if text else 0.0
         out = []
-        for i, z in enumerate(self.logits(text)):
+        for i, category in enumerate(self.categories):
             if mask >> i & 1:
-                heavy = sorted(((round(w * n / root, 4), g) for g, n in counts.items()
-                                for j, w in self.table[g] if j == i and w > 0), key=lambda t: (-t[0], -len(t[1]), t[1]))
-                out.append(Verdict(self.categories[i], _sigmoid(z), tuple((g, w) for w, g in heavy[:top])))
+                grams = sorted(heavy[i], key=lambda t: (-t[0], -len(t[1]), t[1]))[:top]
+                out.append(Verdict(category, _sigmoid(self.bias[i] + units[i] * scale),
+                                   tuple((g, round(u * scale, 4)) for u, g in grams)))
         out.sort(key=lambda v: (-v.probability, v.category))
         return out
 
