@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -77,17 +76,6 @@ REVIEWED_NEGATIVES: dict[int, tuple[str, str]] = {
     16066: ("9b0d31236948", "invoice.refusal: a tax point charged for an ordinary invoice"),
 }
 
-# The corpus replaces personal data by placeholders; numbers become a digit (so they take the
-# digit marks of .features), the rest is dropped.
-_NUMBER_PLACEHOLDER = re.compile(r"\[(?:数字|金额|时间|日期|订单|电话|身份证号)x\]")
-_OTHER_PLACEHOLDER = re.compile(r"\[[^\[\]]{1,8}x\]")
-
-
-def placeholders_out(text: str) -> str:
-    """The corpus's placeholders replaced: numbers by a digit, the rest by a space."""
-    return _OTHER_PLACEHOLDER.sub(" ", _NUMBER_PLACEHOLDER.sub("0", text))
-
-
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -127,7 +115,7 @@ def read_negatives(path: str | Path, reviewed: dict[int, tuple[str, str]] = REVI
         if lineno > len(texts) or text_hash(texts[lineno - 1]) != expected:
             raise ModelError([f"{path.name}:{lineno}: not the reply that was reviewed (the file changed?)"])
     out_hashes = {expected for expected, _ in reviewed.values()}
-    return [Sample(placeholders_out(t), frozenset(), path.name) for t in texts if text_hash(t) not in out_hashes]
+    return [Sample(t, frozenset(), path.name) for t in texts if text_hash(t) not in out_hashes]
 
 
 def rule_examples(rules: Iterable[Rule], exclude: Iterable[str] = ()) -> list[Sample]:

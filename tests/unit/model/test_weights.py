@@ -19,6 +19,13 @@ def test_digit_runs_become_length_marks():
     assert model_text("没有数字") == "没有数字"
 
 
+def test_jd_corpus_placeholders_read_as_what_they_stand_for():
+    assert model_text(Normalized("[数字x]件已发出，[姓名x]师傅 电话[电话x]").compact) == "#件已发出师傅电话#"
+    assert model_text(Normalized("QQ:[数字x]").compact) == "qq#"
+    assert model_text(Normalized("2[数字x]元").compact) == "#元"
+    assert model_text("xx大促") == "xx大促"
+
+
 def test_occurrences_count_every_position():
     occ = occurrences("亲亲加我加我", 1, 3)
     assert occ["加我"] == 2 and occ["亲"] == 2 and occ["亲亲加"] == 1 and occ["我加我"] == 1
