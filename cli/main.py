@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "baseline": ("kefulint.cli.commands.lint", "baseline", "Write a baseline of current findings. 生成基线。"),
     "init": ("kefulint.cli.commands.lint", "init", "Write a starter kefulint.toml. 生成配置文件。"),
     "serve": ("kefulint.cli.commands.serve", "serve", "Local HTTP service and draft page. 本地服务与检查页面。"),
+    "train": ("kefulint.cli.commands.train", "train", "Train the review model (dev extra). 训练复核模型。"),
 }
 
 

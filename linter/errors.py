@@ -32,6 +32,10 @@ def did_you_mean(key: object, allowed: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+class ModelError(KefulintError):
+    """The review model's weights file is missing or malformed, or its training data is."""
+
+
 def nearest(key: str, allowed: Iterable[str], *, keep_order: bool = False) -> str:
     """`` (did you mean 'x'?)`` for a close spelling, else `` (allowed: a, b, ...)``, listed
     sorted unless ``keep_order`` (for key lists whose order is the documented one)."""

@@ -57,6 +57,7 @@ class Finding(NamedTuple):
     sensitive: bool = False
     fatal: bool = False
     fix: str | None = None
+    probability: float | None = None  # set on the review model's findings (model.<category>) only
 
     @property
     def masked_match(self) -> str:
@@ -69,7 +70,7 @@ class Finding(NamedTuple):
         return self.match if show else self.masked_match
 
     def to_dict(self, show_matches: bool = False) -> dict:
-        return {
+        out: dict[str, object] = {
             "rule": self.rule,
             "category": self.category,
             "severity": self.severity.value,
@@ -83,3 +84,6 @@ class Finding(NamedTuple):
             "suggestion": self.suggestion,
             "fatal": self.fatal,
         }
+        if self.probability is not None:
+            out["probability"] = self.probability
+        return out

@@ -21,3 +21,4 @@ class Settings:
     allow_phrases: tuple[str, ...] = ()  # phrases that cancel any candidate inside them
     user_words: tuple[str, ...] = ()  # jieba user dictionary: product and brand names
     fail_on: Severity = Severity.ERROR
+    model: bool = False  # add the review model's model.<category> findings (info, 0 points)

@@ -25,8 +25,10 @@ CHECK_SCHEMA = "kefulint.check/1"  # bump when a field changes meaning or goes a
 @click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True,
               help="Exit 1 when a finding is at or above this severity. 失败阈值")
 @click.option("--explain", is_flag=True, help="Show search forms, tokens and every candidate. 解释判定过程")
+@click.option("--model", "model", is_flag=True, default=None,
+              help="Add the review model's model.<category> findings (info, 0 points). 模型复核提示")
 @linter_options
-def check(inputs, texts, fmt, context, show_matches, fail_on, explain, config_path, rulesets, disable, platform):
+def check(inputs, texts, fmt, context, show_matches, fail_on, explain, model, config_path, rulesets, disable, platform):
     """Check replies: TEXT, FILE (.txt one per line, .jsonl with id/text/context) or - for stdin.
 
     检查回复：直接给文本，或文件（.txt 每行一条，.jsonl 含 id/text/context），- 表示标准输入。
@@ -43,7 +45,7 @@ def check(inputs, texts, fmt, context, show_matches, fail_on, explain, config_pa
     bad = [f"{arg}: {why}" for arg in inputs if (why := path_problem(arg))]
     if bad:
         fail("\n  ".join(["cannot check:"] + bad) if len(bad) > 1 else bad[0])
-    linter = build_linter(config_path, rulesets, disable, platform)
+    linter = build_linter(config_path, rulesets, disable, platform, **({"model": True} if model else {}))
     problems: list = []
     threshold = fail_on_rank(fail_on)
     failed = False
@@ -135,3 +137,11 @@ def _print_explain(info: dict, res) -> None:
         mark = "✔" if c["status"] == "confirmed" else "✘"
         click.echo(f"  {mark} {c['rule']:<34} 「{c['text']}」 {c['status']}: {c['reason']}")
     click.echo(f"结果 result:    {len(res.findings)} findings, {res.points} points")
+    if info.get("model") is not None:
+        from kefulint.model.weights import THRESHOLD
+
+        click.echo(f"模型 model:     the 3 most probable categories (flagged at p >= {THRESHOLD})")
+        for v in info["model"]:
+            mark = "✔" if v["probability"] >= THRESHOLD else "·"
+            grams = "  ".join(f"{g} {w:+.2f}" for g, w in v["grams"]) or "(no n-gram for it)"
+            click.echo(f"  {mark} {v['category']:<26} p={v['probability']:.3f}  {grams}")

@@ -15,11 +15,13 @@ from ..reporters.lint_text import summary_line
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "csv", "auto")
 
 
-def _runner(config_path, rulesets, disable, platform, max_points=None, use_cache=True):
+def _runner(config_path, rulesets, disable, platform, max_points=None, use_cache=True, model=None):
     from kefulint.templates.run import Runner
 
     validate_disable(config_path, tuple(str(Path(r).resolve()) for r in rulesets), disable)
     settings: dict = {}
+    if model:
+        settings["model"] = True
     if rulesets:
         settings["extra_rulesets"] = tuple(str(Path(r).resolve()) for r in rulesets)
     if disable:
@@ -81,8 +83,10 @@ def _write_report(output: str, render) -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place. 就地应用安全修正")
 @click.option("--diff", is_flag=True, help="Show the safe fixes as a unified diff; write nothing. 只显示修改")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .kefulint-cache/. 不用缓存")
+@click.option("--model", "model", is_flag=True, default=None,
+              help="Add the review model's model.<category> findings (info, 0 points). 模型复核提示")
 @linter_options
-def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, diff, no_cache, config_path,
+def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, diff, no_cache, model, config_path,
          rulesets, disable, platform):
     """Lint reply-template files and directories (default: the current directory).
 
@@ -96,7 +100,7 @@ def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, d
     """
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    runner = _runner(config_path, rulesets, disable, platform, max_points, use_cache=not no_cache)
+    runner = _runner(config_path, rulesets, disable, platform, max_points, use_cache=not no_cache, model=model)
     run = _execute(runner, paths, baseline=baseline, fix=fix and not diff, diff=diff, show_matches=show_matches)
     for diff_text in run.diffs:
         click.echo(diff_text, nl=False)

@@ -25,6 +25,7 @@ from kefulint.scan.summary import ScanSummary, Thresholds
 from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail, fail_on_rank, linter_options
 
 SKIPS_PRINTED = 20  # the rest are counted
+DEFAULT_REVIEW = 20  # messages in the review queue when the model is on without --review
 HTML_ROWS = 20000  # findings in the HTML table; the full list is in --output
 
 
@@ -107,10 +108,15 @@ def _finish(stream: io.TextIOWrapper) -> None:
 @click.option("--strict", is_flag=True, help="Exit 2 when any line was skipped. 有跳过的行时失败")
 @click.option("--show-matches", is_flag=True, help="Show personal data unmasked in reports. 显示未打码内容")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no terminal summary.")
+@click.option("--review", "review", type=click.IntRange(min=1), default=None, metavar="N",
+              help="List the N messages the rules did not flag that the review model ranks most likely to be "
+                   "violations (turns the model on). 模型复核队列")
+@click.option("--model", "model", is_flag=True, default=None,
+              help=f"Turn the review model on: a queue of {DEFAULT_REVIEW} in the summary, JSON and HTML. 启用模型")
 @linter_options
 def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_format, html_path, summary_json,
-         skipped_path, top, threshold_points, period, jobs, fail_on, strict, show_matches, quiet, config_path,
-         rulesets, disable, platform) -> None:
+         skipped_path, top, threshold_points, period, jobs, fail_on, strict, show_matches, quiet, review, model,
+         config_path, rulesets, disable, platform) -> None:
     """Scan exported chat logs: every agent turn judged with the buyer turns before it,
     service rules (response time, greeting, farewell), points per agent.
 
@@ -130,11 +136,13 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
                             period=period or t.period, counts=t.counts, severity=t.severity)
     if platform is None and log.format == "jddc":
         platform = "jd"  # the JDDC corpus is JD's customer service: its own channels are JD's
-    judge = ConversationJudge(build_linter(config_path, rulesets, disable, platform), config.service)
+    linter = build_linter(config_path, rulesets, disable, platform, **({"model": True} if model or review else {}))
+    judge = ConversationJudge(linter, config.service)
     reader = LogReader(list(inputs), log, stdin=sys.stdin.buffer if "-" in inputs else None)
     if reader.errors:
         fail("\n  ".join(["cannot read input:"] + reader.errors))
-    summary = ScanSummary(thresholds, top=top or config.top)
+    summary = ScanSummary(thresholds, top=top or config.top,
+                          review=review or (DEFAULT_REVIEW if linter.use_model else 0), show_matches=show_matches)
     stream = judge_stream(reader, judge, jobs=jobs or config.jobs or default_jobs(), max_open=config.max_open)
     html_rows: list[dict] | None = [] if html_path else None
     with contextlib.ExitStack() as stack:

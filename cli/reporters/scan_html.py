@@ -204,6 +204,7 @@ def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False)
     note = (f"<p>Showing the first {len(rows):,} of {c['findings']:,} findings; the full list is in "
             f"<code>--output</code>. 仅显示前 {len(rows):,} 条。</p>" if truncated else "")
     files = "".join(f"<li>{_e(f['source'])}: {_e(f['format'])}, {_e(f['encoding'])}</li>" for f in data["files"])
+    review = _review(data["review"]) if "review" in data else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -222,10 +223,25 @@ def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False)
 {_timeline(data["points_by_day"])}
 <h2>问题最多的会话 Worst conversations</h2>
 <table id="worst"><thead><tr><th>会话</th><th class="num">扣分</th><th>客服</th><th>位置</th></tr></thead><tbody>{worst_rows}</tbody></table>
-<h2>问题明细 Findings <small>(错误在前；点击表头排序 errors first; click a header to sort)</small></h2>
+{review}<h2>问题明细 Findings <small>(错误在前；点击表头排序 errors first; click a header to sort)</small></h2>
 {note}
 <table id="findings"><thead><tr>{heads}</tr></thead><tbody id="findings-body"></tbody></table>
 <script type="application/json" id="findings-data">{table_json}</script>
 <script>{_JS % json.dumps([c for c, _ in TABLE_COLUMNS])}</script>
 </body></html>
 """
+
+
+def _review(review: dict) -> str:
+    rows = "".join(
+        f'<tr><td class="num">{i}</td><td class="num">{r["probability"]:.2f}</td><td>{_e(r["category"])} '
+        f'{_e(CATEGORIES.get(r["category"], ""))}</td><td>{_e(" ".join(g for g, _ in r["ngrams"]))}</td>'
+        f'<td>{_e(r["text"])}</td><td>{_e(r["conversation"])} #{r["turn"]}</td><td>{_e(r["agent"])}</td>'
+        f'<td>{_e(r["source"])}:{r["line"]}</td></tr>'
+        for i, r in enumerate(review["messages"], start=1)
+    )
+    return (f'<h2>模型复核队列 Review queue <small>({review["shown"]} of {review["flagged"]:,} messages the rules did '
+            f'not flag; 规则未命中、模型疑似违规，请人工复核)</small></h2>\n'
+            '<table id="review"><thead><tr><th class="num">#</th><th class="num">概率 p</th><th>类别</th>'
+            '<th>关键片段 n-grams</th><th>消息</th><th>会话</th><th>客服</th><th>位置</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>\n')

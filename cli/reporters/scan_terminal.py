@@ -85,7 +85,24 @@ def render(summary: ScanSummary, console: Console) -> None:
                       ", ".join(w["agents"]), f"{w['source']}:{w['line']}")
     if data["worst_conversations"]:  # no empty tables
         console.print(worst)
+    if "review" in data:
+        _review(data["review"], console)
     for example in data["skipped_examples"]:
         console.print(f"skipped 跳过: {example}", style="yellow", markup=False)
     if c["skipped"] > len(data["skipped_examples"]):
         console.print(f"… {c['skipped'] - len(data['skipped_examples'])} more skipped lines", style="yellow")
+
+
+def _review(review: dict, console: Console) -> None:
+    queue = Table(title=f"Review queue 模型复核队列: {review['shown']} of {review['flagged']:,} messages the rules did "
+                        "not flag, most probable first (规则未命中、模型疑似违规)")
+    for col, justify in (("#", "right"), ("p", "right"), ("category 类别", "left"), ("n-grams 关键片段", "left"),
+                         ("message 消息", "left"), ("where 位置", "left")):
+        queue.add_column(col, justify=justify)  # type: ignore[arg-type]  # "right"/"left" literals from a tuple
+    for i, r in enumerate(review["messages"], start=1):
+        queue.add_row(str(i), f"{r['probability']:.2f}", r["category"], " ".join(g for g, _ in r["ngrams"][:3]),
+                      r["text"][:60] + ("…" if len(r["text"]) > 60 else ""), f"{r['source']}:{r['line']}")
+    if review["messages"]:
+        console.print(queue)
+    else:
+        console.print("Review queue 模型复核队列: the model flagged no message the rules missed.")

@@ -102,6 +102,7 @@ SETTINGS_FIELDS = (
     Field("allow-phrases", strings),
     Field("user-words", strings),
     Field("fail-on", severity),
+    Field("model", boolean),  # the review model's findings (kefulint.model), off by default
 )
 LINT_FIELDS = (
     Field("include", strings),

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import get_platform, load_platforms
 from ..rules.resolve import resolve_rules
@@ -25,12 +27,17 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
     def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, shortcuts: bool = True,
-                 cache: bool = False) -> None:
-        self._build(rules, settings, shortcuts, cache)
+                 cache: bool = False, model: bool | None = None) -> None:
+        self._build(rules, settings, shortcuts, cache, model)
 
     def _build(self, rules: Sequence[Rule], settings: Settings | None, shortcuts: bool = True,
-               cache: bool = False) -> None:
+               cache: bool = False, model: bool | None = None) -> None:
         self.settings = settings or Settings()
+        # the review model (kefulint.model): off unless asked for here or in the settings;
+        # its weights are read on the first message that needs them
+        self.use_model = self.settings.model if model is None else model
+        self._model: Any = None
+        self._model_findings: Any = None
         # False turns off every early exit and detector prefilter (a test requires the same findings)
         self.shortcuts = shortcuts
         self.rules: tuple[Rule, ...] = tuple(rules)
@@ -65,10 +72,20 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         return cls.from_settings(load_settings(path, **overrides))
 
     def __getstate__(self):
-        return {"rules": self.rules, "settings": self.settings}
+        return {"rules": self.rules, "settings": self.settings, "model": self.use_model}
 
     def __setstate__(self, state):
-        self._build(state["rules"], state["settings"])
+        self._build(state["rules"], state["settings"], model=state.get("model"))
+
+    @property
+    def model(self):
+        """The review model (:class:`kefulint.model.weights.Model`), loaded on first use."""
+        if self._model is None:
+            from ..model.findings import model_findings
+            from ..model.weights import shipped_model
+
+            self._model, self._model_findings = shipped_model(), model_findings
+        return self._model
 
     # checking ----------------------------------------------------------------------------
     def check(self, text: str, context: Iterable | None = None) -> Result:
@@ -78,8 +95,21 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         candidates = self._candidates(text, context, trace=trace)
         platform = trace.get("platform", self._platform_name)  # the one the message was judged on
         if not candidates:  # the common case, kept cheap
-            return Result(text, (), 0, False, False, platform)
-        return self._result(text, candidates, context, platform)
+            result = Result(text, (), 0, False, False, platform)
+        else:
+            result = self._result(text, candidates, context, platform)
+        return self.add_model_findings(result) if self.use_model else result
+
+    def add_model_findings(self, result: Result) -> Result:
+        """``result`` with the review model's findings appended after the rules' (categories the
+        rules found are not repeated); info and 0 points, so they block only where fail-on is info.
+        ``check`` calls it when the model is on; the service calls it for a request that asks."""
+        model = self._model or self.model
+        extra = self._model_findings(model, result.text, result.findings)
+        if not extra:
+            return result
+        return result._replace(findings=result.findings + extra,
+                               blocked=result.blocked or self.settings.fail_on <= Severity.INFO)
 
     def explain(self, text: str, context: Iterable | None = None) -> dict:
         """Everything ``check`` saw: search forms, jieba tokens, the platform the message was judged
@@ -112,7 +142,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
                 }
                 for c in candidates
             ],
-            "result": result,
+            "result": self.add_model_findings(result) if self.use_model else result,
+            "model": [v._asdict() for v in self.model.verdicts(norm, every=True, top=5)[:3]] if self.use_model else None,
         }
 
     @staticmethod

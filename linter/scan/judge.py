@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from ..engine import Linter
 from ..finding import Finding
+from ..model.findings import PREFIX as MODEL_PREFIX
 from ..text.normalize import Normalized, fold_phrase
 from .readers import Message
 from .service_phrases import CLOSER_FRAMES, OPENER_FRAMES, intent_pattern
@@ -43,6 +44,9 @@ class Judged(NamedTuple):
     turns: tuple[Turn, ...]
     # agent -> (measured delays, delays over limit, total seconds, max seconds)
     timing: dict[str, tuple[int, int, float, float]]
+    # agent turns the rules did not flag but the review model did (its findings are never
+    # counted as the scan's findings): (turn, message, category, probability, heaviest n-grams)
+    review: tuple[tuple[int, Message, str, float, tuple[tuple[str, float], ...]], ...] = ()
 
 
 def _fmt_seconds(value: float) -> str:
@@ -86,6 +90,7 @@ class ConversationJudge:
         buyer_turns = 0
         timing: dict[str, list] = {}
         turns: list[list[Any]] = []  # [message, turn, findings(list), seconds, timed, buyer turn before]
+        review: list[tuple] = []
         for index, msg in enumerate(messages, start=1):
             if msg.role != "agent":
                 buyer_turns += 1
@@ -95,6 +100,11 @@ class ConversationJudge:
                 continue
             agent_turns[msg.agent] = agent_turns.get(msg.agent, 0) + 1
             findings = list(self.linter.check(msg.text, context=list(context)).findings)
+            if self.linter.use_model and findings and findings[-1].rule.startswith(MODEL_PREFIX):
+                learned = [f for f in findings if f.rule.startswith(MODEL_PREFIX)]
+                findings = findings[: len(findings) - len(learned)]  # the model's come last
+                if not findings:
+                    review.append(self._review_entry(index, msg, learned))
             seconds = None
             timed = ""
             if waiting_since is not None and msg.time is not None and msg.time >= waiting_since:
@@ -134,7 +144,14 @@ class ConversationJudge:
             buyer_turns=buyer_turns,
             turns=tuple(Turn(m, i, tuple(f), s, t, b) for m, i, f, s, t, b in turns if f),
             timing={a: tuple(v) for a, v in timing.items()},
+            review=tuple(review),
         )
+
+    def _review_entry(self, index: int, msg: Message, learned: list[Finding]) -> tuple:
+        best = max(learned, key=lambda f: (f.probability or 0.0, f.category))
+        grams = next((v.grams for v in self.linter.model.verdicts(Normalized(msg.text))
+                      if v.category == best.category), ())
+        return (index, msg, best.category, best.probability or 0.0, grams)
 
 
 class Conversation(NamedTuple):

@@ -65,6 +65,8 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         return
     if any(rule.boundary == "word" for rule in judge.linter.rules):
         judge.linter.segmenter.cut("您好")  # jieba's dictionary (~0.8 s) loaded once, shared by the workers
+    if judge.linter.use_model:
+        judge.linter.model.flagged("您好")  # the review model too
     # fork: the judge (and its compiled rules) is inherited, not pickled per worker.
     ctx = multiprocessing.get_context("fork")
     # A Ctrl-C or kill landing while multiprocessing builds the pool would leave it half made (its

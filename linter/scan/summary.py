@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..finding import Severity
+from ..model.review import Entry, ReviewQueue
 from .judge import Judged
 from .readers import Skip, format_time
 
@@ -69,9 +70,13 @@ class AgentStats:
 
 
 class ScanSummary:
-    def __init__(self, thresholds: Thresholds | None = None, top: int = 10) -> None:
+    def __init__(self, thresholds: Thresholds | None = None, top: int = 10, review: int = 0,
+                 show_matches: bool = False) -> None:
         self.thresholds = thresholds or Thresholds()
         self.top = top
+        # the review model's queue of messages the rules did not flag (None: model off)
+        self.review = ReviewQueue(review) if review else None
+        self.show_matches = show_matches
         self.counts = {"lines": 0, "messages": 0, "agent_turns": 0, "buyer_turns": 0, "skipped": 0,
                        "conversations": 0, "findings": 0, "points": 0, "fatal_findings": 0,
                        "fatal_conversations": 0}
@@ -151,6 +156,11 @@ class ScanSummary:
             a.fatal_conversations += fatal
         if conv_fatal:
             c["fatal_conversations"] += 1
+        if self.review is not None:
+            for turn_no, msg, category, probability, grams in judged.review:
+                self.review.offer(Entry(probability, category, grams, msg.text, {
+                    "conversation": judged.conversation, "turn": turn_no, "agent": msg.agent,
+                    "time": format_time(msg.time), "source": msg.source, "line": msg.line}))
         if conv_points or conv_fatal:
             self._worst.append((conv_fatal, conv_points, judged.conversation, judged.source, judged.first_line,
                                 format_time(judged.start_time), tuple(sorted(agents_hit))))
@@ -230,4 +240,7 @@ class ScanSummary:
             "points_by_day": dict(sorted(self.days.items())),
             "worst_conversations": self.worst(),
             "skipped_examples": list(self.skips),
+            **({} if self.review is None else {"review": {
+                "flagged": self.review.offered, "shown": min(self.review.offered, self.review.size),
+                "messages": self.review.to_list(self.show_matches)}}),
         }

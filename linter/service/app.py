@@ -26,7 +26,7 @@ from .pages import page_html, token_page
 DEFAULT_MAX_BODY = 64 * 1024
 MAX_BATCH = 1000
 TOKEN_COOKIE = "kefulint_token"
-_CHECK_FIELDS = ("text", "context", "agent", "platform")
+_CHECK_FIELDS = ("text", "context", "agent", "platform", "model")
 _JSON_TYPES = ("application/json",)
 
 # the page may run only its own inline code and talk only to this service
@@ -306,6 +306,12 @@ class Service:
     def _result(self, linter: Linter, item: dict) -> dict:
         linter = self._for_platform(linter, item.get("platform"))
         result = linter.check(item["text"], context=item.get("context"))
+        if item.get("model") and not linter.use_model:
+            result = linter.add_model_findings(result)
+        elif item.get("model") is False and linter.use_model:
+            kept = tuple(f for f in result.findings if f.probability is None)
+            result = result._replace(findings=kept,
+                                     blocked=any(f.severity >= linter.settings.fail_on for f in kept))
         out = result.to_dict(self.show_matches)  # personal data masked, in suggested_text too
         if "agent" in item:
             out["agent"] = item["agent"]
@@ -363,6 +369,8 @@ def _validate_item(raw, where: str) -> dict:
         got = raw["platform"]
         problems.append(f"{where}platform: expected one of {', '.join(PLATFORM_NAMES)}, got "
                         + (repr(got) + nearest(got, PLATFORM_NAMES) if isinstance(got, str) else _kind(got)))
+    if "model" in raw and not isinstance(raw["model"], bool):
+        problems.append(f"{where}model: expected true or false, got {_kind(raw['model'])}")
     if problems:
         raise HTTPError(400, "invalid_request", "invalid request fields (请求字段有误)", problems)
     return raw

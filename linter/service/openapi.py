@@ -44,6 +44,8 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
             "agent": {"type": "string", "description": "Echoed back; never logged with the text"},
             "platform": {"type": "string", "enum": list(PLATFORM_NAMES),
                          "description": "Judge the reply as sent on this platform (default: the service's)"},
+            "model": {"type": "boolean", "description": "Add (true) or leave out (false) the review model's "
+                      "model.<category> findings: info, 0 points, with a probability (default: the server's config)"},
         },
     }
     finding = {
@@ -65,6 +67,7 @@ def openapi_document(version: str, max_body: int, max_batch: int) -> dict:
             "fatal": {"type": "boolean", "description": "A dismissal item (开除项)"},
             "fixable": {"type": "boolean", "description": "suggested_text rewrites the clause holding it"},
             "needs_rewrite": {"type": "boolean", "description": "At error and no fix leaves the reply clean"},
+            "probability": {"type": "number", "description": "Only on the review model's findings"},
         },
     }
     result = {

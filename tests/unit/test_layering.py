@@ -1,4 +1,4 @@
-"""Imports run one way: text -> base -> detectors -> rules -> config -> engine -> features -> cli.
+"""Imports run one way: text -> base -> detectors -> rules -> config -> model -> engine -> features -> cli.
 
 Every module of the package is parsed (not imported) and every import in it is checked: at module
 level, inside functions and under ``if TYPE_CHECKING:``. An import may point to its own layer or a
@@ -26,6 +26,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("rules", ("kefulint.rules",)),
     # the config loader validates rule names against the resolved rules; the engine may use it
     ("config", ("kefulint.config",)),
+    # the review model: read by the engine (model findings), the scan (review queue) and the CLI
+    ("model", ("kefulint.model",)),
     ("engine", ("kefulint.engine",)),
     ("features", ("kefulint.scan", "kefulint.templates", "kefulint.service", "kefulint.evaluation")),
     ("cli", ("kefulint.cli",)),

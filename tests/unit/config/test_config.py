@@ -125,7 +125,7 @@ x = 1
         "kefulint.toml:14: 'lint.txt-mode' must be one of line, paragraph, not 'lines' (did you mean 'line'?)",
         ("kefulint.toml:16: unknown key 'bogus' (allowed: rulesets, extra-rulesets, disable, severity, "
          "points, platform, infer-platform, allow-domains, allow-numbers, allow-phrases, user-words, fail-on, "
-         "extend, lint, scan, serve)"),
+         "model, extend, lint, scan, serve)"),
         ("kefulint.toml:3: 'disable': unknown rule, category or ruleset 'contact.mobil' "
          "(did you mean 'contact.mobile'?)"),
     ]
