@@ -1,24 +1,34 @@
-"""Benchmark of ``kefulint scan`` against a bare Aho-Corasick pass (issue 4).
+"""``kefulint scan`` beside the keyword-filter peer a quality team would write (issue 14).
 
-Generates a chat log (default 1,000,000 messages, buyer and agent turns, 2,000 agents, about 3%
-of messages violating a rule: the rules' own bad examples, with their buyer context), then in
-the same run times:
+The log: 200,000 messages as ../shared/bench/peer_scan.py expects (JSONL, fields conversation,
+role, agent, time, text), half of them buyer turns with real JDDC buyer text
+(../shared/data/jddc2019_sample), half agent replies from the generated engine corpus
+(../shared/bench/gen_corpus.py, ~3% with a violation), 2-8 turn pairs per conversation.
 
-- baseline: one process, pyahocorasick ``Automaton.iter`` over every message text, with the
-  same phrase list the linter compiles (texts already in memory: the pass alone);
-- ``kefulint scan`` end to end (parse, lint, report: findings JSONL + summary JSON) with
-  ``--jobs`` all cores, and with ``--jobs 1``; peak RSS summed over the process tree.
+In one run it times, each the median of ``--repeat`` runs, wall and CPU (the process tree):
 
-Usage: python benchmarks/bench_scan.py [--messages 1000000] [--keep DIR]
-Anchors for the baseline's speed: ../shared/bench/PEERS.md.
+- the peer (read, parse, pyahocorasick over agent turns with the corpus's 2,000 keywords, write
+  hits as JSONL) with ``json`` and, where installed, ``orjson`` and ``msgspec``;
+- ``kefulint scan`` end to end (parse, lint with context, service rules, findings JSONL and
+  summary JSON) with ``--jobs 1`` and ``--jobs 2``, peak RSS / PSS of the process tree;
+- the JDDC export (12k lines) scanned by both, and kefulint's start-up alone (an empty log) so
+  that the export's work beyond start-up shows.
+
+    python benchmarks/bench_scan.py [--messages 200000] [--repeat 3]
+
+Rates are messages per wall second; the machine has 2 cores shared with other work, so CPU
+seconds are printed beside every wall time.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.util
 import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,99 +36,62 @@ import threading
 import time
 from pathlib import Path
 
-from kefulint import Linter
-from kefulint.scan.pipeline import default_jobs
-from kefulint.text.normalize import fold_phrase
+from _common import OUT, shared_file, table
 
-CLEAN_AGENT = [
-    "亲，这款现在有货的，今天下单明天就能发出哦", "好的亲，已经帮您备注了，请放心", "稍等，正在为您查询物流信息~",
-    "亲，尺码建议按平时穿的选，偏大一码", "这款是纯棉面料，洗后不会缩水的哦", "订单号 2024111112345678 已经发货了",
-    "亲，七天无理由退换的，请放心购买", "已经为您申请退款，请注意查收", "这个颜色比较百搭，很多买家都回购",
-    "亲，赠品会随包裹一起发出的哦", "快递一般3到5天送达，偏远地区稍慢", "好的，地址已经帮您修改好了",
-]
-CLEAN_BUYER = [
-    "在吗", "这个有货吗", "什么时候发货", "能便宜点吗", "尺码怎么选", "可以改地址吗", "好的谢谢", "质量怎么样",
-    "快递是哪家", "可以退换吗", "有赠品吗", "我拍了，麻烦尽快发", "颜色有色差吗", "嗯嗯",
-]
-GREETING = "您好，欢迎光临本店，很高兴为您服务~"
-FAREWELL = "感谢您的咨询，祝您购物愉快~"
+JDDC = ("data", "jddc2019_sample", "chat_0.1per.txt")
 
 
-def generate(path: Path, messages: int, agents: int = 2000, violation_rate: float = 0.03, seed: int = 20241111):
+def _agents(n: int) -> list[str]:
+    return [f"客服{i:03d}" for i in range(n)]
+
+
+def generate(path: Path, messages: int, seed: int = 20241201) -> None:
+    """The log described in the module docstring; the same arguments give the same bytes."""
+    from bench_engine import load_corpus
+
+    replies, _ = load_corpus(max(1, messages // 2 + 1))
+    buyers = []
+    with open(shared_file(*JDDC), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t", 6)
+            if len(parts) == 7 and parts[2] == "0" and parts[6].strip() and parts[6] != "NULL":
+                buyers.append(parts[6])
     rng = random.Random(seed)
-    linter = Linter.default()
-    bad = [(ex.text, ex.context) for rule in linter.rules for ex in rule.bad]
-    names = [f"店员{i:04d}" for i in range(agents)]
+    agents = _agents(500)
     t = 1730419200.0  # 2024-11-01 00:00 UTC
-    written = 0
-    conv = 0
-    with open(path, "w", encoding="utf-8") as out:
+    written = conv = ri = 0
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
         while written < messages:
             conv += 1
-            agent = names[rng.randrange(agents)]
-            cid = f"c{conv:08d}"
-            t += rng.uniform(20, 200)
+            cid = f"c{conv:07d}"
+            agent = agents[rng.randrange(len(agents))]
+            t += rng.uniform(5, 60)
             now = t
-            rows = []
-            n_pairs = rng.randint(3, 8)
-            for k in range(n_pairs):
-                now += rng.uniform(1, 30)
-                violate = rng.random() < violation_rate * 2  # half of the messages are agent turns
-                if violate:
-                    text, context = bad[rng.randrange(len(bad))]
-                    for c in context:
-                        rows.append((cid, "buyer", "", now, c))
-                        now += rng.uniform(1, 5)
-                else:
-                    rows.append((cid, "buyer", "", now, rng.choice(CLEAN_BUYER)))
-                    text = rng.choice(CLEAN_AGENT)
-                now += rng.uniform(0.5, 2.5) if rng.random() > 0.05 else rng.uniform(5, 90)
-                if k == 0 and not violate:
-                    text = GREETING + text
-                if k == n_pairs - 1 and not violate:
-                    text = text + "。" + FAREWELL
-                rows.append((cid, "agent", agent, now, text))
-            for cid_, role, ag, when, text in rows:
-                out.write(json.dumps({"conversation": cid_, "role": role, "agent": ag, "time": round(when, 3),
-                                      "text": text}, ensure_ascii=False) + "\n")
-                written += 1
-                if written >= messages:
-                    break
-    return written
+            for _ in range(rng.randint(2, 8)):
+                for role, who, text in (("buyer", "", buyers[rng.randrange(len(buyers))]),
+                                        ("agent", agent, replies[ri % len(replies)])):
+                    if written >= messages:
+                        break
+                    now += rng.uniform(1, 40) if rng.random() > 0.05 else rng.uniform(60, 300)
+                    out.write(json.dumps({"conversation": cid, "role": role, "agent": who, "time": round(now, 3),
+                                          "text": text}, ensure_ascii=False) + "\n")
+                    written += 1
+                    ri += role == "agent"
+    tmp.replace(path)
 
 
-def baseline(texts: list[str], linter: Linter) -> float:
-    import ahocorasick
-
-    phrases = set()
-    for rule in linter.rules:
-        for p in (*rule.phrases, *rule.triggers, *rule.allow, *rule.unless,
-                  *(rule.near.words if rule.near else ()), *(rule.not_near.words if rule.not_near else ()),
-                  *(rule.context.buyer if rule.context else ())):
-            key = fold_phrase(p)
-            if key:
-                phrases.add(key)
-    automaton = ahocorasick.Automaton()
-    for p in sorted(phrases):
-        automaton.add_word(p, p)
-    automaton.make_automaton()
-    best = None
-    for _ in range(3):
-        start = time.perf_counter()
-        hits = 0
-        for text in texts:
-            for _hit in automaton.iter(text):
-                hits += 1
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    print(f"baseline: {len(phrases)} phrases, {hits} hits", file=sys.stderr)
-    return best
+def scan_log(messages: int = 200_000) -> Path:
+    path = OUT / "scanlog" / f"chatlog-{messages}.jsonl"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        generate(path, messages)
+    return path
 
 
 def _tree_memory_kb(pid: int) -> tuple[int, int]:
     """(RSS, PSS) summed over the process and its children. Forked workers share the parent's
-    pages (rules, jieba's dictionary) copy-on-write: RSS counts them once per process, PSS
-    splits them, so PSS is the memory the machine really spends."""
+    pages copy-on-write: RSS counts them once per process, PSS splits them."""
     rss = pss = 0
     stack = [pid]
     while stack:
@@ -138,75 +111,165 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_scan(log: Path, outdir: Path, jobs: int) -> tuple[float, float, int, int]:
-    cmd = [sys.executable, "-m", "kefulint.cli.main", "scan", str(log), "-q", "--jobs", str(jobs),
-           "-o", str(outdir / f"findings-j{jobs}.jsonl"), "--summary-json", str(outdir / f"summary-j{jobs}.json")]
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu(pid: int, seen: dict[int, float]) -> None:
+    """CPU seconds so far of the process and each of its children, by pid (the largest seen)."""
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            seen[p] = max(seen.get(p, 0.0), (int(fields[11]) + int(fields[12])) / _TICK)
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+            continue
+
+
+def run(cmd: list[str], memory: bool = False) -> dict:
+    """Wall and CPU seconds (the process and its reaped children), the CPU of the busiest process
+    (sampled: a worker's last ~50 ms may be missed) and peak memory of one run. The busiest
+    process's CPU is the wall time the run would take with a core for each process: on a shared
+    machine it is the figure that does not move with the neighbours' load."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak_rss = peak_pss = 0
+    peak = [0, 0]
+    cpu_by_pid: dict[int, float] = {}
     done = threading.Event()
 
     def sample():
-        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            rss, pss = _tree_memory_kb(proc.pid)
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-            time.sleep(0.1)
+            if memory:
+                rss, pss = _tree_memory_kb(proc.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            _tree_cpu(proc.pid, cpu_by_pid)
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, err = proc.communicate()
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
     done.set()
     sampler.join()
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"scan failed ({proc.returncode}): {err.decode()[-2000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the scan and its reaped workers
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return elapsed, cpu, peak_rss // 1024, peak_pss // 1024
+    children = sum(v for p, v in cpu_by_pid.items() if p != proc.pid)
+    parent = max(cpu - children, cpu_by_pid.get(proc.pid, 0.0))  # the parent's own, from the total
+    busiest = max([parent, *(v for p, v in cpu_by_pid.items() if p != proc.pid)])
+    return {"wall": wall, "cpu": cpu, "busiest": busiest, "parent": parent,
+            "rss": peak[0] / 1024, "pss": peak[1] / 1024}
 
 
-def _count_lines(path: Path) -> int:
-    with open(path, "rb") as fh:
-        return sum(1 for _ in fh)
+def median_run(cmd: list[str], repeat: int, memory: bool = False) -> dict:
+    runs = [run(cmd, memory) for _ in range(repeat)]
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def kefulint_scan(inputs: list[str], jobs: int, out: Path, extra: tuple[str, ...] = ()) -> list[str]:
+    return [sys.executable, "-m", "kefulint.cli.main", "scan", *inputs, "-q", "--fail-on", "never",
+            "--jobs", str(jobs), "-o", str(out / f"findings-j{jobs}.jsonl"),
+            "--summary-json", str(out / f"summary-j{jobs}.json"), *extra]
+
+
+def without_word_boundaries() -> tuple[str, ...]:
+    """--disable options for every rule that asks for word boundaries (the peak memory target
+    holds "unless a word-boundary rule fires": the segmenter's dictionary is ~60 MB)."""
+    from kefulint import Linter
+
+    return tuple(x for r in Linter.default().rules if r.boundary == "word" for x in ("--disable", r.id))
+
+
+def _digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def measure(messages: int = 200_000, repeat: int = 3) -> dict:
+    """Every figure of the scan table, as a dict (bench_speed.py prints them with the others)."""
+    log = scan_log(messages)
+    keywords = OUT / "corpus" / "keywords.txt"
+    peer = str(shared_file("bench", "peer_scan.py"))
+    jddc = str(shared_file(*JDDC))
+    parsers = ["json"] + [p for p in ("orjson", "msgspec") if importlib.util.find_spec(p)]
+    res: dict = {"messages": messages, "mb": log.stat().st_size / 1e6}
+    with tempfile.TemporaryDirectory(prefix="kefulint-bench-") as tmp:
+        tmpd = Path(tmp)
+        for p in parsers:
+            res[f"peer {p}"] = median_run([sys.executable, peer, p, "jsonl", str(log), str(keywords),
+                                           str(tmpd / "peer.jsonl")], repeat)
+        res["peer json jddc"] = median_run([sys.executable, peer, "json", "jddc", jddc, str(keywords),
+                                            str(tmpd / "peer.jsonl")], repeat)
+        digests = {}
+        for jobs in (1, 2):
+            d = tmpd / f"log-j{jobs}"
+            d.mkdir()
+            res[f"scan j{jobs}"] = median_run(kefulint_scan([str(log)], jobs, d), repeat, memory=True)
+            digests[jobs] = _digest(d / f"findings-j{jobs}.jsonl", d / f"summary-j{jobs}.json")
+            summary = json.loads((d / f"summary-j{jobs}.json").read_text(encoding="utf-8"))
+            res["findings"] = summary["counts"]["findings"]
+        res["identical across --jobs"] = digests[1] == digests[2]
+        d = tmpd / "log-nb"
+        d.mkdir()
+        res["scan j1 no boundary"] = median_run(kefulint_scan([str(log)], 1, d, without_word_boundaries()), repeat,
+                                                memory=True)
+        empty = tmpd / "empty.jsonl"
+        empty.write_bytes(b"")
+        for jobs in (1, 2):
+            d = tmpd / f"jddc-j{jobs}"
+            d.mkdir()
+            res[f"jddc j{jobs}"] = median_run(kefulint_scan([jddc], jobs, d), repeat, memory=True)
+            res[f"startup j{jobs}"] = median_run(kefulint_scan([str(empty)], jobs, d), repeat)
+    with open(jddc, "rb") as fh:
+        res["jddc lines"] = sum(1 for _ in fh)
+    return res
+
+
+def rows(res: dict) -> tuple[list[str], list[list[str]]]:
+    n = res["messages"]
+    base = res["peer json"]
+    head = ["run", "wall s", "CPU s", "busiest process CPU s", "msgs/s (wall)", "vs json peer (wall)",
+            "vs json peer (busiest CPU)", "peak RSS MB", "peak PSS MB"]
+    out = []
+    named = [(k, f"peer: {k.split()[1]} + pyahocorasick") for k in res if k.startswith("peer ") and k != "peer json jddc"]
+    named += [("scan j1", "kefulint scan --jobs 1"), ("scan j2", "kefulint scan --jobs 2"),
+              ("scan j1 no boundary", "kefulint scan --jobs 1, word-boundary rules off")]
+    for key, name in named:
+        r = res[key]
+        out.append([name, f"{r['wall']:.2f}", f"{r['cpu']:.2f}", f"{r['busiest']:.2f}", f"{n / r['wall']:,.0f}",
+                    f"{base['wall'] / r['wall']:.2f}x", f"{base['busiest'] / r['busiest']:.2f}x",
+                    f"{r['rss']:.0f}" if r["rss"] else "", f"{r['pss']:.0f}" if r["pss"] else ""])
+    return head, out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--messages", type=int, default=1_000_000)
-    ap.add_argument("--keep", type=Path, default=None, help="keep the log and outputs here")
+    ap.add_argument("--messages", type=int, default=200_000)
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    tmp = tempfile.TemporaryDirectory(prefix="kefulint-bench-")
-    outdir = args.keep or Path(tmp.name)
-    outdir.mkdir(parents=True, exist_ok=True)
-    log = outdir / "chatlog.jsonl"
-    if not log.exists() or _count_lines(log) != args.messages:
-        generate(log, args.messages)
-    size_mb = log.stat().st_size / 1e6
-    with open(log, encoding="utf-8") as fh:
-        texts = [json.loads(line)["text"] for line in fh]
-    n = len(texts)
-    base_s = baseline(texts, Linter.default())
-    del texts
-    jobs = default_jobs()
-    rows = [("bare Aho-Corasick pass (pyahocorasick iter, 1 process, texts in memory)", base_s, base_s, None, None)]
-    for j in sorted({jobs, 1}, reverse=True):
-        elapsed, cpu, rss, pss = run_scan(log, outdir, j)
-        rows.append((f"kefulint scan --jobs {j} (parse+lint+report, end to end)", elapsed, cpu, rss, pss))
-    same = (outdir / f"findings-j{jobs}.jsonl").read_bytes() == (outdir / "findings-j1.jsonl").read_bytes()
-    summary = json.loads((outdir / f"summary-j{jobs}.json").read_text(encoding="utf-8"))
-    c = summary["counts"]
-    print(f"\n{n:,} messages, {size_mb:.1f} MB, {len(summary['agents']):,} agents, nproc={os.cpu_count()}; "
-          f"{c['findings']:,} findings ({c['findings'] - sum(r['findings'] for r in summary['rules'] if r['rule'].startswith('service.')):,} "
-          f"content findings); reports identical across --jobs: {same}\n")
-    print("| run | wall s | CPU s | messages/s | MB/s | peak RSS MB (sum) | peak PSS MB (sum) | ratio vs bare AC |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|")
-    for name, secs, cpu, rss, pss in rows:
-        print(f"| {name} | {secs:.2f} | {cpu:.2f} | {n / secs:,.0f} | {size_mb / secs:.1f} | "
-              f"{'' if rss is None else rss} | {'' if pss is None else pss} | {base_s / secs:.2f}x |")
+    res = measure(args.messages, args.repeat)
+    head, body = rows(res)
+    print(f"## kefulint scan: {res['messages']:,} messages ({res['mb']:.1f} MB JSONL), {res['findings']:,} findings; "
+          f"median of {args.repeat}, nproc={os.cpu_count()}\n")
+    print(table(head, body))
+    j1, j2 = res["scan j1"], res["scan j2"]
+    print(f"\n--jobs 2 / --jobs 1: {j1['wall'] / j2['wall']:.2f}x wall, {j1['busiest'] / j2['busiest']:.2f}x by the "
+          f"busiest process's CPU; reports identical across --jobs: {res['identical across --jobs']}")
+    for jobs in (1, 2):
+        r, s = res[f"jddc j{jobs}"], res[f"startup j{jobs}"]
+        print(f"JDDC export ({res['jddc lines']:,} lines) --jobs {jobs}: {r['wall']:.2f} s wall / {r['cpu']:.2f} s CPU; "
+              f"start-up alone {s['wall']:.2f} / {s['cpu']:.2f}; beyond start-up {r['wall'] - s['wall']:.2f} s wall, "
+              f"{r['cpu'] - s['cpu']:.2f} s CPU; peak RSS {r['rss']:.0f} MB (peer: {res['peer json jddc']['wall']:.2f} s)")
     with open("/proc/loadavg") as fh:
-        print(f"\nload average after the run: {fh.read().split()[0]} (other work on the machine slows the scans)")
+        print(f"\nload average after the run: {fh.read().split()[0]}")
 
 
 if __name__ == "__main__":

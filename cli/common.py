@@ -65,7 +65,7 @@ def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -
         settings = load_settings(config_path, **cli_overrides(rulesets, disable, platform, **extra))
         if disable:
             check_rule_names(disable, settings)
-        return Linter(cached_rules(settings), settings)
+        return Linter(cached_rules(settings), settings, cache=True)
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
     except RulesetError as exc:

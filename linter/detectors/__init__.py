@@ -39,12 +39,23 @@ class Detector:
     options: dict[str, tuple[type, object]] = field(default_factory=dict)
     # option names whose values are phrases to register in the one multi-pattern pass
     phrase_options: tuple[str, ...] = ()
-    # cheap test: can this detector find anything in this message at all?
-    gate: Callable[[MessageView], bool] = lambda view: True
-    # True when the detector finds nothing without one of its keywords in the message
-    needs_keywords: bool = False
+    # What a message needs for this detector to find anything, declared as data: the engine
+    # builds its early exits from the prefilters of the detectors that are on (and a test turns
+    # them off and requires the same findings).
+    # min_digits: the fewest digits (0-9 in the folded text) a message needs;
+    # prefilter_chars: characters of which the folded text must hold one (the engine looks for
+    # all detectors' characters in one search of a character class);
+    # prefilter: a regex that must then match somewhere in the folded text.
+    # A detector that declares none of them runs on every message.
+    min_digits: int = 0
+    prefilter_chars: str = ""
+    prefilter: str | None = None
     # number detectors: the fewest digits a number run needs for this detector to find anything
     min_run: int = 0
+    # a finer test, run only when the prefilter passed (may look at number runs, links ...)
+    gate: Callable[[MessageView], bool] | None = None
+    # True when the detector finds nothing without one of its keywords in the message
+    needs_keywords: bool = False
     # turns resolved options into what ``find`` reads, once at compile time
     prepare: Callable[[dict], dict] = lambda options: options
 

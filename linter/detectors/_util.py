@@ -32,13 +32,3 @@ def folded_words(options: dict, key: str = "keywords") -> dict:
 
 
 MIN_NUMBER_DIGITS = 5  # no number detector looks at fewer digits than a QQ number has
-
-
-def has_digit(view: MessageView) -> bool:
-    """Gate of every number detector: the message holds enough digits to make a number."""
-    return view.digit_count >= MIN_NUMBER_DIGITS
-
-
-def webby(view: MessageView) -> bool:
-    """Gate of the link and e-mail detectors: a dot before a TLD, ://, www, @ or 艾特."""
-    return view.webby

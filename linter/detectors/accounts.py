@@ -9,7 +9,7 @@ from importlib import resources
 import regex
 
 from . import Detector, Hit
-from ._util import folded_words, has_digit, keyword_near_run
+from ._util import MIN_NUMBER_DIGITS, folded_words, keyword_near_run
 
 
 @lru_cache(maxsize=1)
@@ -115,17 +115,19 @@ DETECTORS = (
         "银行卡号/对公账号：账户关键词附近的长数字，或 Luhn 校验通过且卡BIN已知的15-19位数字",
         find_bank,
         options={"keywords": (list, []), "window": (int, 14), "after": (int, 10), "min_account": (int, 12)},
-        gate=has_digit,
+        min_digits=MIN_NUMBER_DIGITS,
         prepare=folded_words,
         min_run=12,
     ),
-    Detector("id_number", "18位居民身份证号（日期与校验位正确）", find_id_number, gate=has_digit, min_run=17),
+    Detector("id_number", "18位居民身份证号（日期与校验位正确）", find_id_number, min_digits=MIN_NUMBER_DIGITS, min_run=17),
     Detector(
         "bare_number",
         "单独给出的号码（用于买家索要联系方式后的回复）",
         find_bare_number,
         options={"min_digits": (int, 5), "max_digits": (int, 12)},
-        gate=has_digit,
+        min_digits=MIN_NUMBER_DIGITS,
     ),
-    Detector("bare_id", "单独给出的账号（字母开头，含数字或下划线）", find_bare_id),
+    # an id holds a digit, "_" or "-" after its first letter, so a letter stands right before one
+    Detector("bare_id", "单独给出的账号（字母开头，含数字或下划线）", find_bare_id,
+              prefilter_chars="0123456789_-", prefilter="[a-z][0-9_-]"),
 )

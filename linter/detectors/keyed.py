@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from . import Detector, Hit
-from ._util import folded_words, has_digit, keyword_near_run
+from ._util import MIN_NUMBER_DIGITS, folded_words, keyword_near_run
 
 # What may stand between a keyword and the id: punctuation, 号/号码/是/搜/id ... (folded text)
 _FILLER = regex.compile(
@@ -64,7 +64,7 @@ DETECTORS = (
             "max_digits": (int, 11),
             "allow": (list, []),
         },
-        gate=has_digit,
+        min_digits=MIN_NUMBER_DIGITS,
         prepare=lambda o: folded_words(folded_words(o), "allow"),
     ),
     Detector(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import Detector, Hit
-from ._util import folded_words, has_digit, keyword_near_run
+from ._util import MIN_NUMBER_DIGITS, folded_words, keyword_near_run
 
 # Mobile and data-card numbers that take calls and texts; prefix table after
 # VincentSit/ChinaMobilePhoneNumberRegex (MIT). 13-digit IoT numbers are not phones.
@@ -56,15 +56,15 @@ def find_hotline(view, options, keywords):
 
 
 DETECTORS = (
-    Detector("mobile", "中国大陆手机号（真实号段，含19x与虚拟运营商）", find_mobile, gate=has_digit, min_run=11),
+    Detector("mobile", "中国大陆手机号（真实号段，含19x与虚拟运营商）", find_mobile, min_digits=MIN_NUMBER_DIGITS, min_run=11),
     Detector(
         "landline",
         "带区号的座机号（区号后有分隔，或前有电话关键词）",
         find_landline,
         options={"keywords": (list, []), "window": (int, 8)},
-        gate=has_digit,
+        min_digits=MIN_NUMBER_DIGITS,
         prepare=folded_words,
         min_run=10,
     ),
-    Detector("hotline", "400/800 热线", find_hotline, gate=has_digit, min_run=10),
+    Detector("hotline", "400/800 热线", find_hotline, min_digits=MIN_NUMBER_DIGITS, min_run=10),
 )

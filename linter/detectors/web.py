@@ -1,12 +1,13 @@
 """Links and e-mail addresses, including full-width and spelled-out forms (艾特, 点com)."""
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..finding import Severity
 from ..text.domains import TLD_PATTERN
 from . import Detector, Hit
-from ._util import webby
 
 _DOT = r"(?:\s*(?:\.|点|dot)\s*)"
 URL = regex.compile(
@@ -17,6 +18,16 @@ EMAIL = regex.compile(
     rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s*(?:@|艾特|\s+at\s+|\(at\)|\[at\])\s*"
     rf"[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,62}}){{0,6}}{_DOT}{TLD_PATTERN}(?![a-z0-9])"
 )
+
+
+# The gate of both: a dot (or 点) before a top-level domain, ://, www, @, 艾特 or " at "; the
+# prefilters say what a link (a dot or 点 right before letters) and an address (@, 艾特, at) cannot
+# do without.
+_LINKISH = re.compile(rf"[.点]\s*{TLD_PATTERN}(?![a-z])|://|www|@|艾特|[\s(\[]at[\s)\]]")
+
+
+def linkish(view) -> bool:
+    return _LINKISH.search(view.folded) is not None
 
 
 _SPACES = regex.compile(r"\s+")
@@ -77,7 +88,10 @@ DETECTORS = (
         "站外链接：平台自有域名（按 platform 设置）与白名单之外的网址",
         find_url,
         options={"allow": (list, []), "neutral": (list, [])},
-        gate=webby,
+        prefilter_chars=".点",
+        prefilter="[.点][a-z]",  # a link's dot (or 点) comes right before its top-level domain
+        gate=linkish,
     ),
-    Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])}, gate=webby),
+    Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])},
+              prefilter_chars="@艾a", prefilter="@|艾|at", gate=linkish),
 )

@@ -3,13 +3,12 @@ without buyer context), regexes, confirmation words in compact form and detector
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
-import regex
 
 from ..detectors import DETECTORS
-from ..detectors._util import has_digit
 from ..errors import RulesetError
 from ..rules.schema import shared_vocabulary
 from ..text.normalize import fold_phrase
@@ -28,7 +27,28 @@ REJOIN_CUES = (
 class Compiling:
     """The compile step of :class:`~kefulint.engine.Linter` (run once, from ``__init__``)."""
 
-    def _compile(self) -> None:
+    def _compile(self, cache: bool = False) -> None:
+        """Builds the tables; with ``cache``, reads them from (or writes them to) the on-disk cache
+        of compiled rules, keyed by the rules, the settings and the code (a cold start then skips
+        folding ~30,000 phrases)."""
+        path = _cache_path(self.rules, self.settings) if cache else None
+        state = _load_state(path) if path is not None else None
+        if state is None:
+            self._build_tables()
+            if path is not None:
+                _store_state(path, {name: getattr(self, name) for name in _STATE} | {
+                    name: (keys, getattr(self, name)[1]) for name, keys in self._automaton_keys.items()})
+        else:
+            for name in _STATE:
+                setattr(self, name, state[name])
+            for name in _AUTOMATA:
+                keys, values = state[name]
+                setattr(self, name, (_automaton(keys), values))
+        self._automaton_keys: dict[str, list[str]] = {}
+        self._regexes: list[tuple[tuple[object, bool], ...] | None] = [None] * len(self.rules)
+        self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
+
+    def _build_tables(self) -> None:
         table: dict[str, list[tuple[int, str]]] = {}
         errors: list[str] = []
 
@@ -39,7 +59,6 @@ class Compiling:
                 return
             table.setdefault(key, []).append((ri, role))
 
-        self._regexes: list[tuple[tuple[object, bool], ...]] = []
         self._words: list[_RuleWords] = []
         self._always: list[int] = []
         self._detector_rules: list[int] = []
@@ -65,7 +84,6 @@ class Compiling:
                 self._context_turns = max(self._context_turns, rule.context.turns)
                 for p in rule.context.buyer:
                     add(p, ri, "c", rule.id)
-            self._regexes.append(tuple(_compile_pattern(p, rule.trusted) for p in rule.regex))
             if rule.regex and not rule.triggers:
                 self._always.append(ri)
             if rule.frame:
@@ -107,7 +125,7 @@ class Compiling:
             raise RulesetError(errors)
         fkeys = list(frame_table) or ["\x00"]
         self._frame_automaton = (
-            ahocorasick_rs.AhoCorasick(fkeys, matchkind=ahocorasick_rs.MatchKind.Standard),
+            _automaton(fkeys),
             tuple((k, tuple(frame_table.get(k, ())), frozenset()) for k in fkeys),
         )
         self._context_rules = frozenset(ri for ri, r in enumerate(self.rules) if r.context)
@@ -115,18 +133,10 @@ class Compiling:
             ri for ri in self._detector_rules if DETECTORS[self.rules[ri].detector].needs_keywords
         )
         free = [ri for ri in self._detector_rules if ri not in self._keyed_rules]
-        # (rule index, fewest digits in a run it needs): number detectors run only when a run is long enough
-        self._digit_rules = [
-            (ri, DETECTORS[self.rules[ri].detector].min_run)
-            for ri in free
-            if DETECTORS[self.rules[ri].detector].gate is has_digit
-        ]
-        digit_rule_ids = {ri for ri, _ in self._digit_rules}
-        groups: dict = {}
-        for ri in free:
-            if ri not in digit_rule_ids:
-                groups.setdefault(DETECTORS[self.rules[ri].detector].gate, []).append(ri)
-        self._gated_rules = [(gate, frozenset(ris)) for gate, ris in groups.items()]
+        # the early exits, from what each detector that runs without a keyword declares; with no
+        # buyer context, context rules are off and their detectors need not be looked for
+        self._gates = _DetectorGates.build(self.rules, free)
+        self._gates_plain = _DetectorGates.build(self.rules, [ri for ri in free if ri not in self._context_rules])
         # Two automata: without buyer context, the patterns of context-only rules are never looked
         # for (their triggers, such as 可以 or digits, are common words).
         buyer: dict[str, set[int]] = {}
@@ -136,7 +146,7 @@ class Compiling:
                     buyer.setdefault(key, set()).add(ri)
         buyer_keys = list(buyer) or ["\x00"]
         self._buyer_automaton = (
-            ahocorasick_rs.AhoCorasick(buyer_keys, matchkind=ahocorasick_rs.MatchKind.Standard),
+            _automaton(buyer_keys),
             tuple(frozenset(buyer.get(k, ())) for k in buyer_keys),
         )
         self._automaton = self._build_automaton(table, with_context=True)
@@ -145,6 +155,18 @@ class Compiling:
             DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
         ]
         self._cue_platform = dict(self._cues)
+        self._automaton_keys = {"_frame_automaton": fkeys, "_buyer_automaton": buyer_keys,
+                                "_automaton": self._automaton[2], "_automaton_plain": self._automaton_plain[2]}
+        self._automaton, self._automaton_plain = self._automaton[:2], self._automaton_plain[:2]
+
+    def _patterns(self, ri: int) -> tuple[tuple[object, bool], ...]:
+        """The compiled regexes of rule ``ri``, compiled when it first needs them (a list item set
+        once: threads that race compile the same patterns)."""
+        patterns = self._regexes[ri]
+        if patterns is None:
+            rule = self.rules[ri]
+            patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted) for p in rule.regex)
+        return patterns
 
     def _build_automaton(self, table: dict, with_context: bool) -> tuple:
         """(automaton, values): values[i] = (key, uses, rules a hit activates) of pattern i."""
@@ -164,9 +186,57 @@ class Compiling:
             values.append((key, tuple(uses), activates))
         if not keys:
             keys, values = ["\x00"], [("\x00", (), frozenset())]
-        automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
-        return automaton, tuple(values)
+        return _automaton(keys), tuple(values), keys
 
+
+
+def _automaton(keys: list[str]):
+    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
+# what the on-disk cache of compiled rules holds (the automata as their keys and values)
+_STATE = ("_words", "_always", "_detector_rules", "_context_turns", "_late", "_frame_special", "_global_allow",
+          "_context_rules", "_keyed_rules", "_gates", "_gates_plain", "_options", "_cue_platform")
+_AUTOMATA = ("_frame_automaton", "_buyer_automaton", "_automaton", "_automaton_plain")
+_FORMAT = b"kefulint-compiled/1"
+
+
+def _cache_path(rules, settings):
+    import hashlib
+    import pickle
+
+    from ..rules.rulecache import cache_dir, code_stamp
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    h = hashlib.sha256(_FORMAT)
+    code_stamp(h, extra=("engine",))
+    try:
+        h.update(pickle.dumps((rules, settings), protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return folder / f"compiled-{h.hexdigest()[:40]}.pickle"
+
+
+def _load_state(path) -> dict | None:
+    import pickle
+
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - missing, corrupt or foreign: built again
+        return None
+    if isinstance(state, dict) and all(name in state for name in (*_STATE, *_AUTOMATA)):
+        return state
+    return None
+
+
+def _store_state(path, state: dict) -> None:
+    import pickle
+
+    from ..rules.rulecache import store_atomic
+
+    store_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), "compiled-*.pickle")
 
 
 def _waking_slot(slots) -> int:
@@ -191,8 +261,99 @@ def _compile_pattern(pattern: str, trusted: bool) -> tuple[object, bool]:
             return re.compile(pattern), False
         except re.error:
             pass
+    import regex  # user patterns only
+
     return regex.compile(pattern), True
 
+
+
+_DIGIT = re.compile("[0-9]")
+
+
+def count_digits(folded: str) -> int:
+    first = _DIGIT.search(folded)
+    return 0 if first is None else len(_DIGIT.findall(folded, first.start()))
+
+
+@dataclass(frozen=True, slots=True)
+class _DetectorGates:
+    """When the detectors that run without a keyword can find nothing, built from what each of
+    them declares (:class:`~kefulint.detectors.Detector` ``min_digits``, ``prefilter_chars``,
+    ``prefilter``, ``min_run``, ``gate``): no early exit of the engine is written apart from the
+    detectors it guards."""
+
+    rules: frozenset[int]  # every rule these gates guard
+    always: bool  # some detector declares no prefilter: no early exit
+    min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
+    # one search over the folded text: None means no detector can find anything whatever the digits
+    first_look: re.Pattern | None
+    # one of them matches when a prefiltered detector may find something (searched one by one: a
+    # pattern that starts with a character class searches fast, an alternation of them does not)
+    prefilters: tuple[re.Pattern, ...]
+    # (min_digits, min_run, prefilter, gate, rules) per kind of detector
+    groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
+
+    @classmethod
+    def build(cls, rules: Sequence, indexes: Sequence[int]) -> _DetectorGates:
+        grouped: dict[tuple, set[int]] = {}
+        for ri in indexes:
+            det = DETECTORS[rules[ri].detector]
+            # a prefilter regex without its characters cannot be looked for in the first search
+            pf = det.prefilter or (f"[{re.escape(det.prefilter_chars)}]" if det.prefilter_chars else None)
+            chars = det.prefilter_chars if det.prefilter_chars or not det.prefilter else None
+            grouped.setdefault((det.min_digits, det.min_run, chars, pf, det.gate), set()).add(ri)
+        keys = list(grouped)
+        digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
+        filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
+        # one character class first (a bitmap search); the prefilters' regexes only when it matched
+        looks = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
+        looks += "0-9" if digits else ""
+        return cls(
+            rules=frozenset(indexes),
+            always=any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
+            min_digits=min(digits) if digits else 0,
+            first_look=re.compile(f"[{looks}]") if looks else None,
+            prefilters=tuple(re.compile(pf) for pf in sorted({pf for _c, pf in filtered})),
+            groups=tuple(
+                (md, mr, re.compile(pf) if pf else None, gate, frozenset(ris))
+                for (md, mr, _chars, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
+            ),
+        )
+
+    def nothing_to_find(self, folded: str) -> tuple[bool, int]:
+        """(no detector can find anything in this text, its digit count or -1 if not counted)."""
+        if self.always:
+            return False, -1
+        if self.first_look is None or self.first_look.search(folded) is None:
+            return True, 0
+        digits = count_digits(folded) if self.min_digits else -1
+        if digits >= self.min_digits > 0:
+            return False, digits
+        for prefilter in self.prefilters:
+            if prefilter.search(folded) is not None:
+                return False, digits
+        return True, digits
+
+    def activate(self, view, active: set[int]) -> None:
+        """Adds the rules whose detectors may find something in this message."""
+        folded = view.norm.folded
+        if not self.always and (self.first_look is None or self.first_look.search(folded) is None):
+            return
+        longest = -1
+        for min_digits, min_run, prefilter, gate, ris in self.groups:
+            if min_digits and view.digit_count < min_digits:
+                continue
+            if min_run:
+                if longest < 0:
+                    runs = view.number_runs
+                    longest = max(len(run.digits) for run in runs) if runs else 0
+                if longest < min_run:
+                    continue
+            if prefilter is not None and prefilter.search(folded) is None:
+                continue
+            if gate is not None and not gate(view):
+                continue
+            active.update(ris)
 
 
 @dataclass(frozen=True, slots=True)

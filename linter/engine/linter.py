@@ -24,11 +24,15 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     """Rules compiled once (:mod:`.compile`); per message: match (:mod:`.match`), confirm
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
-    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None) -> None:
-        self._build(rules, settings)
+    def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, shortcuts: bool = True,
+                 cache: bool = False) -> None:
+        self._build(rules, settings, shortcuts, cache)
 
-    def _build(self, rules: Sequence[Rule], settings: Settings | None) -> None:
+    def _build(self, rules: Sequence[Rule], settings: Settings | None, shortcuts: bool = True,
+               cache: bool = False) -> None:
         self.settings = settings or Settings()
+        # False turns off every early exit and detector prefilter (a test requires the same findings)
+        self.shortcuts = shortcuts
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
         self._platform_name = self.platform.name
@@ -40,7 +44,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         ]
         self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
         self.segmenter = Segmenter(self.settings.user_words)
-        self._compile()
+        # cache: the compiled tables from (or to) the on-disk cache of compiled rules (cold starts)
+        self._compile(cache)
 
     # construction ------------------------------------------------------------------------
     @classmethod
@@ -80,7 +85,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         """Everything ``check`` saw: search forms, jieba tokens, the platform the message was judged
         on, the rules skipped for platform or context, every candidate and its fate."""
         norm = Normalized(text)
-        trace: dict = {}
+        trace: dict = {"explain": True}
         candidates = self._candidates(text, context, keep_rejected=True, trace=trace)
         result = self._result(text, candidates, context, trace.get("platform"))
         return {

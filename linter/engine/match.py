@@ -2,29 +2,20 @@
 buyer-context hits, and every rule's candidates (phrases, regexes, detectors)."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ..detectors import DETECTORS
-from ..detectors._util import MIN_NUMBER_DIGITS
 from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import Platform
 from ..rules.schema import REGEX_TIMEOUT
-from ..text.normalize import Normalized
-from ..text.rejoin import STAND_IN_EMOJI, rejoin
+from ..text.normalize import STAND_IN_EMOJI, Normalized
 from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
 from . import frames
 from .compile import GLOBAL, SCOPE
 from .state import EngineState
-
-# Characters without which no number, link or e-mail detector can find anything (the gates of
-# every detector that runs without a keyword look for one of these).
-_GATE_CHARS = re.compile("[0-9.点@艾/wa]")
-_DIGIT = re.compile("[0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +38,32 @@ _IN_WORD = "在英文单词内 (inside a Latin word)"
 REGEX_TIMED_OUT = "正则超时 (regex timed out)"
 
 
-@lru_cache(maxsize=8192)
-def _compact_of(text: str) -> str:
-    """Compact form of a buyer turn; a conversation passes the same turns with every agent turn.
-    (A pure function of the text, so a shared cache is safe.)"""
-    return Normalized(text).compact
+TURN_CACHE = 8192  # buyer turns whose context hits a Linter keeps
 
 
-def _as_buyer_turns(context) -> list[str]:
-    """Accepts ["text", ...] or [{"role": "buyer", "text": ...}, ...]; keeps buyer turns. A role
-    that is neither a buyer's nor an agent's raises :class:`~kefulint.text.roles.UnknownRole`."""
+def _as_buyer_turns(context, last: int) -> list[str]:
+    """The last ``last`` buyer turns, oldest first, of ["text", ...] or [{"role": "buyer", "text":
+    ...}, ...] (read from the end: a conversation's context may be long). A role that is neither a
+    buyer's nor an agent's raises :class:`~kefulint.text.roles.UnknownRole`."""
     turns: list[str] = []
-    for item in context or ():
+    if last <= 0:
+        return turns
+    if not isinstance(context, (list, tuple)):
+        context = list(context)
+    for item in reversed(context):
         if isinstance(item, str):
             turns.append(item)
         elif isinstance(item, dict):
             text = item.get("text")
             if normalize_role(item.get("role", BUYER)) == BUYER and isinstance(text, str):
                 turns.append(text)
+            else:
+                continue
+        else:
+            continue
+        if len(turns) >= last:
+            break
+    turns.reverse()
     return turns
 
 
@@ -147,19 +146,25 @@ class Matching(EngineState):
         folded = norm.folded
         if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
             pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
-        if not active and _GATE_CHARS.search(folded) is None:
-            return [], pieces  # no phrase, no digit, nothing link-like: nothing any rule could find
-        view = MessageView(norm, platform, hits, self.segmenter)
-        if not active and len(_DIGIT.findall(folded)) < MIN_NUMBER_DIGITS and not view.webby:
-            return [], pieces  # a price or a time, no link: still nothing to look at
-        if self._digit_rules and view.digit_count >= MIN_NUMBER_DIGITS:
-            longest = max(len(run.digits) for run in view.number_runs) if view.number_runs else 0
-            active.update(ri for ri, need in self._digit_rules if need <= longest)
-        for gate, ris in self._gated_rules:
-            if gate(view):
-                active.update(ris)
-        if not active:
-            return [], pieces
+        # explain looks with every rule's gates, to list the context rules it then skips
+        gates = self._gates if context or (trace is not None and "explain" in trace) else self._gates_plain
+        if not self.shortcuts:
+            view = MessageView(norm, platform, hits, self.segmenter)
+            active.update(gates.rules)
+        else:
+            if not active:
+                look = gates.first_look
+                if not gates.always and (look is None or look.search(folded) is None):
+                    return [], pieces  # the common case: no phrase, no character any detector needs
+                nothing, digits = gates.nothing_to_find(folded)
+                if nothing:
+                    return [], pieces  # no phrase, and no detector could find anything
+            else:
+                digits = -1
+            view = MessageView(norm, platform, hits, self.segmenter, digits if digits >= 0 else None)
+            gates.activate(view, active)
+            if not active:
+                return [], pieces
         if not context:
             if trace is not None:
                 trace.setdefault("skipped", []).extend((ri, "context") for ri in sorted(active & self._context_rules))
@@ -192,6 +197,8 @@ class Matching(EngineState):
         words split by emoji that read as characters (好🌟评):
         the rules run again on the text with the pieces joined; what they find there and the plain
         text did not is reported on the original span."""
+        from ..text.rejoin import rejoin  # only a message with a cue for pieces gets here
+
         joined = rejoin(text)
         if joined is None:
             return
@@ -207,15 +214,28 @@ class Matching(EngineState):
 
     def _buyer_hits(self, context) -> dict[int, int]:
         """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
-        turns = _as_buyer_turns(context)[-self._context_turns :] if self._context_turns else []
+        turns = _as_buyer_turns(context, self._context_turns)
         seen: dict[int, int] = {}
-        automaton, values = self._buyer_automaton
+        cache = self._turn_hits
         for back, turn in enumerate(reversed(turns), start=1):
-            for idx, _s, _e in automaton.find_matches_as_indexes(_compact_of(turn), overlapping=True):
-                for ri in values[idx]:
-                    if ri not in seen:
-                        seen[ri] = back
+            found = cache.get(turn)
+            if found is None:
+                found = self._buyer_turn(turn)
+            for ri in found:
+                if ri not in seen:
+                    seen[ri] = back
         return seen
+
+    def _buyer_turn(self, turn: str) -> frozenset[int]:
+        """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
+        every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
+        automaton, values = self._buyer_automaton
+        found = frozenset(ri for idx, _s, _e in automaton.find_matches_as_indexes(
+            Normalized(turn).compact, overlapping=True) for ri in values[idx])
+        if len(self._turn_hits) >= TURN_CACHE:
+            self._turn_hits.clear()
+        self._turn_hits[turn] = found
+        return found
 
     def _rule_candidates(self, ri: int, rule: Rule, view: MessageView, found=None) -> Iterable[Candidate]:
         norm = view.norm
@@ -225,9 +245,8 @@ class Matching(EngineState):
         for cs, ce, key in view.hits.get((ri, "p"), ()):
             os_, oe = norm.compact_span(cs, ce)
             yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
-        patterns = self._regexes[ri]
-        if patterns and (not rule.triggers or (ri, "t") in view.hits):
-            for pattern, guarded in patterns:
+        if rule.regex and (not rule.triggers or (ri, "t") in view.hits):
+            for pattern, guarded in self._patterns(ri):
                 try:
                     matches = pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT) if guarded else pattern.finditer(norm.compact)
                     for m in matches:
@@ -268,6 +287,9 @@ class Matching(EngineState):
                 if not slots[j] and not tokens and not words:
                     return
         hits = self._frame_hits(view)
+        for j, (_cats, tokens, _words) in enumerate(special):
+            if not tokens and not slots[j] and (ri, f"s{j}") not in hits:
+                return  # a slot of words only, none of them here (the usual end of a woken frame)
         allow = self._words[ri].allow
         norm = view.norm
         for j, (_cats, tokens, _words) in enumerate(special):

@@ -30,8 +30,13 @@ class EngineState:
     _platforms: dict[str, Platform]
     _cues: list[tuple[str, str]]  # (compact cue, platform name)
     _allow_numbers: frozenset[str]
+    shortcuts: bool  # False: no early exit or detector prefilter (a test compares)
     # set by the compile step
-    _regexes: list[tuple[tuple[Any, bool], ...]]
+    _regexes: list[tuple[tuple[Any, bool], ...] | None]  # compiled on first use
+    _gates: Any  # the early exits built from the active detectors (compile.py), with context
+    _gates_plain: Any  # the same without the context rules
+    _turn_hits: dict[str, frozenset[int]]  # buyer turn -> context rules it speaks to
+    _automaton_keys: dict[str, list[str]]
     _words: list[_RuleWords]
     _always: list[int]
     _detector_rules: list[int]
@@ -56,5 +61,7 @@ class EngineState:
                         rejoined: bool = False, trace: dict | None = None) -> list[Candidate]: ...
 
         def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str: ...
+
+        def _patterns(self, ri: int) -> tuple[tuple[Any, bool], ...]: ...
 
         def _negation(self, view: MessageView, cs: int, ce: int, inner: Iterable) -> str | None: ...

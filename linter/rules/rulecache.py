@@ -56,9 +56,11 @@ def cache_dir() -> Path | None:
     return Path(base) / "kefulint"
 
 
-def _code_stamp(h) -> None:
+def code_stamp(h, extra: tuple[str, ...] = ()) -> None:
+    """Adds the size and mtime of the package's modules and data files (and of the ``extra``
+    folders) to the hash ``h``: a cache made by other code is never read."""
     package = Path(__file__).resolve().parent.parent
-    folders = [package, *(package / name for name in _STAMPED)]
+    folders = [package, *(package / name for name in (*_STAMPED, *extra))]
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -76,7 +78,7 @@ def rules_key(settings: Settings) -> str | None:
     shape = (settings.rulesets, settings.extra_rulesets, settings.disable,
              sorted(settings.severity.items()), sorted(settings.points.items()))
     h.update(repr(shape).encode())
-    _code_stamp(h)
+    code_stamp(h)
     files = resources.files("kefulint.rulesets")
     names = builtin_names() if settings.rulesets is None else list(settings.rulesets)
     try:
@@ -154,24 +156,33 @@ def _load(path: Path) -> tuple[Rule, ...] | None:
 
 
 def _store(folder: Path, path: Path, rules: tuple[Rule, ...]) -> None:
-    import tempfile  # only on a miss: its imports cost a few ms of every cold start
-
     try:
         payload = json.dumps(_encode(rules), ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return  # an option value JSON cannot hold: such rules are simply not cached
+    store_atomic(path, payload.encode("utf-8"), "rules-*.json")
+    for stale in folder.glob("rules-*.pickle"):  # pickles: from kefulint 0.1 caches
+        stale.unlink(missing_ok=True)
+
+
+def store_atomic(path: Path, data: bytes, pattern: str) -> None:
+    """Writes a cache file under a temporary name and renames it into place; keeps the newest
+    ``_KEEP`` files matching ``pattern`` in its folder."""
+    import tempfile  # only on a miss: its imports cost a few ms of every cold start
+
+    folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=".cache-", suffix=".tmp", dir=folder)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(payload)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
-        old = sorted(folder.glob("rules-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP:]
-        for stale in (*old, *folder.glob("rules-*.pickle")):  # pickles: from kefulint 0.1 caches
+        old = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP:]
+        for stale in old:
             stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full disk only costs the speed-up

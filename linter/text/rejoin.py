@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import regex
 
+from .normalize import STAND_IN_EMOJI
+
 # full-width ASCII to ASCII and capitals to lower case, one character for one (offsets stay)
 _LIGHT = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 _LIGHT.update({cp: chr(cp + 32) for cp in range(ord("A"), ord("Z") + 1)})
@@ -47,9 +49,7 @@ _PARTS = regex.compile(
 )
 
 
-# Emoji that the fold reads as a character (⭐ -> 星, ❤ -> 心) also serve as mere separators
-# inside a word: 好🌟评🌟返🌟现, 信♥用♥卡. Between two Chinese characters they are dropped here.
-STAND_IN_EMOJI = frozenset("⭐🌟★☆❤♥💗💓💖💕🧡💛💙💜🖤🤍💚🟢🐷🐶🐕🎵🎶🍠🐧📞☎📱✉📧🈶🉑")
+# Emoji that read as characters (normalize.STAND_IN_EMOJI) are dropped between two Chinese characters.
 _STAND_IN_BETWEEN = regex.compile(
     "(?<=\\p{Han})[" + "".join(sorted(STAND_IN_EMOJI)) + "]\ufe0f?(?=\\p{Han})"
 )

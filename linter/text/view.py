@@ -7,17 +7,13 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .domains import TLD_PATTERN
 from .normalize import Normalized
-from .numruns import NumberRun, number_runs
 
 if TYPE_CHECKING:
     from ..rules.platforms import Platform
+    from .numruns import NumberRun
 
 _DIGIT = re.compile("[0-9]")
-_WEB_CHARS = re.compile("[.点@艾/wa]")  # cheap first look: none of these, no link or address
-# a link or an address needs a top-level domain after a dot (or 点), "://", "www" or an @ / 艾特
-_WEB = re.compile(rf"(?:[.点]\s*{TLD_PATTERN}(?![a-z]))|://|www|@|艾特|[\s(\[]at[\s)\]]")
 
 
 @lru_cache(maxsize=4096)
@@ -28,17 +24,16 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 
 
 class MessageView:
-    __slots__ = ("_digits", "_runs", "_segmenter", "_web", "frame_hits", "hits", "norm", "platform")
+    __slots__ = ("_digits", "_runs", "_segmenter", "frame_hits", "hits", "norm", "platform")
 
-    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
+    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter, digits: int | None = None) -> None:
         self.norm = norm
         self.platform = platform
         # (rule index, role) -> list of (compact start, compact end, phrase)
         self.hits = hits
         self._runs: list[NumberRun] | None = None
         self._segmenter = segmenter
-        self._digits: int | None = None
-        self._web: bool | None = None
+        self._digits = digits  # the digit count, when the engine has counted already
         # hits of the frame words and negations, found on first need (engine/match.py)
         self.frame_hits: dict | None = None
 
@@ -51,14 +46,6 @@ class MessageView:
         return self.norm.compact
 
     @property
-    def webby(self) -> bool:
-        """Could there be a link or an e-mail address at all (a dot, @, 点, 艾特, at, //)?"""
-        if self._web is None:
-            folded = self.norm.folded
-            self._web = _WEB_CHARS.search(folded) is not None and _WEB.search(folded) is not None
-        return self._web
-
-    @property
     def digit_count(self) -> int:
         if self._digits is None:
             folded = self.norm.folded
@@ -69,6 +56,8 @@ class MessageView:
     @property
     def number_runs(self) -> list[NumberRun]:
         if self._runs is None:
+            from .numruns import number_runs  # not imported at start-up: most messages have no number
+
             self._runs = number_runs(self.norm.folded)
         return self._runs
 

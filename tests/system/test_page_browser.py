@@ -200,6 +200,7 @@ def test_a_failed_check_clears_the_old_result_and_says_why_in_chinese(browser, s
 REWRITE_RULES = """
 [[rule]]
 id = "shop.secret"
+kind = "pattern"
 category = "etiquette.banned_phrase"
 severity = "error"
 points = 5

@@ -1,0 +1,90 @@
+"""The engine's early exits and the detectors' prefilters only save time: with them off
+(``Linter(shortcuts=False)``, every detector on every message) the findings are the same."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from kefulint import Linter
+
+ROOT = Path(__file__).resolve().parents[3]
+EVAL = ROOT.parent / "shared" / "eval"
+
+PIECES = [
+    "kiki_mom", "jiajia_1203", "abc-123", "A_b", "x1", "lulu2020", "shop_lulu 圈a foxmail 点 com", "1 3 8 0 0 1 3 8 0 0 0",
+    "13800138000", "４００-８２０-８８２０", "6222 0212 3456 7890 128", "110101199003074514", "12345", "1234", "QQ",
+    "vx", "微信", "加我", "www", ".com", "点cn", "@", "艾特", " at ", "(at)", "dot", "http://", "://", "/", "a.b",
+    "亲", "，", "。", "！", "~", " ", "\n", "🌟", "①②③④⑤", "一三八零零一三八零零零", "发票", "付款", "不", "转账",
+    "好评", "返现", "私下", "淘宝", "京东", "京豆", "前缀是", "后缀", "163", "的", "ＡＢＣ", "_", "-",
+]
+CONTEXTS = [[], ["有微信吗？方便发视频"], ["你们电话多少"], ["能加个QQ吗"], ["可以开发票吗"], ["在吗"]]
+
+
+def _pairs(linters_on, linters_off, items):
+    for text, context, platform in items:
+        on, off = linters_on(platform), linters_off(platform)
+        got_on = [(f.rule, f.start, f.end) for f in on.check(text, context).findings]
+        got_off = [(f.rule, f.start, f.end) for f in off.check(text, context).findings]
+        yield text, context, got_on, got_off
+
+
+@pytest.fixture(scope="module")
+def linters():
+    from dataclasses import replace
+
+    base = Linter.default()
+    made: dict = {}
+
+    def get(platform, shortcuts):
+        key = (platform, shortcuts)
+        if key not in made:
+            settings = base.settings if platform is None else replace(base.settings, platform=platform)
+            made[key] = Linter(base.rules, settings, shortcuts=shortcuts)
+        return made[key]
+
+    return lambda p: get(p, True), lambda p: get(p, False)
+
+
+def _examples():
+    for rule in Linter.default().rules:
+        for ex in (*rule.bad, *rule.good):
+            yield ex.text, list(ex.context), None
+
+
+def _labelled():
+    paths = [ROOT / "tests" / "data" / "extra_labelled.jsonl"]
+    paths += [EVAL / n for n in ("dev.jsonl", "dev2.jsonl", "dev3_long.jsonl") if (EVAL / n).exists()]
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    o = json.loads(line)
+                    yield o["text"], o.get("context") or [], o.get("platform")
+
+
+def _generated(n=3000, seed=14):
+    rng = random.Random(seed)
+    examples = [t for t, _c, _p in _examples()]
+    for _ in range(n):
+        parts = [rng.choice(PIECES) for _ in range(rng.randint(1, 6))]
+        if rng.random() < 0.3:
+            parts.insert(rng.randrange(len(parts) + 1), rng.choice(examples))
+        yield "".join(parts), rng.choice(CONTEXTS), rng.choice([None, None, "jd"])
+
+
+@pytest.mark.parametrize("source", ["examples", "labelled", "generated"])
+def test_same_findings_with_shortcuts_off(linters, source):
+    items = {"examples": _examples, "labelled": _labelled, "generated": _generated}[source]()
+    differ = [(t, c, on, off) for t, c, on, off in _pairs(*linters, items) if on != off]
+    assert not differ, differ[:5]
+
+
+def test_bare_id_is_found_without_digits():
+    """The gate of bare_id comes from its own prefilter: an id of letters and "_" passes it (issue 12)."""
+    linter = Linter.default()
+    context = ["有微信吗？方便发视频"]
+    for reply in ("有的，kiki_mom", "有的，jiajia_1203"):
+        assert [f.category for f in linter.check(reply, context=context).findings] == ["contact.wechat"], reply
+
