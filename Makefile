@@ -47,7 +47,7 @@ test: install-dev browser
 check: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	bash scripts/typecheck.sh $(PY)
-	KEFULINT_QUICK=1 bash scripts/run-tests.sh $(PY) -n auto tests/unit tests/rules
+	KEFULINT_QUICK=1 bash scripts/run-tests.sh $(PY) tests/unit tests/rules
 
 bench: install-dev
 	cd benchmarks && ../$(PY) run_all.py

@@ -121,7 +121,14 @@ def load_builtin(name: str) -> Ruleset:
     path = files.joinpath(f"{name}.toml")
     if not path.is_file():
         raise RulesetError([f"unknown ruleset '{name}' (built-in: {', '.join(builtin_names())})"])
-    return parse_ruleset(path.read_text(encoding="utf-8"), f"rulesets/{name}.toml", default_name=name, trusted=True)
+    return _parse_builtin(path.read_text(encoding="utf-8"), name)
+
+
+@lru_cache(maxsize=64)
+def _parse_builtin(text: str, name: str) -> Ruleset:
+    """A built-in ruleset parsed once per process for the same text: every Linter of a process (a
+    reload, a lint run's config profiles) reads the same files; an edited file is parsed anew."""
+    return parse_ruleset(text, f"rulesets/{name}.toml", default_name=name, trusted=True)
 
 
 def load_path(path: str | Path) -> Ruleset:

@@ -86,3 +86,14 @@ def test_detector_options_validated():
     text = "[[rule]]\n" + GOOD.replace('phrases = ["abc"]', 'detector = "qq"\noptions = { keywordz = ["q"] }').replace('kind = "pattern"', 'kind = "detector"')
     errors = _errors(text)
     assert errors == ["rulesets/x.toml: rule x.rule: detector 'qq' has no option 'keywordz' (options: after, allow, keywords, max_digits, min_digits, window)"]
+
+
+def test_a_builtin_ruleset_is_parsed_once_for_the_same_text():
+    from importlib import resources
+
+    from kefulint.rules.schema import _parse_builtin
+
+    assert load_builtin("contact") is load_builtin("contact")
+    text = resources.files("kefulint.rulesets").joinpath("contact.toml").read_text(encoding="utf-8")
+    edited = _parse_builtin(text + "\n# edited\n", "contact")
+    assert edited is not load_builtin("contact") and edited.rules == load_builtin("contact").rules
