@@ -116,6 +116,7 @@ def _explanation(info: dict, show_matches: bool) -> dict:
         "tokens": [shown(t) for t in info["tokens"]],
         "platform": info["platform"],
         "configured_platform": info["configured_platform"],
+        "model": info.get("model"),
         "skipped": info["skipped"],
         "candidates": [{"rule": c["rule"], "start": c["start"], "end": c["end"], "text": shown(c["text"]),
                         "status": c["status"], "reason": shown(c["reason"])} for c in info["candidates"]],

@@ -208,6 +208,8 @@ class Assembling(EngineState):
         ``safe_only`` keeps to the rules' declared fixes and to channel invitations. ``result``,
         the check these findings came from, saves linting again when its own fix is the answer."""
         by_id = {r.id: r for r in self.rules}
+        # the review model's findings (info, with a probability) are hints: nothing to fix
+        findings = [f for f in findings if f.probability is None]
         if any(f.rule not in by_id for f in findings):
             raise ValueError("findings of rules this linter does not have")
         rules = [by_id[f.rule] for f in findings]
