@@ -123,7 +123,7 @@ x = 1
         "kefulint.toml:13: [lint]: unknown key 'max-point' (did you mean 'max-points'?)",
         "kefulint.toml:14: 'lint.txt-mode' must be \"line\" or \"paragraph\", not 'lines'",
         ("kefulint.toml:16: unknown key 'bogus' (allowed: extend, rulesets, extra-rulesets, disable, severity, "
-         "points, platform, infer-platform, allow-domains, allow-numbers, allow-phrases, user-words, fail-on, "
+         "points, platform, infer-platform, allow-domains, allow-numbers, allow-phrases, user-words, fail-on, model, "
          "lint, scan, serve)"),
         ("kefulint.toml:3: 'disable': unknown rule, category or ruleset 'contact.mobil' "
          "(did you mean 'contact.mobile'?)"),
