@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("bench_engine.py", [], ["-n", "20000"]),
     ("bench_quality.py", [], []),
+    ("bench_model.py", [], []),  # trains three times: a few minutes even with --quick
     ("bench_api.py", [], ["--messages", "3000"]),
     ("bench_cold_start.py", [], ["--runs", "5"]),
     ("bench_scan.py", [], ["--messages", "50000"]),

@@ -120,7 +120,7 @@ def test_invalid_json_is_400_saying_why(service, raw, fragment):
     ({}, ["text: required"]),
     ([], ["body: expected an object, got a list"]),
     ({"text": 5}, ["text: expected a string, got a number"]),
-    ({"text": "hi", "ctx": []}, ["ctx: unknown field (allowed: text, context, agent, platform)"]),
+    ({"text": "hi", "ctx": []}, ["ctx: unknown field (allowed: text, context, agent, platform, model)"]),
     ({"text": "hi", "context": "有QQ吗"}, ["context: expected a list of strings or {role, text} objects, got a string"]),
     ({"text": "hi", "context": ["ok", {"role": "buyer"}]}, ['context[1]: expected a string or {"role": str, "text": str}']),
     ({"text": "hi", "agent": 7}, ["agent: expected a string, got a number"]),
@@ -143,7 +143,7 @@ def test_batch_errors_name_the_item(service):
     resp = post(service, "/v1/check/batch", {"items": [{"text": "ok"}, {"txt": "x"}, "s"]})
     assert resp.status == 400
     assert resp.json["error"]["details"] == [
-        "items[1].txt: unknown field (allowed: text, context, agent, platform)",
+        "items[1].txt: unknown field (allowed: text, context, agent, platform, model)",
         "items[1].text: required",
         "items[2]: expected an object, got a string",
     ]
