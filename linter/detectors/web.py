@@ -6,7 +6,7 @@ import re
 import regex
 
 from ..finding import Severity
-from ..text.domains import TLD_PATTERN
+from ..text.domains import MAIL_HOSTS, TLD_PATTERN
 from . import Detector, Hit
 
 _DOT = r"(?:\s*(?:\.|点|dot)\s*)"
@@ -38,9 +38,6 @@ _LETTER = regex.compile(r"[a-z]")
 _AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+)")
 
 
-# Hosts of e-mail providers: "163.com" or "qq.com" alone is the end of an address, not a shop
-MAIL_HOSTS = frozenset({"qq.com", "163.com", "126.com", "sina.com", "sina.cn", "sohu.com", "foxmail.com",
-                        "gmail.com", "outlook.com", "hotmail.com", "139.com", "yeah.net", "aliyun.com", "vip.qq.com"})
 
 
 def host_of(url: str) -> str:

@@ -11,6 +11,7 @@ import ahocorasick_rs
 from ..detectors import DETECTORS
 from ..errors import RulesetError
 from ..rules.schema import shared_vocabulary
+from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
 
 GLOBAL = -1  # rule index of settings-wide allow phrases
@@ -19,8 +20,9 @@ SCOPE = -2  # rule index of the words that scope a negation: "n" negation, "x" n
 # holding one of them is rejoined and checked again.
 REJOIN_CUES = (
     "点com", "点cn", "点net", "dot", "圈a", "艾特", "下划线", "底杠", "横杠", "前面", "前缀", "开头",
-    "前半", "后缀", "后面", "后半", "新浪", "搜狐", "sina", "sohu", "foxmail", "gmail", "outlook",
-    "hotmail", "com", "www", "163的", "126的", "qq的", "163邮箱", "126邮箱", "换成", "改成", "替换",
+    "前半", "后缀", "后面", "后半", "com", "www", "换成", "改成", "替换",
+    *(name for name in MAIL_PROVIDERS if not name.isdigit() and name != "qq"),  # 新浪 / foxmail ...
+    *(f"{name}{tail}" for name in ("163", "126", "qq") for tail in ("的", "邮箱")),
 )
 
 

@@ -9,3 +9,13 @@ TLDS = (
     "app", "live", "ly", "im", "gd", "to", "edu", "gov",
 )
 TLD_PATTERN = "(?:" + "|".join(TLDS) + ")"  # a regex group of every TLD
+
+# E-mail providers, by the names agents write them with (新浪的, 163 的), and their hosts: one table
+# for rejoining an address given as id + provider (text/rejoin.py), for the cue that wakes that
+# (engine/compile.py), and for the link detector, which does not read a bare "163.com" as a shop.
+MAIL_PROVIDERS = {
+    "163": "163.com", "126": "126.com", "qq": "qq.com", "新浪": "sina.com", "sina": "sina.com",
+    "搜狐": "sohu.com", "sohu": "sohu.com", "foxmail": "foxmail.com", "gmail": "gmail.com",
+    "outlook": "outlook.com", "hotmail": "hotmail.com", "139": "139.com", "yeah": "yeah.net",
+}
+MAIL_HOSTS = frozenset(MAIL_PROVIDERS.values()) | {"sina.cn", "aliyun.com", "vip.qq.com"}

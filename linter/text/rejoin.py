@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import regex
 
+from .domains import MAIL_PROVIDERS
 from .normalize import STAND_IN_EMOJI
 
 # full-width ASCII to ASCII and capitals to lower case, one character for one (offsets stay)
@@ -34,9 +35,7 @@ _SPELLED_AS = {"点": ".", "dot": ".", "圈a": "@", "圈": "@", "艾特": "@", "
 # letters written apart: "w w w", "h u a x i n"
 _SPACED = regex.compile(r"(?<![a-z0-9])(?:[a-z0-9_@.\-][ \t]){3,}[a-z0-9_@.\-](?![a-z0-9])")
 _AROUND_MARK = regex.compile(r"(?<=[a-z0-9])[ \t]+(?=[.@_])|(?<=[.@_])[ \t]+(?=[a-z0-9])")
-_PROVIDERS = {"163": "163.com", "126": "126.com", "qq": "qq.com", "新浪": "sina.com", "sina": "sina.com",
-              "搜狐": "sohu.com", "sohu": "sohu.com", "foxmail": "foxmail.com", "gmail": "gmail.com",
-              "outlook": "outlook.com", "hotmail": "hotmail.com", "139": "139.com", "yeah": "yeah.net"}
+_PROVIDERS = MAIL_PROVIDERS
 _PROVIDER = "|".join(sorted((regex.escape(p) for p in _PROVIDERS), key=len, reverse=True))
 # an id followed by the provider it lives at: "nini_kf，新浪的", "taozi_2020，163 的"
 _AT_PROVIDER = regex.compile(
