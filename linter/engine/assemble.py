@@ -135,6 +135,18 @@ class Result(NamedTuple):
         }
 
 
+_CLAUSE_END = frozenset("，,。；;！!？?\n")
+NEXT_TO = 4  # characters between two candidates of one category that make them one finding
+
+
+def _touches(text: str, end: int, start: int, other_rule: bool) -> bool:
+    """Whether a span ending at ``end`` overlaps one starting at ``start``, or (found by another
+    rule) stands next to it in the same clause: 加我微信 abc_123 is one finding of its category, not
+    two; two phone numbers side by side stay two."""
+    return end > start or (other_rule and start - end <= NEXT_TO
+                           and not any(ch in _CLAUSE_END for ch in text[end:start]))
+
+
 class Assembling(EngineState):
     """The assemble step of :class:`~kefulint.engine.Linter`: confirmed candidates -> Result."""
 
@@ -146,14 +158,17 @@ class Assembling(EngineState):
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.rule.kind == "frame", c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
-        taken: dict[str, list[tuple[int, int]]] = {}  # category -> kept spans, sorted by start
+        taken: dict[str, list[tuple[int, int, str]]] = {}  # category -> kept spans and rules, sorted by start
         for c in confirmed:
             spans = taken.setdefault(c.rule.category, [])
             i = bisect_right(spans, (c.start, 1 << 62))
             # kept spans of a category never overlap, so only the neighbours can
-            if (i and spans[i - 1][1] > c.start) or (i < len(spans) and spans[i][0] < c.end):
+            rid = c.rule.id
+            if (i and _touches(text, spans[i - 1][1], c.start, spans[i - 1][2] != rid)) or (
+                i < len(spans) and _touches(text, c.end, spans[i][0], spans[i][2] != rid)
+            ):
                 continue
-            insort(spans, (c.start, c.end))
+            insort(spans, (c.start, c.end, rid))
             kept.append(c)
         kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]

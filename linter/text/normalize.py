@@ -275,17 +275,35 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
 
 def _cn_numerals_to_digits(folded: str) -> str:
     """Chinese numerals become digits only inside a number run (一三八 零零一三 八零零零, 1三8),
-    never in words (第一次, 一下, 两件)."""
+    never in words (第一次, 一下, 两件). A shorter run of three counts when it is one group of a
+    number cut by single stops (一五八、二六七四、〇九三一)."""
     out = None
-    for m in _CN_RUN.finditer(folded):
-        run = m.group()
-        digits = sum(1 for ch in run if ch.isdigit() or ch in CN_DIGITS)
-        if digits < MIN_CN_RUN_DIGITS:
+    runs = [(m.start(), m.end(), sum(1 for ch in m.group() if ch.isdigit() or ch in CN_DIGITS))
+            for m in _CN_RUN.finditer(folded)]
+    for i, (start, end, digits) in enumerate(runs):
+        if digits < MIN_CN_RUN_DIGITS and not (digits == 3 and _in_group_chain(folded, runs, i)):
             continue
         if out is None:
             out = list(folded)
-        out[m.start() : m.end()] = run.translate(_CN_TRANS)
+        out[start:end] = folded[start:end].translate(_CN_TRANS)
     return folded if out is None else "".join(out)
+
+
+_GROUP_STOPS = frozenset("、，,。 ")
+
+
+def _in_group_chain(folded: str, runs: list, i: int) -> bool:
+    """Whether run ``i`` has a neighbour of 3+ numerals one stop away (groups of a number)."""
+    start, end, _ = runs[i]
+    if i + 1 < len(runs):
+        s, _, d = runs[i + 1]
+        if s == end + 1 and folded[end] in _GROUP_STOPS and d >= 3:
+            return True
+    if i > 0:
+        _, e, d = runs[i - 1]
+        if start == e + 1 and folded[e] in _GROUP_STOPS and d >= 3:
+            return True
+    return False
 
 
 @lru_cache(maxsize=65536)

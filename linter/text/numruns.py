@@ -28,7 +28,9 @@ _JOIN = regex.compile(
 )
 # Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
 _FIRST_PART = regex.compile(r"(?:前面|前边|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位|前半段?|前缀|开头)[^0-9]{0,4}$")
-_LATER_PART = regex.compile(r"(?:后面|后边|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着)[^0-9]{0,4}$")
+_LATER_PART = regex.compile(r"(?:后面|后边|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|末尾|结尾|最后)[^0-9]{0,4}$")
+# A number's first part marked after it: "135开头，中间2708，尾号6149"
+_FIRST_AFTER = regex.compile(r"(?:开头|打头)")
 _FAR_JOIN = 80  # characters between two labelled parts
 
 
@@ -64,7 +66,7 @@ def number_runs(folded: str) -> list[NumberRun]:
                 letter_after=end < len(folded) and _is_letter(folded[end]),
             )
         )
-    joined = []
+    joined: list[NumberRun] = []
     for i, first in enumerate(runs):
         for second in runs[i + 1 : i + 3]:
             between = folded[first.end : second.start]
@@ -72,7 +74,8 @@ def number_runs(folded: str) -> list[NumberRun]:
             if near or (
                 len(between) <= _FAR_JOIN
                 and _LATER_PART.search(folded, max(first.end, second.start - 10), second.start)
-                and _FIRST_PART.search(folded, max(0, first.start - 10), first.start)
+                and (_FIRST_PART.search(folded, max(0, first.start - 10), first.start)
+                     or _FIRST_AFTER.match(folded, first.end))
             ):
                 joined.append(
                     NumberRun(
@@ -84,6 +87,17 @@ def number_runs(folded: str) -> list[NumberRun]:
                         letter_after=second.letter_after,
                     )
                 )
+    # a third labelled part: "135开头，中间2708，尾号6149"
+    for pair in list(joined):
+        for third in runs:
+            if third.start >= pair.end and third.start - pair.end <= _FAR_JOIN // 2 and _LATER_PART.search(
+                folded, max(pair.end, third.start - 10), third.start
+            ):
+                joined.append(NumberRun(
+                    digits=pair.digits + third.digits, start=pair.start, end=third.end, joined=True,
+                    letter_before=pair.letter_before, letter_after=third.letter_after,
+                ))
+                break
     # groups of 3-4 digits chained by single stops (the detectors still validate the number)
     i = 0
     while i < len(runs):

@@ -88,15 +88,19 @@ class MessageView:
             return f, f
         return cmap[start], cmap[end - 1] + 1
 
-    def word_near(self, cs: int, ce: int, words, before: int, after: int) -> str | None:
+    def word_near(self, cs: int, ce: int, words, before: int, after: int, inside: bool = True) -> str | None:
         """One of ``words`` (compact forms) that overlaps compact[cs:ce], ends at most ``before``
-        characters before it, or starts at most ``after`` characters after it."""
+        characters before it, or starts at most ``after`` characters after it. ``inside=False``:
+        a word strictly inside the span does not count (the labels of a number joined from parts:
+        135开头，中间2708，尾号6149)."""
         if not words:
             return None
         pattern, longest = _alternation(words)
         lo = cs - before - longest
         for m in pattern.finditer(self.norm.compact, max(0, lo), ce + after + longest):
             if m.end() >= cs - before and m.start() <= ce + after:
+                if not inside and m.start() > cs and m.end() < ce:
+                    continue
                 return m.group()
         return None
 
