@@ -86,7 +86,8 @@ def clause_bounds(norm, cs: int, ce: int, breaks: re.Pattern = _CLAUSE_BREAK) ->
     cmap = norm.compact_map
     fs = cmap[cs]
     fe = cmap[ce - 1] + 1 if ce > cs else fs
-    left = max((m.end() for m in breaks.finditer(folded, 0, fs)), default=0)
+    # the space break looks two characters ahead, so the search may run a little past fs
+    left = max((m.end() for m in breaks.finditer(folded, 0, fs + 2) if m.end() <= fs), default=0)
     nxt = breaks.search(folded, fe)
     right = nxt.start() if nxt else len(folded)
     return bisect_left(cmap, left), bisect_right(cmap, right - 1)
