@@ -36,6 +36,8 @@ _PATH = regex.compile(r"[/:?#]")
 _AT = regex.compile(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
 _LETTER = regex.compile(r"[a-z]")
 _AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+)")
+# the host of an e-mail address whose @ is spelled out (shopkf圈a163点com): the e-mail rule's
+_AT_BEFORE = regex.compile(r"(?:圈a|圈圈a|艾特|爱特|at|\(at\)|\[at\]|@)\s*$")
 
 
 
@@ -57,6 +59,10 @@ def find_url(view, options, keywords):
         text = m.group()
         if folded.startswith("@", m.end()) or _AT_AFTER.match(folded, m.end()):
             continue  # the local part of an e-mail address (xiaomei.shop@163.com)
+        if _AT_BEFORE.search(folded, max(0, m.start() - 6), m.start()) or (
+            text.startswith("a") and folded[m.start() - 1 : m.start()] == "圈"
+        ):
+            continue  # the host of an e-mail address with its @ spelled out
         # a bare "name.com" needs letters in its name; "1.5cm" or "3.cn" style numbers are not links
         if "://" not in text and not text.startswith("www") and not _LETTER.search(text.split(".")[0]):
             continue
