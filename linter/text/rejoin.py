@@ -28,8 +28,14 @@ _TOK = r"[a-z0-9][a-z0-9_.\-]*"
 _NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+(?=[a-z0-9_@.\-])")
 # spelled symbols between Latin or digit parts
 _SPELLED = regex.compile(
-    r"(?<=[a-z0-9_])(?:\s*(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)\s*|\s+(dot|at)\s+|[(\[](dot|at)[)\]])(?=[a-z0-9])"
+    r"(?<=[a-z0-9_])(?:\s*[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at)\s+|[(\[](dot|at)[)\]])(?=[a-z0-9])"
 )
+# "com" said aloud: 点 康姆
+_SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
+# letters standing for digits, with the key given: "13S 0O12 7788（S是5 O是0）", "93O8812（O是零）"
+_LETTER_KEY = regex.compile(r"(?<![a-z])([a-z])\s*(?:是|=|就是|代表)\s*([0-9零〇一二三四五六七八九])")
+_KEY_DIGIT = {"零": "0", "〇": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+              "八": "8", "九": "9"}
 _SPELLED_AS = {"点": ".", "dot": ".", "圈a": "@", "圈": "@", "艾特": "@", "at": "@",
                "下划线": "_", "底杠": "_", "底线": "_", "横杠": "-", "杠": "-"}
 # letters written apart: "w w w", "h u a x i n"
@@ -96,9 +102,14 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     if stand_in:
         mark = regex.escape(stand_in.group(1).translate(_LIGHT))
         out, omap = _sub(regex.compile(rf"(?<=[a-z0-9_.\-])\s*{mark}\s*(?=[a-z0-9])"), lambda m: "@", out, omap)
+    for letter, digit in {m.group(1): m.group(2) for m in _LETTER_KEY.finditer(out)}.items():
+        digit = _KEY_DIGIT.get(digit, digit)
+        pattern = regex.compile(rf"(?<=[0-9][ \t]?){letter}|{letter}(?=[ \t]?[0-9])")
+        out, omap = _sub(pattern, lambda m, d=digit: d, out, omap)
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
+    out, omap = _sub(_SAID_COM, lambda m: "com", out, omap)
     out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)
     out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
     out, omap = _sub(_PARTS, _join_parts, out, omap)
