@@ -29,7 +29,7 @@ class Confirming(EngineState):
             if w in view.norm.compact:
                 return f"整句排除词「{w}」(unless)"
         if rule.not_near:
-            found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after, inside=False)
+            found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after, inside=False, same_clause=True)
             if found:
                 return f"附近有排除词「{found}」(not_near)"
         if rule.near and not view.word_near(cs, ce, words.near, rule.near.before, rule.near.after):

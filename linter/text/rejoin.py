@@ -34,6 +34,11 @@ _SPELLED = regex.compile(
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
 # letters standing for digits, with the key given: "13S 0O12 7788（S是5 O是0）", "93O8812（O是零）"
 _LETTER_KEY = regex.compile(r"(?<![a-z])([a-z])\s*(?:是|=|就是|代表)\s*([0-9零〇一二三四五六七八九])")
+# digits said in English: "one three five, 0288, 7716"
+_EN_DIGIT = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+             "seven": "7", "eight": "8", "nine": "9"}
+_EN_WORD = "(?:" + "|".join(sorted(_EN_DIGIT, key=len, reverse=True)) + ")"
+_EN_RUN = regex.compile(rf"(?<![a-z]){_EN_WORD}(?:[ \t,，-]*{_EN_WORD}){{2,}}(?![a-z])")
 _KEY_DIGIT = {"零": "0", "〇": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
               "八": "8", "九": "9"}
 _SPELLED_AS = {"点": ".", "dot": ".", "圈a": "@", "圈": "@", "艾特": "@", "at": "@",
@@ -106,6 +111,7 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
         digit = _KEY_DIGIT.get(digit, digit)
         pattern = regex.compile(rf"(?<=[0-9][ \t]?){letter}|{letter}(?=[ \t]?[0-9])")
         out, omap = _sub(pattern, lambda m, d=digit: d, out, omap)
+    out, omap = _sub(_EN_RUN, lambda m: "".join(_EN_DIGIT[w] for w in regex.findall(_EN_WORD, m.group())), out, omap)
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)

@@ -23,6 +23,9 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
     return re.compile("|".join(re.escape(w) for w in ordered)), len(ordered[0])
 
 
+_CLAUSE_BREAKS = frozenset("，,。；;！!？?\n")
+
+
 class MessageView:
     __slots__ = ("_digits", "_runs", "_segmenter", "frame_hits", "hits", "norm", "platform")
 
@@ -88,7 +91,8 @@ class MessageView:
             return f, f
         return cmap[start], cmap[end - 1] + 1
 
-    def word_near(self, cs: int, ce: int, words, before: int, after: int, inside: bool = True) -> str | None:
+    def word_near(self, cs: int, ce: int, words, before: int, after: int, inside: bool = True,
+                  same_clause: bool = False) -> str | None:
         """One of ``words`` (compact forms) that overlaps compact[cs:ce], ends at most ``before``
         characters before it, or starts at most ``after`` characters after it. ``inside=False``:
         a word strictly inside the span does not count (the labels of a number joined from parts:
@@ -101,8 +105,20 @@ class MessageView:
             if m.end() >= cs - before and m.start() <= ce + after:
                 if not inside and m.start() > cs and m.end() < ce:
                     continue
+                if same_clause and self._clause_between(m.end(), cs) or same_clause and self._clause_between(ce, m.start()):
+                    continue  # 尾号9527那个是我，全号1892… : the word belongs to another clause
                 return m.group()
         return None
+
+    def _clause_between(self, a: int, b: int) -> bool:
+        """Whether a clause break stands in the folded text between compact positions a and b."""
+        if b <= a:
+            return False
+        cmap = self.norm.compact_map
+        fa = cmap[a - 1] + 1 if a > 0 else 0
+        fb = cmap[b] if b < len(cmap) else len(self.norm.folded)
+        folded = self.norm.folded
+        return any(ch in _CLAUSE_BREAKS for ch in folded[fa:fb])
 
     def word_covering(self, cs: int, ce: int, words) -> str | None:
         """The first of ``words`` with an occurrence that covers compact[cs:ce]."""
