@@ -64,3 +64,16 @@ def test_rejoin(text, joined):
 @pytest.mark.parametrize("text", ["下午3点半到", "https://locate.apple.com/cn/", "订单 2024 已发货", "第一次买"])
 def test_rejoin_leaves_ordinary_text(text):
     assert rejoin(text) is None
+
+
+def test_letters_standing_for_digits_with_their_key():
+    assert rejoin("电话13S 0O12 7788（S是5 O是0）")[0].startswith("电话135 0012 7788")
+    assert "9308812" in rejoin("小企鹅搜 93O8812 7（O是零）")[0]
+    assert rejoin("款式S码和M码") is None  # no key given: letters stay letters
+
+
+def test_digits_said_in_english_and_spelled_at_in_brackets():
+    assert "135, 0288, 7716" in rejoin("call我 one three five, 0288, 7716")[0]
+    assert rejoin("someone phoned") is None  # words that hold a digit word are not digits
+    assert "design_qh@163.com" in rejoin("design_qh（圈a）163点com")[0]
+    assert "xiaoyu@163" in rejoin("xiaoyu 圈a 163 点 康姆")[0]

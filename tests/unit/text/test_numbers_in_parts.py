@@ -1,0 +1,47 @@
+"""Numbers written in parts: three labelled parts, groups of three Chinese numerals, and a label
+word that belongs to another clause."""
+from __future__ import annotations
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.text.normalize import Normalized
+from kefulint.text.numruns import number_runs
+
+
+@pytest.fixture(scope="module")
+def linter():
+    return Linter.from_settings(Settings())
+
+
+def digits(text: str) -> set[str]:
+    return {r.digits for r in number_runs(Normalized(text).folded)}
+
+
+def test_three_labelled_parts_are_joined():
+    assert "13527086149" in digits("他手机是135开头，中间2708，尾号6149，您直接打过去")
+
+
+def test_groups_of_three_chinese_numerals_cut_by_stops():
+    assert "15826740931" in digits("电话：一五八、二六七四、〇九三一")
+    assert "158" not in digits("第一五八页")  # a lone group of three stays a word
+
+
+def test_parts_and_other_clause_labels_reach_the_phone_rule(linter):
+    cats = lambda t: {f.category for f in linter.check(t).findings}  # noqa: E731
+    assert "contact.phone" in cats("他手机是135开头，中间2708，尾号6149，您直接打过去")
+    assert "contact.phone" in cats("尾号9527那个是我，全号一八九二零一三九五二七，下午都能接")
+    assert "contact.phone" not in cats("订单号135开头，中间2708，尾号6149")
+    assert "contact.phone" not in cats("您手机尾号6149对吗")
+
+
+def test_a_space_between_two_chinese_words_ends_a_negations_clause(linter):
+    cats = lambda t: {f.category for f in linter.check(t).findings}  # noqa: E731
+    assert "offplatform.payment" in cats("信用卡不行 你直接支付宝转我")
+    assert "offplatform.payment" not in cats("不能支付宝转账哦，请在平台下单")
+
+
+def test_a_warning_next_to_an_error_of_its_category_is_one_finding(linter):
+    found = [f.rule for f in linter.check("加我微信 abc_123").findings]
+    assert found == ["contact.wechat-id"]
+    two = [f.rule for f in linter.check("手机13800138000或13912345678").findings]
+    assert len(two) == 2  # two numbers of one rule side by side stay two
