@@ -21,7 +21,7 @@ SCOPE = -2  # rule index of the words that scope a negation: "n" negation, "x" n
 REJOIN_CUES = (
     "点com", "点cn", "点net", "dot", "圈a", "艾特", "下划线", "底杠", "横杠", "前面", "前缀", "开头",
     "前半", "后缀", "后面", "后半", "com", "www", "换成", "改成", "替换", "康姆", "康木",
-    "three", "five", "seven", "eight", "nine", "zero",
+    "three", "five", "seven", "eight", "nine", "zero", "ling", "yao", "jiu", "san",
     *(f"{letter}{key}" for letter in "olisbzg" for key in ("是0", "是零", "是1", "是一", "是5", "是8", "是2", "是9")),
     *(name for name in MAIL_PROVIDERS if not name.isdigit() and name != "qq"),  # 新浪 / foxmail ...
     *(f"{name}{tail}" for name in ("163", "126", "qq") for tail in ("的", "邮箱")),

@@ -34,9 +34,12 @@ _SPELLED = regex.compile(
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
 # letters standing for digits, with the key given: "13S 0O12 7788（S是5 O是0）", "93O8812（O是零）"
 _LETTER_KEY = regex.compile(r"(?<![a-z])([a-z])\s*(?:是|=|就是|代表)\s*([0-9零〇一二三四五六七八九])")
-# digits said in English: "one three five, 0288, 7716"
+# digits said in English or pinyin: "one three five, 0288, 7716"
 _EN_DIGIT = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-             "seven": "7", "eight": "8", "nine": "9"}
+             "seven": "7", "eight": "8", "nine": "9",
+             # and in pinyin: "yao san ba, ling ling si qi"
+             "ling": "0", "dong": "0", "yao": "1", "yi": "1", "er": "2", "san": "3", "si": "4", "wu": "5", "liu": "6",
+             "qi": "7", "ba": "8", "jiu": "9"}
 _EN_WORD = "(?:" + "|".join(sorted(_EN_DIGIT, key=len, reverse=True)) + ")"
 _EN_RUN = regex.compile(rf"(?<![a-z]){_EN_WORD}(?:[ \t,，-]*{_EN_WORD}){{2,}}(?![a-z])")
 _KEY_DIGIT = {"零": "0", "〇": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
