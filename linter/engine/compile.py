@@ -243,15 +243,22 @@ def _store_state(path, state: dict) -> None:
     store_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), "compiled-*.pickle")
 
 
+# Two-character words that stand in most chat replies: a slot holding them would wake its frame on
+# most messages (帮您 in 您好，请问有什么可以帮您).
+_EVERYDAY = frozenset({"您好", "可以", "帮您", "给您", "帮你", "给你", "我们", "这边", "亲亲", "请问", "没有", "不是",
+                       "什么", "一下", "的话", "就是", "一个", "这个", "那个", "已经", "订单", "您的", "统一", "直接"})
+
+
 def _waking_slot(slots) -> int:
-    """The slot whose words wake a frame: the one with the fewest one-character words, then the
-    longest shortest word (加 or 不 would wake a frame on most messages; 微信 or 信用卡 rarely)."""
+    """The slot whose words wake a frame: the one with the fewest one-character and everyday words,
+    then the longest shortest word (加 or 不 would wake a frame on most messages; 微信 or 信用卡 rarely)."""
     best, best_score = 0, None
     for j, slot in enumerate(slots):
         words = [w for w in slot if w[0] not in "%#"]
         if not words:
             continue
-        score = (sum(1 for w in words if len(fold_phrase(w)) < 2), -min(len(fold_phrase(w)) for w in words))
+        score = (sum(1 for w in words if len(fold_phrase(w)) < 2 or fold_phrase(w) in _EVERYDAY),
+                 -min(len(fold_phrase(w)) for w in words))
         if best_score is None or score < best_score:
             best, best_score = j, score
     return best
