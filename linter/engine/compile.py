@@ -2,6 +2,7 @@
 without buyer context), regexes, confirmation words in compact form and detector options."""
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,8 +15,37 @@ from ..rules.schema import shared_vocabulary
 from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
 
-GLOBAL = -1  # rule index of settings-wide allow phrases
-SCOPE = -2  # rule index of the words that scope a negation: "n" negation, "x" not one, "h" hedge
+GLOBAL = -1  # rule index of what concerns no one rule: platform cues, cues for pieces
+SCOPE = -2  # rule index of the words that scope a negation (roles NEGATION, NOT_NEGATION, HEDGE)
+
+
+class Role(enum.IntEnum):
+    """What a phrase-table hit is to its rule."""
+
+    PHRASE = 0  # a rule phrase: a candidate
+    TRIGGER = 1  # a trigger: the rule's regexes run
+    CONTEXT = 2  # a phrase of the buyer's turns (context rules, buyer automaton)
+    KEYWORD = 3  # a keyword option of a detector
+    WAKE = 4  # a word of a frame's waking slot (main automaton)
+    PLATFORM = 5  # a platform cue (rule index GLOBAL)
+    PIECES = 6  # a cue that a contact detail is written in pieces (GLOBAL)
+    NEGATION = 7  # a negation word (SCOPE, frame automaton)
+    NOT_NEGATION = 8  # a word that holds a negation word but is none (SCOPE)
+    HEDGE = 9  # a hedge after a frame (SCOPE)
+    SLOT = 16  # SLOT + j: a word of frame slot j (frame automaton)
+
+
+# A hit is keyed by one plain int, rule index * ROLES + role (roles and slots stay below ROLES; a
+# negative rule index decodes back with divmod). Plain ints: an enum member hashes through Python
+# code, a tuple key is built per lookup, and the tables are stored as JSON (see _store_state).
+ROLES = 64
+PHRASE, TRIGGER, CONTEXT, KEYWORD, WAKE, PLATFORM, PIECES, NEGATION, NOT_NEGATION, HEDGE, SLOT = map(int, Role)
+
+
+def hit_key(ri: int, role: int) -> int:
+    """The key of rule ``ri``'s hits in ``role`` (a :class:`Role`, or SLOT + j)."""
+    return ri * ROLES + role
+
 # Words that say a contact detail may be written in pieces (see text/rejoin.py); only a message
 # holding one of them is rejoined and checked again.
 REJOIN_CUES = (
@@ -51,15 +81,15 @@ class Compiling:
         self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
 
     def _build_tables(self) -> None:
-        table: dict[str, list[tuple[int, str]]] = {}
+        table: dict[str, list[int]] = {}  # phrase -> hit keys
         errors: list[str] = []
 
-        def add(phrase: str, ri: int, role: str, rule_id: str) -> None:
+        def add(phrase: str, ri: int, role: Role, rule_id: str) -> None:
             key = fold_phrase(phrase)
             if not key:
                 errors.append(f"rule {rule_id}: phrase {phrase!r} is empty once normalized")
                 return
-            table.setdefault(key, []).append((ri, role))
+            table.setdefault(key, []).append(hit_key(ri, role))
 
         self._words: list[_RuleWords] = []
         self._always: list[int] = []
@@ -68,14 +98,14 @@ class Compiling:
         # Frames: the words of one slot (the rarest-looking) go into the one automaton every message
         # gets, and wake the frame; every slot's words and the negation words are looked for by a
         # second automaton, run only on a message that woke a frame or needs a negation checked.
-        frame_table: dict[str, list[tuple[int, str]]] = {}
+        frame_table: dict[str, list[int]] = {}
         self._late: list[int] = []  # frames that need other findings: judged after the rest
         self._frame_special: dict[int, tuple] = {}
         for ri, rule in enumerate(self.rules):
             for p in rule.phrases:
-                add(p, ri, "p", rule.id)
+                add(p, ri, Role.PHRASE, rule.id)
             for p in rule.triggers:
-                add(p, ri, "t", rule.id)
+                add(p, ri, Role.TRIGGER, rule.id)
             self._words.append(_RuleWords(
                 allow=_compact_words(rule.allow, rule.id, errors),
                 unless=_compact_words(rule.unless, rule.id, errors),
@@ -85,7 +115,7 @@ class Compiling:
             if rule.context:
                 self._context_turns = max(self._context_turns, rule.context.turns)
                 for p in rule.context.buyer:
-                    add(p, ri, "c", rule.id)
+                    add(p, ri, Role.CONTEXT, rule.id)
             if rule.regex and not rule.triggers:
                 self._always.append(ri)
             if rule.frame:
@@ -99,9 +129,9 @@ class Compiling:
                         if not key:
                             errors.append(f"rule {rule.id}: phrase {p!r} is empty once normalized")
                             continue
-                        frame_table.setdefault(key, []).append((ri, f"s{j}"))
+                        frame_table.setdefault(key, []).append(hit_key(ri, SLOT + j))
                         if j == wake:
-                            add(p, ri, "w", rule.id)
+                            add(p, ri, Role.WAKE, rule.id)
                 if any(p[0] == "%" for slot in rule.frame.slots for p in slot):
                     self._late.append(ri)
             if rule.detector:
@@ -109,20 +139,21 @@ class Compiling:
                 opts = det.resolved_options(rule.options)
                 for key in det.phrase_options:
                     for p in opts.get(key, ()):
-                        add(p, ri, "k", rule.id)
+                        add(p, ri, Role.KEYWORD, rule.id)
                 self._detector_rules.append(ri)
         self._global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
         for cue, _name in self._cues:
-            table.setdefault(cue, []).append((GLOBAL, "platform"))
+            table.setdefault(cue, []).append(hit_key(GLOBAL, Role.PLATFORM))
         for w in REJOIN_CUES:
-            table.setdefault(fold_phrase(w), []).append((GLOBAL, "asm"))
+            table.setdefault(fold_phrase(w), []).append(hit_key(GLOBAL, Role.PIECES))
         if any(r.negation or (r.frame and r.frame.negation) for r in self.rules):
             vocab = shared_vocabulary(validate=False)
-            for role, name in (("n", "negation"), ("x", "not_negation"), ("h", "hedge_after")):
+            for role, name in ((Role.NEGATION, "negation"), (Role.NOT_NEGATION, "not_negation"),
+                               (Role.HEDGE, "hedge_after")):
                 for w in vocab.words(name, lambda *_: ""):
                     key = fold_phrase(w)
                     if key:
-                        frame_table.setdefault(key, []).append((SCOPE, role))
+                        frame_table.setdefault(key, []).append(hit_key(SCOPE, role))
         if errors:
             raise RulesetError(errors)
         fkeys = list(frame_table) or ["\x00"]
@@ -143,8 +174,9 @@ class Compiling:
         # for (their triggers, such as 可以 or digits, are common words).
         buyer: dict[str, set[int]] = {}
         for key, uses in table.items():
-            for ri, role in uses:
-                if role == "c":
+            for use in uses:
+                ri, what = _split(use)
+                if what == CONTEXT:
                     buyer.setdefault(key, set()).add(ri)
         buyer_keys = list(buyer) or ["\x00"]
         self._buyer_automaton = (
@@ -171,18 +203,18 @@ class Compiling:
         return patterns
 
     def _build_automaton(self, table: dict, with_context: bool) -> tuple:
-        """(automaton, values): values[i] = (key, uses, rules a hit activates) of pattern i."""
+        """(automaton, values): values[i] = (key, hit keys, rules a hit activates) of pattern i."""
         keys: list[str] = []
         values: list[tuple] = []
         ctx = self._context_rules
         for key, uses in table.items():
             if not with_context:
-                uses = [u for u in uses if u[0] < 0 or u[0] not in ctx]
+                uses = [u for u in uses if u < 0 or u // ROLES not in ctx]
                 if not uses:
                     continue
             activates = frozenset(
-                ri for ri, role in uses
-                if ri >= 0 and (role in ("p", "t", "w") or (role == "k" and ri in self._keyed_rules))
+                ri for ri, role in map(_split, uses)
+                if ri >= 0 and (role in (PHRASE, TRIGGER, WAKE) or (role == KEYWORD and ri in self._keyed_rules))
             )
             keys.append(key)
             values.append((key, tuple(uses), activates))
@@ -190,6 +222,10 @@ class Compiling:
             keys, values = ["\x00"], [("\x00", (), frozenset())]
         return _automaton(keys), tuple(values), keys
 
+
+
+def _split(key: int) -> tuple[int, int]:
+    return divmod(key, ROLES)
 
 
 def _automaton(keys: list[str]):

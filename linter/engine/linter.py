@@ -21,6 +21,10 @@ from .compile import Compiling
 from .confirm import Confirming
 from .match import Matching
 
+_new_tuple = tuple.__new__
+# the fields of a Result after the six ``check`` sets for a clean reply: their defaults, whatever they are
+_RESULT_DEFAULTS = tuple(Result._field_defaults[name] for name in Result._fields[6:])
+
 
 class Linter(Compiling, Matching, Confirming, Assembling):
     """Rules compiled once (:mod:`.compile`); per message: match (:mod:`.match`), confirm
@@ -94,8 +98,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         trace: dict = {}
         candidates = self._candidates(text, context, trace=trace)
         platform = trace.get("platform", self._platform_name)  # the one the message was judged on
-        if not candidates:  # the common case, kept cheap
-            result = Result(text, (), 0, False, False, platform)
+        if not candidates:  # the common case, kept cheap: Result without its Python-level __new__
+            result = _new_tuple(Result, (text, (), 0, False, False, platform, *_RESULT_DEFAULTS))
         else:
             result = self._result(text, candidates, context, platform)
         return self.add_model_findings(result) if self.use_model else result

@@ -14,7 +14,20 @@ from ..text.normalize import STAND_IN_EMOJI, Normalized
 from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
 from . import frames
-from .compile import GLOBAL, SCOPE
+from .compile import (
+    GLOBAL,
+    HEDGE,
+    KEYWORD,
+    NEGATION,
+    NOT_NEGATION,
+    PHRASE,
+    PIECES,
+    PLATFORM,
+    ROLES,
+    SCOPE,
+    SLOT,
+    TRIGGER,
+)
 from .state import EngineState
 
 
@@ -38,7 +51,14 @@ _IN_WORD = "在英文单词内 (inside a Latin word)"
 REGEX_TIMED_OUT = "正则超时 (regex timed out)"
 
 
+OVERLAPPING = True  # every match, overlapping; passed by position (a keyword costs pyo3 ~0.1 µs a call)
 TURN_CACHE = 8192  # buyer turns whose context hits a Linter keeps
+# the keys of the hits that concern no one rule (see compile.hit_key)
+_PLATFORM_CUE = GLOBAL * ROLES + PLATFORM
+_PIECES_CUE = GLOBAL * ROLES + PIECES
+_NEGATION = SCOPE * ROLES + NEGATION
+_NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
+_HEDGE = SCOPE * ROLES + HEDGE
 
 
 def _as_buyer_turns(context, last: int) -> list[str]:
@@ -91,7 +111,7 @@ class Matching(EngineState):
 
     def _platform_for(self, norm: Normalized, hits: dict) -> Platform:
         if self.settings.infer_platform:
-            for _s, _e, cue in hits.get((GLOBAL, "platform"), ()):
+            for _s, _e, cue in hits.get(_PLATFORM_CUE, ()):
                 return self._platforms[self._cue_platform[cue]]
         return self.platform
 
@@ -132,11 +152,11 @@ class Matching(EngineState):
         if not buyer_hits:
             context = None  # no buyer turn says anything a context rule listens for
         automaton, values = self._automaton if context else self._automaton_plain
-        matches = automaton.find_matches_as_indexes(norm.compact, overlapping=True)
+        matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         if matches:
             hits = self._collect(matches, values, active)
             platform = self._platform_for(norm, hits)
-            pieces = (GLOBAL, "asm") in hits
+            pieces = _PIECES_CUE in hits
         else:  # the common case: no phrase of any rule
             hits = {}
             platform = self.platform
@@ -231,7 +251,7 @@ class Matching(EngineState):
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
         automaton, values = self._buyer_automaton
         found = frozenset(ri for idx, _s, _e in automaton.find_matches_as_indexes(
-            Normalized(turn).compact, overlapping=True) for ri in values[idx])
+            Normalized(turn).compact, OVERLAPPING) for ri in values[idx])
         if len(self._turn_hits) >= TURN_CACHE:
             self._turn_hits.clear()
         self._turn_hits[turn] = found
@@ -242,10 +262,10 @@ class Matching(EngineState):
         if rule.frame:
             yield from self._frame_candidates(ri, rule, view, found)
             return
-        for cs, ce, key in view.hits.get((ri, "p"), ()):
+        for cs, ce, key in view.hits.get(ri * ROLES + PHRASE, ()):
             os_, oe = norm.compact_span(cs, ce)
             yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
-        if rule.regex and (not rule.triggers or (ri, "t") in view.hits):
+        if rule.regex and (not rule.triggers or ri * ROLES + TRIGGER in view.hits):
             for pattern, guarded in self._patterns(ri):
                 try:
                     matches = pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT) if guarded else pattern.finditer(norm.compact)
@@ -256,7 +276,7 @@ class Matching(EngineState):
                 except TimeoutError:
                     yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=REGEX_TIMED_OUT)
         if rule.detector:
-            keywords = [k for k in view.hits.get((ri, "k"), ()) if _latin_ok(view, *k)]
+            keywords = [k for k in view.hits.get(ri * ROLES + KEYWORD, ()) if _latin_ok(view, *k)]
             allow = self._words[ri].allow
             if allow and keywords:
                 keywords = [k for k in keywords if not view.word_covering(k[0], k[1], allow)]
@@ -271,7 +291,7 @@ class Matching(EngineState):
         if view.frame_hits is None:
             automaton, values = self._frame_automaton
             view.frame_hits = self._collect(
-                automaton.find_matches_as_indexes(view.norm.compact, overlapping=True), values, None
+                automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), values, None
             )
         return view.frame_hits
 
@@ -288,13 +308,13 @@ class Matching(EngineState):
                     return
         hits = self._frame_hits(view)
         for j, (_cats, tokens, _words) in enumerate(special):
-            if not tokens and not slots[j] and (ri, f"s{j}") not in hits:
+            if not tokens and not slots[j] and ri * ROLES + SLOT + j not in hits:
                 return  # a slot of words only, none of them here (the usual end of a woken frame)
         allow = self._words[ri].allow
         norm = view.norm
         for j, (_cats, tokens, _words) in enumerate(special):
             slots[j] += [
-                (s, e) for s, e, key in hits.get((ri, f"s{j}"), ())
+                (s, e) for s, e, key in hits.get(ri * ROLES + SLOT + j, ())
                 if _latin_ok(view, s, e, key) and not frames.crosses_clause(norm, s, e)
                 and not (allow and view.word_covering(s, e, allow))
             ]
@@ -324,11 +344,11 @@ class Matching(EngineState):
         """The negation or hedge in scope of compact[cs:ce]; words inside the ``inner`` spans are
         the candidate's own (不发 in a refusal is no negation of it)."""
         hits = self._frame_hits(view)
-        scope = hits.get((SCOPE, "n"), ())
-        hedges = hits.get((SCOPE, "h"), ())
+        scope = hits.get(_NEGATION, ())
+        hedges = hits.get(_HEDGE, ())
         if not scope and not hedges:
             return None
-        not_neg = hits.get((SCOPE, "x"), ())
+        not_neg = hits.get(_NOT_NEGATION, ())
         if not_neg:
             scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
