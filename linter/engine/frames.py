@@ -49,7 +49,7 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
     ``window`` characters (the gap between the two) of a hit of slot 0, before or after it.
     Ordered: the slots' hits follow each other as listed, each within ``window`` of the one
     before. One span per slot-0 hit; the nearest partners are chosen."""
-    found: list[Span] = []
+    found: list[tuple[int, int, tuple[Span, ...]]] = []
     first, rest = slots[0], slots[1:]
     for s0, e0 in first:
         start, end = s0, e0

@@ -31,11 +31,11 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
     def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, shortcuts: bool = True,
-                 cache: bool = False, model: bool | None = None) -> None:
+                 cache: bool | str = False, model: bool | None = None) -> None:
         self._build(rules, settings, shortcuts, cache, model)
 
     def _build(self, rules: Sequence[Rule], settings: Settings | None, shortcuts: bool = True,
-               cache: bool = False, model: bool | None = None) -> None:
+               cache: bool | str = False, model: bool | None = None) -> None:
         self.settings = settings or Settings()
         # the review model (kefulint.model): off unless asked for here or in the settings;
         # its weights are read on the first message that needs them
@@ -55,7 +55,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         ]
         self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
         self.segmenter = Segmenter(self.settings.user_words)
-        # cache: the compiled tables from (or to) the on-disk cache of compiled rules (cold starts)
+        # cache: the compiled tables from (or to) the on-disk cache (tablecache.py), for cold starts;
+        # a str is a key that stands for the rules (the rules cache gives one)
         self._compile(cache)
 
     # construction ------------------------------------------------------------------------

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from ..detectors import DETECTORS
 from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import Platform
-from ..rules.schema import REGEX_TIMEOUT
 from ..text.normalize import STAND_IN_EMOJI, Normalized
 from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
@@ -151,7 +149,10 @@ class Matching(EngineState):
         buyer_hits = self._buyer_hits(context) if context else {}
         if not buyer_hits:
             context = None  # no buyer turn says anything a context rule listens for
-        automaton, values = self._automaton if context else self._automaton_plain
+        if context:
+            automaton, values = self._automaton or self._built("main")
+        else:
+            automaton, values = self._automaton_plain or self._built("plain")
         matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         if matches:
             hits = self._collect(matches, values, active)
@@ -249,7 +250,7 @@ class Matching(EngineState):
     def _buyer_turn(self, turn: str) -> frozenset[int]:
         """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
-        automaton, values = self._buyer_automaton
+        automaton, values = self._buyer_automaton or self._built("buyer")
         found = frozenset(ri for idx, _s, _e in automaton.find_matches_as_indexes(
             Normalized(turn).compact, OVERLAPPING) for ri in values[idx])
         if len(self._turn_hits) >= TURN_CACHE:
@@ -266,9 +267,9 @@ class Matching(EngineState):
             os_, oe = norm.compact_span(cs, ce)
             yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
         if rule.regex and (not rule.triggers or ri * ROLES + TRIGGER in view.hits):
-            for pattern, guarded in self._patterns(ri):
+            for pattern, timeout in self._patterns(ri):
                 try:
-                    matches = pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT) if guarded else pattern.finditer(norm.compact)
+                    matches = pattern.finditer(norm.compact, timeout=timeout) if timeout else pattern.finditer(norm.compact)
                     for m in matches:
                         if m.end() > m.start():
                             os_, oe = norm.compact_span(m.start(), m.end())
@@ -280,7 +281,8 @@ class Matching(EngineState):
             allow = self._words[ri].allow
             if allow and keywords:
                 keywords = [k for k in keywords if not view.word_covering(k[0], k[1], allow)]
-            for hit in DETECTORS[rule.detector].find(view, self._options[ri], keywords):
+            find, options = self._detectors[ri] or self._detector(ri)
+            for hit in find(view, options, keywords):
                 cs, ce = view.folded_to_compact(hit.start, hit.end)
                 os_, oe = norm.folded_span(hit.start, hit.end)
                 yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)
@@ -289,7 +291,7 @@ class Matching(EngineState):
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:
-            automaton, values = self._frame_automaton
+            automaton, values = self._frame_automaton or self._built("frame")
             view.frame_hits = self._collect(
                 automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), values, None
             )

@@ -32,11 +32,11 @@ class EngineState:
     _allow_numbers: frozenset[str]
     shortcuts: bool  # False: no early exit or detector prefilter (a test compares)
     # set by the compile step
-    _regexes: list[tuple[tuple[Any, bool], ...] | None]  # compiled on first use
+    _regexes: list[tuple[tuple[Any, float | None], ...] | None]  # compiled on first use
     _gates: Any  # the early exits built from the active detectors (compile.py), with context
     _gates_plain: Any  # the same without the context rules
     _turn_hits: dict[str, frozenset[int]]  # buyer turn -> context rules it speaks to
-    _automaton_keys: dict[str, list[str]]
+    _tables: dict[str, list]  # per automaton ("main", "plain", "frame", "buyer"): [keys, values]
     _words: list[_RuleWords]
     _always: list[int]
     _detector_rules: list[int]
@@ -44,15 +44,14 @@ class EngineState:
     _late: list[int]
     _frame_special: dict[int, tuple]
     _global_allow: tuple[str, ...]
-    _frame_automaton: Automaton
-    _buyer_automaton: Automaton
-    _automaton: Automaton
-    _automaton_plain: Automaton
+    # built from _tables on first use (Compiling._built)
+    _frame_automaton: Automaton | None
+    _buyer_automaton: Automaton | None
+    _automaton: Automaton | None
+    _automaton_plain: Automaton | None
     _context_rules: frozenset[int]
     _keyed_rules: frozenset[int]
-    _digit_rules: list[tuple[int, int]]
-    _gated_rules: list[tuple[Callable[[MessageView], bool], frozenset[int]]]
-    _options: list[dict]
+    _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
 
     if TYPE_CHECKING:
@@ -62,6 +61,10 @@ class EngineState:
 
         def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str: ...
 
-        def _patterns(self, ri: int) -> tuple[tuple[Any, bool], ...]: ...
+        def _patterns(self, ri: int) -> tuple[tuple[Any, float | None], ...]: ...
+
+        def _built(self, name: str) -> tuple: ...
+
+        def _detector(self, ri: int) -> tuple[Callable, dict]: ...
 
         def _negation(self, view: MessageView, cs: int, ce: int, inner: Iterable) -> str | None: ...

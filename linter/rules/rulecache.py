@@ -190,13 +190,19 @@ def store_atomic(path: Path, data: bytes, pattern: str) -> None:
 
 def cached_rules(settings: Settings) -> tuple[Rule, ...]:
     """The rules ``resolve_rules(settings)`` would give, from the cache when it holds them."""
+    return cached_rules_and_key(settings)[0]
+
+
+def cached_rules_and_key(settings: Settings) -> tuple[tuple[Rule, ...], str | None]:
+    """:func:`cached_rules`, and the key that stands for them (None with the cache off): a Linter
+    given it as ``cache`` keys its compiled tables on it instead of hashing the rules."""
     folder = cache_dir()
     key = rules_key(settings) if folder is not None else None
     if folder is None or key is None:
-        return tuple(resolve_rules(settings))
+        return tuple(resolve_rules(settings)), None
     path = folder / f"rules-{key[:40]}.json"
     rules = _load(path)
     if rules is None:
         rules = tuple(resolve_rules(settings))
         _store(folder, path, rules)
-    return rules
+    return rules, key

@@ -20,7 +20,8 @@ def test_roles_and_slots_fit_below_the_key_stride():
 
 def test_the_tables_hold_plain_ints():
     linter = Linter.default()
-    for _automaton, values in (linter._automaton_plain, linter._automaton):
+    for name in ("main", "plain", "frame"):
+        _keys, values = linter._tables[name]
         for _key, uses, activates in values:
             assert all(type(u) is int for u in uses)
             assert all(type(ri) is int for ri in activates)
