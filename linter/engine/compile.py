@@ -76,7 +76,7 @@ class Compiling(EngineState):
             tables = load_tables(path) if path is not None else None
             if tables is not None:
                 try:
-                    self._adopt(tables)
+                    self._adopt(tables, path)
                     return
                 except (KeyError, IndexError, TypeError, ValueError, re.error):
                     pass  # a file that only looked right: built again
@@ -85,9 +85,10 @@ class Compiling(EngineState):
             store_tables(path, tables)
         self._adopt(tables)
 
-    def _adopt(self, tables: dict) -> None:
+    def _adopt(self, tables: dict, path=None) -> None:
         """Takes the compiled tables (plain data) as the Linter's state; automata, regexes and
-        detector options are made on first use."""
+        detector options are made on first use. ``path``: the cache file they were read from,
+        beside which the automata they lack are stored."""
         if len(tables["words"]) != len(self.rules):
             raise ValueError("compiled tables of other rules")
         self._words = [_RuleWords(*map(tuple, words)) for words in tables["words"]]
@@ -100,7 +101,8 @@ class Compiling(EngineState):
         self._keyed_rules = frozenset(tables["keyed_rules"])
         self._gates = DetectorGates.from_data(tables["gates"])
         self._gates_plain = DetectorGates.from_data(tables["gates_plain"])
-        self._tables = tables["automata"]
+        self._tables = dict(tables["automata"])
+        self._tables_path = path
         self._automaton = self._automaton_plain = self._frame_automaton = self._buyer_automaton = None
         self._frame_special = {ri: r.frame.special() for ri, r in enumerate(self.rules) if r.frame}
         self._cue_platform = dict(self._cues)
@@ -109,12 +111,23 @@ class Compiling(EngineState):
         self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
 
     def _built(self, name: str) -> tuple:
-        """The automaton ``name`` ("main", "plain", "frame", "buyer") and its values, built on
-        first use (a list item set once: threads that race build the same automaton)."""
-        keys, values = self._tables[name]
-        pair = (_automaton(keys), values)
-        setattr(self, _AUTOMATON_ATTRS[name], pair)
-        return pair
+        """(automaton, keys, values) of the automaton ``name`` ("main", "plain", "frame", "buyer"),
+        built on first use (an attribute set once: threads that race build the same automaton)."""
+        part = self._tables.get(name)
+        if part is None:  # stored apart in the cache, read when first needed
+            part = self._tables[name] = self._stored_part(name)
+        keys, values = part
+        built = (_automaton(keys), keys, values)
+        setattr(self, _AUTOMATON_ATTRS[name], built)
+        return built
+
+    def _stored_part(self, name: str) -> list:
+        from .tablecache import load_part
+
+        part = load_part(self._tables_path, name) if self._tables_path is not None else None
+        if part is None:  # gone or corrupt since the Linter was made: built again (the same tables)
+            part = self._build_tables()["automata"][name]
+        return part
 
     def _detector(self, ri: int) -> tuple[Callable, dict]:
         """(find, compiled options) of rule ``ri``'s detector, made when it first runs."""
@@ -233,7 +246,7 @@ class Compiling(EngineState):
             "automata": {
                 "main": _automaton_table(table, keyed_rules, ()),
                 "plain": _automaton_table(table, keyed_rules, context_rules),
-                "frame": [fkeys, [[k, frame_table.get(k, []), []] for k in fkeys]],
+                "frame": [fkeys, [[frame_table.get(k, []), []] for k in fkeys]],
                 "buyer": [list(buyer) or ["\x00"], list(buyer.values()) or [[]]],
             },
         }
@@ -250,8 +263,8 @@ class Compiling(EngineState):
 
 
 def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_out: Sequence[int]) -> list:
-    """[keys, values]: values[i] = [key, hit keys, rules a hit activates] of key i; the hits of
-    the rules ``leave_out`` left out (without buyer context, context rules are off)."""
+    """[keys, values]: values[i] = [hit keys, rules a hit activates] of keys[i]; the hits of the
+    rules ``leave_out`` left out (without buyer context, context rules are off)."""
     keys: list[str] = []
     values: list[list] = []
     off = frozenset(leave_out)
@@ -266,9 +279,9 @@ def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_
             if ri >= 0 and (role in (PHRASE, TRIGGER, WAKE) or (role == KEYWORD and ri in keyed))
         })
         keys.append(key)
-        values.append([key, uses, activates])
+        values.append([uses, activates])
     if not keys:
-        keys, values = ["\x00"], [["\x00", [], []]]
+        keys, values = ["\x00"], [[[], []]]
     return [keys, values]
 
 

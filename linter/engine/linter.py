@@ -12,7 +12,6 @@ from typing import Any
 from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import get_platform, load_platforms
-from ..rules.resolve import resolve_rules
 from ..settings import Settings
 from ..text.normalize import Normalized, fold_phrase
 from ..text.segment import Segmenter
@@ -66,6 +65,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Linter:
+        from ..rules.resolve import resolve_rules
+
         return cls(resolve_rules(settings), settings)
 
     @classmethod

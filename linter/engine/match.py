@@ -114,11 +114,11 @@ class Matching(EngineState):
         return self.platform
 
     @staticmethod
-    def _collect(matches, values, active: set | None) -> dict:
+    def _collect(matches, keys: list[str], values: list, active: set | None) -> dict:
         hits: dict = {}
         for idx, start, end in matches:
-            key, uses, activates = values[idx]
-            span = (start, end, key)
+            uses, activates = values[idx]
+            span = (start, end, keys[idx])
             if active is not None and activates:
                 active.update(activates)
             for use in uses:
@@ -150,12 +150,12 @@ class Matching(EngineState):
         if not buyer_hits:
             context = None  # no buyer turn says anything a context rule listens for
         if context:
-            automaton, values = self._automaton or self._built("main")
+            automaton, keys, values = self._automaton or self._built("main")
         else:
-            automaton, values = self._automaton_plain or self._built("plain")
+            automaton, keys, values = self._automaton_plain or self._built("plain")
         matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         if matches:
-            hits = self._collect(matches, values, active)
+            hits = self._collect(matches, keys, values, active)
             platform = self._platform_for(norm, hits)
             pieces = _PIECES_CUE in hits
         else:  # the common case: no phrase of any rule
@@ -250,7 +250,7 @@ class Matching(EngineState):
     def _buyer_turn(self, turn: str) -> frozenset[int]:
         """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
-        automaton, values = self._buyer_automaton or self._built("buyer")
+        automaton, _keys, values = self._buyer_automaton or self._built("buyer")
         found = frozenset(ri for idx, _s, _e in automaton.find_matches_as_indexes(
             Normalized(turn).compact, OVERLAPPING) for ri in values[idx])
         if len(self._turn_hits) >= TURN_CACHE:
@@ -291,9 +291,9 @@ class Matching(EngineState):
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:
-            automaton, values = self._frame_automaton or self._built("frame")
+            automaton, keys, values = self._frame_automaton or self._built("frame")
             view.frame_hits = self._collect(
-                automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), values, None
+                automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values, None
             )
         return view.frame_hits
 

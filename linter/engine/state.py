@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from .compile import _RuleWords
     from .match import Candidate
 
-# an Aho-Corasick automaton and, per pattern index, what a hit of that pattern means
-Automaton = tuple[Any, tuple]
+# an Aho-Corasick automaton, its patterns and, per pattern index, what a hit of that pattern means
+Automaton = tuple[Any, list[str], list]
 
 
 class EngineState:
@@ -37,6 +37,7 @@ class EngineState:
     _gates_plain: Any  # the same without the context rules
     _turn_hits: dict[str, frozenset[int]]  # buyer turn -> context rules it speaks to
     _tables: dict[str, list]  # per automaton ("main", "plain", "frame", "buyer"): [keys, values]
+    _tables_path: Any  # the cache file the tables came from (the parts not read yet are beside it)
     _words: list[_RuleWords]
     _always: list[int]
     _detector_rules: list[int]

@@ -22,6 +22,6 @@ def test_the_tables_hold_plain_ints():
     linter = Linter.default()
     for name in ("main", "plain", "frame"):
         _keys, values = linter._tables[name]
-        for _key, uses, activates in values:
+        for uses, activates in values:
             assert all(type(u) is int for u in uses)
             assert all(type(ri) is int for ri in activates)

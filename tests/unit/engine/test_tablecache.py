@@ -35,7 +35,12 @@ def rules():
 
 
 def tables(folder):
-    return sorted(folder.glob("compiled-*")) if folder.exists() else []
+    """The first file of every key stored (the automata stored apart are beside it)."""
+    return sorted(p for p in folder.glob("compiled-*") if p.name.count(".") == 1) if folder.exists() else []
+
+
+def parts(folder):
+    return sorted(p for p in folder.glob("compiled-*") if p.name.count(".") == 2)
 
 
 def findings(linter):
@@ -48,7 +53,34 @@ def test_miss_then_hit_gives_the_same_findings(cache, rules):
     [stored] = tables(cache)
     assert stored.suffix == ".json"
     assert json.loads(stored.read_bytes())["format"] == tablecache.FORMAT
+    assert [p.name.split(".")[1] for p in parts(cache)] == sorted(tablecache.APART)
     assert findings(Linter(rules, cache=True)) == plain  # a hit
+
+
+def test_the_automata_stored_apart_are_read_when_first_needed(cache, rules, monkeypatch):
+    Linter(rules, cache=True)
+    read = []
+    real = tablecache.load_part
+    monkeypatch.setattr(tablecache, "load_part", lambda path, name: read.append(name) or real(path, name))
+    linter = Linter(rules, cache=True)
+    linter.check(TEXTS[0])
+    assert read == []  # a clean reply without buyer context needs only the first file
+    linter.check("有，5738201946", ["有QQ吗"])
+    assert "main" in read and "buyer" in read
+
+
+@pytest.mark.parametrize("content", [None, b"", b'{"format": "kefulint-compiled/2"}', b"[]"])
+def test_an_automaton_gone_or_corrupt_since_is_built_again(cache, rules, content):
+    plain = findings(Linter(rules))
+    Linter(rules, cache=True)
+    linter = Linter(rules, cache=True)
+    for part in parts(cache):
+        if content is None:
+            part.unlink()
+        else:
+            part.write_bytes(content)
+    assert findings(linter) == plain
+    linter.check("我们不能加微信哦")  # a frame's words
 
 
 def test_a_hit_builds_nothing(cache, rules, monkeypatch):
@@ -73,6 +105,9 @@ def test_a_corrupt_or_foreign_file_is_rebuilt(cache, rules, content):
     stored.write_bytes(content)
     assert findings(Linter(rules, cache=True)) == plain
     assert json.loads(stored.read_bytes())["format"] == tablecache.FORMAT  # written again
+    for part in parts(cache):
+        part.write_bytes(content)
+    assert findings(Linter(rules, cache=True)) == plain
 
 
 def test_a_file_that_only_looks_right_is_rebuilt(cache, rules):
@@ -80,8 +115,8 @@ def test_a_file_that_only_looks_right_is_rebuilt(cache, rules):
     Linter(rules, cache=True)
     [stored] = tables(cache)
     data = json.loads(stored.read_bytes())
-    data["tables"]["words"] = [[1, 2]]  # the right keys and types at the top, wrong inside
-    data["tables"]["gates"] = {"rules": []}
+    data["data"]["words"] = [[1, 2]]  # the right keys and types at the top, wrong inside
+    data["data"]["gates"] = {"rules": []}
     stored.write_text(json.dumps(data), encoding="utf-8")
     assert findings(Linter(rules, cache=True)) == plain
 
@@ -92,7 +127,7 @@ def test_a_pickle_is_never_read_and_old_ones_go(cache, rules):
     old.write_bytes(b"\x80\x04N.")
     Linter(rules, cache=True)
     assert not old.exists()
-    assert all(p.suffix == ".json" for p in tables(cache))
+    assert all(p.suffix == ".json" for p in cache.iterdir())
 
 
 def test_key_follows_rules_settings_and_code(rules, cache, monkeypatch):
@@ -102,7 +137,7 @@ def test_key_follows_rules_settings_and_code(rules, cache, monkeypatch):
     assert tablecache.tables_key(rules[1:], settings) != key
     assert tablecache.tables_key(rules, replace(settings, allow_phrases=("微信支付",))) != key
     assert tablecache.tables_key(rules, replace(settings, platform="jd")) != key
-    assert tablecache.tables_key(rules, settings, "rules-key-1") != tablecache.tables_key(rules, settings, "rules-key-2")
+    assert tablecache.tables_key(rules, settings, "key-1") != tablecache.tables_key(rules, settings, "key-2")
     monkeypatch.setattr(tablecache, "code_stamp", lambda h, extra=(): h.update(b"other code"))
     assert tablecache.tables_key(rules, settings) != key
 

@@ -52,7 +52,7 @@ def test_miss_then_hit_gives_the_same_rules(cache):
 
 def test_a_hit_does_not_parse_rulesets(cache, monkeypatch):
     cached_rules(Settings())
-    monkeypatch.setattr("kefulint.rules.rulecache.resolve_rules", lambda s: pytest.fail("rules were parsed again"))
+    monkeypatch.setattr("kefulint.rules.resolve.resolve_rules", lambda s: pytest.fail("rules were parsed again"))
     assert cached_rules(Settings())
 
 
@@ -147,21 +147,22 @@ def test_key_follows_the_shared_vocabularies(monkeypatch):
     before = rulecache.rules_key(Settings())
     real = rulecache.resources.files
 
+    class Changed:
+        def __init__(self, inner):
+            self.inner, self.name = inner, inner.name
+
+        def read_bytes(self):
+            return self.inner.read_bytes() + (b"\n# changed\n" if self.name == "vocab.toml" else b"")
+
     class Files:
         def __init__(self, inner):
             self.inner = inner
 
         def iterdir(self):
-            return self.inner.iterdir()
+            return [Changed(entry) for entry in self.inner.iterdir()]
 
         def joinpath(self, name):
-            path = self.inner.joinpath(name)
-            if name == "vocab.toml":
-                class Changed:
-                    def read_bytes(self_inner):
-                        return path.read_bytes() + b"\n# changed\n"
-                return Changed()
-            return path
+            return Changed(self.inner.joinpath(name))
 
     monkeypatch.setattr(rulecache.resources, "files", lambda pkg: Files(real(pkg)))
     assert rulecache.rules_key(Settings()) != before
