@@ -81,12 +81,10 @@ class DetectorGates:
             ),
         )
 
-    def nothing_to_find(self, folded: str) -> tuple[bool, int]:
-        """(no detector can find anything in this text, its digit count or -1 if not counted)."""
-        if self.always:
-            return False, -1
-        if self.first_look is None or self.first_look.search(folded) is None:
-            return True, 0
+    def nothing_more(self, folded: str) -> tuple[bool, int]:
+        """(no detector can find anything in this text, its digit count or -1 if not counted), for
+        a text that ``first_look`` found something in (searched by the caller, before it made
+        anything else of the message); not for gates that are ``always`` open."""
         digits = count_digits(folded) if self.min_digits else -1
         if digits >= self.min_digits > 0:
             return False, digits
@@ -95,15 +93,19 @@ class DetectorGates:
                 return False, digits
         return True, digits
 
-    def activate(self, view, active: set[int]) -> None:
-        """Adds the rules whose detectors may find something in this message."""
+    def activate(self, view, active: set[int], looked: bool = False) -> None:
+        """Adds the rules whose detectors may find something in this message (``looked``: the
+        caller found something with ``first_look`` already)."""
         folded = view.norm.folded
-        if not self.always and (self.first_look is None or self.first_look.search(folded) is None):
+        if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
             return
-        longest = -1
+        longest = digits = -1
         for min_digits, min_run, prefilter, gate, ris in self.groups:
-            if min_digits and view.digit_count < min_digits:
-                continue
+            if min_digits:
+                if digits < 0:
+                    digits = view.digit_count
+                if digits < min_digits:
+                    continue
             if min_run:
                 if longest < 0:
                     runs = view.number_runs

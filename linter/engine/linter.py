@@ -97,9 +97,9 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     def check(self, text: str, context: Iterable | None = None) -> Result:
         """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
         ``{"role", "text"}`` dicts, oldest first)."""
-        trace: dict = {}
-        candidates = self._candidates(text, context, trace=trace)
-        platform = trace.get("platform", self._platform_name)  # the one the message was judged on
+        candidates, pieces, platform = self._plain_candidates(text, context, False)  # platform: judged on
+        if pieces:
+            candidates.extend(self._rejoined_candidates(text, context, candidates, False))
         if not candidates:  # the common case, kept cheap: Result without its Python-level __new__
             result = _new_tuple(Result, (text, (), 0, False, False, platform, *_RESULT_DEFAULTS))
         else:

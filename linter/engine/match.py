@@ -133,15 +133,17 @@ class Matching(EngineState):
                     trace: dict | None = None) -> list[Candidate]:
         """``trace``, when given, receives the platform the message is judged on and the rules
         skipped for platform or context (see Linter.explain)."""
-        out, pieces = self._plain_candidates(text, context, keep_rejected, trace)
+        out, pieces, platform = self._plain_candidates(text, context, keep_rejected, trace)
+        if trace is not None:
+            trace["platform"] = platform
         if pieces and not rejoined:
             out.extend(self._rejoined_candidates(text, context, out, keep_rejected))
         return out
 
     def _plain_candidates(self, text: str, context, keep_rejected: bool,
-                          trace: dict | None = None) -> tuple[list[Candidate], bool]:
-        """The candidates of the text as written, and whether it holds a cue that a contact
-        detail may be written in pieces (see _rejoined_candidates)."""
+                          trace: dict | None = None) -> tuple[list[Candidate], bool, str]:
+        """The candidates of the text as written, whether it holds a cue that a contact detail may
+        be written in pieces (see _rejoined_candidates), and the platform it is judged on."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
@@ -162,41 +164,41 @@ class Matching(EngineState):
             hits = {}
             platform = self.platform
             pieces = False
-        if trace is not None:
-            trace["platform"] = platform.name
         folded = norm.folded
         if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
             pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
         # explain looks with every rule's gates, to list the context rules it then skips
         gates = self._gates if context or (trace is not None and "explain" in trace) else self._gates_plain
+        name = platform.name
         if not self.shortcuts:
             view = MessageView(norm, platform, hits, self.segmenter)
             active.update(gates.rules)
         else:
-            if not active:
+            digits = -1
+            looked = False
+            if not active and not gates.always:
                 look = gates.first_look
-                if not gates.always and (look is None or look.search(folded) is None):
-                    return [], pieces  # the common case: no phrase, no character any detector needs
-                nothing, digits = gates.nothing_to_find(folded)
+                if look is None or look.search(folded) is None:
+                    return [], pieces, name  # the common case: no phrase, no character any detector needs
+                nothing, digits = gates.nothing_more(folded)
                 if nothing:
-                    return [], pieces  # no phrase, and no detector could find anything
-            else:
-                digits = -1
+                    return [], pieces, name  # no phrase, and no detector could find anything
+                looked = True
             view = MessageView(norm, platform, hits, self.segmenter, digits if digits >= 0 else None)
-            gates.activate(view, active)
+            gates.activate(view, active, looked)
             if not active:
-                return [], pieces
+                return [], pieces, name
         if not context:
             if trace is not None:
                 trace.setdefault("skipped", []).extend((ri, "context") for ri in sorted(active & self._context_rules))
             active -= self._context_rules
             if not active:
-                return [], pieces
+                return [], pieces, name
         out: list[Candidate] = []
         late = [ri for ri in self._late if ri in active] if self._late else ()
         for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
             rule = self.rules[ri]
-            if rule.platforms and platform.name not in rule.platforms:
+            if rule.platforms and name not in rule.platforms:
                 if trace is not None:
                     trace.setdefault("skipped", []).append((ri, "platform"))
                 continue
@@ -211,7 +213,7 @@ class Matching(EngineState):
                         out.append(replace(cand, rejected=reason))
                 else:
                     out.append(cand)
-        return out, pieces
+        return out, pieces, name
 
     def _rejoined_candidates(self, text: str, context, found: list[Candidate], keep_rejected: bool):
         """Contact details and links written in pieces (圈a, 点 com, 前缀…后缀, spaced letters) and
