@@ -105,6 +105,12 @@ class Compiling(EngineState):
         self._tables_path = path
         self._automaton = self._automaton_plain = self._frame_automaton = self._buyer_automaton = None
         self._frame_special = {ri: r.frame.special() for ri, r in enumerate(self.rules) if r.frame}
+        # per frame without a slot of other rules' findings: the hit keys of its slots of words only
+        self._frame_needs = {
+            ri: () if any(cats for cats, _t, _w in special) else
+            tuple(hit_key(ri, SLOT + j) for j, (_c, tokens, _w) in enumerate(special) if not tokens)
+            for ri, special in self._frame_special.items()
+        }
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
         self._detectors: list[tuple[Callable, dict] | None] = [None] * len(self.rules)

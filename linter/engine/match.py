@@ -302,6 +302,12 @@ class Matching(EngineState):
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
         frame = rule.frame
         assert frame is not None  # only frame rules come here
+        needs = self._frame_needs[ri]
+        if needs:  # the usual end of a woken frame, before anything is made: a slot of words with none here
+            hits = self._frame_hits(view)
+            for key in needs:
+                if key not in hits:
+                    return
         special = self._frame_special[ri]
         slots: list[list[tuple[int, int]]] = [[] for _ in special]
         # cheapest first: findings of other rules, then the frame words, then tokens

@@ -44,6 +44,7 @@ class EngineState:
     _context_turns: int
     _late: list[int]
     _frame_special: dict[int, tuple]
+    _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
     _global_allow: tuple[str, ...]
     # built from _tables on first use (Compiling._built)
     _frame_automaton: Automaton | None
