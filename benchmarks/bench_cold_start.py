@@ -20,6 +20,8 @@ import time
 import unicodedata
 from pathlib import Path
 
+from _common import OUT, ROOT
+
 TEXT = "亲，您好，请问有什么可以帮您？"
 TARGET = 6.0
 NO_CACHE = "<KEFULINT_NO_CACHE=1>"  # marker at the end of an argv: run it with the rules cache off
@@ -54,8 +56,6 @@ def installed_venv() -> Path:
     """A venv with kefulint installed from this checkout the way a user gets it (a wheel, not the
     editable install: its import hook costs every start), its dependencies taken from the current
     environment through a .pth line. Rebuilt on every call: it is a copy of the code as it is."""
-    from _common import OUT, ROOT
-
     venv = OUT / "coldvenv"
     python = venv / "bin" / "python"
     if not python.exists():
@@ -100,6 +100,39 @@ def cold_start_ratio(runs: int = 11) -> dict:
             "pass_cpu": cpu["pass"], "check_cpu": cpu["check"], "cpu_ratio": cpu["check"] / cpu["pass"]}
 
 
+def breakdown(venv: Path, runs: int = 5) -> dict[str, float]:
+    """Where a cold ``kefulint check`` spends its time (ms, the run with the least wall time):
+    imports by package (``-X importtime``, self times summed) and what is left (building the
+    Linter from the caches, the check, the output, start-up and exit of the interpreter)."""
+    best: dict[str, float] = {}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(venv / "bin" / "python"), "-X", "importtime", str(venv / "bin" / "kefulint"),
+                               "check", TEXT], capture_output=True, text=True, check=False)
+        took = (time.perf_counter() - t0) * 1000
+        parts: dict[str, float] = {}
+        stack: list[str] = []  # the chain of imports down to the current line (read from the end)
+        for line in reversed(proc.stderr.splitlines()):
+            fields = line.split("|")
+            if len(fields) != 3 or not fields[0].split(":")[-1].strip().isdigit():
+                continue
+            depth = (len(fields[2]) - len(fields[2].lstrip()) - 1) // 2
+            name = fields[2].strip()
+            del stack[depth:]
+            stack.append(name)
+            # a module counts for the first module of its chain that is not kefulint's (click
+            # with everything click imports), or for its kefulint subpackage
+            owner = next((m for m in stack if not m.startswith("kefulint")), name)
+            group = ".".join(name.split(".")[:2]) if owner.startswith("kefulint") else (
+                "click (and what it imports)" if owner == "click" else "stdlib and other packages")
+            parts[group] = parts.get(group, 0.0) + int(fields[0].split(":")[-1]) / 1000
+        parts["the rest (caches read, check, output, interpreter)"] = took - sum(parts.values())
+        parts["total wall"] = took
+        if not best or took < best["total wall"]:
+            best = parts
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=21)
@@ -137,6 +170,10 @@ def main() -> None:
     ratio = got["ratio"]
     print(f"target: kefulint check <= {TARGET:.0f}x python -c pass -> {ratio:.1f}x: "
           f"{'MET' if ratio <= TARGET else 'NOT MET'}")
+    parts = breakdown(OUT / "coldvenv")
+    print("\nwhere the time goes (non-editable install, -X importtime, fastest of 5 runs; importtime itself adds a little):")
+    for name, ms in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {ms:7.1f} ms  {name}")
 
 
 if __name__ == "__main__":

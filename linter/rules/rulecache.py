@@ -26,7 +26,6 @@ import types
 import typing
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -81,16 +80,24 @@ def rules_key(settings: Settings) -> str | None:
     try:
         # every built-in file, enabled or not, the shared vocabularies among them: which ones the
         # settings enable is in ``shape`` (and the ruleset loader is not imported on a hit)
-        for entry in sorted(resources.files("kefulint.rulesets").iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".toml"):
-                data = entry.read_bytes()
-                h.update(f"\nbuiltin {entry.name} {len(data)}\n".encode() + data)
+        for name in sorted(os.listdir(_rulesets_dir())):
+            if name.endswith(".toml"):
+                with open(os.path.join(_rulesets_dir(), name), "rb") as fh:
+                    data = fh.read()
+                h.update(f"\nbuiltin {name} {len(data)}\n".encode() + data)
         for path in settings.extra_rulesets:
             data = Path(path).read_bytes()
             h.update(f"\nfile {os.path.abspath(path)} {len(data)}\n".encode() + data)
     except OSError:
         return None
     return h.hexdigest()
+
+
+def _rulesets_dir() -> str:
+    """The folder of the built-in rulesets (read as files: see :mod:`kefulint.text.packagedata`)."""
+    from .. import rulesets
+
+    return os.path.dirname(rulesets.__file__ or "")
 
 
 def _encode(value: Any) -> Any:

@@ -140,29 +140,17 @@ def test_no_temp_files_left_behind(cache):
     assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".json"]
 
 
-def test_key_follows_the_shared_vocabularies(monkeypatch):
+def test_key_follows_the_shared_vocabularies(monkeypatch, tmp_path):
     """A change to rulesets/vocab.toml must not be hidden by a stale cache."""
+    import shutil
+
     from kefulint.rules import rulecache
 
     before = rulecache.rules_key(Settings())
-    real = rulecache.resources.files
-
-    class Changed:
-        def __init__(self, inner):
-            self.inner, self.name = inner, inner.name
-
-        def read_bytes(self):
-            return self.inner.read_bytes() + (b"\n# changed\n" if self.name == "vocab.toml" else b"")
-
-    class Files:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def iterdir(self):
-            return [Changed(entry) for entry in self.inner.iterdir()]
-
-        def joinpath(self, name):
-            return Changed(self.inner.joinpath(name))
-
-    monkeypatch.setattr(rulecache.resources, "files", lambda pkg: Files(real(pkg)))
+    copy = tmp_path / "rulesets"
+    shutil.copytree(rulecache._rulesets_dir(), copy)
+    assert rulecache.rules_key(Settings()) == before
+    with open(copy / "vocab.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n# changed\n")
+    monkeypatch.setattr(rulecache, "_rulesets_dir", lambda: str(copy))
     assert rulecache.rules_key(Settings()) != before
