@@ -59,13 +59,14 @@ def cli_overrides(rulesets=(), disable=(), platform=None, **extra) -> dict:
 def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -> Linter:
     """A Linter from config file plus command-line overrides; exits 2 with every problem listed."""
     from kefulint.config import ConfigError, load_settings
-    from kefulint.rules.rulecache import cached_rules  # resolved rules on disk: fast cold starts
+    from kefulint.rules.rulecache import cached_rules_and_key  # resolved rules on disk: fast cold starts
 
     try:
         settings = load_settings(config_path, **cli_overrides(rulesets, disable, platform, **extra))
         if disable:
             check_rule_names(disable, settings)
-        return Linter(cached_rules(settings), settings, cache=True)
+        rules, key = cached_rules_and_key(settings)
+        return Linter(rules, settings, cache=key or True)
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
     except RulesetError as exc:

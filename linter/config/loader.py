@@ -23,7 +23,6 @@ from typing import Any
 from ..errors import ConfigError, RulesetError, nearest
 from ..finding import Severity
 from ..rules.platforms import PLATFORM_NAMES
-from ..rules.schema import builtin_names
 from ..settings import Settings
 from .fields import (
     INVALID,
@@ -82,6 +81,8 @@ def _rulesets(value, at: Where) -> Any:
     values = strings(value, at)
     if values is INVALID:
         return INVALID
+    from ..rules.schema import builtin_names  # only for a config that names rulesets: it loads slowly
+
     known = builtin_names()
     unknown = [v for v in values if v not in known]
     for v in unknown:
@@ -271,6 +272,8 @@ def _unknown_rule_names(settings: dict, chain: list[tuple[Source, dict]]) -> lis
     except RulesetError:
         return []  # the ruleset's own errors are reported when the Linter is built
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules}
+    from ..rules.schema import builtin_names
+
     known |= set(builtin_names())
     errors: list[str] = []
     for key, table in (("disable", False), ("severity", True), ("points", True)):

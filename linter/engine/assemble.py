@@ -10,7 +10,6 @@ from typing import NamedTuple
 
 from ..finding import Finding, Severity
 from ..rules.model import Rule
-from ..rules.schema import REGEX_TIMEOUT
 from ..text.mask import mask_text
 from .fixes import Edit, Target, action_for, apply_edits, proposals
 from .match import REGEX_TIMED_OUT, Candidate
@@ -197,7 +196,7 @@ class Assembling(EngineState):
             charged.add(c.rule.id)
         fail_on = self.settings.fail_on
         errors = tuple(
-            f"rule {c.rule.id}: regex {c.source!r} timed out after {REGEX_TIMEOUT * 1000:.0f} ms and was stopped"
+            f"rule {c.rule.id}: regex {c.source!r} timed out after {_regex_timeout() * 1000:.0f} ms and was stopped"
             for c in candidates
             if c.rejected is REGEX_TIMED_OUT
         )
@@ -277,3 +276,9 @@ def _targets(findings: Sequence[Finding], rules: Sequence[Rule], safe_only: bool
 def apply_fixes(text: str, edits: Sequence[Edit]) -> str:
     """``text`` with the edits of a fix (``Result.edits``, :meth:`Linter.fix_plan`) applied."""
     return apply_edits(text, edits)
+
+
+def _regex_timeout() -> float:
+    from ..rules.schema import REGEX_TIMEOUT  # a user regex that timed out: rare; the schema loads slowly
+
+    return REGEX_TIMEOUT

@@ -1,21 +1,55 @@
 """Compiling a Linter once: every phrase of every rule into one table and two automata (with and
-without buyer context), regexes, confirmation words in compact form and detector options."""
+without buyer context), regexes, confirmation words in compact form and detector options.
+
+What the compile step makes is plain data (lists, ints, strings: see ``_build_tables``), the same
+whether built here or read from the on-disk cache (:mod:`.tablecache`); the automata, regexes and
+detector options are made from it on first use, so that a cold start pays only for what its
+messages need."""
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import ahocorasick_rs
-
-from ..detectors import DETECTORS
 from ..errors import RulesetError
-from ..rules.schema import shared_vocabulary
 from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
+from .gates import DetectorGates
+from .state import EngineState
 
-GLOBAL = -1  # rule index of settings-wide allow phrases
-SCOPE = -2  # rule index of the words that scope a negation: "n" negation, "x" not one, "h" hedge
+GLOBAL = -1  # rule index of what concerns no one rule: platform cues, cues for pieces
+SCOPE = -2  # rule index of the words that scope a negation (roles NEGATION, NOT_NEGATION, HEDGE)
+
+
+class Role(enum.IntEnum):
+    """What a phrase-table hit is to its rule."""
+
+    PHRASE = 0  # a rule phrase: a candidate
+    TRIGGER = 1  # a trigger: the rule's regexes run
+    CONTEXT = 2  # a phrase of the buyer's turns (context rules, buyer automaton)
+    KEYWORD = 3  # a keyword option of a detector
+    WAKE = 4  # a word of a frame's waking slot (main automaton)
+    PLATFORM = 5  # a platform cue (rule index GLOBAL)
+    PIECES = 6  # a cue that a contact detail is written in pieces (GLOBAL)
+    NEGATION = 7  # a negation word (SCOPE, frame automaton)
+    NOT_NEGATION = 8  # a word that holds a negation word but is none (SCOPE)
+    HEDGE = 9  # a hedge after a frame (SCOPE)
+    SLOT = 16  # SLOT + j: a word of frame slot j (frame automaton)
+
+
+# A hit is keyed by one plain int, rule index * ROLES + role (roles and slots stay below ROLES; a
+# negative rule index decodes back with divmod). Plain ints: an enum member hashes through Python
+# code, a tuple key is built per lookup, and the tables are stored as JSON (see _store_state).
+ROLES = 64
+PHRASE, TRIGGER, CONTEXT, KEYWORD, WAKE, PLATFORM, PIECES, NEGATION, NOT_NEGATION, HEDGE, SLOT = map(int, Role)
+
+
+def hit_key(ri: int, role: int) -> int:
+    """The key of rule ``ri``'s hits in ``role`` (a :class:`Role`, or SLOT + j)."""
+    return ri * ROLES + role
+
 # Words that say a contact detail may be written in pieces (see text/rejoin.py); only a message
 # holding one of them is rejoined and checked again.
 REJOIN_CUES = (
@@ -28,70 +62,131 @@ REJOIN_CUES = (
 )
 
 
-class Compiling:
+class Compiling(EngineState):
     """The compile step of :class:`~kefulint.engine.Linter` (run once, from ``__init__``)."""
 
-    def _compile(self, cache: bool = False) -> None:
+    def _compile(self, cache: bool | str = False) -> None:
         """Builds the tables; with ``cache``, reads them from (or writes them to) the on-disk cache
-        of compiled rules, keyed by the rules, the settings and the code (a cold start then skips
-        folding ~30,000 phrases)."""
-        path = _cache_path(self.rules, self.settings) if cache else None
-        state = _load_state(path) if path is not None else None
-        if state is None:
-            self._build_tables()
-            if path is not None:
-                _store_state(path, {name: getattr(self, name) for name in _STATE} | {
-                    name: (keys, getattr(self, name)[1]) for name, keys in self._automaton_keys.items()})
-        else:
-            for name in _STATE:
-                setattr(self, name, state[name])
-            for name in _AUTOMATA:
-                keys, values = state[name]
-                setattr(self, name, (_automaton(keys), values))
-        self._automaton_keys: dict[str, list[str]] = {}
-        self._regexes: list[tuple[tuple[object, bool], ...] | None] = [None] * len(self.rules)
+        of compiled tables, keyed by the rules, the settings and the code (a cold start then skips
+        folding ~30,000 phrases). ``cache`` may be a key that already stands for the rules (the
+        rules cache's), which spares hashing them."""
+        tables = path = None
+        if cache:
+            from .tablecache import load_tables, store_tables, tables_path
+
+            path = tables_path(self.rules, self.settings, cache if isinstance(cache, str) else None)
+            tables = load_tables(path) if path is not None else None
+            if tables is not None:
+                try:
+                    self._adopt(tables, path)
+                    return
+                except (KeyError, IndexError, TypeError, ValueError, re.error):
+                    pass  # a file that only looked right: built again
+        tables = self._build_tables()
+        if path is not None:
+            store_tables(path, tables)
+        self._adopt(tables)
+
+    def _adopt(self, tables: dict, path=None) -> None:
+        """Takes the compiled tables (plain data) as the Linter's state; automata, regexes and
+        detector options are made on first use. ``path``: the cache file they were read from,
+        beside which the automata they lack are stored."""
+        if len(tables["words"]) != len(self.rules):
+            raise ValueError("compiled tables of other rules")
+        self._words = [_RuleWords(*map(tuple, words)) for words in tables["words"]]
+        self._always = tables["always"]
+        self._detector_rules = tables["detector_rules"]
+        self._context_turns = tables["context_turns"]
+        self._late = tables["late"]
+        self._global_allow = tuple(tables["global_allow"])
+        self._context_rules = frozenset(tables["context_rules"])
+        self._keyed_rules = frozenset(tables["keyed_rules"])
+        self._gates = DetectorGates.from_data(tables["gates"])
+        self._gates_plain = DetectorGates.from_data(tables["gates_plain"])
+        self._tables = dict(tables["automata"])
+        self._tables_path = path
+        self._automaton = self._automaton_plain = self._frame_automaton = self._buyer_automaton = None
+        self._frame_special = {ri: r.frame.special() for ri, r in enumerate(self.rules) if r.frame}
+        # per frame without a slot of other rules' findings: the hit keys of its slots of words only
+        self._frame_needs = {
+            ri: () if any(cats for cats, _t, _w in special) else
+            tuple(hit_key(ri, SLOT + j) for j, (_c, tokens, _w) in enumerate(special) if not tokens)
+            for ri, special in self._frame_special.items()
+        }
+        self._cue_platform = dict(self._cues)
+        self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
+        self._detectors: list[tuple[Callable, dict] | None] = [None] * len(self.rules)
         self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
 
-    def _build_tables(self) -> None:
-        table: dict[str, list[tuple[int, str]]] = {}
+    def _built(self, name: str) -> tuple:
+        """(automaton, keys, values) of the automaton ``name`` ("main", "plain", "frame", "buyer"),
+        built on first use (an attribute set once: threads that race build the same automaton)."""
+        part = self._tables.get(name)
+        if part is None:  # stored apart in the cache, read when first needed
+            part = self._tables[name] = self._stored_part(name)
+        keys, values = part
+        built = (_automaton(keys), keys, values)
+        setattr(self, _AUTOMATON_ATTRS[name], built)
+        return built
+
+    def _stored_part(self, name: str) -> list:
+        from .tablecache import load_part
+
+        part = load_part(self._tables_path, name) if self._tables_path is not None else None
+        if part is None:  # gone or corrupt since the Linter was made: built again (the same tables)
+            part = self._build_tables()["automata"][name]
+        return part
+
+    def _detector(self, ri: int) -> tuple[Callable, dict]:
+        """(find, compiled options) of rule ``ri``'s detector, made when it first runs."""
+        from ..detectors import DETECTORS
+
+        rule = self.rules[ri]
+        det = DETECTORS[rule.detector or ""]
+        pair = self._detectors[ri] = (det.find, det.compiled_options(rule.options))
+        return pair
+
+    def _build_tables(self) -> dict:
+        """The compiled tables as plain data (what the on-disk cache holds as JSON)."""
+        from ..detectors import DETECTORS
+
+        table: dict[str, list[int]] = {}  # phrase -> hit keys
         errors: list[str] = []
 
-        def add(phrase: str, ri: int, role: str, rule_id: str) -> None:
+        def add(phrase: str, ri: int, role: Role, rule_id: str) -> None:
             key = fold_phrase(phrase)
             if not key:
                 errors.append(f"rule {rule_id}: phrase {phrase!r} is empty once normalized")
                 return
-            table.setdefault(key, []).append((ri, role))
+            table.setdefault(key, []).append(hit_key(ri, role))
 
-        self._words: list[_RuleWords] = []
-        self._always: list[int] = []
-        self._detector_rules: list[int] = []
-        self._context_turns = 0
+        words: list[list[list[str]]] = []  # per rule: allow, unless, near, not_near
+        always: list[int] = []
+        detector_rules: list[int] = []
+        context_turns = 0
         # Frames: the words of one slot (the rarest-looking) go into the one automaton every message
         # gets, and wake the frame; every slot's words and the negation words are looked for by a
         # second automaton, run only on a message that woke a frame or needs a negation checked.
-        frame_table: dict[str, list[tuple[int, str]]] = {}
-        self._late: list[int] = []  # frames that need other findings: judged after the rest
-        self._frame_special: dict[int, tuple] = {}
+        frame_table: dict[str, list[int]] = {}
+        late: list[int] = []  # frames that need other findings: judged after the rest
         for ri, rule in enumerate(self.rules):
             for p in rule.phrases:
-                add(p, ri, "p", rule.id)
+                add(p, ri, Role.PHRASE, rule.id)
             for p in rule.triggers:
-                add(p, ri, "t", rule.id)
-            self._words.append(_RuleWords(
-                allow=_compact_words(rule.allow, rule.id, errors),
-                unless=_compact_words(rule.unless, rule.id, errors),
-                near=_compact_words(rule.near.words, rule.id, errors) if rule.near else (),
-                not_near=_compact_words(rule.not_near.words, rule.id, errors) if rule.not_near else (),
-            ))
+                add(p, ri, Role.TRIGGER, rule.id)
+            words.append([
+                _compact_words(rule.allow, rule.id, errors),
+                _compact_words(rule.unless, rule.id, errors),
+                _compact_words(rule.near.words, rule.id, errors) if rule.near else [],
+                _compact_words(rule.not_near.words, rule.id, errors) if rule.not_near else [],
+            ])
             if rule.context:
-                self._context_turns = max(self._context_turns, rule.context.turns)
+                context_turns = max(context_turns, rule.context.turns)
                 for p in rule.context.buyer:
-                    add(p, ri, "c", rule.id)
+                    add(p, ri, Role.CONTEXT, rule.id)
             if rule.regex and not rule.triggers:
-                self._always.append(ri)
+                always.append(ri)
             if rule.frame:
-                self._frame_special[ri] = rule.frame.special()
                 wake = _waking_slot(rule.frame.slots)
                 for j, slot in enumerate(rule.frame.slots):
                     for p in slot:
@@ -101,69 +196,70 @@ class Compiling:
                         if not key:
                             errors.append(f"rule {rule.id}: phrase {p!r} is empty once normalized")
                             continue
-                        frame_table.setdefault(key, []).append((ri, f"s{j}"))
+                        frame_table.setdefault(key, []).append(hit_key(ri, SLOT + j))
                         if j == wake:
-                            add(p, ri, "w", rule.id)
+                            add(p, ri, Role.WAKE, rule.id)
                 if any(p[0] == "%" for slot in rule.frame.slots for p in slot):
-                    self._late.append(ri)
+                    late.append(ri)
             if rule.detector:
                 det = DETECTORS[rule.detector]
                 opts = det.resolved_options(rule.options)
                 for key in det.phrase_options:
                     for p in opts.get(key, ()):
-                        add(p, ri, "k", rule.id)
-                self._detector_rules.append(ri)
-        self._global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
+                        add(p, ri, Role.KEYWORD, rule.id)
+                detector_rules.append(ri)
+        global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
         for cue, _name in self._cues:
-            table.setdefault(cue, []).append((GLOBAL, "platform"))
+            table.setdefault(cue, []).append(hit_key(GLOBAL, Role.PLATFORM))
         for w in REJOIN_CUES:
-            table.setdefault(fold_phrase(w), []).append((GLOBAL, "asm"))
+            table.setdefault(fold_phrase(w), []).append(hit_key(GLOBAL, Role.PIECES))
         if any(r.negation or (r.frame and r.frame.negation) for r in self.rules):
+            from ..rules.schema import shared_vocabulary
+
             vocab = shared_vocabulary(validate=False)
-            for role, name in (("n", "negation"), ("x", "not_negation"), ("h", "hedge_after")):
+            for role, name in ((Role.NEGATION, "negation"), (Role.NOT_NEGATION, "not_negation"),
+                               (Role.HEDGE, "hedge_after")):
                 for w in vocab.words(name, lambda *_: ""):
                     key = fold_phrase(w)
                     if key:
-                        frame_table.setdefault(key, []).append((SCOPE, role))
+                        frame_table.setdefault(key, []).append(hit_key(SCOPE, role))
         if errors:
             raise RulesetError(errors)
         fkeys = list(frame_table) or ["\x00"]
-        self._frame_automaton = (
-            _automaton(fkeys),
-            tuple((k, tuple(frame_table.get(k, ())), frozenset()) for k in fkeys),
-        )
-        self._context_rules = frozenset(ri for ri, r in enumerate(self.rules) if r.context)
-        self._keyed_rules = frozenset(
-            ri for ri in self._detector_rules if DETECTORS[self.rules[ri].detector].needs_keywords
-        )
-        free = [ri for ri in self._detector_rules if ri not in self._keyed_rules]
-        # the early exits, from what each detector that runs without a keyword declares; with no
-        # buyer context, context rules are off and their detectors need not be looked for
-        self._gates = _DetectorGates.build(self.rules, free)
-        self._gates_plain = _DetectorGates.build(self.rules, [ri for ri in free if ri not in self._context_rules])
+        context_rules = [ri for ri, r in enumerate(self.rules) if r.context]
+        keyed_rules = [ri for ri in detector_rules if DETECTORS[self.rules[ri].detector or ""].needs_keywords]
+        free = [ri for ri in detector_rules if ri not in keyed_rules]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
         # for (their triggers, such as 可以 or digits, are common words).
-        buyer: dict[str, set[int]] = {}
+        buyer: dict[str, list[int]] = {}
         for key, uses in table.items():
-            for ri, role in uses:
-                if role == "c":
-                    buyer.setdefault(key, set()).add(ri)
-        buyer_keys = list(buyer) or ["\x00"]
-        self._buyer_automaton = (
-            _automaton(buyer_keys),
-            tuple(frozenset(buyer.get(k, ())) for k in buyer_keys),
-        )
-        self._automaton = self._build_automaton(table, with_context=True)
-        self._automaton_plain = self._build_automaton(table, with_context=False)
-        self._options = [
-            DETECTORS[r.detector].compiled_options(r.options) if r.detector else {} for r in self.rules
-        ]
-        self._cue_platform = dict(self._cues)
-        self._automaton_keys = {"_frame_automaton": fkeys, "_buyer_automaton": buyer_keys,
-                                "_automaton": self._automaton[2], "_automaton_plain": self._automaton_plain[2]}
-        self._automaton, self._automaton_plain = self._automaton[:2], self._automaton_plain[:2]
+            for use in uses:
+                ri, what = _split(use)
+                if what == CONTEXT and ri not in buyer.setdefault(key, []):
+                    buyer[key].append(ri)
+        return {
+            "words": words,
+            "always": always,
+            "detector_rules": detector_rules,
+            "context_turns": context_turns,
+            "late": late,
+            "global_allow": global_allow,
+            "context_rules": context_rules,
+            "keyed_rules": keyed_rules,
+            # the early exits, from what each detector that runs without a keyword declares; with no
+            # buyer context, context rules are off and their detectors need not be looked for
+            "gates": DetectorGates.build(self.rules, free),
+            "gates_plain": DetectorGates.build(self.rules, [ri for ri in free if ri not in context_rules]),
+            # per automaton: its keys, and per key what a hit means
+            "automata": {
+                "main": _automaton_table(table, keyed_rules, ()),
+                "plain": _automaton_table(table, keyed_rules, context_rules),
+                "frame": [fkeys, [[frame_table.get(k, []), []] for k in fkeys]],
+                "buyer": [list(buyer) or ["\x00"], list(buyer.values()) or [[]]],
+            },
+        }
 
-    def _patterns(self, ri: int) -> tuple[tuple[object, bool], ...]:
+    def _patterns(self, ri: int) -> tuple[tuple[Any, float | None], ...]:
         """The compiled regexes of rule ``ri``, compiled when it first needs them (a list item set
         once: threads that race compile the same patterns)."""
         patterns = self._regexes[ri]
@@ -172,75 +268,43 @@ class Compiling:
             patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted) for p in rule.regex)
         return patterns
 
-    def _build_automaton(self, table: dict, with_context: bool) -> tuple:
-        """(automaton, values): values[i] = (key, uses, rules a hit activates) of pattern i."""
-        keys: list[str] = []
-        values: list[tuple] = []
-        ctx = self._context_rules
-        for key, uses in table.items():
-            if not with_context:
-                uses = [u for u in uses if u[0] < 0 or u[0] not in ctx]
-                if not uses:
-                    continue
-            activates = frozenset(
-                ri for ri, role in uses
-                if ri >= 0 and (role in ("p", "t", "w") or (role == "k" and ri in self._keyed_rules))
-            )
-            keys.append(key)
-            values.append((key, tuple(uses), activates))
-        if not keys:
-            keys, values = ["\x00"], [("\x00", (), frozenset())]
-        return _automaton(keys), tuple(values), keys
 
+
+def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_out: Sequence[int]) -> list:
+    """[keys, values]: values[i] = [hit keys, rules a hit activates] of keys[i]; the hits of the
+    rules ``leave_out`` left out (without buyer context, context rules are off)."""
+    keys: list[str] = []
+    values: list[list] = []
+    off = frozenset(leave_out)
+    keyed = frozenset(keyed_rules)
+    for key, uses in table.items():
+        if off:
+            uses = [u for u in uses if u < 0 or u // ROLES not in off]
+            if not uses:
+                continue
+        activates = sorted({
+            ri for ri, role in map(_split, uses)
+            if ri >= 0 and (role in (PHRASE, TRIGGER, WAKE) or (role == KEYWORD and ri in keyed))
+        })
+        keys.append(key)
+        values.append([uses, activates])
+    if not keys:
+        keys, values = ["\x00"], [[[], []]]
+    return [keys, values]
+
+
+def _split(key: int) -> tuple[int, int]:
+    return divmod(key, ROLES)
 
 
 def _automaton(keys: list[str]):
+    import ahocorasick_rs
+
     return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
-# what the on-disk cache of compiled rules holds (the automata as their keys and values)
-_STATE = ("_words", "_always", "_detector_rules", "_context_turns", "_late", "_frame_special", "_global_allow",
-          "_context_rules", "_keyed_rules", "_gates", "_gates_plain", "_options", "_cue_platform")
-_AUTOMATA = ("_frame_automaton", "_buyer_automaton", "_automaton", "_automaton_plain")
-_FORMAT = b"kefulint-compiled/1"
-
-
-def _cache_path(rules, settings):
-    import hashlib
-    import pickle
-
-    from ..rules.rulecache import cache_dir, code_stamp
-
-    folder = cache_dir()
-    if folder is None:
-        return None
-    h = hashlib.sha256(_FORMAT)
-    code_stamp(h, extra=("engine",))
-    try:
-        h.update(pickle.dumps((rules, settings), protocol=pickle.HIGHEST_PROTOCOL))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return folder / f"compiled-{h.hexdigest()[:40]}.pickle"
-
-
-def _load_state(path) -> dict | None:
-    import pickle
-
-    try:
-        state = pickle.loads(path.read_bytes())
-    except Exception:  # noqa: BLE001 - missing, corrupt or foreign: built again
-        return None
-    if isinstance(state, dict) and all(name in state for name in (*_STATE, *_AUTOMATA)):
-        return state
-    return None
-
-
-def _store_state(path, state: dict) -> None:
-    import pickle
-
-    from ..rules.rulecache import store_atomic
-
-    store_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), "compiled-*.pickle")
+_AUTOMATON_ATTRS = {"main": "_automaton", "plain": "_automaton_plain", "frame": "_frame_automaton",
+                    "buyer": "_buyer_automaton"}
 
 
 # Two-character words that stand in most chat replies: a slot holding them would wake its frame on
@@ -264,107 +328,20 @@ def _waking_slot(slots) -> int:
     return best
 
 
-def _compile_pattern(pattern: str, trusted: bool) -> tuple[object, bool]:
-    """(compiled, guarded). Built-in patterns run on stdlib ``re`` (several times faster per call);
-    user patterns on ``regex`` with a per-search timeout, so that none can hang a scan."""
+def _compile_pattern(pattern: str, trusted: bool) -> tuple[Any, float | None]:
+    """(compiled, timeout of a search or None). Built-in patterns run on stdlib ``re`` (several
+    times faster per call); user patterns on ``regex`` with a per-search timeout, so that none can
+    hang a scan."""
     if trusted:
         try:
-            return re.compile(pattern), False
+            return re.compile(pattern), None
         except re.error:
             pass
     import regex  # user patterns only
 
-    return regex.compile(pattern), True
+    from ..rules.schema import REGEX_TIMEOUT
 
-
-
-_DIGIT = re.compile("[0-9]")
-
-
-def count_digits(folded: str) -> int:
-    first = _DIGIT.search(folded)
-    return 0 if first is None else len(_DIGIT.findall(folded, first.start()))
-
-
-@dataclass(frozen=True, slots=True)
-class _DetectorGates:
-    """When the detectors that run without a keyword can find nothing, built from what each of
-    them declares (:class:`~kefulint.detectors.Detector` ``min_digits``, ``prefilter_chars``,
-    ``prefilter``, ``min_run``, ``gate``): no early exit of the engine is written apart from the
-    detectors it guards."""
-
-    rules: frozenset[int]  # every rule these gates guard
-    always: bool  # some detector declares no prefilter: no early exit
-    min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
-    # one search over the folded text: None means no detector can find anything whatever the digits
-    first_look: re.Pattern | None
-    # one of them matches when a prefiltered detector may find something (searched one by one: a
-    # pattern that starts with a character class searches fast, an alternation of them does not)
-    prefilters: tuple[re.Pattern, ...]
-    # (min_digits, min_run, prefilter, gate, rules) per kind of detector
-    groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
-
-    @classmethod
-    def build(cls, rules: Sequence, indexes: Sequence[int]) -> _DetectorGates:
-        grouped: dict[tuple, set[int]] = {}
-        for ri in indexes:
-            det = DETECTORS[rules[ri].detector]
-            # a prefilter regex without its characters cannot be looked for in the first search
-            pf = det.prefilter or (f"[{re.escape(det.prefilter_chars)}]" if det.prefilter_chars else None)
-            chars = det.prefilter_chars if det.prefilter_chars or not det.prefilter else None
-            grouped.setdefault((det.min_digits, det.min_run, chars, pf, det.gate), set()).add(ri)
-        keys = list(grouped)
-        digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
-        filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
-        # one character class first (a bitmap search); the prefilters' regexes only when it matched
-        looks = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
-        looks += "0-9" if digits else ""
-        return cls(
-            rules=frozenset(indexes),
-            always=any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
-            min_digits=min(digits) if digits else 0,
-            first_look=re.compile(f"[{looks}]") if looks else None,
-            prefilters=tuple(re.compile(pf) for pf in sorted({pf for _c, pf in filtered})),
-            groups=tuple(
-                (md, mr, re.compile(pf) if pf else None, gate, frozenset(ris))
-                for (md, mr, _chars, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
-            ),
-        )
-
-    def nothing_to_find(self, folded: str) -> tuple[bool, int]:
-        """(no detector can find anything in this text, its digit count or -1 if not counted)."""
-        if self.always:
-            return False, -1
-        if self.first_look is None or self.first_look.search(folded) is None:
-            return True, 0
-        digits = count_digits(folded) if self.min_digits else -1
-        if digits >= self.min_digits > 0:
-            return False, digits
-        for prefilter in self.prefilters:
-            if prefilter.search(folded) is not None:
-                return False, digits
-        return True, digits
-
-    def activate(self, view, active: set[int]) -> None:
-        """Adds the rules whose detectors may find something in this message."""
-        folded = view.norm.folded
-        if not self.always and (self.first_look is None or self.first_look.search(folded) is None):
-            return
-        longest = -1
-        for min_digits, min_run, prefilter, gate, ris in self.groups:
-            if min_digits and view.digit_count < min_digits:
-                continue
-            if min_run:
-                if longest < 0:
-                    runs = view.number_runs
-                    longest = max(len(run.digits) for run in runs) if runs else 0
-                if longest < min_run:
-                    continue
-            if prefilter is not None and prefilter.search(folded) is None:
-                continue
-            if gate is not None and not gate(view):
-                continue
-            active.update(ris)
+    return regex.compile(pattern), REGEX_TIMEOUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +354,7 @@ class _RuleWords:
     not_near: tuple[str, ...]
 
 
-def _compact_words(words, rule_id: str, errors: list[str]) -> tuple[str, ...]:
+def _compact_words(words, rule_id: str, errors: list[str]) -> list[str]:
     out = []
     for w in words:
         key = fold_phrase(w)
@@ -385,5 +362,5 @@ def _compact_words(words, rule_id: str, errors: list[str]) -> tuple[str, ...]:
             errors.append(f"rule {rule_id}: phrase {w!r} is empty once normalized")
         else:
             out.append(key)
-    return tuple(sorted(set(out), key=len, reverse=True))
+    return sorted(set(out), key=lambda w: (-len(w), w))  # longest first
 

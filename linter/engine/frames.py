@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-
-import regex
+from functools import cache
 
 Span = tuple[int, int]  # compact start, end
 
@@ -24,19 +23,27 @@ _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
-# An account-like word: a letter first, a digit, "_" or "-" somewhere, 6-20 characters, not part
-# of a link or an address, and not a tracking number (a few letters and a long run of digits).
-_ID = regex.compile(r"(?<![a-z0-9_.@/-])[a-z][a-z0-9_-]{4,18}[a-z0-9](?![a-z0-9_@-]|\.[a-z])")
-_TRACKING = regex.compile(r"[a-z]{1,4}\d{8,}")
+
+@cache
+def _id_patterns():
+    """An account-like word: a letter first, a digit, "_" or "-" somewhere, 6-20 characters, not
+    part of a link or an address; and a tracking number (a few letters and a long run of digits),
+    which is none. Compiled on first use (``regex`` loads slowly: a cold start without a frame
+    token does not pay for it)."""
+    import regex
+
+    return (regex.compile(r"(?<![a-z0-9_.@/-])[a-z][a-z0-9_-]{4,18}[a-z0-9](?![a-z0-9_@-]|\.[a-z])"),
+            regex.compile(r"[a-z]{1,4}\d{8,}"))
 
 
 def token_spans(view, token: str) -> list[Span]:
     """Compact spans of a frame token in the message (see Frame)."""
     out = []
     if token == "#id":
-        for m in _ID.finditer(view.folded):
+        account, tracking = _id_patterns()
+        for m in account.finditer(view.folded):
             word = m.group()
-            if any(c.isdigit() or c in "_-" for c in word) and not _TRACKING.fullmatch(word):
+            if any(c.isdigit() or c in "_-" for c in word) and not tracking.fullmatch(word):
                 out.append(view.folded_to_compact(m.start(), m.end()))
     else:
         least = 5 if token == "#number" else 1
@@ -51,7 +58,7 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
     ``window`` characters (the gap between the two) of a hit of slot 0, before or after it.
     Ordered: the slots' hits follow each other as listed, each within ``window`` of the one
     before. One span per slot-0 hit; the nearest partners are chosen."""
-    found: list[Span] = []
+    found: list[tuple[int, int, tuple[Span, ...]]] = []
     first, rest = slots[0], slots[1:]
     for s0, e0 in first:
         start, end = s0, e0

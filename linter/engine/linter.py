@@ -12,7 +12,6 @@ from typing import Any
 from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import get_platform, load_platforms
-from ..rules.resolve import resolve_rules
 from ..settings import Settings
 from ..text.normalize import Normalized, fold_phrase
 from ..text.segment import Segmenter
@@ -21,17 +20,21 @@ from .compile import Compiling
 from .confirm import Confirming
 from .match import Matching
 
+_new_tuple = tuple.__new__
+# the fields of a Result after the six ``check`` sets for a clean reply: their defaults, whatever they are
+_RESULT_DEFAULTS = tuple(Result._field_defaults[name] for name in Result._fields[6:])
+
 
 class Linter(Compiling, Matching, Confirming, Assembling):
     """Rules compiled once (:mod:`.compile`); per message: match (:mod:`.match`), confirm
     (:mod:`.confirm`), assemble (:mod:`.assemble`)."""
 
     def __init__(self, rules: Sequence[Rule], settings: Settings | None = None, *, shortcuts: bool = True,
-                 cache: bool = False, model: bool | None = None) -> None:
+                 cache: bool | str = False, model: bool | None = None) -> None:
         self._build(rules, settings, shortcuts, cache, model)
 
     def _build(self, rules: Sequence[Rule], settings: Settings | None, shortcuts: bool = True,
-               cache: bool = False, model: bool | None = None) -> None:
+               cache: bool | str = False, model: bool | None = None) -> None:
         self.settings = settings or Settings()
         # the review model (kefulint.model): off unless asked for here or in the settings;
         # its weights are read on the first message that needs them
@@ -51,7 +54,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         ]
         self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
         self.segmenter = Segmenter(self.settings.user_words)
-        # cache: the compiled tables from (or to) the on-disk cache of compiled rules (cold starts)
+        # cache: the compiled tables from (or to) the on-disk cache (tablecache.py), for cold starts;
+        # a str is a key that stands for the rules (the rules cache gives one)
         self._compile(cache)
 
     # construction ------------------------------------------------------------------------
@@ -61,6 +65,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Linter:
+        from ..rules.resolve import resolve_rules
+
         return cls(resolve_rules(settings), settings)
 
     @classmethod
@@ -91,11 +97,11 @@ class Linter(Compiling, Matching, Confirming, Assembling):
     def check(self, text: str, context: Iterable | None = None) -> Result:
         """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
         ``{"role", "text"}`` dicts, oldest first)."""
-        trace: dict = {}
-        candidates = self._candidates(text, context, trace=trace)
-        platform = trace.get("platform", self._platform_name)  # the one the message was judged on
-        if not candidates:  # the common case, kept cheap
-            result = Result(text, (), 0, False, False, platform)
+        candidates, pieces, platform = self._plain_candidates(text, context, False)  # platform: judged on
+        if pieces:
+            candidates.extend(self._rejoined_candidates(text, context, candidates, False))
+        if not candidates:  # the common case, kept cheap: Result without its Python-level __new__
+            result = _new_tuple(Result, (text, (), 0, False, False, platform, *_RESULT_DEFAULTS))
         else:
             result = self._result(text, candidates, context, platform)
         return self.add_model_findings(result) if self.use_model else result

@@ -5,16 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from ..detectors import DETECTORS
 from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import Platform
-from ..rules.schema import REGEX_TIMEOUT
 from ..text.normalize import STAND_IN_EMOJI, Normalized
 from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
 from . import frames
-from .compile import GLOBAL, SCOPE
+from .compile import (
+    GLOBAL,
+    HEDGE,
+    KEYWORD,
+    NEGATION,
+    NOT_NEGATION,
+    PHRASE,
+    PIECES,
+    PLATFORM,
+    ROLES,
+    SCOPE,
+    SLOT,
+    TRIGGER,
+)
 from .state import EngineState
 
 
@@ -38,7 +49,14 @@ _IN_WORD = "在英文单词内 (inside a Latin word)"
 REGEX_TIMED_OUT = "正则超时 (regex timed out)"
 
 
+OVERLAPPING = True  # every match, overlapping; passed by position (a keyword costs pyo3 ~0.1 µs a call)
 TURN_CACHE = 8192  # buyer turns whose context hits a Linter keeps
+# the keys of the hits that concern no one rule (see compile.hit_key)
+_PLATFORM_CUE = GLOBAL * ROLES + PLATFORM
+_PIECES_CUE = GLOBAL * ROLES + PIECES
+_NEGATION = SCOPE * ROLES + NEGATION
+_NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
+_HEDGE = SCOPE * ROLES + HEDGE
 
 
 def _as_buyer_turns(context, last: int) -> list[str]:
@@ -91,16 +109,16 @@ class Matching(EngineState):
 
     def _platform_for(self, norm: Normalized, hits: dict) -> Platform:
         if self.settings.infer_platform:
-            for _s, _e, cue in hits.get((GLOBAL, "platform"), ()):
+            for _s, _e, cue in hits.get(_PLATFORM_CUE, ()):
                 return self._platforms[self._cue_platform[cue]]
         return self.platform
 
     @staticmethod
-    def _collect(matches, values, active: set | None) -> dict:
+    def _collect(matches, keys: list[str], values: list, active: set | None) -> dict:
         hits: dict = {}
         for idx, start, end in matches:
-            key, uses, activates = values[idx]
-            span = (start, end, key)
+            uses, activates = values[idx]
+            span = (start, end, keys[idx])
             if active is not None and activates:
                 active.update(activates)
             for use in uses:
@@ -115,15 +133,17 @@ class Matching(EngineState):
                     trace: dict | None = None) -> list[Candidate]:
         """``trace``, when given, receives the platform the message is judged on and the rules
         skipped for platform or context (see Linter.explain)."""
-        out, pieces = self._plain_candidates(text, context, keep_rejected, trace)
+        out, pieces, platform = self._plain_candidates(text, context, keep_rejected, trace)
+        if trace is not None:
+            trace["platform"] = platform
         if pieces and not rejoined:
             out.extend(self._rejoined_candidates(text, context, out, keep_rejected))
         return out
 
     def _plain_candidates(self, text: str, context, keep_rejected: bool,
-                          trace: dict | None = None) -> tuple[list[Candidate], bool]:
-        """The candidates of the text as written, and whether it holds a cue that a contact
-        detail may be written in pieces (see _rejoined_candidates)."""
+                          trace: dict | None = None) -> tuple[list[Candidate], bool, str]:
+        """The candidates of the text as written, whether it holds a cue that a contact detail may
+        be written in pieces (see _rejoined_candidates), and the platform it is judged on."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
@@ -131,51 +151,54 @@ class Matching(EngineState):
         buyer_hits = self._buyer_hits(context) if context else {}
         if not buyer_hits:
             context = None  # no buyer turn says anything a context rule listens for
-        automaton, values = self._automaton if context else self._automaton_plain
-        matches = automaton.find_matches_as_indexes(norm.compact, overlapping=True)
+        if context:
+            automaton, keys, values = self._automaton or self._built("main")
+        else:
+            automaton, keys, values = self._automaton_plain or self._built("plain")
+        matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         if matches:
-            hits = self._collect(matches, values, active)
+            hits = self._collect(matches, keys, values, active)
             platform = self._platform_for(norm, hits)
-            pieces = (GLOBAL, "asm") in hits
+            pieces = _PIECES_CUE in hits
         else:  # the common case: no phrase of any rule
             hits = {}
             platform = self.platform
             pieces = False
-        if trace is not None:
-            trace["platform"] = platform.name
         folded = norm.folded
         if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
             pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
         # explain looks with every rule's gates, to list the context rules it then skips
         gates = self._gates if context or (trace is not None and "explain" in trace) else self._gates_plain
+        name = platform.name
         if not self.shortcuts:
             view = MessageView(norm, platform, hits, self.segmenter)
             active.update(gates.rules)
         else:
-            if not active:
+            digits = -1
+            looked = False
+            if not active and not gates.always:
                 look = gates.first_look
-                if not gates.always and (look is None or look.search(folded) is None):
-                    return [], pieces  # the common case: no phrase, no character any detector needs
-                nothing, digits = gates.nothing_to_find(folded)
+                if look is None or look.search(folded) is None:
+                    return [], pieces, name  # the common case: no phrase, no character any detector needs
+                nothing, digits = gates.nothing_more(folded)
                 if nothing:
-                    return [], pieces  # no phrase, and no detector could find anything
-            else:
-                digits = -1
+                    return [], pieces, name  # no phrase, and no detector could find anything
+                looked = True
             view = MessageView(norm, platform, hits, self.segmenter, digits if digits >= 0 else None)
-            gates.activate(view, active)
+            gates.activate(view, active, looked)
             if not active:
-                return [], pieces
+                return [], pieces, name
         if not context:
             if trace is not None:
                 trace.setdefault("skipped", []).extend((ri, "context") for ri in sorted(active & self._context_rules))
             active -= self._context_rules
             if not active:
-                return [], pieces
+                return [], pieces, name
         out: list[Candidate] = []
         late = [ri for ri in self._late if ri in active] if self._late else ()
         for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
             rule = self.rules[ri]
-            if rule.platforms and platform.name not in rule.platforms:
+            if rule.platforms and name not in rule.platforms:
                 if trace is not None:
                     trace.setdefault("skipped", []).append((ri, "platform"))
                 continue
@@ -190,7 +213,7 @@ class Matching(EngineState):
                         out.append(replace(cand, rejected=reason))
                 else:
                     out.append(cand)
-        return out, pieces
+        return out, pieces, name
 
     def _rejoined_candidates(self, text: str, context, found: list[Candidate], keep_rejected: bool):
         """Contact details and links written in pieces (圈a, 点 com, 前缀…后缀, spaced letters) and
@@ -229,9 +252,9 @@ class Matching(EngineState):
     def _buyer_turn(self, turn: str) -> frozenset[int]:
         """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
-        automaton, values = self._buyer_automaton
+        automaton, _keys, values = self._buyer_automaton or self._built("buyer")
         found = frozenset(ri for idx, _s, _e in automaton.find_matches_as_indexes(
-            Normalized(turn).compact, overlapping=True) for ri in values[idx])
+            Normalized(turn).compact, OVERLAPPING) for ri in values[idx])
         if len(self._turn_hits) >= TURN_CACHE:
             self._turn_hits.clear()
         self._turn_hits[turn] = found
@@ -242,13 +265,13 @@ class Matching(EngineState):
         if rule.frame:
             yield from self._frame_candidates(ri, rule, view, found)
             return
-        for cs, ce, key in view.hits.get((ri, "p"), ()):
+        for cs, ce, key in view.hits.get(ri * ROLES + PHRASE, ()):
             os_, oe = norm.compact_span(cs, ce)
             yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
-        if rule.regex and (not rule.triggers or (ri, "t") in view.hits):
-            for pattern, guarded in self._patterns(ri):
+        if rule.regex and (not rule.triggers or ri * ROLES + TRIGGER in view.hits):
+            for pattern, timeout in self._patterns(ri):
                 try:
-                    matches = pattern.finditer(norm.compact, timeout=REGEX_TIMEOUT) if guarded else pattern.finditer(norm.compact)
+                    matches = pattern.finditer(norm.compact, timeout=timeout) if timeout else pattern.finditer(norm.compact)
                     for m in matches:
                         if m.end() > m.start():
                             os_, oe = norm.compact_span(m.start(), m.end())
@@ -256,11 +279,12 @@ class Matching(EngineState):
                 except TimeoutError:
                     yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=REGEX_TIMED_OUT)
         if rule.detector:
-            keywords = [k for k in view.hits.get((ri, "k"), ()) if _latin_ok(view, *k)]
+            keywords = [k for k in view.hits.get(ri * ROLES + KEYWORD, ()) if _latin_ok(view, *k)]
             allow = self._words[ri].allow
             if allow and keywords:
                 keywords = [k for k in keywords if not view.word_covering(k[0], k[1], allow)]
-            for hit in DETECTORS[rule.detector].find(view, self._options[ri], keywords):
+            find, options = self._detectors[ri] or self._detector(ri)
+            for hit in find(view, options, keywords):
                 cs, ce = view.folded_to_compact(hit.start, hit.end)
                 os_, oe = norm.folded_span(hit.start, hit.end)
                 yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)
@@ -269,15 +293,21 @@ class Matching(EngineState):
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:
-            automaton, values = self._frame_automaton
+            automaton, keys, values = self._frame_automaton or self._built("frame")
             view.frame_hits = self._collect(
-                automaton.find_matches_as_indexes(view.norm.compact, overlapping=True), values, None
+                automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values, None
             )
         return view.frame_hits
 
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
         frame = rule.frame
         assert frame is not None  # only frame rules come here
+        needs = self._frame_needs[ri]
+        if needs:  # the usual end of a woken frame, before anything is made: a slot of words with none here
+            hits = self._frame_hits(view)
+            for key in needs:
+                if key not in hits:
+                    return
         special = self._frame_special[ri]
         slots: list[list[tuple[int, int]]] = [[] for _ in special]
         # cheapest first: findings of other rules, then the frame words, then tokens
@@ -288,13 +318,13 @@ class Matching(EngineState):
                     return
         hits = self._frame_hits(view)
         for j, (_cats, tokens, _words) in enumerate(special):
-            if not tokens and not slots[j] and (ri, f"s{j}") not in hits:
+            if not tokens and not slots[j] and ri * ROLES + SLOT + j not in hits:
                 return  # a slot of words only, none of them here (the usual end of a woken frame)
         allow = self._words[ri].allow
         norm = view.norm
         for j, (_cats, tokens, _words) in enumerate(special):
             slots[j] += [
-                (s, e) for s, e, key in hits.get((ri, f"s{j}"), ())
+                (s, e) for s, e, key in hits.get(ri * ROLES + SLOT + j, ())
                 if _latin_ok(view, s, e, key) and not frames.crosses_clause(norm, s, e)
                 and not (allow and view.word_covering(s, e, allow))
             ]
@@ -324,11 +354,11 @@ class Matching(EngineState):
         """The negation or hedge in scope of compact[cs:ce]; words inside the ``inner`` spans are
         the candidate's own (不发 in a refusal is no negation of it)."""
         hits = self._frame_hits(view)
-        scope = hits.get((SCOPE, "n"), ())
-        hedges = hits.get((SCOPE, "h"), ())
+        scope = hits.get(_NEGATION, ())
+        hedges = hits.get(_HEDGE, ())
         if not scope and not hedges:
             return None
-        not_neg = hits.get((SCOPE, "x"), ())
+        not_neg = hits.get(_NOT_NEGATION, ())
         if not_neg:
             scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from .compile import _RuleWords
     from .match import Candidate
 
-# an Aho-Corasick automaton and, per pattern index, what a hit of that pattern means
-Automaton = tuple[Any, tuple]
+# an Aho-Corasick automaton, its patterns and, per pattern index, what a hit of that pattern means
+Automaton = tuple[Any, list[str], list]
 
 
 class EngineState:
@@ -32,27 +32,28 @@ class EngineState:
     _allow_numbers: frozenset[str]
     shortcuts: bool  # False: no early exit or detector prefilter (a test compares)
     # set by the compile step
-    _regexes: list[tuple[tuple[Any, bool], ...] | None]  # compiled on first use
+    _regexes: list[tuple[tuple[Any, float | None], ...] | None]  # compiled on first use
     _gates: Any  # the early exits built from the active detectors (compile.py), with context
     _gates_plain: Any  # the same without the context rules
     _turn_hits: dict[str, frozenset[int]]  # buyer turn -> context rules it speaks to
-    _automaton_keys: dict[str, list[str]]
+    _tables: dict[str, list]  # per automaton ("main", "plain", "frame", "buyer"): [keys, values]
+    _tables_path: Any  # the cache file the tables came from (the parts not read yet are beside it)
     _words: list[_RuleWords]
     _always: list[int]
     _detector_rules: list[int]
     _context_turns: int
     _late: list[int]
     _frame_special: dict[int, tuple]
+    _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
     _global_allow: tuple[str, ...]
-    _frame_automaton: Automaton
-    _buyer_automaton: Automaton
-    _automaton: Automaton
-    _automaton_plain: Automaton
+    # built from _tables on first use (Compiling._built)
+    _frame_automaton: Automaton | None
+    _buyer_automaton: Automaton | None
+    _automaton: Automaton | None
+    _automaton_plain: Automaton | None
     _context_rules: frozenset[int]
     _keyed_rules: frozenset[int]
-    _digit_rules: list[tuple[int, int]]
-    _gated_rules: list[tuple[Callable[[MessageView], bool], frozenset[int]]]
-    _options: list[dict]
+    _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
 
     if TYPE_CHECKING:
@@ -62,6 +63,10 @@ class EngineState:
 
         def _reject_reason(self, ri: int, rule: Rule, cand: Candidate, view: MessageView) -> str: ...
 
-        def _patterns(self, ri: int) -> tuple[tuple[Any, bool], ...]: ...
+        def _patterns(self, ri: int) -> tuple[tuple[Any, float | None], ...]: ...
+
+        def _built(self, name: str) -> tuple: ...
+
+        def _detector(self, ri: int) -> tuple[Callable, dict]: ...
 
         def _negation(self, view: MessageView, cs: int, ce: int, inner: Iterable) -> str | None: ...

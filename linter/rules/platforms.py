@@ -5,9 +5,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
 from ..text.normalize import fold_phrase
+from ..text.packagedata import data_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,8 @@ class Platform:
 
 @lru_cache(maxsize=1)
 def load_platforms() -> dict[str, Platform]:
-    data = tomllib.loads(resources.files("kefulint").joinpath("data/platforms.toml").read_text(encoding="utf-8"))
+    with open(data_file("platforms.toml"), "rb") as fh:
+        data = tomllib.load(fh)
     out = {}
     for name, table in data.items():
         own = {k: v for k, v in table.items() if k != "like"}

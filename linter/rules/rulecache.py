@@ -1,8 +1,8 @@
 """On-disk cache of resolved rules, so that a fresh ``kefulint check`` skips parsing and
 validating every ruleset (TOML, every regex compiled for validation: most of building a Linter).
 
-The key is a hash of everything the rules depend on: the bytes of every ruleset file that the
-settings enable, the settings that shape rules (rulesets, extra rulesets, disable, severity,
+The key is a hash of everything the rules depend on: the bytes of every built-in ruleset file (and
+of the shared vocabularies) and of the extra rulesets the settings name, the settings that shape rules (rulesets, extra rulesets, disable, severity,
 points), the kefulint version and the size and mtime of the package's own modules and data files (so
 that an edited checkout never reads rules written by older code). The file is JSON, read back
 field by field into the rule dataclasses: loading it runs no code, so a file planted in the cache
@@ -17,6 +17,7 @@ Where: ``$KEFULINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kefulint``, else ``~/.cac
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -25,7 +26,6 @@ import types
 import typing
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,6 @@ from .. import __version__
 from ..finding import Severity
 from ..settings import Settings
 from .model import Rule
-from .resolve import resolve_rules
-from .schema import VOCAB_FILE, builtin_names
 
 CACHE_ENV = "KEFULINT_CACHE_DIR"
 NO_CACHE_ENV = "KEFULINT_NO_CACHE"
@@ -79,20 +77,27 @@ def rules_key(settings: Settings) -> str | None:
              sorted(settings.severity.items()), sorted(settings.points.items()))
     h.update(repr(shape).encode())
     code_stamp(h)
-    files = resources.files("kefulint.rulesets")
-    names = builtin_names() if settings.rulesets is None else list(settings.rulesets)
     try:
-        vocab = files.joinpath(f"{VOCAB_FILE}.toml").read_bytes()  # the shared vocabularies every ruleset may use
-        h.update(f"\nvocab {len(vocab)}\n".encode() + vocab)
-        for name in names:
-            data = files.joinpath(f"{name}.toml").read_bytes()
-            h.update(f"\nbuiltin {name} {len(data)}\n".encode() + data)
+        # every built-in file, enabled or not, the shared vocabularies among them: which ones the
+        # settings enable is in ``shape`` (and the ruleset loader is not imported on a hit)
+        for name in sorted(os.listdir(_rulesets_dir())):
+            if name.endswith(".toml"):
+                with open(os.path.join(_rulesets_dir(), name), "rb") as fh:
+                    data = fh.read()
+                h.update(f"\nbuiltin {name} {len(data)}\n".encode() + data)
         for path in settings.extra_rulesets:
             data = Path(path).read_bytes()
             h.update(f"\nfile {os.path.abspath(path)} {len(data)}\n".encode() + data)
     except OSError:
         return None
     return h.hexdigest()
+
+
+def _rulesets_dir() -> str:
+    """The folder of the built-in rulesets (read as files: see :mod:`kefulint.text.packagedata`)."""
+    from .. import rulesets
+
+    return os.path.dirname(rulesets.__file__ or "")
 
 
 def _encode(value: Any) -> Any:
@@ -115,6 +120,8 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
         inner = _decoder(next(a for a in args if a is not type(None)))
         return lambda v: None if v is None else inner(v)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        if args[0] is str:  # most of a rule (phrases, words): checked in one pass over the types
+            return lambda v: tuple(v) if type(v) is list and set(map(type, v)) <= _STR else _invalid(v)
         item = _decoder(args[0])
         return lambda v: tuple(item(x) for x in _list(v))
     if origin is tuple:
@@ -136,6 +143,9 @@ def _decoder(tp: Any) -> Callable[[Any], Any]:
     raise TypeError(f"no JSON decoder for {tp!r}")
 
 
+_STR = frozenset({str})
+
+
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else _invalid(value)
 
@@ -145,6 +155,8 @@ def _invalid(value: Any) -> Any:
 
 
 def _load(path: Path) -> tuple[Rule, ...] | None:
+    enabled = gc.isenabled()
+    gc.disable()  # thousands of new objects, none in a cycle: no collection needed while reading
     try:
         data = json.loads(path.read_bytes())
         rules = _decoder(tuple[Rule, ...])(data)
@@ -152,6 +164,9 @@ def _load(path: Path) -> tuple[Rule, ...] | None:
         return None
     except Exception:  # noqa: BLE001 - a corrupt or foreign file is simply rebuilt
         return None
+    finally:
+        if enabled:
+            gc.enable()
     return rules
 
 
@@ -165,9 +180,10 @@ def _store(folder: Path, path: Path, rules: tuple[Rule, ...]) -> None:
         stale.unlink(missing_ok=True)
 
 
-def store_atomic(path: Path, data: bytes, pattern: str) -> None:
+def store_atomic(path: Path, data: bytes, pattern: str, keep_per_key: int = 1) -> None:
     """Writes a cache file under a temporary name and renames it into place; keeps the newest
-    ``_KEEP`` files matching ``pattern`` in its folder."""
+    ``_KEEP`` * ``keep_per_key`` files matching ``pattern`` in its folder (a key stored in
+    ``keep_per_key`` files)."""
     import tempfile  # only on a miss: its imports cost a few ms of every cold start
 
     folder = path.parent
@@ -181,7 +197,7 @@ def store_atomic(path: Path, data: bytes, pattern: str) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        old = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP:]
+        old = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP * keep_per_key:]
         for stale in old:
             stale.unlink(missing_ok=True)
     except OSError:
@@ -190,13 +206,25 @@ def store_atomic(path: Path, data: bytes, pattern: str) -> None:
 
 def cached_rules(settings: Settings) -> tuple[Rule, ...]:
     """The rules ``resolve_rules(settings)`` would give, from the cache when it holds them."""
+    return cached_rules_and_key(settings)[0]
+
+
+def cached_rules_and_key(settings: Settings) -> tuple[tuple[Rule, ...], str | None]:
+    """:func:`cached_rules`, and the key that stands for them (None with the cache off): a Linter
+    given it as ``cache`` keys its compiled tables on it instead of hashing the rules."""
     folder = cache_dir()
     key = rules_key(settings) if folder is not None else None
     if folder is None or key is None:
-        return tuple(resolve_rules(settings))
+        return _resolved(settings), None
     path = folder / f"rules-{key[:40]}.json"
     rules = _load(path)
     if rules is None:
-        rules = tuple(resolve_rules(settings))
+        rules = _resolved(settings)
         _store(folder, path, rules)
-    return rules
+    return rules, key
+
+
+def _resolved(settings: Settings) -> tuple[Rule, ...]:
+    from .resolve import resolve_rules  # on a miss only: it loads the ruleset schema and every detector
+
+    return tuple(resolve_rules(settings))

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from .packagedata import data_file
 
 # --- the fold table ---------------------------------------------------------------------------
 
 
 def _load_t2s() -> dict[int, str]:
     table: dict[int, str] = {}
-    text = resources.files("kefulint").joinpath("data/t2s.tsv").read_text(encoding="utf-8")
+    with open(data_file("t2s.tsv"), encoding="utf-8") as fh:
+        text = fh.read()
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
@@ -145,7 +147,8 @@ _NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
 # punctuation, symbols, emoji, zero-width and combining marks. "+" stays: "+v" and "+我" are how
 # agents write 加v / 加我.
 def _noise_class() -> str:
-    text = resources.files("kefulint").joinpath("data/noise_bmp.txt").read_text(encoding="utf-8")
+    with open(data_file("noise_bmp.txt"), encoding="utf-8") as fh:
+        text = fh.read()
     parts = []
     for line in text.splitlines():
         if line and not line.startswith("#"):

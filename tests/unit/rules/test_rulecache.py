@@ -52,7 +52,7 @@ def test_miss_then_hit_gives_the_same_rules(cache):
 
 def test_a_hit_does_not_parse_rulesets(cache, monkeypatch):
     cached_rules(Settings())
-    monkeypatch.setattr("kefulint.rules.rulecache.resolve_rules", lambda s: pytest.fail("rules were parsed again"))
+    monkeypatch.setattr("kefulint.rules.resolve.resolve_rules", lambda s: pytest.fail("rules were parsed again"))
     assert cached_rules(Settings())
 
 
@@ -140,28 +140,17 @@ def test_no_temp_files_left_behind(cache):
     assert sorted(p.suffix for p in cache.iterdir()) == [".json", ".json"]
 
 
-def test_key_follows_the_shared_vocabularies(monkeypatch):
+def test_key_follows_the_shared_vocabularies(monkeypatch, tmp_path):
     """A change to rulesets/vocab.toml must not be hidden by a stale cache."""
+    import shutil
+
     from kefulint.rules import rulecache
 
     before = rulecache.rules_key(Settings())
-    real = rulecache.resources.files
-
-    class Files:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def iterdir(self):
-            return self.inner.iterdir()
-
-        def joinpath(self, name):
-            path = self.inner.joinpath(name)
-            if name == "vocab.toml":
-                class Changed:
-                    def read_bytes(self_inner):
-                        return path.read_bytes() + b"\n# changed\n"
-                return Changed()
-            return path
-
-    monkeypatch.setattr(rulecache.resources, "files", lambda pkg: Files(real(pkg)))
+    copy = tmp_path / "rulesets"
+    shutil.copytree(rulecache._rulesets_dir(), copy)
+    assert rulecache.rules_key(Settings()) == before
+    with open(copy / "vocab.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n# changed\n")
+    monkeypatch.setattr(rulecache, "_rulesets_dir", lambda: str(copy))
     assert rulecache.rules_key(Settings()) != before

@@ -1,0 +1,139 @@
+"""The engine's early exits: when the detectors that run without a keyword can find nothing in a
+message, built from what each of them declares (:class:`~kefulint.detectors.Detector`
+``min_digits``, ``prefilter_chars``, ``prefilter``, ``min_run``, ``gate``). Compiled as plain data
+(cached with the other tables), made into regexes when a Linter takes them; a detector's gate is
+looked up when it first runs."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+_DIGIT = re.compile("[0-9]")
+
+
+def count_digits(folded: str) -> int:
+    first = _DIGIT.search(folded)
+    return 0 if first is None else len(_DIGIT.findall(folded, first.start()))
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorGates:
+    """The early exits of one set of detectors: no early exit of the engine is written apart from
+    the detectors it guards."""
+
+    rules: frozenset[int]  # every rule these gates guard
+    always: bool  # some detector declares no prefilter: no early exit
+    min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
+    # one search over the folded text: None means no detector can find anything whatever the digits
+    first_look: re.Pattern | None
+    # one of them matches when a prefiltered detector may find something (searched one by one: a
+    # pattern that starts with a character class searches fast, an alternation of them does not)
+    prefilters: tuple[re.Pattern, ...]
+    # (min_digits, min_run, prefilter, gate, rules) per kind of detector
+    groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
+
+    @staticmethod
+    def build(rules: Sequence, indexes: Sequence[int]) -> dict:
+        """The gates of the detectors of rules ``indexes``, as plain data (see from_data)."""
+        from ..detectors import DETECTORS
+
+        grouped: dict[tuple, set[int]] = {}
+        gate_of: dict[Callable, str] = {}  # a gate function -> the first detector that declares it
+        for ri in indexes:
+            det = DETECTORS[rules[ri].detector]
+            # a prefilter regex without its characters cannot be looked for in the first search
+            pf = det.prefilter or (f"[{re.escape(det.prefilter_chars)}]" if det.prefilter_chars else None)
+            chars = det.prefilter_chars if det.prefilter_chars or not det.prefilter else None
+            if det.gate is not None:
+                gate_of.setdefault(det.gate, det.name)
+            grouped.setdefault((det.min_digits, det.min_run, chars, pf, det.gate), set()).add(ri)
+        keys = list(grouped)
+        digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
+        filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
+        # one character class first (a bitmap search); the prefilters' regexes only when it matched
+        looks = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
+        looks += "0-9" if digits else ""
+        return {
+            "rules": sorted(indexes),
+            "always": any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
+            "min_digits": min(digits) if digits else 0,
+            "first_look": f"[{looks}]" if looks else None,
+            "prefilters": sorted({pf for _c, pf in filtered}),
+            "groups": [
+                [md, mr, pf, gate_of[gate] if gate is not None else None, sorted(ris)]
+                for (md, mr, _chars, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> DetectorGates:
+        return cls(
+            rules=frozenset(data["rules"]),
+            always=data["always"],
+            min_digits=data["min_digits"],
+            first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
+            prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
+            groups=tuple(
+                (md, mr, re.compile(pf) if pf is not None else None, _Gate(gate) if gate is not None else None,
+                 frozenset(ris))
+                for md, mr, pf, gate, ris in data["groups"]
+            ),
+        )
+
+    def nothing_more(self, folded: str) -> tuple[bool, int]:
+        """(no detector can find anything in this text, its digit count or -1 if not counted), for
+        a text that ``first_look`` found something in (searched by the caller, before it made
+        anything else of the message); not for gates that are ``always`` open."""
+        digits = count_digits(folded) if self.min_digits else -1
+        if digits >= self.min_digits > 0:
+            return False, digits
+        for prefilter in self.prefilters:
+            if prefilter.search(folded) is not None:
+                return False, digits
+        return True, digits
+
+    def activate(self, view, active: set[int], looked: bool = False) -> None:
+        """Adds the rules whose detectors may find something in this message (``looked``: the
+        caller found something with ``first_look`` already)."""
+        folded = view.norm.folded
+        if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
+            return
+        longest = digits = -1
+        for min_digits, min_run, prefilter, gate, ris in self.groups:
+            if min_digits:
+                if digits < 0:
+                    digits = view.digit_count
+                if digits < min_digits:
+                    continue
+            if min_run:
+                if longest < 0:
+                    runs = view.number_runs
+                    longest = max(len(run.digits) for run in runs) if runs else 0
+                if longest < min_run:
+                    continue
+            if prefilter is not None and prefilter.search(folded) is None:
+                continue
+            if gate is not None and not gate(view):
+                continue
+            active.update(ris)
+
+
+class _Gate:
+    """The ``gate`` of the detector ``name``, looked up when it first runs: a cold start whose
+    messages no detector could find anything in imports no detector."""
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.fn: Callable | None = None
+
+    def __call__(self, view) -> bool:
+        fn = self.fn
+        if fn is None:
+            from ..detectors import DETECTORS
+
+            fn = self.fn = DETECTORS[self.name].gate
+            assert fn is not None  # only detectors with a gate are named
+        return fn(view)

@@ -1,0 +1,112 @@
+"""On-disk cache of a Linter's compiled tables (see compile.py), so that a fresh ``kefulint check``
+skips folding every phrase of every rule.
+
+The tables are plain data and stored as JSON: loading a file runs no code, so a file planted in
+the cache folder can at worst give wrong findings, never execute anything (a pickle would). The
+file name is a hash of the rules, the settings, the format and the package's code (see
+:func:`~kefulint.rules.rulecache.code_stamp`), and each file repeats its key inside: a missing,
+corrupt, foreign or stale file is ignored and rebuilt. Files are written to a temporary name and
+renamed into place, beside the rules cache (``KEFULINT_NO_CACHE=1`` turns both off).
+
+One file holds what every message needs (the automaton of a message without buyer context among
+it); the other automata are stored beside it, one file each, and read when a message first needs
+them (the one with buyer context, the frame words, the buyer's turns).
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..rules.rulecache import cache_dir, code_stamp, store_atomic
+
+FORMAT = "kefulint-compiled/2"  # 2: JSON (1 was a pickle)
+# what the first file must hold, each of its type (the rest is checked as the Linter takes it)
+_SHAPE = {"words": list, "always": list, "detector_rules": list, "context_turns": int, "late": list,
+          "global_allow": list, "context_rules": list, "keyed_rules": list, "gates": dict, "gates_plain": dict,
+          "automata": dict}
+FIRST = "plain"  # the automaton stored in the first file
+APART = ("main", "frame", "buyer")  # the automata stored beside it
+_PREFIX = "compiled-"
+_STR = frozenset({str})
+
+
+def tables_key(rules: Sequence, settings, rules_key: str | None = None) -> str:
+    """The hash the tables of ``rules`` under ``settings`` are stored under. ``rules_key``, when
+    given, stands for the rules (the rules cache's key of the rules it gave): hashing them is
+    then spared."""
+    h = hashlib.sha256(FORMAT.encode())
+    code_stamp(h, extra=("engine",))
+    h.update(repr(settings).encode())
+    h.update(b"\nrules " + (rules_key.encode() if rules_key else repr(tuple(rules)).encode()))
+    return h.hexdigest()[:40]
+
+
+def tables_path(rules: Sequence, settings, rules_key: str | None = None) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / f"{_PREFIX}{tables_key(rules, settings, rules_key)}.json"
+
+
+def _part_path(path: Path, name: str) -> Path:
+    return path.with_name(f"{path.stem}.{name}.json")
+
+
+def _read(path: Path, name: str) -> Any:
+    """The data of a file written by _write for the same key and part; None if it is not that."""
+    enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of new lists and strings, none of them in a cycle
+    try:
+        data = json.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: built again
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    key = path.name[len(_PREFIX):].split(".")[0]
+    if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key and data.get("part") == name:
+        return data.get("data")
+    return None
+
+
+def _automaton_ok(part: Any) -> bool:
+    return (isinstance(part, list) and len(part) == 2 and isinstance(part[0], list) and isinstance(part[1], list)
+            and len(part[0]) == len(part[1]) > 0 and set(map(type, part[0])) <= _STR and "" not in part[0])
+
+
+def load_tables(path: Path) -> dict | None:
+    """The tables stored at ``path`` (the automata APART not among them); None when the file is
+    missing, corrupt or not what its name says."""
+    tables = _read(path, "tables")
+    if not isinstance(tables, dict) or any(not isinstance(tables.get(k), t) for k, t in _SHAPE.items()):
+        return None
+    if set(tables["automata"]) != {FIRST} or not _automaton_ok(tables["automata"][FIRST]):
+        return None
+    return tables
+
+
+def load_part(path: Path, name: str) -> list | None:
+    """[keys, values] of the automaton ``name`` stored beside ``path``; None when missing or corrupt."""
+    part = _read(_part_path(path, name), name)
+    return part if _automaton_ok(part) else None
+
+
+def store_tables(path: Path, tables: dict) -> None:
+    automata = tables["automata"]
+    _write(path, "tables", {**tables, "automata": {FIRST: automata[FIRST]}})
+    for name in APART:
+        _write(_part_path(path, name), name, automata[name])
+    for stale in path.parent.glob(f"{_PREFIX}*.pickle"):  # kefulint 0.1 stored the tables as a pickle
+        stale.unlink(missing_ok=True)
+
+
+def _write(path: Path, part: str, data: Any) -> None:
+    key = path.name[len(_PREFIX):].split(".")[0]
+    payload = json.dumps({"format": FORMAT, "key": key, "part": part, "data": data},
+                         ensure_ascii=False, separators=(",", ":"))
+    # every file of a key counted apart: as many keys kept as with one file each
+    store_atomic(path, payload.encode("utf-8"), f"{_PREFIX}*.json", keep_per_key=1 + len(APART))

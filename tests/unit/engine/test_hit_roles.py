@@ -1,0 +1,27 @@
+"""Hit roles (issue 12): an enum, held in the tables as one int key per (rule index, role)."""
+from __future__ import annotations
+
+import pytest
+from kefulint import Linter
+from kefulint.engine.compile import GLOBAL, ROLES, SCOPE, SLOT, Role, hit_key
+
+
+@pytest.mark.parametrize("ri", [GLOBAL, SCOPE, 0, 1, 97, 5000])
+@pytest.mark.parametrize("role", [*Role, SLOT + 1, SLOT + 7])
+def test_a_hit_key_decodes_to_its_rule_and_role(ri, role):
+    assert divmod(hit_key(ri, role), ROLES) == (ri, role)
+
+
+def test_roles_and_slots_fit_below_the_key_stride():
+    linter = Linter.default()
+    most_slots = max(len(r.frame.slots) for r in linter.rules if r.frame)
+    assert max(r for r in Role if r is not Role.SLOT) < SLOT and SLOT + most_slots <= ROLES
+
+
+def test_the_tables_hold_plain_ints():
+    linter = Linter.default()
+    for name in ("main", "plain", "frame"):
+        _keys, values = linter._tables[name]
+        for uses, activates in values:
+            assert all(type(u) is int for u in uses)
+            assert all(type(ri) is int for ri in activates)

@@ -1,0 +1,157 @@
+"""The on-disk cache of compiled tables (kefulint.engine.tablecache, issue 12): JSON that runs no
+code when read, the same findings as without it, keyed by rules, settings and code, and a corrupt,
+foreign or stale file ignored and rebuilt."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.engine import tablecache
+from kefulint.rules.resolve import resolve_rules
+from kefulint.rules.rulecache import CACHE_ENV, NO_CACHE_ENV, cached_rules_and_key
+
+TEXTS = [
+    "亲，您好，请问有什么可以帮您？",
+    "加我微信 abc_123，好评返现5元",
+    "有事打我电话13800138000，这个价格全网最低",
+    "我们不能提供微信，请旺旺联系",
+    "qq 邮箱 12345678 圈a qq 点 com",
+]
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return tuple(resolve_rules(Settings()))
+
+
+def tables(folder):
+    """The first file of every key stored (the automata stored apart are beside it)."""
+    return sorted(p for p in folder.glob("compiled-*") if p.name.count(".") == 1) if folder.exists() else []
+
+
+def parts(folder):
+    return sorted(p for p in folder.glob("compiled-*") if p.name.count(".") == 2)
+
+
+def findings(linter):
+    return [linter.check(t).findings for t in TEXTS] + [linter.check("有，5738201946", ["有QQ吗"]).findings]
+
+
+def test_miss_then_hit_gives_the_same_findings(cache, rules):
+    plain = findings(Linter(rules))
+    assert findings(Linter(rules, cache=True)) == plain  # a miss: built and stored
+    [stored] = tables(cache)
+    assert stored.suffix == ".json"
+    assert json.loads(stored.read_bytes())["format"] == tablecache.FORMAT
+    assert [p.name.split(".")[1] for p in parts(cache)] == sorted(tablecache.APART)
+    assert findings(Linter(rules, cache=True)) == plain  # a hit
+
+
+def test_the_automata_stored_apart_are_read_when_first_needed(cache, rules, monkeypatch):
+    Linter(rules, cache=True)
+    read = []
+    real = tablecache.load_part
+    monkeypatch.setattr(tablecache, "load_part", lambda path, name: read.append(name) or real(path, name))
+    linter = Linter(rules, cache=True)
+    linter.check(TEXTS[0])
+    assert read == []  # a clean reply without buyer context needs only the first file
+    linter.check("有，5738201946", ["有QQ吗"])
+    assert "main" in read and "buyer" in read
+
+
+@pytest.mark.parametrize("content", [None, b"", b'{"format": "kefulint-compiled/2"}', b"[]"])
+def test_an_automaton_gone_or_corrupt_since_is_built_again(cache, rules, content):
+    plain = findings(Linter(rules))
+    Linter(rules, cache=True)
+    linter = Linter(rules, cache=True)
+    for part in parts(cache):
+        if content is None:
+            part.unlink()
+        else:
+            part.write_bytes(content)
+    assert findings(linter) == plain
+    linter.check("我们不能加微信哦")  # a frame's words
+
+
+def test_a_hit_builds_nothing(cache, rules, monkeypatch):
+    Linter(rules, cache=True)
+    monkeypatch.setattr(Linter, "_build_tables", lambda self: pytest.fail("tables were built again"))
+    Linter(rules, cache=True).check(TEXTS[1])
+
+
+def test_the_tables_are_plain_data(rules):
+    built = Linter(rules)._build_tables()
+    assert json.loads(json.dumps(built)) == built  # what is stored is what a fresh build uses
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"\x80\x04garbage", b"{not json", b"[]", b'{"format": "kefulint-compiled/1"}',
+    b'{"format": "kefulint-compiled/2", "key": "x", "tables": {}}',
+])
+def test_a_corrupt_or_foreign_file_is_rebuilt(cache, rules, content):
+    plain = findings(Linter(rules))
+    Linter(rules, cache=True)
+    [stored] = tables(cache)
+    stored.write_bytes(content)
+    assert findings(Linter(rules, cache=True)) == plain
+    assert json.loads(stored.read_bytes())["format"] == tablecache.FORMAT  # written again
+    for part in parts(cache):
+        part.write_bytes(content)
+    assert findings(Linter(rules, cache=True)) == plain
+
+
+def test_a_file_that_only_looks_right_is_rebuilt(cache, rules):
+    plain = findings(Linter(rules))
+    Linter(rules, cache=True)
+    [stored] = tables(cache)
+    data = json.loads(stored.read_bytes())
+    data["data"]["words"] = [[1, 2]]  # the right keys and types at the top, wrong inside
+    data["data"]["gates"] = {"rules": []}
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    assert findings(Linter(rules, cache=True)) == plain
+
+
+def test_a_pickle_is_never_read_and_old_ones_go(cache, rules):
+    cache.mkdir(parents=True)
+    old = cache / "compiled-0123456789.pickle"
+    old.write_bytes(b"\x80\x04N.")
+    Linter(rules, cache=True)
+    assert not old.exists()
+    assert all(p.suffix == ".json" for p in cache.iterdir())
+
+
+def test_key_follows_rules_settings_and_code(rules, cache, monkeypatch):
+    settings = Settings()
+    key = tablecache.tables_key(rules, settings)
+    assert tablecache.tables_key(rules, settings) == key
+    assert tablecache.tables_key(rules[1:], settings) != key
+    assert tablecache.tables_key(rules, replace(settings, allow_phrases=("微信支付",))) != key
+    assert tablecache.tables_key(rules, replace(settings, platform="jd")) != key
+    assert tablecache.tables_key(rules, settings, "key-1") != tablecache.tables_key(rules, settings, "key-2")
+    monkeypatch.setattr(tablecache, "code_stamp", lambda h, extra=(): h.update(b"other code"))
+    assert tablecache.tables_key(rules, settings) != key
+
+
+def test_the_rules_cache_key_stands_for_the_rules(cache):
+    settings = Settings(disable=("adlaw",))
+    rules, key = cached_rules_and_key(settings)
+    assert key is not None
+    assert findings(Linter(rules, settings, cache=key)) == findings(Linter(rules, settings))
+    assert len(tables(cache)) == 1
+
+
+def test_cache_off(monkeypatch, tmp_path, rules):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
+    Linter(rules, cache=True)
+    assert tables(tmp_path / "cache") == []
