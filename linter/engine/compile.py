@@ -36,6 +36,7 @@ class Role(enum.IntEnum):
     NEGATION = 7  # a negation word (SCOPE, frame automaton)
     NOT_NEGATION = 8  # a word that holds a negation word but is none (SCOPE)
     HEDGE = 9  # a hedge after a frame (SCOPE)
+    CONSENT = 10  # a phrase of the buyer's turns that clears a rule (context.unless, buyer automaton)
     SLOT = 16  # SLOT + j: a word of frame slot j (frame automaton)
 
 
@@ -43,7 +44,7 @@ class Role(enum.IntEnum):
 # negative rule index decodes back with divmod). Plain ints: an enum member hashes through Python
 # code, a tuple key is built per lookup, and the tables are stored as JSON (see _store_state).
 ROLES = 64
-PHRASE, TRIGGER, CONTEXT, KEYWORD, WAKE, PLATFORM, PIECES, NEGATION, NOT_NEGATION, HEDGE, SLOT = map(int, Role)
+PHRASE, TRIGGER, CONTEXT, KEYWORD, WAKE, PLATFORM, PIECES, NEGATION, NOT_NEGATION, HEDGE, CONSENT, SLOT = map(int, Role)
 
 
 def hit_key(ri: int, role: int) -> int:
@@ -184,6 +185,8 @@ class Compiling(EngineState):
                 context_turns = max(context_turns, rule.context.turns)
                 for p in rule.context.buyer:
                     add(p, ri, Role.CONTEXT, rule.id)
+                for p in rule.context.unless:
+                    add(p, ri, Role.CONSENT, rule.id)
             if rule.regex and not rule.triggers:
                 always.append(ri)
             if rule.frame:
@@ -226,7 +229,7 @@ class Compiling(EngineState):
         if errors:
             raise RulesetError(errors)
         fkeys = list(frame_table) or ["\x00"]
-        context_rules = [ri for ri, r in enumerate(self.rules) if r.context]
+        context_rules = [ri for ri, r in enumerate(self.rules) if r.context and r.context.buyer]
         keyed_rules = [ri for ri in detector_rules if DETECTORS[self.rules[ri].detector or ""].needs_keywords]
         free = [ri for ri in detector_rules if ri not in keyed_rules]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
@@ -235,8 +238,10 @@ class Compiling(EngineState):
         for key, uses in table.items():
             for use in uses:
                 ri, what = _split(use)
-                if what == CONTEXT and ri not in buyer.setdefault(key, []):
-                    buyer[key].append(ri)
+                # a context phrase is keyed by its rule, a consent phrase by ~rule (negative)
+                mark = ri if what == CONTEXT else ~ri if what == CONSENT else None
+                if mark is not None and mark not in buyer.setdefault(key, []):
+                    buyer[key].append(mark)
         return {
             "words": words,
             "always": always,

@@ -157,4 +157,6 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         if why == "platform":
             return f"平台 platform: only on {', '.join(rule.platforms)}, judged on {platform}"
         turns = rule.context.turns if rule.context else 0
+        if why == "consent":
+            return f"上文 context: one of the last {turns} buyer turns asks for it (context.unless)"
         return f"上文 context: none of the last {turns} buyer turns says one of its context.buyer phrases"

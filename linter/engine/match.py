@@ -202,10 +202,15 @@ class Matching(EngineState):
                 if trace is not None:
                     trace.setdefault("skipped", []).append((ri, "platform"))
                 continue
-            if rule.context and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
-                if trace is not None:
-                    trace.setdefault("skipped", []).append((ri, "context"))
-                continue
+            if rule.context:
+                if rule.context.buyer and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
+                    if trace is not None:
+                        trace.setdefault("skipped", []).append((ri, "context"))
+                    continue
+                if rule.context.unless and buyer_hits.get(~ri, 1 << 30) <= rule.context.turns:
+                    if trace is not None:
+                        trace.setdefault("skipped", []).append((ri, "consent"))
+                    continue
             for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)
                 if reason:
@@ -236,7 +241,8 @@ class Matching(EngineState):
             yield replace(c, start=start, end=end, note=(c.note + " " if c.note else "") + "（拼合后）")
 
     def _buyer_hits(self, context) -> dict[int, int]:
-        """rule index -> how many buyer turns back its context phrase was seen (1 = last)."""
+        """rule index -> how many buyer turns back its context phrase was seen (1 = last); ~rule
+        index -> the same for a phrase of its context.unless."""
         turns = _as_buyer_turns(context, self._context_turns)
         seen: dict[int, int] = {}
         cache = self._turn_hits

@@ -18,10 +18,13 @@ class Near:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """The rule applies only when one of the last ``turns`` buyer turns matches ``buyer``."""
+    """The rule applies only when one of the last ``turns`` buyer turns matches ``buyer`` (no
+    ``buyer``: always), and not when one of them says an ``unless`` phrase: the buyer asked for what
+    the reply does (帮我取消订单 before 已经帮您取消了)."""
 
     buyer: tuple[str, ...]
     turns: int = 3
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

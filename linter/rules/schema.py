@@ -57,7 +57,7 @@ _REQUIRED = ("id", "kind", "category", "severity", "points", "message", "suggest
 _TOP_KEYS = ("ruleset", "rule", "vocab")
 _RULESET_KEYS = ("name", "description", "reference")
 _NEAR_KEYS = ("words", "before", "after", "window")
-_CONTEXT_KEYS = ("buyer", "turns")
+_CONTEXT_KEYS = ("buyer", "turns", "unless")
 
 
 # A quantified group whose body ends in a quantifier: (a+)+  (\d*)*  (ab+){2,}
@@ -435,12 +435,13 @@ def _parse_rule(
             if k not in _CONTEXT_KEYS:
                 errors.append(f"'context': unknown key '{k}'{nearest(k, _CONTEXT_KEYS)}")
         buyer = _str_list(ctx.get("buyer", []), "context.buyer", errors, vocab)
+        consent = _str_list(ctx.get("unless", []), "context.unless", errors, vocab)
         turns = ctx.get("turns", 3)
-        if not buyer:
-            errors.append("'context.buyer' must list the buyer phrases the rule needs")
+        if not buyer and not consent:
+            errors.append("'context.buyer' must list the buyer phrases the rule needs (or 'context.unless' the ones that clear it)")
         if not isinstance(turns, int) or turns < 1:
             errors.append("'context.turns' must be a whole number >= 1")
-        context = Context(buyer=buyer, turns=turns)
+        context = Context(buyer=buyer, turns=turns, unless=consent)
     examples = raw.get("examples", {})
     for k in examples:
         if k not in ("bad", "good"):

@@ -1,0 +1,62 @@
+"""context.unless: a buyer turn that asks for what the reply does clears the rule (the buyer's
+consent), one shared mechanism for every rule."""
+from __future__ import annotations
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.errors import RulesetError
+from kefulint.rules.schema import parse_ruleset
+
+
+@pytest.fixture(scope="module")
+def linter():
+    return Linter.from_settings(Settings())
+
+
+def cats(linter, text, context=None):
+    return {f.category for f in linter.check(text, context=context).findings}
+
+
+def test_closing_an_order_the_buyer_asked_to_close_is_fine(linter):
+    reply = "好的亲，已经帮您取消了，退款原路返回"
+    assert "trade.close" in cats(linter, reply)
+    assert "trade.close" in cats(linter, reply, ["我什么时候发货啊"])
+    assert "trade.close" not in cats(linter, reply, ["不好意思拍错了，帮我取消一下吧"])
+    assert "trade.close" not in cats(linter, reply, ["帮我取消订单吧 不想要了", "在吗"])
+
+
+def test_a_consent_too_far_back_does_not_count(linter):
+    reply = "好的亲，已经帮您取消了，退款原路返回"
+    assert "trade.close" in cats(linter, reply, ["帮我取消订单吧", "算了还是要的", "怎么订单没了"])
+
+
+def test_explain_names_the_consent(linter):
+    e = linter.explain("好的亲，已经帮您取消了", ["帮我取消订单吧"])
+    assert any("context.unless" in s["reason"] for s in e["skipped"])
+
+
+def test_answering_which_item_is_cheapest_is_no_ad_claim(linter):
+    assert "adlaw.absolute" in cats(linter, "最便宜的是这款基础款 39块")
+    assert "adlaw.absolute" not in cats(linter, "最便宜的是这款基础款 39块", ["你们家最便宜的是哪款"])
+    assert "adlaw.absolute" in cats(linter, "全网都找不到更低的了", ["最便宜就这个价？"])
+
+
+def test_unless_alone_is_a_valid_context_and_an_empty_context_is_not():
+    rule = """
+[[rule]]
+id = "t.close"
+kind = "pattern"
+category = "trade.close"
+severity = "warning"
+points = 1
+phrases = ["关了"]
+message = "m"
+suggestion = "s"
+reference = "r"
+examples.bad = ["关了"]
+examples.good = ["开了"]
+"""
+    parsed = parse_ruleset(rule + 'context = { unless = ["帮我关"] }\n', "t.toml", "t")
+    assert parsed.rules[0].context.unless == ("帮我关",) and parsed.rules[0].context.buyer == ()
+    with pytest.raises(RulesetError, match="context.buyer"):
+        parse_ruleset(rule + "context = { turns = 2 }\n", "t.toml", "t")
