@@ -2,6 +2,7 @@
 buyer-context hits, and every rule's candidates (phrases, regexes, detectors)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -54,6 +55,8 @@ TURN_CACHE = 8192  # buyer turns whose context hits a Linter keeps
 # the keys of the hits that concern no one rule (see compile.hit_key)
 _PLATFORM_CUE = GLOBAL * ROLES + PLATFORM
 _PIECES_CUE = GLOBAL * ROLES + PIECES
+# letters and digits written apart (y d j j 6 6 8): an id spelled out, read once more joined
+_SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]")
 _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
@@ -167,6 +170,8 @@ class Matching(EngineState):
         folded = norm.folded
         if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
             pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
+        if not pieces and " " in folded and _SPACED_OUT.search(folded):
+            pieces = True
         # explain looks with every rule's gates, to list the context rules it then skips
         gates = self._gates if context or (trace is not None and "explain" in trace) else self._gates_plain
         name = platform.name
