@@ -4,6 +4,7 @@ Spark job (samples/spark_scan.py) both parse with :func:`parse_line`."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -34,6 +35,11 @@ class Message(NamedTuple):
     agent: str
     time: float | None  # seconds; wall clock in China time (differences and dates are what count)
     text: str
+
+
+# tuple.__new__(Message, fields): a Message without the named tuple's Python-level __new__ (the
+# readers make one per line)
+_new_tuple = tuple.__new__
 
 
 class Skip(NamedTuple):
@@ -103,10 +109,35 @@ def _loose_datetime(text: str, value) -> datetime:
         raise ValueError(f"bad time {quoted(value, 40)}") from None
 
 
+_YEAR_10000 = 253402300800.0
+
+
+def utc_second(seconds: float) -> int | None:
+    """The whole second ``datetime.fromtimestamp(seconds, UTC)`` shows (it rounds to the
+    microsecond, half to even, then drops the fraction); None outside the years it can show."""
+    if not 0.0 <= seconds < _YEAR_10000:
+        return None
+    frac, whole = math.modf(seconds)
+    return int(whole) + (round(frac * 1e6) >= 1_000_000)
+
+
+@lru_cache(maxsize=4096)
+def day_text(day: int) -> str:
+    """Day number since 1970-01-01 -> YYYY-MM-DD: reports format a date once per day."""
+    return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+
+
 def format_time(seconds: float | None) -> str:
+    """Seconds -> ``YYYY-MM-DD HH:MM:SS``, as ``datetime.fromtimestamp(seconds, UTC)`` shows them."""
     if seconds is None:
         return ""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    second = utc_second(seconds)
+    if second is None:
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    day, rest = divmod(second, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{day_text(day)} {hours:02d}:{minutes:02d}:{secs:02d}"
 
 
 def _column(name: str, columns, mapping: dict[str, str]) -> str | None:
@@ -137,8 +168,8 @@ def from_fields(path: str, number: int, row: dict, cols: dict[str, str | None]) 
         return Skip(path, number, str(exc))
     conv = row.get(cols["conversation"]) if cols["conversation"] else None
     agent = row.get(cols["agent"]) if cols["agent"] else None
-    return Message(path, number, str(conv) if conv not in (None, "") else path, role,
-                   str(agent) if agent not in (None, "") else "", when, text)
+    return _new_tuple(Message, (path, number, str(conv) if conv not in (None, "") else path, role,
+                                str(agent) if agent not in (None, "") else "", when, text))
 
 
 def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, str] | None = None):

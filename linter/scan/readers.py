@@ -239,17 +239,24 @@ class LogReader:
         """(line number, raw bytes) of every line, counted; a read error ends the file as a Skip."""
         number = 0
         compressed = raw is not None and stream is not raw
+        counted = 0  # lines already added to self.lines (kept in step every 1024 lines and at the end)
         try:
             for data in stream:
                 number += 1
-                self.lines += 1
                 if not compressed:
                     self.bytes_read += len(data)
-                elif number % 1024 == 0:  # tell() is a system call: not on every line
-                    self.bytes_read = self._done + raw.tell()
+                if number & 1023 == 0:
+                    self.lines += number - counted
+                    counted = number
+                    if compressed:  # tell() is a system call: not on every line
+                        self.bytes_read = self._done + raw.tell()
                 yield number, data
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            self.lines += number - counted
+            counted = number
             yield number + 1, Skip(path, number + 1, f"read error: {exc}")
+        finally:
+            self.lines += number - counted
         if raw is not None:
             self._done += os.fstat(raw.fileno()).st_size
             self.bytes_read = self._done
