@@ -181,8 +181,8 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
                         click.echo(f"kefulint: skipped {item}", err=True)
                     continue
                 summary.merge(item.summary)
-                if writer is not None and item.text:
-                    writer.write_text(item.text)
+                if writer is not None and item.rendered:
+                    writer.write_rendered(item.rendered)
                 if html_rows is not None and len(html_rows) < HTML_ROWS:
                     html_rows.extend(item.records[: HTML_ROWS - len(html_rows)])
                 advance(summary.counts["messages"])

@@ -64,11 +64,11 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
 @dataclass(frozen=True)
 class Output:
     """What a worker makes of its judged conversations besides the totals: the findings report
-    rendered (``render(records) -> text``; None: no report), and up to ``keep_records`` records
+    rendered (``render(records) -> bytes``; None: no report), and up to ``keep_records`` records
     for the HTML report. ``summary`` makes an empty summary with the scan's settings."""
 
     summary: Callable[[], ScanSummary]
-    render: Callable[[list[dict]], str] | None = None
+    render: Callable[[list[dict]], bytes] | None = None
     show_matches: bool = False
     keep_records: int = 0
 
@@ -77,7 +77,7 @@ class Batch(NamedTuple):
     """A batch of conversations judged: their totals, their findings rendered, a few records."""
 
     summary: ScanSummary
-    text: str
+    rendered: bytes
     records: list[dict]
 
 
@@ -189,8 +189,8 @@ def _judge_batch(judge: ConversationJudge, output: Output, batch: list, packed: 
                 records.append(record)
                 if len(kept) < output.keep_records:
                     kept.append(record)
-    text = output.render(records) if output.render is not None and records else ""
-    return Batch(summary, text, kept)
+    rendered = output.render(records) if output.render is not None and records else b""
+    return Batch(summary, rendered, kept)
 
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"

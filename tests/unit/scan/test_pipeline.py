@@ -70,9 +70,9 @@ def _in_batches(judge, items, new_summary, render, show_matches, jobs):
             summary.add_skip(item)
         else:
             summary.merge(item.summary)
-            text.append(item.text)
+            text.append(item.rendered)
             records.extend(item.records)
-    return summary.to_dict(), "".join(text), records
+    return summary.to_dict(), b"".join(text), records
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
@@ -97,7 +97,8 @@ def test_records_rendered_as_json_dumps_writes_them(judge):
     records = [r for item in judge_stream(_log(20), judge) if not isinstance(item, Skip)
                for r in finding_records(item)]
     assert records
-    assert render_records(records, "jsonl") == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    assert render_records(records, "jsonl").decode("utf-8") == "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                                                       for r in records)
 
 
 def test_time_and_period_formatted_as_datetime_does():
