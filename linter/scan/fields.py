@@ -3,6 +3,7 @@ line-oriented formats (JSONL, JDDC TSV) parsed one line at a time. ``kefulint sc
 Spark job (samples/spark_scan.py) both parse with :func:`parse_line`."""
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import re
@@ -25,6 +26,18 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 JDDC_COLUMNS = ("session_id", "user_id", "waiter_send", "is_transfer", "is_repeat", "sku", "content")
 JDDC_MAP = {"text": "content", "role": "waiter_send", "conversation": "session_id"}
+
+
+def _bytes_loads():
+    """orjson's loads where it is installed (optional: it parses a JSONL line from its bytes about
+    twice as fast as decoding it and json.loads); None without it."""
+    try:
+        return importlib.import_module("orjson").loads
+    except ImportError:
+        return None
+
+
+BYTES_LOADS = _bytes_loads()
 
 
 class Message(NamedTuple):
@@ -191,6 +204,28 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
     if not isinstance(row, dict):
         return Skip(path, number, "JSON line is not an object")
     return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))
+
+
+def parse_json_bytes(path: str, number: int, data: bytes, mapping: tuple[tuple[str, str], ...]) -> Message | Skip | None:
+    """The fast path of a UTF-8 JSONL line, straight from its bytes (needs :data:`BYTES_LOADS`).
+    None when it cannot take the line (bad JSON or UTF-8, a BOM, NaN, a lone surrogate, a huge
+    integer, a blank line, not an object ...): the caller then reads it as :func:`parse_line`
+    does, so every record and every skip reason is the same either way."""
+    try:
+        row = BYTES_LOADS(data)
+    except ValueError:
+        return None
+    if type(row) is not dict:
+        return None
+    cols = _columns(tuple(row), mapping)
+    for name in _SHOWN_AS_TEXT:
+        key = cols[name]
+        if key is not None and type(row.get(key)) is float:
+            return None  # an integer too big for 64 bits comes back a float: str() would differ
+    return from_fields(path, number, row, cols)
+
+
+_SHOWN_AS_TEXT = ("text", "role", "conversation", "agent")  # read with str(); time is read as a number
 
 
 @lru_cache(maxsize=64)
