@@ -201,6 +201,8 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         return Skip(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        return Skip(path, number, "invalid JSON: nested too deeply")
     if not isinstance(row, dict):
         return Skip(path, number, "JSON line is not an object")
     return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))

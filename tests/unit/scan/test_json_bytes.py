@@ -40,6 +40,7 @@ EDGE_LINES = [
     b'   ',
     b'\xff\xfe not utf-8',
     b'{"role": "agent", "text": "\xe4\xbd"}',
+    b'[' * 2000 + b']' * 2000,
     b'{"role": "agent", "text": "a", "time": "2024/1/5 9:03:00", "agent": 7, "conversation": 12.5}',
     b'\t{"role": "agent", "text": "spaces around"}  ',
     b'{"role": "agent", "text": "x"}\r',

@@ -199,3 +199,12 @@ def test_csv_row_spanning_lines_and_csv_errors(tmp_path):
     _, msgs, skips = read([c])
     assert [(m.line, m.text) for m in msgs] == [(2, "两行\n的消息"), (5, "好")]
     assert [s.line for s in skips] == [4]
+
+
+def test_deeply_nested_json_line_is_a_skip_not_a_crash(tmp_path):
+    path = tmp_path / "log.jsonl"
+    path.write_text('{"role": "agent", "text": "在的"}\n' + "[" * 100000 + "]" * 100000 + '\n{"role": "agent", "text": "好的"}\n',
+                    encoding="utf-8")
+    items = list(LogReader([str(path)]))
+    assert [m.text for m in items if isinstance(m, Message)] == ["在的", "好的"]
+    assert [(s.line, s.reason) for s in items if isinstance(s, Skip)] == [(2, "invalid JSON: nested too deeply")]
