@@ -92,22 +92,28 @@ _EPOCH = re.compile(r"\d{9,13}(\.\d+)?")
 
 def parse_time(value) -> float | None:
     """Epoch seconds/milliseconds or an ISO-like date-time -> seconds on the China wall clock
-    (a naive time is taken as that wall clock). Empty -> None; unreadable -> ValueError."""
+    (a naive time is taken as that wall clock). Empty -> None; unreadable, or no date the
+    reports can show (years 1 to 9999) -> ValueError."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):  # JSON true/false: bad data in the log, reported like any other
         raise ValueError(f"bad time {value!r}")  # noqa: TRY004
     if isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH.fullmatch(value)):
         seconds = float(value)
-        return (seconds / 1000.0 if seconds > 1e11 else seconds) + _CHINA_OFFSET
-    text = str(value).strip()
-    try:
-        dt = datetime.fromisoformat(text)  # the common case, and the fast one
-    except ValueError:
-        dt = _loose_datetime(text, value)
-    if dt.tzinfo is not None:
-        return dt.timestamp() + _CHINA_OFFSET
-    return dt.replace(tzinfo=UTC).timestamp()
+        seconds = (seconds / 1000.0 if seconds > 1e11 else seconds) + _CHINA_OFFSET
+    else:
+        text = str(value).strip()
+        try:
+            dt = datetime.fromisoformat(text)  # the common case, and the fast one
+        except ValueError:
+            dt = _loose_datetime(text, value)
+        if dt.tzinfo is not None:
+            seconds = dt.timestamp() + _CHINA_OFFSET
+        else:
+            seconds = dt.replace(tzinfo=UTC).timestamp()
+    if not _YEAR_1 <= seconds < _YEAR_10000:  # NaN and infinities too
+        raise ValueError(f"bad time {quoted(value, 40)}")
+    return seconds
 
 
 def _loose_datetime(text: str, value) -> datetime:
@@ -122,7 +128,7 @@ def _loose_datetime(text: str, value) -> datetime:
         raise ValueError(f"bad time {quoted(value, 40)}") from None
 
 
-_YEAR_10000 = 253402300800.0
+_YEAR_1, _YEAR_10000 = -62135596800.0, 253402300800.0  # the seconds a datetime can show
 
 
 def utc_second(seconds: float) -> int | None:
@@ -220,14 +226,16 @@ def parse_json_bytes(path: str, number: int, data: bytes, mapping: tuple[tuple[s
     if type(row) is not dict:
         return None
     cols = _columns(tuple(row), mapping)
-    for name in _SHOWN_AS_TEXT:
+    for name in FIELDS:
         key = cols[name]
-        if key is not None and type(row.get(key)) is float:
-            return None  # an integer too big for 64 bits comes back a float: str() would differ
+        if key is not None:
+            value = row.get(key)
+            if type(value) is float and not -_INT64 < value < _INT64:
+                return None  # an integer past 64 bits comes back a float: str() and reasons would differ
     return from_fields(path, number, row, cols)
 
 
-_SHOWN_AS_TEXT = ("text", "role", "conversation", "agent")  # read with str(); time is read as a number
+_INT64 = 2.0**63
 
 
 @lru_cache(maxsize=64)

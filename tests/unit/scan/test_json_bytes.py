@@ -23,6 +23,9 @@ EDGE_LINES = [
     b'{"role": "agent", "text": "a", "time": 9007199254740993}',
     b'{"role": "agent", "text": "a", "time": -18446744073709551617}',
     b'{"role": "agent", "text": "a", "conversation": 99999999999999999999999, "agent": 1e2}',
+    b'{"role": "agent", "text": "a", "time": 99999999999999999999}',  # a bad time: the reason quotes it
+    b'{"role": "agent", "text": "a", "time": 1e19}',
+    b'{"role": "agent", "text": 12.5, "agent": -1e300}',
     b'{"role": "agent", "text": -0}',
     b'{"role": "agent", "text": -0.0}',
     b'{"role": "agent", "text": 1.0000000000000002}',
