@@ -15,12 +15,14 @@ HERE = Path(__file__).resolve().parent
 
 # script, full arguments, quick arguments
 BENCHMARKS = [
+    ("bench_speed.py", [], ["--messages", "20000", "--repeat", "1", "--engine-n", "20000"]),
     ("bench_engine.py", [], ["-n", "20000"]),
     ("bench_quality.py", [], []),
     ("bench_model.py", [], []),  # trains three times: a few minutes even with --quick
     ("bench_api.py", [], ["--messages", "3000"]),
     ("bench_cold_start.py", [], ["--runs", "5"]),
-    ("bench_scan.py", [], ["--messages", "50000"]),
+    ("bench_scan.py", [], ["--messages", "50000", "--repeat", "1"]),
+    ("bench_segment.py", [], ["-n", "20000"]),
     ("bench_lint.py", [], ["--files", "100", "--replies", "10000"]),
     ("bench_service.py", [], ["--seconds", "5"]),
     ("fuzz_engine.py", [], ["-n", "5000"]),

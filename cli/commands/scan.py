@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,7 +19,7 @@ from kefulint.atomicfile import atomic_binary, write_atomic
 from kefulint.config import ConfigError, load_config
 from kefulint.scan.config import SCAN_FIELDS, ScanConfig, scan_config
 from kefulint.scan.judge import ConversationJudge
-from kefulint.scan.pipeline import default_jobs, finding_records, judge_stream
+from kefulint.scan.pipeline import Output, default_jobs, scan_batches
 from kefulint.scan.readers import ENCODINGS, FORMATS, LogFormat, LogReader, Skip, parse_mapping
 from kefulint.scan.summary import ScanSummary, Thresholds
 
@@ -141,13 +142,12 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     reader = LogReader(list(inputs), log, stdin=sys.stdin.buffer if "-" in inputs else None)
     if reader.errors:
         fail("\n  ".join(["cannot read input:"] + reader.errors))
-    summary = ScanSummary(thresholds, top=top or config.top,
+    new_summary = partial(ScanSummary, thresholds, top=top or config.top,
                           review=review or (DEFAULT_REVIEW if linter.use_model else 0), show_matches=show_matches)
-    stream = judge_stream(reader, judge, jobs=jobs or config.jobs or default_jobs(), max_open=config.max_open)
+    summary = new_summary()
     html_rows: list[dict] | None = [] if html_path else None
     with contextlib.ExitStack() as stack:
         stack.enter_context(_sigterm_unwinds())
-        stack.callback(stream.close)  # a stopped scan ends its worker pool here, not at interpreter exit
         writer = None
         if output:
             from ..reporters.scan_findings import FindingsWriter, format_for
@@ -165,6 +165,12 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
             except OSError as exc:
                 fail(f"cannot write {skipped_path}: {exc.strerror or exc}")
             stack.callback(_finish, skipped_out)
+        # workers judge, total and render; this process reads, merges and writes, in order
+        work = Output(summary=new_summary, render=writer.render if writer is not None else None,
+                      show_matches=show_matches, keep_records=HTML_ROWS if html_path else 0)
+        stream = scan_batches(reader, judge, work, jobs=jobs or config.jobs or default_jobs(),
+                              max_open=config.max_open)
+        stack.callback(stream.close)  # a stopped scan ends its worker pool here, not at interpreter exit
         with _progress(reader, sys.stderr.isatty() and not quiet) as advance:
             for item in stream:
                 if isinstance(item, Skip):
@@ -174,12 +180,11 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
                     if not quiet and summary.counts["skipped"] <= SKIPS_PRINTED:
                         click.echo(f"kefulint: skipped {item}", err=True)
                     continue
-                summary.add(item)
-                for record in finding_records(item, show_matches) if item.turns else ():
-                    if writer is not None:
-                        writer.write(record)
-                    if html_rows is not None and len(html_rows) < HTML_ROWS:
-                        html_rows.append(record)
+                summary.merge(item.summary)
+                if writer is not None and item.rendered:
+                    writer.write_rendered(item.rendered)
+                if html_rows is not None and len(html_rows) < HTML_ROWS:
+                    html_rows.extend(item.records[: HTML_ROWS - len(html_rows)])
                 advance(summary.counts["messages"])
     summary.counts["lines"] = reader.lines
     summary.files = [{"source": s, "format": f, "encoding": e} for s, f, e in reader.files]

@@ -1,34 +1,60 @@
-"""Findings of a scan as JSONL or CSV, one finding a line, written as the scan goes."""
+"""Findings of a scan as JSONL or CSV, one finding a line, written as the scan goes. A batch of
+records is rendered to UTF-8 by :func:`render_records` (in the worker that judged it: bytes cross
+the process boundary as they are, a string would be encoded and decoded on the way), and the
+parent writes the bytes in order."""
 from __future__ import annotations
 
 import csv
+import io
 import json
+from functools import partial
 from typing import TextIO
 
 from kefulint.scan.pipeline import RECORD_FIELDS
 
+# json.dumps(record, ensure_ascii=False) byte for byte: json.dumps makes an encoder per call
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def render_records(records: list[dict], fmt: str) -> bytes:
+    """Records as the lines of a findings report (no CSV header), in UTF-8."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=RECORD_FIELDS, lineterminator="\n")
+        for record in records:
+            row = dict(record)
+            for key in ("fatal", "conversation_fatal"):
+                row[key] = "true" if row[key] else "false"
+            row["seconds"] = "" if row["seconds"] is None else row["seconds"]
+            writer.writerow(row)
+        return buf.getvalue().encode("utf-8")
+    encode = _JSON.encode
+    return "".join([encode(record) + "\n" for record in records]).encode("utf-8")
+
 
 class FindingsWriter:
+    """Writes to the binary stream under ``stream`` (a UTF-8 text stream without newline
+    translation): the text layer is never written to."""
+
     def __init__(self, stream: TextIO, fmt: str) -> None:
         if fmt not in ("jsonl", "csv"):
             raise ValueError(f"unknown findings format {fmt!r}")
         self.stream = stream
         self.fmt = fmt
-        self._csv = None
+        # what a worker calls to render its records (a plain function: nothing of the stream)
+        self.render = partial(render_records, fmt=fmt)
         if fmt == "csv":
-            stream.write("\ufeff")  # UTF-8 with BOM, as lint's CSV: Excel on Chinese Windows reads it right
-            self._csv = csv.DictWriter(stream, fieldnames=RECORD_FIELDS, lineterminator="\n")
-            self._csv.writeheader()
+            header = io.StringIO()
+            header.write("\ufeff")  # UTF-8 with BOM, as lint's CSV: Excel on Chinese Windows reads it right
+            csv.DictWriter(header, fieldnames=RECORD_FIELDS, lineterminator="\n").writeheader()
+            self.write_rendered(header.getvalue().encode("utf-8"))
 
     def write(self, record: dict) -> None:
-        if self._csv is not None:
-            row = dict(record)
-            for key in ("fatal", "conversation_fatal"):
-                row[key] = "true" if row[key] else "false"
-            row["seconds"] = "" if row["seconds"] is None else row["seconds"]
-            self._csv.writerow(row)
-        else:
-            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.write_rendered(self.render([record]))
+
+    def write_rendered(self, data: bytes) -> None:
+        """Findings already rendered by :attr:`render`."""
+        self.stream.buffer.write(data)
 
 
 def format_for(path: str, explicit: str | None) -> str:

@@ -6,21 +6,34 @@ batches are in flight, so memory stays flat however long the log is.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
+import itertools
 import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..text.mask import mask_text
 from .fields import mask_numbers
 from .judge import Conversation, ConversationJudge, Judged, Turn, group_conversations
 from .readers import Message, Skip, format_time
+from .summary import ScanSummary
 
 BATCH_MESSAGES = 4000  # messages per batch sent to a worker
 IN_FLIGHT = 3  # batches in flight per worker
+# The cyclic collector's thresholds during a scan (CPython's default: 700, 10, 10). A scan makes
+# millions of short-lived containers and few cycles; with these (and what was built before the
+# scan frozen) --jobs 1 took ~4.3 s CPU instead of ~5.2 s on the 200k-message log of
+# benchmarks/bench_scan.py, and --jobs 2's workers ~10% less each (one core, same run).
+GC_THRESHOLDS = (20000, 20, 20)
 
-_judge: ConversationJudge | None = None  # per worker process, set once by the pool initializer
+# per worker process, set once by the pool initializer
+_judge: ConversationJudge | None = None
+_output: Output | None = None
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -31,28 +44,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init(judge: ConversationJudge) -> None:
-    global _judge
-    _judge = judge
+def _init(judge: ConversationJudge, output: Output | None = None) -> None:
+    global _judge, _output
+    _judge, _output = judge, output
     # Ctrl-C and kill are the parent's to handle (it stops the pool); a worker just ends
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked while the pool was forked
-
-
-def _pack(item):
-    """Plain tuples pickle about twice as fast as named tuples: the main process does this."""
-    if isinstance(item, Conversation):
-        return (item.whole, [tuple(m) for m in item.messages])
-    return item
-
-
-def _work(batch: list) -> list:
-    assert _judge is not None
-    make = Message._make
-    return [
-        item if isinstance(item, Skip) else _judge.judge([make(m) for m in item[1]], item[0]) for item in batch
-    ]
 
 
 def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs: int = 1,
@@ -63,42 +61,158 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         for item in grouped:
             yield judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item
         return
-    if any(rule.boundary == "word" for rule in judge.linter.rules):
-        judge.linter.segmenter.cut("您好")  # jieba's dictionary (~0.8 s) loaded once, shared by the workers
-    if judge.linter.use_model:
-        judge.linter.model.flagged("您好")  # the review model too
-    # fork: the judge (and its compiled rules) is inherited, not pickled per worker.
-    ctx = multiprocessing.get_context("fork")
-    # A Ctrl-C or kill landing while multiprocessing builds the pool would leave it half made (its
-    # threads running, no finalizer): at exit its worker thread restarts the workers being stopped
-    # and the interpreter waits on them for ever. So those signals wait until the pool exists and
-    # the with block, which stops it, has begun.
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    for result in _in_pool(_batches(grouped), jobs, (judge,), _work):
+        if isinstance(result, Skip):
+            yield result
+        else:
+            yield from result
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a worker makes of its judged conversations besides the totals: the findings report
+    rendered (``render(records) -> bytes``; None: no report), and up to ``keep_records`` records
+    for the HTML report. ``summary`` makes an empty summary with the scan's settings."""
+
+    summary: Callable[[], ScanSummary]
+    render: Callable[[list[dict]], bytes] | None = None
+    show_matches: bool = False
+    keep_records: int = 0
+
+
+class Batch(NamedTuple):
+    """A batch of conversations judged: their totals, their findings rendered, a few records."""
+
+    summary: ScanSummary
+    rendered: bytes
+    records: list[dict]
+
+
+def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, output: Output, jobs: int = 1,
+                 max_open: int = 5000) -> Generator[Batch | Skip, None, None]:
+    """The scan: skips as they are read, and one :class:`Batch` per batch of conversations, in
+    input order. The batches are the same for any ``jobs`` and their totals are merged in order
+    (:meth:`ScanSummary.merge`), so every report is the same byte for byte. With ``jobs > 1`` the
+    workers judge, total and render; the parent only reads, groups, merges and writes. Word
+    boundaries and the review model are loaded by a worker that needs them, never by the parent."""
+    grouped = group_conversations(items, max_open=max_open)
+    with _few_collections():
+        if jobs <= 1:
+            for batch in _batches(grouped, pack=False):
+                yield batch if isinstance(batch, Skip) else _judge_batch(judge, output, batch)
+            return
+        yield from _in_pool(_batches(grouped), jobs, (judge, output), _work_batch)
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Fewer collections while scanning, and none that walks what was made before (the compiled
+    rules): frozen, as in the workers forked meanwhile, which inherit both. Restored after."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
-        with ctx.Pool(jobs, initializer=_init, initargs=(judge,)) as pool:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-            yield from _judge_in(pool, grouped, jobs)
+        yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        gc.set_threshold(*previous)
+        gc.unfreeze()
 
 
-def _judge_in(pool, grouped: Iterable, jobs: int) -> Iterator[Judged | Skip]:
-    """Conversations sent to the pool in batches; results taken back in the order sent."""
-    pending: deque = deque()
+def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable) -> Iterator:
+    """The batches judged in a pool of ``jobs`` forked workers (the judge is inherited, not
+    pickled), started at the first batch. A scan that ends closes the pool and lets the workers
+    finish; one stopped (Ctrl-C, kill, an error, the generator closed) terminates them."""
+    batches = iter(batches)
+    for first in batches:
+        if isinstance(first, Skip):
+            yield first
+            continue
+        # A Ctrl-C or kill landing while multiprocessing builds the pool would leave it half made
+        # (its threads running, no finalizer): at exit its worker thread restarts the workers being
+        # stopped and the interpreter waits on them for ever. So those signals wait until the pool
+        # exists and the try block, which stops it, has begun.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init, initargs=initargs)
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            raise
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            yield from _in_order(pool, itertools.chain([first], batches), jobs, work)
+        except BaseException:
+            pool.terminate()
+            raise
+        pool.close()
+        pool.join()
+        return
+
+
+def _batches(grouped: Iterable, pack: bool = True) -> Iterator[list | Skip]:
+    """Skips one by one, conversations in batches of about ``BATCH_MESSAGES`` messages. For a
+    worker a conversation's messages are packed as columns (one C-level zip): plain tuples pickle
+    several times faster than named tuples."""
     batch: list = []
     size = 0
     for item in grouped:
-        batch.append(_pack(item))
-        size += len(item.messages) if isinstance(item, Conversation) else 1
+        if not isinstance(item, Conversation):
+            yield item
+            continue
+        batch.append((item.whole, tuple(zip(*item.messages, strict=True)) if pack else item.messages))
+        size += len(item.messages)
         if size >= BATCH_MESSAGES:
-            pending.append(pool.apply_async(_work, (batch,)))
+            yield batch
             batch, size = [], 0
-            if len(pending) >= jobs * IN_FLIGHT:
-                yield from pending.popleft().get()
     if batch:
-        pending.append(pool.apply_async(_work, (batch,)))
+        yield batch
+
+
+def _in_order(pool, batches: Iterable, jobs: int, work: Callable) -> Iterator:
+    """Batches sent to the pool (skips pass by in their place); results taken back in the order sent."""
+    pending: deque = deque()
+    for batch in batches:
+        pending.append(batch if isinstance(batch, Skip) else pool.apply_async(work, (batch,)))
+        if len(pending) >= jobs * IN_FLIGHT:
+            yield _get(pending.popleft())
     while pending:
-        yield from pending.popleft().get()
+        yield _get(pending.popleft())
+
+
+def _get(item):
+    return item if isinstance(item, Skip) else item.get()
+
+
+def _messages(columns: tuple) -> list[Message]:
+    new = tuple.__new__  # a Message without the named tuple's Python-level __new__
+    return [new(Message, m) for m in zip(*columns, strict=True)]
+
+
+def _work(batch: list) -> list[Judged]:
+    assert _judge is not None
+    return [_judge.judge(_messages(columns), whole) for whole, columns in batch]
+
+
+def _work_batch(batch: list) -> Batch:
+    assert _judge is not None and _output is not None
+    return _judge_batch(_judge, _output, batch, packed=True)
+
+
+def _judge_batch(judge: ConversationJudge, output: Output, batch: list, packed: bool = False) -> Batch:
+    summary = output.summary()
+    summary.partial = True  # keeps what an exact merge needs (see ScanSummary.merge)
+    records: list[dict] = []
+    kept: list[dict] = []
+    wanted = output.render is not None or output.keep_records
+    for whole, messages in batch:
+        judged = judge.judge(_messages(messages) if packed else messages, whole)
+        summary.add(judged)
+        if judged.turns and wanted:
+            for record in finding_records(judged, output.show_matches):
+                records.append(record)
+                if len(kept) < output.keep_records:
+                    kept.append(record)
+    rendered = output.render(records) if output.render is not None and records else b""
+    return Batch(summary, rendered, kept)
 
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
@@ -107,12 +221,21 @@ MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
 def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
     """The agent's message with personal data masked (unless ``show_matches``) and the span of
     finding ``index`` marked ⟦like this⟧."""
+    return _marked(_shown_text(turn, show_matches), turn.findings[index])
+
+
+def _shown_text(turn: Turn, show_matches: bool) -> str:
     text = turn.message.text
     if not show_matches:
-        text = mask_text(text, [(f.start, f.end) for f in turn.findings if f.sensitive])
-    f = turn.findings[index]
+        spans = [(f.start, f.end) for f in turn.findings if f.sensitive]
+        if spans:
+            text = mask_text(text, spans)
+    return text
+
+
+def _marked(text: str, f) -> str:
     if f.end > f.start:
-        text = f"{text[: f.start]}{MARK_OPEN}{text[f.start : f.end]}{MARK_CLOSE}{text[f.end :]}"
+        return f"{text[: f.start]}{MARK_OPEN}{text[f.start : f.end]}{MARK_CLOSE}{text[f.end :]}"
     return text
 
 
@@ -124,28 +247,33 @@ RECORD_FIELDS = ("conversation", "turn", "agent", "time", "source", "line", "rul
 def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict]:
     """One flat record per finding, in conversation order; matches masked unless asked.
     ``conversation_fatal`` marks every finding of a conversation that has a fatal finding;
-    ``buyer`` is the buyer's turn the agent was answering (long numbers masked unless asked)."""
+    ``buyer`` is the buyer's turn the agent was answering (long numbers masked unless asked).
+    A turn's text is masked, its time formatted and its buyer turn masked once, not per finding."""
     conversation_fatal = any(f.fatal for turn in judged.turns for f in turn.findings)
     for turn in judged.turns:
         msg = turn.message
-        for i, f in enumerate(turn.findings):
+        when = format_time(msg.time)
+        text = _shown_text(turn, show_matches)
+        buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
+        seconds = round(turn.seconds, 3) if turn.seconds is not None else None
+        for f in turn.findings:
             yield {
                 "conversation": judged.conversation,
                 "turn": turn.turn,
                 "agent": msg.agent,
-                "time": format_time(msg.time),
+                "time": when,
                 "source": msg.source,
                 "line": msg.line,
                 "rule": f.rule,
                 "category": f.category,
-                "severity": f.severity.value,
+                "severity": f.severity._value_,  # .value is a Python-level property
                 "points": f.points,
                 "fatal": f.fatal,
                 "conversation_fatal": conversation_fatal,
-                "seconds": round(turn.seconds, 3) if f.rule == turn.timed and turn.seconds is not None else None,
+                "seconds": seconds if f.rule == turn.timed else None,
                 "match": f.shown_match(show_matches),
                 "message": f.message,
                 "suggestion": f.suggestion,
-                "buyer": turn.buyer if show_matches else mask_numbers(turn.buyer),
-                "text": marked_text(turn, i, show_matches),
+                "buyer": buyer,
+                "text": _marked(text, f),
             }

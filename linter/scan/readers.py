@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 from ..text.roles import UnknownRole
 from .fields import (  # noqa: F401 - re-exported: the names a reader of chat logs needs
+    BYTES_LOADS,
     FIELDS,
     FORMATS,
     Message,
@@ -31,6 +32,7 @@ from .fields import (  # noqa: F401 - re-exported: the names a reader of chat lo
     _column,
     format_time,
     from_fields,
+    parse_json_bytes,
     parse_line,
     parse_mapping,
     parse_time,
@@ -221,6 +223,9 @@ class LogReader:
             first = first.lstrip("\ufeff")
             fmt = self.fmt.format if self.fmt.format != "auto" else sniff_format(path, first)
             self.files.append((path, fmt, encoding))
+            if fmt == "jsonl" and encoding in ("utf-8", "utf-8-sig") and BYTES_LOADS is not None:
+                yield from self._jsonl_bytes(path, stream, raw, encoding)
+                return
             lines = self._decoded_lines(source, raw, path, line_encoding)
             if fmt == "jsonl":
                 yield from self._jsonl(path, lines)
@@ -239,17 +244,24 @@ class LogReader:
         """(line number, raw bytes) of every line, counted; a read error ends the file as a Skip."""
         number = 0
         compressed = raw is not None and stream is not raw
+        counted = 0  # lines already added to self.lines (kept in step every 1024 lines and at the end)
         try:
             for data in stream:
                 number += 1
-                self.lines += 1
                 if not compressed:
                     self.bytes_read += len(data)
-                elif number % 1024 == 0:  # tell() is a system call: not on every line
-                    self.bytes_read = self._done + raw.tell()
+                if number & 1023 == 0:
+                    self.lines += number - counted
+                    counted = number
+                    if compressed:  # tell() is a system call: not on every line
+                        self.bytes_read = self._done + raw.tell()
                 yield number, data
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            self.lines += number - counted
+            counted = number
             yield number + 1, Skip(path, number + 1, f"read error: {exc}")
+        finally:
+            self.lines += number - counted
         if raw is not None:
             self._done += os.fstat(raw.fileno()).st_size
             self.bytes_read = self._done
@@ -266,6 +278,24 @@ class LogReader:
             item = line if isinstance(line, Skip) else parse_line("jsonl", path, number, line, self.fmt.mapping)
             if item is not None:
                 yield item
+
+    def _jsonl_bytes(self, path: str, stream, raw, encoding: str) -> Iterator[Message | Skip]:
+        """UTF-8 JSONL parsed from the raw bytes; a line the fast parser cannot take goes the way
+        of :meth:`_jsonl`, so the records and skips are the same."""
+        mapping = self.fmt.mapping
+        items = tuple(sorted(mapping.items()))
+        decode = codecs.getdecoder(encoding)
+        for number, data in self._raw_lines(stream, raw, path):
+            if isinstance(data, Skip):
+                yield data
+                continue
+            item = parse_json_bytes(path, number, data, items)
+            if item is None:
+                line = decode_line(decode, encoding, path, number, data)
+                item = line if isinstance(line, Skip) else parse_line("jsonl", path, number, line, mapping)
+                if item is None:
+                    continue
+            yield item
 
     def _table(self, path: str, lines, delimiter: str) -> Iterator[Message | Skip]:
         pending: list[Skip] = []

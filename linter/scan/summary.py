@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from ..finding import Severity
 from ..model.review import Entry, ReviewQueue
+from .fields import utc_second
 from .judge import Judged
 from .readers import Skip, format_time
 
@@ -15,6 +17,7 @@ NO_AGENT = "(未标明)"
 NO_TIME = "(无时间)"
 PERIODS = ("day", "week", "month", "year", "all")
 SCHEMA_VERSION = 1
+_RANKS = {s.value: s.rank for s in Severity}
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,19 @@ def period_key(seconds: float | None, period: str) -> str:
         return "all"
     if seconds is None:
         return NO_TIME
-    dt = datetime.fromtimestamp(seconds, UTC)
+    second = utc_second(seconds)
+    if second is None:
+        return _period_of(datetime.fromtimestamp(seconds, UTC), period)
+    return _day_period(second // 86400, period)
+
+
+@lru_cache(maxsize=4096)
+def _day_period(day: int, period: str) -> str:
+    """Every period is a set of whole days: a date is formatted once per day and period."""
+    return _period_of(datetime.fromtimestamp(day * 86400, UTC), period)
+
+
+def _period_of(dt: datetime, period: str) -> str:
     if period == "day":
         return dt.strftime("%Y-%m-%d")
     if period == "week":
@@ -90,6 +105,12 @@ class ScanSummary:
         self._worst: list[tuple] = []
         self.skips: list[str] = []  # the first few, for the terminal
         self.max_rank = -1  # highest severity rank seen
+        # A partial summary (one batch of a scan, made by a worker) also keeps each conversation's
+        # response seconds per agent in order, and the review entries offered, so that merging
+        # adds the floats and offers the entries as one summary would (see merge).
+        self.partial = False
+        self._seconds: list[tuple[str, float]] = []
+        self._offered: list[Entry] = []
 
     # adding -------------------------------------------------------------------------------
     def add_skip(self, skip: Skip, keep: int = 20) -> None:
@@ -112,11 +133,13 @@ class ScanSummary:
             a.slow += slow
             a.seconds_total += total
             a.seconds_max = max(a.seconds_max, worst)
+            if self.partial:
+                self._seconds.append((agent, total))
         conv_points = 0
         conv_fatal = False
         agents_hit: dict[str, bool] = {}
         period = self.thresholds.period
-        counted = Severity(self.thresholds.severity).rank
+        counted = _RANKS[self.thresholds.severity]
         for turn in judged.turns:
             agent = turn.message.agent or NO_AGENT
             a = self._agent(turn.message.agent)
@@ -130,8 +153,11 @@ class ScanSummary:
                 conv_points += f.points
                 a.findings += 1
                 a.points += f.points
-                self.max_rank = max(self.max_rank, f.severity.rank)
-                self.severities[f.severity.value] = self.severities.get(f.severity.value, 0) + 1
+                # the plain value (an enum's .value and a dict keyed by members run Python code)
+                severity = f.severity._value_
+                rank = _RANKS[severity]
+                self.max_rank = max(self.max_rank, rank)
+                self.severities[severity] = self.severities.get(severity, 0) + 1
                 if f.fatal:
                     a.fatal += 1
                     c["fatal_findings"] += 1
@@ -140,10 +166,10 @@ class ScanSummary:
                 cat = self.categories.setdefault(f.category, [0, 0])
                 cat[0] += 1
                 cat[1] += f.points
-                rule = self.rules.setdefault(f.rule, [f.category, f.severity.value, 0, 0])
+                rule = self.rules.setdefault(f.rule, [f.category, severity, 0, 0])
                 rule[2] += 1
                 rule[3] += f.points
-                if f.severity.rank >= counted:
+                if rank >= counted:
                     bucket["points"] += f.points
                 for key in (f.rule, f.category):
                     if key in self.thresholds.counts:
@@ -158,14 +184,66 @@ class ScanSummary:
             c["fatal_conversations"] += 1
         if self.review is not None:
             for turn_no, msg, category, probability, grams in judged.review:
-                self.review.offer(Entry(probability, category, grams, msg.text, {
+                entry = Entry(probability, category, grams, msg.text, {
                     "conversation": judged.conversation, "turn": turn_no, "agent": msg.agent,
-                    "time": format_time(msg.time), "source": msg.source, "line": msg.line}))
+                    "time": format_time(msg.time), "source": msg.source, "line": msg.line})
+                if self.partial:
+                    self._offered.append(entry)
+                else:
+                    self.review.offer(entry)
         if conv_points or conv_fatal:
             self._worst.append((conv_fatal, conv_points, judged.conversation, judged.source, judged.first_line,
                                 format_time(judged.start_time), tuple(sorted(agents_hit))))
             if len(self._worst) > 4 * self.top + 64:
                 self._trim()
+
+    def merge(self, part: ScanSummary) -> None:
+        """Adds a partial summary (``partial`` set) of the conversations that follow the ones
+        added so far: the result is what adding them one by one would have given."""
+        for key, value in part.counts.items():
+            self.counts[key] += value
+        for name, b in part.agents.items():
+            a = self.agents.get(name)
+            if a is None:
+                a = self.agents[name] = AgentStats()
+            a.turns += b.turns
+            a.findings += b.findings
+            a.points += b.points
+            a.fatal += b.fatal
+            a.conversations += b.conversations
+            a.fatal_conversations += b.fatal_conversations
+            a.timed += b.timed
+            a.slow += b.slow
+            a.seconds_max = max(a.seconds_max, b.seconds_max)
+        for agent, total in part._seconds:  # floats added in the order one summary adds them
+            self._agent(agent).seconds_total += total
+        for name, (n, pts) in part.categories.items():
+            category = self.categories.setdefault(name, [0, 0])
+            category[0] += n
+            category[1] += pts
+        for name, (cat, sev, n, pts) in part.rules.items():
+            rule = self.rules.setdefault(name, [cat, sev, 0, 0])
+            rule[2] += n
+            rule[3] += pts
+        for name, n in part.severities.items():
+            self.severities[name] = self.severities.get(name, 0) + n
+        for agent_period, bucket in part.periods.items():
+            period = self.periods.setdefault(agent_period, {"points": 0, "counts": {}})
+            period["points"] += bucket["points"]
+            for k, n in bucket["counts"].items():
+                period["counts"][k] = period["counts"].get(k, 0) + n
+        for day, pts in part.days.items():
+            self.days[day] = self.days.get(day, 0) + pts
+        self._worst.extend(part._worst)  # each part keeps its own worst: the top of all is among them
+        if len(self._worst) > 4 * self.top + 64:
+            self._trim()
+        self.max_rank = max(self.max_rank, part.max_rank)
+        if self.partial:
+            self._seconds.extend(part._seconds)
+            self._offered.extend(part._offered)
+        elif self.review is not None:
+            for entry in part._offered:  # a queue keeps the first of equals: offered in order
+                self.review.offer(entry)
 
     def _agent(self, name: str) -> AgentStats:
         key = name or NO_AGENT

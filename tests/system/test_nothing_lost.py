@@ -204,14 +204,12 @@ def test_interrupted_scan_keeps_the_previous_report(tmp_path, monkeypatch):
     _big_log(log, 200)
     out = tmp_path / "findings.jsonl"
     out.write_text('{"old": "report"}\n', encoding="utf-8")
-    calls = []
 
-    def interrupt(self, record):
-        calls.append(record)
-        if len(calls) == 50:
-            raise KeyboardInterrupt
+    def interrupt(self, data):
+        self.stream.buffer.write(data[: len(data) // 2])  # half a batch of findings written, then Ctrl-C
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(scan_findings.FindingsWriter, "write", interrupt)
+    monkeypatch.setattr(scan_findings.FindingsWriter, "write_rendered", interrupt)
     result = CliRunner().invoke(cli, ["scan", str(log), "-q", "--jobs", "1", "-o", str(out)])
     assert isinstance(result.exception, KeyboardInterrupt) or result.exit_code != 0
     assert out.read_text(encoding="utf-8") == '{"old": "report"}\n'

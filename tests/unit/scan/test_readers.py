@@ -199,3 +199,26 @@ def test_csv_row_spanning_lines_and_csv_errors(tmp_path):
     _, msgs, skips = read([c])
     assert [(m.line, m.text) for m in msgs] == [(2, "两行\n的消息"), (5, "好")]
     assert [s.line for s in skips] == [4]
+
+
+def test_deeply_nested_json_line_is_a_skip_not_a_crash(tmp_path):
+    path = tmp_path / "log.jsonl"
+    path.write_text('{"role": "agent", "text": "在的"}\n' + "[" * 100000 + "]" * 100000 + '\n{"role": "agent", "text": "好的"}\n',
+                    encoding="utf-8")
+    items = list(LogReader([str(path)]))
+    assert [m.text for m in items if isinstance(m, Message)] == ["在的", "好的"]
+    assert [(s.line, s.reason) for s in items if isinstance(s, Skip)] == [(2, "invalid JSON: nested too deeply")]
+
+
+def test_a_time_no_date_can_show_is_a_skip_not_a_crash(tmp_path):
+    """1e400 (infinity), NaN and an epoch far past the year 9999 were read as times and ended the
+    scan when a report formatted them."""
+    path = tmp_path / "log.jsonl"
+    lines = ['{"role": "agent", "text": "在的", "time": ' + t + "}"
+             for t in ("1e400", "-1e400", "NaN", "99999999999999999999", "-99999999999999", "1730419200")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(LogReader([str(path)]))
+    assert [(s.line, s.reason) for s in items if isinstance(s, Skip)] == [
+        (1, "bad time 'inf'"), (2, "bad time '-inf'"), (3, "bad time 'nan'"), (4, "bad time '999*************9999'"),
+        (5, "bad time '-999*******9999'")]  # long digit runs masked, as in every skip reason
+    assert [format_time(m.time) for m in items if isinstance(m, Message)] == ["2024-11-01 08:00:00"]

@@ -1,0 +1,116 @@
+"""The scan pipeline: batches judged, totalled and rendered (in workers or not) give what judging
+the conversations one by one gives, byte for byte; times and periods formatted as datetime does."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime
+from functools import partial
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.cli.reporters.scan_findings import render_records
+from kefulint.scan import pipeline
+from kefulint.scan.judge import ConversationJudge
+from kefulint.scan.pipeline import Output, finding_records, judge_stream, scan_batches
+from kefulint.scan.readers import Message, Skip, format_time
+from kefulint.scan.summary import ScanSummary, Thresholds, period_key
+
+# flagged by the rules, by the review model only (several with the same probability, so the
+# review queue's order among equals counts), and clean
+AGENT_TEXTS = ["有事打我电话13800138000", "加我微信abc12345吧", "亲，这个价格是最低的了，绝对正品",
+               "手机164-7004-2133随时找我", "手机140-2507-0479随时找我", "手机160-8043-5615随时找我",
+               "加我微信 tb286", "您好，在的，请问有什么可以帮您", "好的亲，已经为您备注了", "感谢您的咨询，祝您购物愉快"]
+BUYER_TEXTS = ["在吗", "能便宜点吗", "可以加你微信吗", "发什么快递", "我要开发票", "多久能到"]
+
+
+def _log(n_conversations: int, seed: int = 7) -> list[Message | Skip]:
+    rng = random.Random(seed)
+    items: list[Message | Skip] = []
+    t = 1730419200.123456
+    line = 0
+    for c in range(n_conversations):
+        agent = rng.choice(["小美", "阿强", ""])
+        for _ in range(rng.randint(1, 5)):
+            for role, texts in (("buyer", BUYER_TEXTS), ("agent", AGENT_TEXTS)):
+                line += 1
+                t += rng.uniform(0.1, 90.0)
+                when = None if rng.random() < 0.1 else t
+                items.append(Message("log", line, f"c{c:03d}", role, agent if role == "agent" else "", when,
+                                     rng.choice(texts)))
+        if rng.random() < 0.2:
+            line += 1
+            items.append(Skip("log", line, "invalid JSON"))
+    return items
+
+
+@pytest.fixture(scope="module")
+def judge():
+    return ConversationJudge(Linter.from_settings(Settings(model=True)))
+
+
+def _one_by_one(judge, items, new_summary, render, show_matches):
+    summary = new_summary()
+    records = []
+    for item in judge_stream(items, judge, jobs=1):
+        if isinstance(item, Skip):
+            summary.add_skip(item)
+        else:
+            summary.add(item)
+            records.extend(finding_records(item, show_matches))
+    return summary.to_dict(), render(records), records
+
+
+def _in_batches(judge, items, new_summary, render, show_matches, jobs):
+    summary = new_summary()
+    text, records = [], []
+    output = Output(summary=new_summary, render=render, show_matches=show_matches, keep_records=5)
+    for item in scan_batches(items, judge, output, jobs=jobs):
+        if isinstance(item, Skip):
+            summary.add_skip(item)
+        else:
+            summary.merge(item.summary)
+            text.append(item.rendered)
+            records.extend(item.records)
+    return summary.to_dict(), b"".join(text), records
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("show_matches", [False, True])
+def test_batches_merged_in_order_are_the_scan_one_by_one(judge, monkeypatch, fmt, show_matches):
+    monkeypatch.setattr(pipeline, "BATCH_MESSAGES", 7)  # many batches, conversations across them
+    items = _log(60)
+    thresholds = Thresholds(points=3, period="day", counts={"contact": 1})
+    new_summary = partial(ScanSummary, thresholds, top=3, review=3, show_matches=show_matches)
+    render = partial(render_records, fmt=fmt)
+    summary, text, records = _one_by_one(judge, items, new_summary, render, show_matches)
+    assert summary["review"]["flagged"] > 3 and summary["counts"]["findings"] > 20 and summary["counts"]["skipped"]
+    for jobs in (1, 2):
+        got_summary, got_text, got_records = _in_batches(judge, items, new_summary, render, show_matches, jobs)
+        assert got_summary == summary
+        assert json.dumps(got_summary, ensure_ascii=False) == json.dumps(summary, ensure_ascii=False)
+        assert got_text == text
+        assert got_records and all(r in records for r in got_records)  # each batch's first few, for HTML
+
+
+def test_records_rendered_as_json_dumps_writes_them(judge):
+    records = [r for item in judge_stream(_log(20), judge) if not isinstance(item, Skip)
+               for r in finding_records(item)]
+    assert records
+    assert render_records(records, "jsonl").decode("utf-8") == "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                                                       for r in records)
+
+
+def test_time_and_period_formatted_as_datetime_does():
+    rng = random.Random(14)
+    values = [0.0, 0.9999995, 0.9999994, 86399.9999996, 1730419200.4999995, 1730419199.9999999, 253402300799.0]
+    values += [rng.uniform(0, 4e9) for _ in range(5000)]
+    values += [float(rng.randrange(0, 4 * 10**9)) + rng.choice([0.5, 0.9999995, 0.0000005, 0.999999]) for _ in range(2000)]
+    for seconds in values:
+        dt = datetime.fromtimestamp(seconds, UTC)
+        assert format_time(seconds) == dt.strftime("%Y-%m-%d %H:%M:%S"), seconds
+        year, week, _ = dt.isocalendar()
+        assert period_key(seconds, "day") == dt.strftime("%Y-%m-%d")
+        assert period_key(seconds, "week") == f"{year}-W{week:02d}"
+        assert period_key(seconds, "month") == dt.strftime("%Y-%m")
+    assert format_time(None) == ""
