@@ -106,7 +106,11 @@ class FileFinding:
 
 def tool_finding(path: str, line: int, column: int, rule: str, severity: Severity, message: str,
                  suggestion: str = "", match: str = "") -> FileFinding:
-    return FileFinding(path, line, column, line, column + max(len(match), 1), rule, "kefulint", severity, 0,
+    if "\n" in match:  # a directive written over several lines (<!--kefulint:disable=\nX-->)
+        end_line, end_column = line + match.count("\n"), len(match.rsplit("\n", 1)[1]) + 1
+    else:
+        end_line, end_column = line, column + max(len(match), 1)
+    return FileFinding(path, line, column, end_line, end_column, rule, "kefulint", severity, 0,
                        message, suggestion, match)
 
 

@@ -190,6 +190,8 @@ class Normalized:
                 folded = _cn_numerals_to_digits(folded)
         else:
             folded, fold_map = _fold(original)
+            if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
+                astral = _ASTRAL.search(folded) is not None
         self.folded = folded
         self._fold_map = fold_map  # folded index -> original index; None means identity
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs

@@ -46,3 +46,14 @@ def test_explain_never_raises(text):
     info = LINTER.explain(text)
     for c in info["candidates"]:
         assert 0 <= c["start"] <= c["end"] <= len(text)
+
+
+def test_a_character_that_folds_to_an_astral_one_keeps_the_maps_in_step():
+    # 頠 folds (traditional -> simplified) to 𬱟, outside the BMP: found by Hypothesis, it once
+    # made the compact text and its offset map disagree (IndexError in check)
+    from kefulint import Linter
+    from kefulint.text.normalize import Normalized
+
+    n = Normalized("頠Q 10000")
+    assert len(n.compact) == len(n.compact_map)
+    assert [f.match for f in Linter.default().check("頠Q 10000").findings] == ["Q 10000"]

@@ -177,3 +177,18 @@ def test_cache_follows_content_through_touch_and_rename(here):
     assert {f.path for f in run.findings} == {"r/b.txt"}
     (here / "r" / "b.txt").write_text("亲，欢迎\n", encoding="utf-8")  # changed
     assert [r.cached for r in Runner().run(["r"]).files] == [False]
+
+
+def test_an_unused_suppression_written_over_two_lines_ends_inside_the_file():
+    # found by Hypothesis: the finding's end column ran past the end of its line
+    from kefulint import Linter
+    from kefulint.templates.lint import lint_source
+    from kefulint.config import LintOptions
+    from kefulint.templates import parse_source
+
+    text = "<!--kefulint:disable=\n00000-->\n亲，在的\n"
+    source = parse_source("t.md", ".md", text.encode("utf-8"), LintOptions())
+    report, _ = lint_source(source, Linter.default())
+    lines = text.split("\n")
+    for f in report.findings:
+        assert f.end_line <= len(lines) and f.end_column <= len(lines[f.end_line - 1]) + 2
