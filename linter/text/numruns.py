@@ -104,7 +104,9 @@ def number_runs(folded: str) -> list[NumberRun]:
         j = i
         while (
             j + 1 < len(runs) and 3 <= len(runs[j].digits) <= 4 and 3 <= len(runs[j + 1].digits) <= 4
-            and runs[j + 1].start - runs[j].end == 1 and folded[runs[j].end] in _STOPS
+            and folded[runs[j].end] in _STOPS
+            and (runs[j + 1].start - runs[j].end == 1
+                 or (runs[j + 1].start - runs[j].end == 2 and folded[runs[j].end + 1] == " "))
         ):
             j += 1
         if j > i:
