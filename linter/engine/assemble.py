@@ -138,11 +138,11 @@ _CLAUSE_END = frozenset("，,。；;！!？?\n")
 NEXT_TO = 4  # characters between two candidates of one category that make them one finding
 
 
-def _touches(text: str, end: int, start: int, other_rule: bool) -> bool:
-    """Whether a span ending at ``end`` overlaps one starting at ``start``, or (found by another
-    rule) stands next to it in the same clause: 加我微信 abc_123 is one finding of its category, not
-    two; two phone numbers side by side stay two."""
-    return end > start or (other_rule and start - end <= NEXT_TO
+def _touches(text: str, end: int, start: int, lower: bool) -> bool:
+    """Whether a span ending at ``end`` overlaps one starting at ``start``, or (``lower``: a finding
+    of a lower severity) stands next to it in the same clause: 加我微信 abc_123 is one finding of its
+    category, an error, not an error and a warning; two errors side by side stay two."""
+    return end > start or (lower and start - end <= NEXT_TO
                            and not any(ch in _CLAUSE_END for ch in text[end:start]))
 
 
@@ -157,17 +157,18 @@ class Assembling(EngineState):
         confirmed = [c for c in candidates if not c.rejected]
         confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.rule.kind == "frame", c.start, -(c.end - c.start)))
         kept: list[Candidate] = []
-        taken: dict[str, list[tuple[int, int, str]]] = {}  # category -> kept spans and rules, sorted by start
+        taken: dict[str, list[tuple[int, int, int]]] = {}  # category -> kept spans and severity ranks, by start
         for c in confirmed:
             spans = taken.setdefault(c.rule.category, [])
             i = bisect_right(spans, (c.start, 1 << 62))
             # kept spans of a category never overlap, so only the neighbours can
-            rid = c.rule.id
-            if (i and _touches(text, spans[i - 1][1], c.start, spans[i - 1][2] != rid)) or (
-                i < len(spans) and _touches(text, c.end, spans[i][0], spans[i][2] != rid)
+            # next to a kept finding of a higher severity, a finding of another rule is that one
+            rank = _effective(c).rank
+            if (i and _touches(text, spans[i - 1][1], c.start, spans[i - 1][2] > rank)) or (
+                i < len(spans) and _touches(text, c.end, spans[i][0], spans[i][2] > rank)
             ):
                 continue
-            insort(spans, (c.start, c.end, rid))
+            insort(spans, (c.start, c.end, rank))
             kept.append(c)
         kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
