@@ -51,8 +51,8 @@ def main() -> int:
         "dev2+dev3 untouched 30%": [i for i in others if holdout_part(i.id) == "untouched"],
         "dev + dev2 + dev3, all": dev + others,
         "project's own extra sets": own,
-        "writers A-F,I-L tuned 70%": [i for i in writers if holdout_part(i.id) == "tuned"],
-        "writers A-F,I-L untouched 30%": [i for i in writers if holdout_part(i.id) == "untouched"],
+        "writers A-F,I-N tuned 70%": [i for i in writers if holdout_part(i.id) == "tuned"],
+        "writers A-F,I-N untouched 30%": [i for i in writers if holdout_part(i.id) == "untouched"],
         "writers G+H final (never tuned on)": final,
     }
     sets = {name: items for name, items in sets.items() if items}
@@ -68,7 +68,7 @@ def main() -> int:
     print(table(["set", "replies", "TP", "FP", "FN", "precision", "recall", "F1"], rows))
 
     cats = sorted({c for rep in reports.values() for c in rep.per_category})
-    names = [n for n in ("dev2+dev3 tuned 70%", "dev2+dev3 untouched 30%", "writers A-F,I-L untouched 30%",
+    names = [n for n in ("dev2+dev3 tuned 70%", "dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%",
                          "writers G+H final (never tuned on)") if n in sets]
     print("\n## Per category: precision / recall (TP+FN)\n")
     rows = []
@@ -80,7 +80,7 @@ def main() -> int:
         rows.append(row)
     print(table(["category", *names], rows))
     if args.misses:
-        for name in ("dev2+dev3 tuned 70%", "writers A-F,I-L tuned 70%"):
+        for name in ("dev2+dev3 tuned 70%", "writers A-F,I-N tuned 70%"):
             rep = reports[name]
             print(f"\n### {name}: misses")
             for item, cat in rep.misses:

@@ -17,7 +17,7 @@ Span = tuple[int, int]  # compact start, end
 # What ends a clause: a negation scopes over its own clause only.
 # A space between two Chinese words ends a clause too: chat replies use it for a comma
 # (信用卡不行 你直接支付宝转我); spaced-out characters (私 下 付 款) do not, one character apart.
-_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})")
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})")
 _SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
