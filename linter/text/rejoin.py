@@ -100,6 +100,10 @@ def _join_parts(m: regex.Match) -> str:
     return first + second
 
 
+def _constant(value: str) -> Callable[[regex.Match], str]:
+    return lambda _m: value
+
+
 def rejoin(text: str) -> tuple[str, list[int]] | None:
     """The text with spelled or split addresses joined, and the original index of each of its
     characters; None when nothing was joined."""
@@ -110,10 +114,9 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     if stand_in:
         mark = regex.escape(stand_in.group(1).translate(_LIGHT))
         out, omap = _sub(regex.compile(rf"(?<=[a-z0-9_.\-])\s*{mark}\s*(?=[a-z0-9])"), lambda m: "@", out, omap)
-    for letter, digit in {m.group(1): m.group(2) for m in _LETTER_KEY.finditer(out)}.items():
-        digit = _KEY_DIGIT.get(digit, digit)
+    for letter, key in {m.group(1): m.group(2) for m in _LETTER_KEY.finditer(out)}.items():
         pattern = regex.compile(rf"(?<=[0-9][ \t]?){letter}|{letter}(?=[ \t]?[0-9])")
-        out, omap = _sub(pattern, lambda m, d=digit: d, out, omap)
+        out, omap = _sub(pattern, _constant(_KEY_DIGIT.get(key, key)), out, omap)
     out, omap = _sub(_EN_RUN, lambda m: "".join(_EN_DIGIT[w] for w in regex.findall(_EN_WORD, m.group())), out, omap)
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)

@@ -182,9 +182,9 @@ def test_cache_follows_content_through_touch_and_rename(here):
 def test_an_unused_suppression_written_over_two_lines_ends_inside_the_file():
     # found by Hypothesis: the finding's end column ran past the end of its line
     from kefulint import Linter
-    from kefulint.templates.lint import lint_source
     from kefulint.config import LintOptions
     from kefulint.templates import parse_source
+    from kefulint.templates.lint import lint_source
 
     text = "<!--kefulint:disable=\n00000-->\n亲，在的\n"
     source = parse_source("t.md", ".md", text.encode("utf-8"), LintOptions())
