@@ -200,6 +200,9 @@ class Matching(EngineState):
             if not active:
                 return [], pieces, name
         out: list[Candidate] = []
+        needy = self._needy_frames
+        # frames woken that can match nothing, an early exit too (shortcuts off: each frame judged in full)
+        dead = self._dead_frames(view, active) if needy and self.shortcuts and not needy.isdisjoint(active) else None
         late = [ri for ri in self._late if ri in active] if self._late else ()
         for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
             rule = self.rules[ri]
@@ -216,6 +219,8 @@ class Matching(EngineState):
                     if trace is not None:
                         trace.setdefault("skipped", []).append((ri, "consent"))
                     continue
+            if dead and ri in dead:
+                continue
             for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)
                 if reason:
@@ -301,6 +306,20 @@ class Matching(EngineState):
                 yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)
 
     # frames ------------------------------------------------------------------------------
+    def _dead_frames(self, view: MessageView, active: set[int]) -> set[int]:
+        """The woken frames that can match nothing: a slot of words only, none of its words here.
+        One pass of the frame automaton for all of them, its hits collected only when a frame lives
+        on (a common word such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
+        automaton, keys, values = self._frame_automaton or self._built("frame")
+        matches = automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING)
+        present = {idx for idx, _s, _e in matches}
+        index = self._need_index
+        woken = self._needy_frames.intersection(active)
+        dead = {ri for ri in woken if any(present.isdisjoint(index[key]) for key in self._frame_needs[ri])}
+        if len(dead) < len(woken):
+            view.frame_hits = self._collect(matches, keys, values, None)
+        return dead
+
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:
