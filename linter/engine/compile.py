@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,7 +115,7 @@ class Compiling(EngineState):
             for ri, special in self._frame_special.items()
         }
         self._needy_frames = frozenset(ri for ri, needs in self._frame_needs.items() if needs)
-        self._need_index: dict[int, frozenset[int]] = {}  # set with the frame automaton
+        self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
         self._detectors: list[tuple[Callable, dict] | None] = [None] * len(self.rules)
@@ -130,7 +130,7 @@ class Compiling(EngineState):
         keys, values = part
         built = (_automaton(keys), keys, values)
         if name == "frame":
-            self._need_index = _need_index(values, self._frame_needs.values())
+            self._need_sets = _need_sets(values, self._frame_needs)
         setattr(self, _AUTOMATON_ATTRS[name], built)
         return built
 
@@ -302,16 +302,17 @@ def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_
     return [keys, values]
 
 
-def _need_index(values: list, needs: Iterable[tuple[int, ...]]) -> dict[int, frozenset[int]]:
-    """Per hit key a frame needs: the indexes of the frame automaton's patterns that give it (a
-    woken frame whose slot has none of them among a message's matches can match nothing)."""
-    wanted = {key for keys in needs for key in keys}
+def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tuple[frozenset[int], ...]]:
+    """Per frame with slots of words only: per such slot, the indexes of the frame automaton's
+    patterns that are its words (a woken frame with a slot none of whose patterns a message
+    matches can match nothing)."""
+    wanted = {key for keys in needs.values() for key in keys}
     index: dict[int, set[int]] = {key: set() for key in wanted}
     for i, (uses, _activates) in enumerate(values):
         for use in uses:
             if use in wanted:
                 index[use].add(i)
-    return {key: frozenset(idxs) for key, idxs in index.items()}
+    return {ri: tuple(frozenset(index[key]) for key in keys) for ri, keys in needs.items() if keys}
 
 
 def _split(key: int) -> tuple[int, int]:

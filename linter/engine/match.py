@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from ..finding import Severity
 from ..rules.model import Rule
@@ -60,6 +61,7 @@ _SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]")
 _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
+_first = itemgetter(0)
 
 
 def _as_buyer_turns(context, last: int) -> list[str]:
@@ -312,10 +314,15 @@ class Matching(EngineState):
         on (a common word such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
         automaton, keys, values = self._frame_automaton or self._built("frame")
         matches = automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING)
-        present = {idx for idx, _s, _e in matches}
-        index = self._need_index
+        present = set(map(_first, matches))
+        need_sets = self._need_sets
         woken = self._needy_frames.intersection(active)
-        dead = {ri for ri in woken if any(present.isdisjoint(index[key]) for key in self._frame_needs[ri])}
+        dead = set()
+        for ri in woken:
+            for patterns in need_sets[ri]:
+                if present.isdisjoint(patterns):
+                    dead.add(ri)
+                    break
         if len(dead) < len(woken):
             view.frame_hits = self._collect(matches, keys, values, None)
         return dead
