@@ -27,3 +27,11 @@ def test_numerals_and_folding_together():
     for text, folded in [("一三八零零一三八零零零", "13800138000"), ("電話一三八零零一三八零零零", "电话13800138000"),
                          ("第一次", "第一次"), ("ＡＢＣ一二三四", "abc1234"), ("𝟏𝟑𝟖", "138")]:
         assert normalize.Normalized(text).folded == folded
+
+
+def test_t2s_table_is_every_line_of_the_file():
+    from kefulint.text.packagedata import data_file
+
+    with open(data_file("t2s.tsv"), encoding="utf-8") as fh:
+        pairs = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+    assert normalize._load_t2s() == {ord(trad): simp for trad, simp in pairs}
