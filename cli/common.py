@@ -1,16 +1,14 @@
-"""What every command shares: exit codes, the options that build a Linter, error printing."""
+"""What every command shares: exit codes, building a Linter from the options, error printing (the
+options themselves, click's, are in options.py)."""
 from __future__ import annotations
 
 import enum
 import sys
-from collections.abc import Callable
 from typing import NoReturn
 
-import click
 from kefulint.engine import Linter
 from kefulint.errors import RulesetError
 from kefulint.finding import Severity
-from kefulint.rules.platforms import PLATFORM_NAMES
 
 
 class ExitCode(enum.IntEnum):
@@ -19,29 +17,11 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  # usage, config or ruleset error
 
 
-SEVERITY_CHOICE = click.Choice([s.value for s in Severity] + ["never"])
-
-
 def fail(message: str) -> NoReturn:
+    import click  # an error's path only: a plain check that goes well never loads click
+
     click.echo(f"kefulint: {message}", err=True)
     sys.exit(ExitCode.USAGE)
-
-
-def linter_options(func: Callable) -> Callable:
-    """--config, --ruleset, --disable, --platform: the options that choose the rules."""
-    options = [
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-                     help="kefulint.toml or pyproject.toml (default: found from the current directory). 配置文件"),
-        click.option("--ruleset", "rulesets", multiple=True, type=click.Path(dir_okay=False),
-                     help="Extra ruleset file (repeatable). 额外规则文件"),
-        click.option("--disable", "disable", multiple=True,
-                     help="Rule id, ruleset or category to turn off (repeatable). 关闭规则"),
-        click.option("--platform", type=click.Choice(PLATFORM_NAMES), default=None,
-                     help="Platform the replies are sent on (default taobao). 平台"),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def cli_overrides(rulesets=(), disable=(), platform=None, **extra) -> dict:

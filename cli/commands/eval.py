@@ -8,7 +8,8 @@ import click
 from kefulint.evaluation import evaluate, keyword_predictor, linter_predictor, read_items
 from kefulint.finding import Severity
 
-from ..common import ExitCode, build_linter, linter_options
+from ..common import ExitCode, build_linter
+from ..options import linter_options
 
 
 @click.command("eval")

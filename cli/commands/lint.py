@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from kefulint.finding import Severity
 
-from ..common import SEVERITY_CHOICE, ExitCode, fail, linter_options, validate_disable
+from ..common import ExitCode, fail, validate_disable
+from ..options import SEVERITY_CHOICE, linter_options
 from ..reporters.lint_text import summary_line
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "csv", "auto")

@@ -10,7 +10,8 @@ import sys
 
 import click
 
-from ..common import build_linter, linter_options
+from ..common import build_linter
+from ..options import linter_options
 
 RULES_SCHEMA = "kefulint.rules/1"
 COLUMNS = ("ruleset", "id", "category", "severity", "points", "message")

@@ -23,7 +23,8 @@ from kefulint.scan.pipeline import Output, default_jobs, scan_batches
 from kefulint.scan.readers import ENCODINGS, FORMATS, LogFormat, LogReader, Skip, parse_mapping
 from kefulint.scan.summary import ScanSummary, Thresholds
 
-from ..common import SEVERITY_CHOICE, ExitCode, build_linter, fail, fail_on_rank, linter_options
+from ..common import ExitCode, build_linter, fail, fail_on_rank
+from ..options import SEVERITY_CHOICE, linter_options
 
 SKIPS_PRINTED = 20  # the rest are counted
 DEFAULT_REVIEW = 20  # messages in the review queue when the model is on without --review

@@ -9,7 +9,8 @@ import sys
 import threading
 
 import click
-from kefulint.cli.common import cli_overrides, fail, linter_options, validate_disable
+from kefulint.cli.common import cli_overrides, fail, validate_disable
+from kefulint.cli.options import linter_options
 from kefulint.config import ConfigError, ServeOptions, load_config, load_settings
 from kefulint.engine import Linter
 from kefulint.errors import RulesetError

@@ -1,12 +1,11 @@
 """Human-readable output of ``check``: the reply with its findings marked, each finding, the
 points, and the suggested text (or that the reply needs rewriting). Colour only on a terminal;
-plain click (no rich), so that ``kefulint check "…"`` starts fast."""
+plain click (no rich), imported only for colour, so that ``kefulint check "…"`` starts fast."""
 from __future__ import annotations
 
 import sys
 from typing import TextIO
 
-import click
 from kefulint.text.mask import mask_text
 
 _COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -15,6 +14,8 @@ _COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
 def render(results, show_matches: bool, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     color = out.isatty() if hasattr(out, "isatty") else False
+    if color:
+        import click
 
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
@@ -46,6 +47,8 @@ def render(results, show_matches: bool, out: TextIO | None = None) -> None:
 
 def _marked(text: str, findings) -> str:
     """The findings' spans in reverse video (spans of one message may nest or overlap)."""
+    import click
+
     covered = [None] * len(text)
     for f in findings:
         for i in range(f.start, min(f.end, len(text))):

@@ -114,6 +114,8 @@ class Compiling(EngineState):
             tuple(hit_key(ri, SLOT + j) for j, (_c, tokens, _w) in enumerate(special) if not tokens)
             for ri, special in self._frame_special.items()
         }
+        self._needy_frames = frozenset(ri for ri, needs in self._frame_needs.items() if needs)
+        self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
         self._detectors: list[tuple[Callable, dict] | None] = [None] * len(self.rules)
@@ -127,6 +129,8 @@ class Compiling(EngineState):
             part = self._tables[name] = self._stored_part(name)
         keys, values = part
         built = (_automaton(keys), keys, values)
+        if name == "frame":
+            self._need_sets = _need_sets(values, self._frame_needs)
         setattr(self, _AUTOMATON_ATTRS[name], built)
         return built
 
@@ -296,6 +300,19 @@ def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_
     if not keys:
         keys, values = ["\x00"], [[[], []]]
     return [keys, values]
+
+
+def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tuple[frozenset[int], ...]]:
+    """Per frame with slots of words only: per such slot, the indexes of the frame automaton's
+    patterns that are its words (a woken frame with a slot none of whose patterns a message
+    matches can match nothing)."""
+    wanted = {key for keys in needs.values() for key in keys}
+    index: dict[int, set[int]] = {key: set() for key in wanted}
+    for i, (uses, _activates) in enumerate(values):
+        for use in uses:
+            if use in wanted:
+                index[use].add(i)
+    return {ri: tuple(frozenset(index[key]) for key in keys) for ri, keys in needs.items() if keys}
 
 
 def _split(key: int) -> tuple[int, int]:

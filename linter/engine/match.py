@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from ..finding import Severity
 from ..rules.model import Rule
@@ -60,6 +61,7 @@ _SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]")
 _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
+_first = itemgetter(0)
 
 
 def _as_buyer_turns(context, last: int) -> list[str]:
@@ -200,6 +202,9 @@ class Matching(EngineState):
             if not active:
                 return [], pieces, name
         out: list[Candidate] = []
+        needy = self._needy_frames
+        # frames woken that can match nothing, an early exit too (shortcuts off: each frame judged in full)
+        dead = self._dead_frames(view, active) if needy and self.shortcuts and not needy.isdisjoint(active) else None
         late = [ri for ri in self._late if ri in active] if self._late else ()
         for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
             rule = self.rules[ri]
@@ -216,6 +221,8 @@ class Matching(EngineState):
                     if trace is not None:
                         trace.setdefault("skipped", []).append((ri, "consent"))
                     continue
+            if dead and ri in dead:
+                continue
             for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)
                 if reason:
@@ -301,6 +308,25 @@ class Matching(EngineState):
                 yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)
 
     # frames ------------------------------------------------------------------------------
+    def _dead_frames(self, view: MessageView, active: set[int]) -> set[int]:
+        """The woken frames that can match nothing: a slot of words only, none of its words here.
+        One pass of the frame automaton for all of them, its hits collected only when a frame lives
+        on (a common word such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
+        automaton, keys, values = self._frame_automaton or self._built("frame")
+        matches = automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING)
+        present = set(map(_first, matches))
+        need_sets = self._need_sets
+        woken = self._needy_frames.intersection(active)
+        dead = set()
+        for ri in woken:
+            for patterns in need_sets[ri]:
+                if present.isdisjoint(patterns):
+                    dead.add(ri)
+                    break
+        if len(dead) < len(woken):
+            view.frame_hits = self._collect(matches, keys, values, None)
+        return dead
+
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:

@@ -45,6 +45,8 @@ class EngineState:
     _late: list[int]
     _frame_special: dict[int, tuple]
     _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
+    _needy_frames: frozenset[int]  # the frames with such slots
+    _need_sets: dict[int, tuple[frozenset[int], ...]]  # per such frame and slot: the frame automaton's patterns of it
     _global_allow: tuple[str, ...]
     # built from _tables on first use (Compiling._built)
     _frame_automaton: Automaton | None

@@ -16,7 +16,8 @@ numbers) read ``folded``. Every span is mapped back to the ORIGINAL text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from .packagedata import data_file
 
@@ -24,11 +25,17 @@ from .packagedata import data_file
 
 
 def _load_t2s() -> dict[int, str]:
-    table: dict[int, str] = {}
     with open(data_file("t2s.tsv"), encoding="utf-8") as fh:
-        text = fh.read()
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
+        lines = [line for line in fh if not line.startswith("#")]
+    body = "".join(lines)
+    n = len(lines)
+    # the usual file, every line one character, a tab, one character: read by slices, C loops
+    # (a cold start folds its first text); anything else line by line
+    if len(body) == 4 * n and body[1::4] == "\t" * n and body[3::4] == "\n" * n:
+        return dict(zip(map(ord, body[0::4]), body[2::4], strict=True))
+    table: dict[int, str] = {}
+    for line in body.splitlines():
+        if not line:
             continue
         trad, simp = line.split("\t")
         table[ord(trad)] = simp
@@ -103,27 +110,49 @@ def _build_fold() -> dict[int, str]:
     return table
 
 
-FOLD: dict[int, str] = _build_fold()
 # Full-width punctuation is noise either way; folding it would only cost time. These few matter
 # to links, e-mails and ids, so they fold: ． ＠ ＿ － ＋ ： ／ ％
 _KEPT_PUNCT = frozenset("．＠＿－＋：／％")
-_FOLDABLE_CHARS = frozenset(
-    chr(cp)
-    for cp in FOLD
-    if not (0xFF01 <= cp <= 0xFF5E and not chr(cp).isalnum() and chr(cp) not in _KEPT_PUNCT)
-)
 
 
 def _char_class(chars) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))
+    return re.escape("".join(sorted(chars)))  # one call: re.escape escapes character by character
 
 
-# A regex class of BMP characters compiles to a bitmap and tests fast; one astral character in a
-# class makes `re` test every character linearly (~100x slower), so astral ones are looked for
-# with a single range and confirmed with the set.
-_FOLDABLE_BMP = re.compile("[" + _char_class(c for c in _FOLDABLE_CHARS if ord(c) < 0x10000) + "]")
+class _FoldTables(NamedTuple):
+    fold: dict[int, str]  # code point -> what it folds to
+    foldable: frozenset[str]  # the characters the fold changes (full-width punctuation aside)
+    expanding: frozenset[str]  # those that fold to more (or fewer) than one character
+    # the foldable characters of the BMP and the Chinese numerals, in one class: most messages
+    # hold none, and one search (a bitmap) then settles both
+    marked: re.Pattern
+
+
+@cache
+def _fold_tables() -> _FoldTables:
+    """Built on first use (reading t2s.tsv and compiling a class of ~4,700 characters costs a few
+    ms): importing kefulint does not pay for it."""
+    fold = _build_fold()
+    foldable = frozenset(
+        chr(cp)
+        for cp in fold
+        if not (0xFF01 <= cp <= 0xFF5E and not chr(cp).isalnum() and chr(cp) not in _KEPT_PUNCT)
+    )
+    # A regex class of BMP characters compiles to a bitmap and tests fast; one astral character in
+    # a class makes `re` test every character linearly (~100x slower), so astral ones are looked
+    # for with a single range (_ASTRAL) and confirmed with the set.
+    bmp = {c for c in foldable if ord(c) < 0x10000} | set(_CN_DIGIT_CHARS)
+    return _FoldTables(fold, foldable, frozenset(chr(cp) for cp, repl in fold.items() if len(repl) != 1),
+                       re.compile("[" + _char_class(bmp) + "]"))
+
+
+def __getattr__(name: str):
+    if name == "FOLD":  # the fold table, built on first use
+        return _fold_tables().fold
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
-_EXPANDING = frozenset(chr(cp) for cp, repl in FOLD.items() if len(repl) != 1)
 
 # Chinese numerals that become digits inside a number run.
 CN_DIGITS = {
@@ -133,12 +162,13 @@ CN_DIGITS = {
     "八": "8", "捌": "8", "九": "9", "玖": "9",
 }
 _CN_TRANS = str.maketrans(CN_DIGITS)
-_DIGIT_CLASS = "0-9" + "".join(k for k in CN_DIGITS if k != "洞")
+_CN_DIGIT_CHARS = "".join(k for k in CN_DIGITS if k != "洞")
+_DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 # A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
 _CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+")
-_CN_DIGIT = re.compile("[" + "".join(k for k in CN_DIGITS if k != "洞") + "]")
+_CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
 MIN_CN_RUN_DIGITS = 4
 _NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
 
@@ -146,6 +176,7 @@ _NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
 # Everything that is not a letter or a digit is dropped from the compact form: white space,
 # punctuation, symbols, emoji, zero-width and combining marks. "+" stays: "+v" and "+我" are how
 # agents write 加v / 加我.
+@cache
 def _noise_class() -> str:
     with open(data_file("noise_bmp.txt"), encoding="utf-8") as fh:
         text = fh.read()
@@ -158,16 +189,23 @@ def _noise_class() -> str:
     return "".join(parts)
 
 
-_NOISE_CLASS = _noise_class()
-_NOISE = re.compile(f"(?:[{_NOISE_CLASS}]|[\U00010000-\U0010FFFF])+")
-# whether there is any noise at all: two character-class searches (a bitmap and one range) scan
-# far faster than _NOISE, whose two branches are tried at every position
-_NOISE_BMP = re.compile(f"[{_NOISE_CLASS}]")
+# The noise classes are compiled on first use: a message of letters, digits and the usual marks
+# (，。？！~ and spaces) never needs them (see Normalized).
+@cache
+def _noise() -> re.Pattern:
+    return re.compile(f"(?:[{_noise_class()}]|[\U00010000-\U0010FFFF])+")
 
 
-@lru_cache(maxsize=1)
+@cache
+def _noise_bmp() -> re.Pattern:
+    """Whether there is any noise at all: two character-class searches (a bitmap and one range)
+    scan far faster than _noise(), whose two branches are tried at every position."""
+    return re.compile(f"[{_noise_class()}]")
+
+
+@cache
 def _keep() -> re.Pattern:
-    return re.compile(f"[^{_NOISE_CLASS}\U00010000-\U0010FFFF]")
+    return re.compile(f"[^{_noise_class()}\U00010000-\U0010FFFF]")
 
 
 def is_noise(ch: str) -> bool:
@@ -184,12 +222,15 @@ class Normalized:
         # the common case: nothing to fold (two class searches: the BMP class is a bitmap, and a
         # class that also holds astral characters would be tested range by range)
         astral = _ASTRAL.search(original) is not None
-        if not astral and _FOLDABLE_BMP.search(original) is None:
+        tables = _fold_tables()
+        marked = tables.marked.findall(original)  # foldable characters and Chinese numerals
+        bmp_foldable = bool(marked) and not tables.foldable.isdisjoint(marked)
+        if not astral and not bmp_foldable:
             folded, fold_map = original, None
-            if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
+            if marked and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:  # marked: numerals only
                 folded = _cn_numerals_to_digits(folded)
         else:
-            folded, fold_map = _fold(original)
+            folded, fold_map = _fold(original, tables, bmp_foldable)
             if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
                 astral = _ASTRAL.search(folded) is not None
         self.folded = folded
@@ -197,10 +238,12 @@ class Normalized:
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs
         # only when something else is left (emoji, symbols, other punctuation)
         out = folded.replace("，", "").replace("。", "").replace("？", "").replace("！", "").replace("~", "").replace(" ", "")
-        if _NOISE_BMP.search(out) is None and not (astral and _ASTRAL.search(out)):
+        # no noise left: every character a letter or a digit (what the noise class leaves out of the
+        # BMP, "+" aside; str.isalnum is one C loop, the class search a regex call), or none in the class
+        if (out.isalnum() or _noise_bmp().search(out) is None) and not (astral and _ASTRAL.search(out)):
             self.compact = out
         else:
-            self.compact = _NOISE.sub("", out)
+            self.compact = _noise().sub("", out)
         self._compact_map: list[int] | None = None
 
     # offsets ------------------------------------------------------------------------------
@@ -226,7 +269,7 @@ class Normalized:
                 # kept characters are the ranges between noise runs; extend by ranges (C speed)
                 cmap: list[int] = []
                 pos = 0
-                for m in _NOISE.finditer(self.folded):
+                for m in _noise().finditer(self.folded):
                     cmap.extend(range(pos, m.start()))
                     pos = m.end()
                 cmap.extend(range(pos, len(self.folded)))
@@ -252,24 +295,22 @@ class Normalized:
         return max(cmap[i + 1] - cmap[i] - 1 for i in range(start, end - 1))
 
 
-def _fold(text: str) -> tuple[str, list[int] | None]:
-    if _FOLDABLE_BMP.search(text) is None and _ASTRAL.search(text) is None:
-        return text, None  # the common case: nothing to fold, no numerals
-    if _FOLDABLE_BMP.search(text) is None and (
-        _ASTRAL.search(text) is None or _FOLDABLE_CHARS.isdisjoint(text)
-    ):
-        folded = text
+def _fold(text: str, tables: _FoldTables, bmp_foldable: bool) -> tuple[str, list[int] | None]:
+    """``bmp_foldable``: whether ``text`` holds a foldable character of the BMP (the caller looked)."""
+    if not bmp_foldable and tables.foldable.isdisjoint(text):
+        folded = text  # astral characters, none of them foldable
         fold_map = None
-    elif not _EXPANDING.isdisjoint(text):
+    elif not tables.expanding.isdisjoint(text):
+        fold = tables.fold
         parts: list[str] = []
         fold_map = []
         for i, ch in enumerate(text):
-            repl = FOLD.get(ord(ch), ch)
+            repl = fold.get(ord(ch), ch)
             parts.append(repl)
             fold_map.extend([i] * len(repl))
         folded = "".join(parts)
     else:
-        folded = text.translate(FOLD)
+        folded = text.translate(tables.fold)
         fold_map = None
     if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
         folded = _cn_numerals_to_digits(folded)

@@ -1,0 +1,45 @@
+"""A plain ``kefulint check TEXT...`` (no option) runs without click (cli/main.py): the same output,
+errors and exit code as the click command, and click is not imported."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from kefulint.cli.main import cli, plain_check
+
+CASES = [
+    ["亲，您好，请问有什么可以帮您？"],
+    ["亲，加我微信 abc_123", "你好", "有事打我电话 13800138000"],
+    ["加我vx 12345678901"],
+    ["./no-such-drafts.txt"],
+    ["samples/drafts.txt"],
+]
+
+
+def _plain(args: list[str]) -> subprocess.CompletedProcess:
+    code = "import sys; from kefulint.cli.main import main; sys.argv[0] = 'kefulint'; main()"
+    return subprocess.run([sys.executable, "-c", code, "check", *args], capture_output=True, text=True,
+                          encoding="utf-8", check=False, timeout=120)
+
+
+@pytest.mark.parametrize("args", CASES)
+def test_plain_check_is_the_click_command(args):
+    assert plain_check(["check", *args])
+    got = _plain(args)
+    want = CliRunner().invoke(cli, ["check", *args])
+    assert (got.returncode, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
+
+
+def test_plain_check_does_not_import_click():
+    code = ("import sys; from kefulint.cli.main import main; sys.argv[1:] = ['check', '你好']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('click' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("False")
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "-"], ["check", "--format", "json", "x"], ["check", "x", "--"],
+                                  ["rules"], ["check", "x", "-h"]])
+def test_anything_else_goes_to_click(args):
+    assert not plain_check(args)

@@ -1,0 +1,37 @@
+"""The shortcuts of normalize.py hold: its tables are built on first use, and a text of letters and
+digits only (str.isalnum) holds no noise, so the noise class need not be searched."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from kefulint.text import normalize
+
+
+def test_no_noise_character_is_a_letter_or_digit():
+    noise = normalize._noise_bmp()
+    assert not [ch for ch in map(chr, range(0x10000)) if ch.isalnum() and noise.match(ch)]
+
+
+def test_importing_normalize_builds_no_table():
+    code = ("import kefulint.text.normalize as n, sys; "
+            "sys.exit(n._fold_tables.cache_info().currsize + n._noise.cache_info().currsize)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_fold_table_is_still_there():
+    assert normalize.FOLD[ord("Ａ")] == "a"
+
+
+def test_numerals_and_folding_together():
+    for text, folded in [("一三八零零一三八零零零", "13800138000"), ("電話一三八零零一三八零零零", "电话13800138000"),
+                         ("第一次", "第一次"), ("ＡＢＣ一二三四", "abc1234"), ("𝟏𝟑𝟖", "138")]:
+        assert normalize.Normalized(text).folded == folded
+
+
+def test_t2s_table_is_every_line_of_the_file():
+    from kefulint.text.packagedata import data_file
+
+    with open(data_file("t2s.tsv"), encoding="utf-8") as fh:
+        pairs = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+    assert normalize._load_t2s() == {ord(trad): simp for trad, simp in pairs}
