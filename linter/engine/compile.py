@@ -63,6 +63,27 @@ REJOIN_CUES = (
 )
 
 
+# The tables last built in this process, by rules and settings: a Linter is immutable and only
+# reads them, so a second Linter of the same rules (a test suite, a service reloading its config,
+# a worker per request) takes them instead of folding ~30,000 phrases again.
+_BUILT: dict[tuple, dict] = {}
+_BUILT_KEEP = 8
+
+
+def _built_before(rules, settings, build: Callable[[], dict]) -> dict:
+    try:
+        key = (tuple(rules), repr(settings))
+        tables = _BUILT.get(key)
+    except TypeError:  # rules that do not hash (a user rule with a mutable option): built each time
+        return build()
+    if tables is None:
+        tables = build()
+        if len(_BUILT) >= _BUILT_KEEP:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = tables
+    return tables
+
+
 class Compiling(EngineState):
     """The compile step of :class:`~kefulint.engine.Linter` (run once, from ``__init__``)."""
 
@@ -83,8 +104,10 @@ class Compiling(EngineState):
                     return
                 except (KeyError, IndexError, TypeError, ValueError, re.error):
                     pass  # a file that only looked right: built again
-        tables = self._build_tables()
-        if path is not None:
+        if path is None:
+            tables = _built_before(self.rules, self.settings, self._build_tables)
+        else:
+            tables = self._build_tables()
             store_tables(path, tables)
         self._adopt(tables)
 
