@@ -19,19 +19,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import resource
-import shutil
-import statistics
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
-from _common import OUT, ROOT, table
-
-CALLGRIND_N = 20_000
-COLD_TEXT = "亲，您好，请问有什么可以帮您？"
+from _common import table
 
 
 # the engine ----------------------------------------------------------------------------------
@@ -67,99 +56,8 @@ def check_vs_ac(texts: list[str], keywords: list[str]) -> tuple[float, float]:
     return timed(bare_ac, texts), timed(engine, texts)
 
 
-def instructions(n: int = CALLGRIND_N) -> dict[str, float] | None:
-    """Instructions per message (valgrind --tool=callgrind, collecting only the loop: the process
-    switches collection on and off around it with callgrind_control) of the bare pyahocorasick pass
-    and of Linter.check, on the first ``n`` replies; None without valgrind. Hash seed fixed: the
-    counts then repeat to ~0.1%."""
-    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
-        return None
-    out = {}
-    for what in ("ac", "kefulint"):
-        with tempfile.TemporaryDirectory() as tmp:
-            proc = subprocess.run(
-                ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/cg.out",
-                 sys.executable, __file__, "--callgrind-loop", what, "--engine-n", str(n)],
-                capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=False)
-            found = re.search(r"Collected : (\d+)", proc.stderr)
-            if proc.returncode or not found:
-                return None
-            out[what] = int(found.group(1)) / n
-    return out
-
-
-def _callgrind_loop(what: str, n: int) -> None:
-    from bench_engine import load_corpus
-
-    texts, keywords = load_corpus(n)
-    if what == "ac":
-        it = _automaton(keywords).iter
-
-        def one(t):
-            for _ in it(t):
-                pass
-    else:
-        from kefulint import Linter
-
-        one = Linter.default().check
-        one("最好的第一次")
-        for t in texts[:200]:  # lazily built tables, compiled regexes: outside the count
-            one(t)
-    pid = str(os.getpid())
-    subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=False)
-    for t in texts:
-        one(t)
-    subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=False)
-
-
-# cold start ------------------------------------------------------------------------------------
-def installed_venv() -> Path:
-    """A venv with kefulint installed from this checkout the way a user gets it (a wheel), its
-    dependencies taken from the current environment through a .pth line. The wheel is rebuilt on
-    every call: it is a copy of the code as it is."""
-    venv = OUT / "coldvenv"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-
-    def purelib(py) -> str:
-        return subprocess.run([str(py), "-c", "import sysconfig;print(sysconfig.get_paths()['purelib'])"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-
-    Path(purelib(python), "_kefulint_deps.pth").write_text(purelib(sys.executable) + "\n", encoding="utf-8")
-    with tempfile.TemporaryDirectory() as tmp:
-        built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp, str(ROOT)],
-                               capture_output=True, text=True, check=False)
-        if built.returncode:
-            sys.exit(f"building the wheel failed:\n{built.stderr}")
-        wheel = next(Path(tmp).glob("kefulint-*.whl"))
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
-                       check=True, stdout=subprocess.DEVNULL)
-    return venv
-
-
-def cold_start_ratio(runs: int = 11) -> dict:
-    """Median wall time of ``kefulint check`` and ``python -c pass`` (the same wheel-installed
-    venv), measured alternately, and the CPU time of each (steadier on a shared machine)."""
-    from bench_cold_start import wall
-
-    venv = installed_venv()
-    commands = {"pass": [str(venv / "bin" / "python"), "-c", "pass"],
-                "check": [str(venv / "bin" / "kefulint"), "check", COLD_TEXT]}
-    for argv in commands.values():
-        wall(argv)  # fills the rules cache and the OS caches
-    walls: dict[str, list[float]] = {k: [] for k in commands}
-    cpus: dict[str, list[float]] = {k: [] for k in commands}
-    for _ in range(runs):
-        for name, argv in commands.items():
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            walls[name].append(wall(argv))
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    med = {k: statistics.median(v) for k, v in walls.items()}
-    cpu = {k: statistics.median(v) for k, v in cpus.items()}
-    return {"pass": med["pass"], "check": med["check"], "ratio": med["check"] / med["pass"],
-            "cpu_ratio": cpu["check"] / max(cpu["pass"], 1e-3)}
+# instructions per message and the cold start are measured by the engine's and the cold-start
+# benchmarks' own functions (bench_engine.instructions, bench_cold_start.cold_start_ratio)
 
 
 # the table -------------------------------------------------------------------------------------
@@ -168,20 +66,16 @@ def main() -> None:
     ap.add_argument("--messages", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--engine-n", type=int, default=200_000)
-    ap.add_argument("--callgrind-loop", choices=["ac", "kefulint"], help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.callgrind_loop:
-        _callgrind_loop(args.callgrind_loop, args.engine_n)
-        return
-
+    import bench_cold_start
     import bench_engine
     import bench_scan
 
     scan = bench_scan.measure(args.messages, args.repeat)
     texts, keywords = bench_engine.load_corpus(args.engine_n)
     ac_s, eng_s = check_vs_ac(texts, keywords)
-    counted = instructions(min(CALLGRIND_N, args.engine_n))
-    cold = cold_start_ratio(11)
+    counted = bench_engine.instructions(min(bench_engine.CALLGRIND_N, args.engine_n))
+    cold = bench_cold_start.cold_start_ratio(11)
 
     n = scan["messages"]
     peer, j1, j2, nb = scan["peer json"], scan["scan j1"], scan["scan j2"], scan["scan j1 no boundary"]

@@ -87,17 +87,19 @@ def number_runs(folded: str) -> list[NumberRun]:
                         letter_after=second.letter_after,
                     )
                 )
-    # a third labelled part: "135开头，中间2708，尾号6149"
-    for pair in list(joined):
-        for third in runs:
-            if third.start >= pair.end and third.start - pair.end <= _FAR_JOIN // 2 and _LATER_PART.search(
+    # a third labelled part: "135开头，中间2708，尾号6149" (the run right after the pair's second)
+    if joined:
+        after = {run.end: k for k, run in enumerate(runs)}
+        for pair in list(joined):
+            k = after.get(pair.end)
+            third = runs[k + 1] if k is not None and k + 1 < len(runs) else None
+            if third is not None and third.start - pair.end <= _FAR_JOIN // 2 and _LATER_PART.search(
                 folded, max(pair.end, third.start - 10), third.start
             ):
                 joined.append(NumberRun(
                     digits=pair.digits + third.digits, start=pair.start, end=third.end, joined=True,
                     letter_before=pair.letter_before, letter_after=third.letter_after,
                 ))
-                break
     # groups of 3-4 digits chained by single stops (the detectors still validate the number)
     i = 0
     while i < len(runs):
