@@ -11,6 +11,21 @@ from .match import Candidate
 from .state import EngineState
 
 
+# an exclusion word right after one of these is denied, not said: 不是您本人的订单, 未经您同意
+_DENIED = re.compile(r"(?:不是|并非|并不是|未经|未经过|没经过|没有经过|没有)$")
+
+
+def _clears(compact: str, word: str) -> bool:
+    """Whether ``word`` occurs in the reply at least once not denied by the words just before it."""
+    i = compact.find(word)
+    while i >= 0:
+        end = i + 1 if word[0] == "是" else i  # 不是您本人: the word's own 是 is denied
+        if not _DENIED.search(compact, max(0, end - 4), end):
+            return True
+        i = compact.find(word, i + 1)
+    return False
+
+
 class Confirming(EngineState):
     """The confirm step of :class:`~kefulint.engine.Linter`."""
 
@@ -26,7 +41,7 @@ class Confirming(EngineState):
             if found:
                 return f"白名单「{found}」(allow)"
         for w in words.unless:
-            if w in view.norm.compact:
+            if w in view.norm.compact and _clears(view.norm.compact, w):
                 return f"整句排除词「{w}」(unless)"
         if rule.not_near:
             found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after, inside=False, same_clause=True)

@@ -17,12 +17,12 @@ def resolve_rules(settings: Settings) -> list[Rule]:
         try:
             rulesets.append(load_builtin(name))
         except RulesetError as exc:
-            errors.extend(exc.errors)
+            errors.extend(e for e in exc.errors if e not in errors)  # the shared vocabulary's, once
     for path in settings.extra_rulesets:
         try:
             rulesets.append(load_path(path))
         except RulesetError as exc:
-            errors.extend(exc.errors)
+            errors.extend(e for e in exc.errors if e not in errors)
     seen: dict[str, str] = {}
     rules: list[Rule] = []
     off = set(settings.disable)

@@ -63,9 +63,13 @@ def parse_vocab(data, source: str, errors: list[str], nearest) -> dict[str, Voca
         if "product" in value:
             parts = value["product"]
             if "words" in value or not isinstance(parts, list) or len(parts) < 2 or not all(
-                isinstance(p, list) and p and all(isinstance(w, str) and w.strip() for w in p) for p in parts
+                isinstance(p, list) and any(isinstance(w, str) and w.strip() for w in p)
+                and all(isinstance(w, str) and (w.strip() or not w) for w in p) for p in parts
             ):
-                errors.append(f"{where}: 'product' must be a list of two or more lists of words (and no 'words')")
+                errors.append(
+                    f"{where}: 'product' must be a list of two or more lists of words, \"\" for an optional part "
+                    "(and no 'words')"
+                )
                 bad = True
             words: list[str] = ["\x00product"]
         else:

@@ -60,3 +60,10 @@ examples.good = ["开了"]
     assert parsed.rules[0].context.unless == ("帮我关",) and parsed.rules[0].context.buyer == ()
     with pytest.raises(RulesetError, match="context.buyer"):
         parse_ruleset(rule + "context = { turns = 2 }\n", "t.toml", "t")
+
+
+def test_an_exclusion_word_that_is_denied_does_not_exclude(linter):
+    # "您本人" clears a named order ("是您本人吗"), but not when it is denied: 不是您本人的订单
+    reply = "经查询，您所说的订单收货人为赵磊，收货地址为北京市朝阳区望京，不是您本人的订单哦"
+    assert "privacy.third_party" in cats(linter, reply)
+    assert "privacy.third_party" not in cats(linter, "收货人为赵磊，收货地址为北京市朝阳区望京，是您本人吗")

@@ -112,3 +112,20 @@ def test_every_shared_vocabulary_is_used():
     for name in shared_vocabulary().classes:
         used = re.search(rf'[("]@{name}[")]', rules_text + vocab_text) or name in engine_side
         assert used, f"vocab {name} is not used"
+
+
+def test_a_product_part_may_be_optional():
+    words = shared_vocabulary().words("third_data", lambda *_: "")
+    assert "他的收货地址" in words and "她电话" in words
+
+
+def test_a_shared_vocabulary_error_is_reported_once(tmp_path):
+    from kefulint import Settings
+    from kefulint.errors import RulesetError
+    from kefulint.rules.resolve import resolve_rules
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[vocab]\nx = { product = [["a"]] }\n', encoding="utf-8")
+    with pytest.raises(RulesetError) as exc:
+        resolve_rules(Settings(extra_rulesets=(str(bad),)))
+    assert len([e for e in exc.value.errors if "vocab x" in e]) == 1
