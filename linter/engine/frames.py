@@ -17,7 +17,10 @@ Span = tuple[int, int]  # compact start, end
 # What ends a clause: a negation scopes over its own clause only.
 # A space between two Chinese words ends a clause too: chat replies use it for a comma
 # (信用卡不行 你直接支付宝转我); spaced-out characters (私 下 付 款) do not, one character apart.
-_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})")
+# a space between two Chinese words, or after a sentence-final particle (别拍了 zfb转我), ends a clause
+_CLAUSE_BREAK = re.compile(
+    r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff][了吧哦啊呀呢哈嘛啦呗]) +(?=\S)"
+)
 _SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
