@@ -60,6 +60,14 @@ _STAND_INS = {
     "🐷": "猪", "🐶": "狗", "🐕": "狗", "🎵": "音", "🎶": "音", "🍠": "薯", "🐟": "鱼", "🍑": "桃",
     # variants the simplified table leaves apart but that mean the same here
     "帐": "账", "乾": "干", "䒑": "艹", "唄": "呗",
+    # Cantonese function words read as their Mandarin ones (唔开发票 = 不开发票, 关咗 = 关了);
+    # none of them is a Mandarin word of its own
+    "咗": "了", "唔": "不", "冇": "没", "嘅": "的", "喺": "在", "佢": "他", "俾": "给", "畀": "给",
+    "嗰": "那", "睇": "看", "嚟": "来", "哋": "们", "揾": "找", "攞": "拿", "乜": "什么", "啲": "些",
+    # Cyrillic letters that pass for Latin ones or digits in evasions (1О0З76 = 10376)
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c",
+    "Т": "t", "Х": "x", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
+    "З": "3", "з": "3",
 }
 
 
@@ -100,9 +108,14 @@ def _build_fold() -> dict[int, str]:
     # keycap digits (1️⃣ = 1 + U+FE0F + U+20E3): the marks go, so the digits make one number
     table[0x20E3] = ""
     table[0xFE0F] = ""
-    # Kangxi radicals that look like common characters (⼀ ⼆ ⼝ ...): fold to the character.
+    # Latin letters with tone marks or accents read as the plain letter (kòu kòu, wēi xìn)
     import unicodedata
 
+    for cp in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(cp))[0]
+        if base.isascii() and base.isalpha() and cp not in table:
+            table[cp] = base.lower()
+    # Kangxi radicals that look like common characters (⼀ ⼆ ⼝ ...): fold to the character.
     for cp in range(0x2F00, 0x2FD6):
         nf = unicodedata.normalize("NFKC", chr(cp))
         if len(nf) == 1:
@@ -170,6 +183,7 @@ SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'�
 _CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+")
 _CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
 MIN_CN_RUN_DIGITS = 4
+_LETTER_IN_NUMBER = re.compile(r"(?<=\d)[ol](?=\d)")
 _NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
 
 # --- noise ------------------------------------------------------------------------------------
@@ -312,6 +326,8 @@ def _fold(text: str, tables: _FoldTables, bmp_foldable: bool) -> tuple[str, list
     else:
         folded = text.translate(tables.fold)
         fold_map = None
+    if _LETTER_IN_NUMBER.search(folded):  # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1
+        folded = _LETTER_IN_NUMBER.sub(lambda m: "0" if m.group() == "o" else "1", folded)
     if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
         folded = _cn_numerals_to_digits(folded)
     if fold_map is not None:

@@ -35,3 +35,10 @@ def test_t2s_table_is_every_line_of_the_file():
     with open(data_file("t2s.tsv"), encoding="utf-8") as fh:
         pairs = [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
     assert normalize._load_t2s() == {ord(trad): simp for trad, simp in pairs}
+
+
+def test_cantonese_tone_marks_and_look_alike_letters_fold():
+    for text, folded in [("小店唔开发票嘅", "小店不开发票的"), ("关咗单", "关了单"), ("kòu kòu", "kou kou"),
+                         ("wēi xìn", "wei xin"), ("1О0З76", "100376"), ("叩叩：1O2938475", "叩叩:102938475"),
+                         ("13l0", "1310"), ("lol 10 o", "lol 10 o"), ("wo2o", "wo2o")]:
+        assert normalize.Normalized(text).folded == folded, text
