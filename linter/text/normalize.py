@@ -184,6 +184,10 @@ _CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+"
 _CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
 MIN_CN_RUN_DIGITS = 4
 _LETTER_IN_NUMBER = re.compile(r"(?<=\d)[ol](?=\d)")
+
+
+def _letter_digit(m: re.Match) -> str:
+    return "0" if m.group() == "o" else "1"
 _NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
 
 # --- noise ------------------------------------------------------------------------------------
@@ -247,6 +251,8 @@ class Normalized:
             folded, fold_map = _fold(original, tables, bmp_foldable)
             if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
                 astral = _ASTRAL.search(folded) is not None
+        if _LETTER_IN_NUMBER.search(folded):  # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1
+            folded = _LETTER_IN_NUMBER.sub(_letter_digit, folded)
         self.folded = folded
         self._fold_map = fold_map  # folded index -> original index; None means identity
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs
@@ -326,8 +332,6 @@ def _fold(text: str, tables: _FoldTables, bmp_foldable: bool) -> tuple[str, list
     else:
         folded = text.translate(tables.fold)
         fold_map = None
-    if _LETTER_IN_NUMBER.search(folded):  # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1
-        folded = _LETTER_IN_NUMBER.sub(lambda m: "0" if m.group() == "o" else "1", folded)
     if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
         folded = _cn_numerals_to_digits(folded)
     if fold_map is not None:
