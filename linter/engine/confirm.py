@@ -10,7 +10,6 @@ from . import frames
 from .match import Candidate
 from .state import EngineState
 
-
 # an exclusion word right after one of these is denied, not said: 不是您本人的订单, 未经您同意
 _DENIED = re.compile(r"(?:不是|并非|并不是|未经|未经过|没经过|没有经过|没有)$")
 

@@ -112,9 +112,9 @@ def _build_fold() -> dict[int, str]:
     import unicodedata
 
     for cp in range(0xC0, 0x250):
-        base = unicodedata.normalize("NFD", chr(cp))[0]
-        if base.isascii() and base.isalpha() and cp not in table:
-            table[cp] = base.lower()
+        letter = unicodedata.normalize("NFD", chr(cp))[0]
+        if letter.isascii() and letter.isalpha() and cp not in table:
+            table[cp] = letter.lower()
     # Kangxi radicals that look like common characters (⼀ ⼆ ⼝ ...): fold to the character.
     for cp in range(0x2F00, 0x2FD6):
         nf = unicodedata.normalize("NFKC", chr(cp))
