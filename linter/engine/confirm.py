@@ -25,6 +25,13 @@ def _clears(compact: str, word: str) -> bool:
     return False
 
 
+def _sentence(view: MessageView, cs: int, ce: int) -> str:
+    """The compact text of the sentence(s) that hold compact[cs:ce]: an exclusion word in another
+    sentence clears nothing (如果您还想要，可以重新拍下 after 我已经帮您把订单关闭了。)."""
+    lo, hi = frames.clause_bounds(view.norm, cs, ce, frames.SENTENCE_BREAK)
+    return view.norm.compact[lo:hi]
+
+
 class Confirming(EngineState):
     """The confirm step of :class:`~kefulint.engine.Linter`."""
 
@@ -39,9 +46,13 @@ class Confirming(EngineState):
             found = view.word_covering(cs, ce, allow) if allow else None
             if found:
                 return f"白名单「{found}」(allow)"
-        for w in words.unless:
-            if w in view.norm.compact and _clears(view.norm.compact, w):
-                return f"整句排除词「{w}」(unless)"
+        if words.unless:
+            # a reply to the buyer's turn (好的 / 可以 after a request) is judged as a whole: a
+            # refusal anywhere in it clears it; any other rule, by its own sentence
+            sentence = view.norm.compact if rule.context and rule.context.buyer else _sentence(view, cs, ce)
+            for w in words.unless:
+                if w in sentence and _clears(sentence, w):
+                    return f"整句排除词「{w}」(unless)"
         if rule.not_near:
             found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after, inside=False, same_clause=True)
             if found:

@@ -21,7 +21,7 @@ Span = tuple[int, int]  # compact start, end
 _CLAUSE_BREAK = re.compile(
     r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff][了吧哦啊呀呢哈嘛啦呗]) +(?=\S)"
 )
-_SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
+SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
@@ -119,7 +119,7 @@ def negated(norm, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
     sentence (这个我们真的不能做 may follow a comma)."""
     cs, ce = span
     lo, _hi = clause_bounds(norm, cs, ce)
-    hi = clause_bounds(norm, cs, ce, _SENTENCE_BREAK)[1] if hedges else ce
+    hi = clause_bounds(norm, cs, ce, SENTENCE_BREAK)[1] if hedges else ce
     for s, e, word in negations:
         if s < max(lo, cs - NEGATION_BEFORE) or e > ce:
             continue

@@ -67,3 +67,14 @@ def test_an_exclusion_word_that_is_denied_does_not_exclude(linter):
     reply = "经查询，您所说的订单收货人为赵磊，收货地址为北京市朝阳区望京，不是您本人的订单哦"
     assert "privacy.third_party" in cats(linter, reply)
     assert "privacy.third_party" not in cats(linter, "收货人为赵磊，收货地址为北京市朝阳区望京，是您本人吗")
+
+
+def test_an_exclusion_word_in_another_sentence_clears_nothing(linter):
+    closed = "我这边已经帮您把订单关闭了，库存也释放了。如果您还想要，可以重新拍下"
+    assert "trade.close" in cats(linter, closed)
+    assert "trade.close" not in cats(linter, "如果您同意的话，我这边帮您把订单关闭了")
+
+
+def test_a_reply_to_the_buyer_is_cleared_by_a_refusal_in_any_sentence(linter):
+    reply = "我们不接受私下转账哦，一切交易请在平台完成。现在店铺有满减券，您领一下可以省不少"
+    assert "offplatform.payment" not in cats(linter, reply, ["我直接转账给你，你便宜点行不行"])
