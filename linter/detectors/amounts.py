@@ -14,8 +14,10 @@ _UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 _AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?|[{_CN_NUM}]{{2,}})\s*(?:元|块|万)?"
 _PAID = regex.compile(rf"(?:你这单|您这单|这单才|这单|实付|实际支付|实际付款|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款)[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}")
 _BILLED = regex.compile(
-    rf"(?:开票金额|发票金额|票面|开成|写成|开个整数|开个|开到|给您开|帮您开|给你开|帮你开|给您写|帮您写|给你写|金额写|金额给您写|开票)[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}"
+    rf"(?:开票金额|发票金额|票面|开成|写成|开个整数|开个|开到|给您开|帮您开|给你开|帮你开|给您写|帮您写|给你写|金额写|金额给您写|开票|(?<![打离展召拉])开)[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}"
 )
+# the amount said first: 金额按你说的1200开了, 1500的票
+_BILLED_BEFORE = regex.compile(rf"{_AMOUNT}的?(?:开了|开给你|开给您|给你开|给您开|的票|整开)")
 
 
 def cn_amount(text: str) -> float | None:
@@ -55,7 +57,7 @@ def find_invoice_inflation(view, options, keywords):
     if not paid:
         return
     most = max(paid)
-    for m in _BILLED.finditer(folded):
+    for m in (*_BILLED.finditer(folded), *_BILLED_BEFORE.finditer(folded)):
         value = cn_amount(m.group(1))
         if value is not None and value > most * (1 + options["tolerance_percent"] / 100):
             yield Hit(m.start(1), m.end(1), f"开票金额 {value:g} 高于实付 {most:g}")
