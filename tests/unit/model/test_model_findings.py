@@ -24,6 +24,10 @@ PARAPHRASES = [
     "可以开别的公司的抬头，开多少都行",
     "这款支持信用卡付款吗？不支持哈，花呗也不行，加手续费可以",
     "您去拼多多搜我们店名，那边更便宜",
+    # written after the rules of issue 10's third round caught all of the above
+    "货到付款？偏远地区不支持，市区的话要加8元服务费",
+    "信用卡付款+3%，储蓄卡原价",
+    "有啥资料往 laotie.dongbei (at) gmail (dot) com 发就中",
 ]
 
 
