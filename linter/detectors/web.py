@@ -15,7 +15,7 @@ URL = regex.compile(
     rf"(?:\.|点){TLD_PATTERN}(?![a-z0-9])(?::\d{{2,5}})?(?:/[^\s，。！？）)】」\"“”<>]*)?"
 )
 EMAIL = regex.compile(
-    rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s*(?:@|艾特|\s+at\s+|\(at\)|\[at\])\s*"
+    rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s*(?:@|艾特|\s+at\s+|\s+在\s+|\(at\)|\[at\])\s*"
     rf"[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,62}}){{0,6}}{_DOT}{TLD_PATTERN}(?![a-z0-9])"
 )
 
@@ -35,9 +35,11 @@ _SCHEME = regex.compile(r"^(?:https?|ftp)://")
 _PATH = regex.compile(r"[/:?#]")
 _AT = regex.compile(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
 _LETTER = regex.compile(r"[a-z]")
-_AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+)")
+_AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+|\s+在\s+(?=[a-z0-9]))")
 # the host of an e-mail address whose @ is spelled out (shopkf圈a163点com): the e-mail rule's
-_AT_BEFORE = regex.compile(r"(?:圈a|圈圈a|艾特|爱特|at|\(at\)|\[at\]|@)\s*$")
+_AT_BEFORE = regex.compile(r"(?:圈a|圈圈a|艾特|爱特|at|\(at\)|\[at\]|@|[a-z0-9]\s+在)\s*$")
+# a mail provider's host right after the words that introduce an address's second half
+_MAIL_CUE_BEFORE = regex.compile(r"(?:邮箱|后缀|后面加|后面接|后面是|加上|mail)[^，。！？\n]{0,8}$")
 
 
 
@@ -69,8 +71,11 @@ def find_url(view, options, keywords):
         host = host_of(text)
         if domain_allowed(host, allowed):
             continue
-        if host in MAIL_HOSTS and "://" not in text and not text.startswith("www") and host == _SPACES.sub("", text).replace("点", "."):
-            continue  # an e-mail provider named alone (后缀 163.com), not a link
+        if host in MAIL_HOSTS and "://" not in text and not text.startswith("www") and (
+            host == _SPACES.sub("", text).replace("点", ".").split(":")[0]
+            or _MAIL_CUE_BEFORE.search(folded, max(0, m.start() - 12), m.start())
+        ):
+            continue  # an e-mail provider named alone (后缀 163.com, Q号后面加qq点com), not a link
         if domain_allowed(host, options["neutral"]):
             yield Hit(m.start(), m.end(), f"第三方官网 {host}", Severity.WARNING)
         else:

@@ -53,6 +53,8 @@ def test_no_pypinyin_at_run_time(monkeypatch):
         ("vx：lan下划线lan1998", "lan_lan1998"),
         ("我微信前面是 lele_。后面接 shop520", "lele_shop520"),
         ("abc at 163 dot com", "abc@163.com"),
+        ("laotie.dongbei (at) gmail (dot) com", "laotie.dongbei@gmail.com"),
+        ("水单发 finance 在 hxjj 点 net", "finance@hxjj.net"),
     ],
 )
 def test_rejoin(text, joined):
@@ -61,7 +63,7 @@ def test_rejoin(text, joined):
     assert len(omap) == len(out) and all(0 <= i < len(text) for i in omap)
 
 
-@pytest.mark.parametrize("text", ["下午3点半到", "https://locate.apple.com/cn/", "订单 2024 已发货", "第一次买"])
+@pytest.mark.parametrize("text", ["下午3点半到", "https://locate.apple.com/cn/", "订单 2024 已发货", "第一次买", "我在家"])
 def test_rejoin_leaves_ordinary_text(text):
     assert rejoin(text) is None
 
@@ -77,3 +79,10 @@ def test_digits_said_in_english_and_spelled_at_in_brackets():
     assert rejoin("someone phoned") is None  # words that hold a digit word are not digits
     assert "design_qh@163.com" in rejoin("design_qh（圈a）163点com")[0]
     assert "xiaoyu@163" in rejoin("xiaoyu 圈a 163 点 康姆")[0]
+
+
+def test_a_mail_host_after_the_address_words_is_no_link():
+    from kefulint import Linter
+
+    cats = {f.category for f in Linter.default().check("邮箱就是Q号后面加qq点com：40932178").findings}
+    assert "contact.email" in cats and "offplatform.link" not in cats
