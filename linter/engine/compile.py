@@ -37,6 +37,7 @@ class Role(enum.IntEnum):
     NOT_NEGATION = 8  # a word that holds a negation word but is none (SCOPE)
     HEDGE = 9  # a hedge after a frame (SCOPE)
     CONSENT = 10  # a phrase of the buyer's turns that clears a rule (context.unless, buyer automaton)
+    WARNING = 11  # a warning that clears a frame anywhere in its sentence: 防骗, 冒充, 请立即举报 (SCOPE)
     SLOT = 16  # SLOT + j: a word of frame slot j (frame automaton)
 
 
@@ -44,7 +45,9 @@ class Role(enum.IntEnum):
 # negative rule index decodes back with divmod). Plain ints: an enum member hashes through Python
 # code, a tuple key is built per lookup, and the tables are stored as JSON (see _store_state).
 ROLES = 64
-PHRASE, TRIGGER, CONTEXT, KEYWORD, WAKE, PLATFORM, PIECES, NEGATION, NOT_NEGATION, HEDGE, CONSENT, SLOT = map(int, Role)
+PHRASE, TRIGGER, CONTEXT, KEYWORD, WAKE, PLATFORM, PIECES, NEGATION, NOT_NEGATION, HEDGE, CONSENT, WARNING, SLOT = map(
+    int, Role
+)
 
 
 def hit_key(ri: int, role: int) -> int:
@@ -248,7 +251,7 @@ class Compiling(EngineState):
 
             vocab = shared_vocabulary(validate=False)
             for role, name in ((Role.NEGATION, "negation"), (Role.NOT_NEGATION, "not_negation"),
-                               (Role.HEDGE, "hedge_after")):
+                               (Role.HEDGE, "hedge_after"), (Role.WARNING, "warning")):
                 for w in vocab.words(name, lambda *_: ""):
                     key = fold_phrase(w)
                     if key:

@@ -132,6 +132,16 @@ def negated(norm, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
     return None
 
 
+def warned(norm, span: Span, warnings: Sequence[tuple[int, int, str]]) -> str | None:
+    """A warning in the frame's sentence, before or after it (本店客服不会以任何理由让您加微信、QQ或
+    扫码付款，如有此类信息请立即举报！)."""
+    lo, hi = clause_bounds(norm, span[0], span[1], SENTENCE_BREAK)
+    for s, e, word in warnings:
+        if s >= lo and e <= hi:
+            return word
+    return None
+
+
 def crosses_list(norm, cs: int, ce: int) -> bool:
     """Whether compact[cs:ce] runs over an enumeration comma (微信、支付宝 is no 微信支付)."""
     if ce - cs < 2 or "、" not in norm.folded:

@@ -27,6 +27,7 @@ from .compile import (
     SCOPE,
     SLOT,
     TRIGGER,
+    WARNING,
 )
 from .state import EngineState
 
@@ -61,6 +62,7 @@ _SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]")
 _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
+_WARNING = SCOPE * ROLES + WARNING
 _first = itemgetter(0)
 
 
@@ -393,6 +395,11 @@ class Matching(EngineState):
         hits = self._frame_hits(view)
         scope = hits.get(_NEGATION, ())
         hedges = hits.get(_HEDGE, ())
+        warnings = hits.get(_WARNING, ())
+        if warnings:
+            word = frames.warned(view.norm, (cs, ce), warnings)
+            if word:
+                return word
         if not scope and not hedges:
             return None
         not_neg = hits.get(_NOT_NEGATION, ())

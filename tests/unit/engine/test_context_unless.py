@@ -78,3 +78,9 @@ def test_an_exclusion_word_in_another_sentence_clears_nothing(linter):
 def test_a_reply_to_the_buyer_is_cleared_by_a_refusal_in_any_sentence(linter):
     reply = "我们不接受私下转账哦，一切交易请在平台完成。现在店铺有满减券，您领一下可以省不少"
     assert "offplatform.payment" not in cats(linter, reply, ["我直接转账给你，你便宜点行不行"])
+
+
+def test_a_warning_clears_its_whole_sentence(linter):
+    warning = "防骗提醒：本店客服不会以任何理由让您加微信、QQ或扫码付款，如有此类信息请立即举报！"
+    assert "offplatform.payment" not in cats(linter, warning)
+    assert "offplatform.payment" in cats(linter, "要加急的话您扫码付款给我，马上安排")
