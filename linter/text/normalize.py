@@ -180,7 +180,8 @@ _DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 # A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
-_CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}])+")
+# 洞 (radio speech for 0) continues a run but never starts one (山洞, 洞口)
+_CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}洞])+")
 _CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
 MIN_CN_RUN_DIGITS = 4
 _LETTER_IN_NUMBER = re.compile(r"(?<=\d)[ol](?=\d)")

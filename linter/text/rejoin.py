@@ -34,6 +34,8 @@ _SPELLED = regex.compile(
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
 # letters standing for digits, with the key given: "13S 0O12 7788（S是5 O是0）", "93O8812（O是零）"
 _LETTER_KEY = regex.compile(r"(?<![a-z])([a-z])\s*(?:是|=|就是|代表)\s*([0-9零〇一二三四五六七八九])")
+# letters put between digits to be taken out again: "1 3 5 x 0 9 8 8 x 2 6 4 1（把x去掉）"
+_LETTER_DROP = regex.compile(r"把?\s*([a-z])\s*(?:去掉|删掉|不算|不要|忽略|删了|拿掉)")
 # digits said in English or pinyin: "one three five, 0288, 7716"
 _EN_DIGIT = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
              "seven": "7", "eight": "8", "nine": "9",
@@ -117,6 +119,9 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     for letter, key in {m.group(1): m.group(2) for m in _LETTER_KEY.finditer(out)}.items():
         pattern = regex.compile(rf"(?<=[0-9][ \t]?){letter}|{letter}(?=[ \t]?[0-9])")
         out, omap = _sub(pattern, _constant(_KEY_DIGIT.get(key, key)), out, omap)
+    for letter in {m.group(1) for m in _LETTER_DROP.finditer(out)}:
+        pattern = regex.compile(rf"(?<=[0-9][ \t]?){letter}[ \t]?(?=[0-9])")
+        out, omap = _sub(pattern, _constant(""), out, omap)
     out, omap = _sub(_EN_RUN, lambda m: "".join(_EN_DIGIT[w] for w in regex.findall(_EN_WORD, m.group())), out, omap)
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)

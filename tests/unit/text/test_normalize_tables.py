@@ -40,5 +40,5 @@ def test_t2s_table_is_every_line_of_the_file():
 def test_cantonese_tone_marks_and_look_alike_letters_fold():
     for text, folded in [("小店唔开发票嘅", "小店不开发票的"), ("关咗单", "关了单"), ("kòu kòu", "kou kou"),
                          ("wēi xìn", "wei xin"), ("1О0З76", "100376"), ("叩叩：1O2938475", "叩叩:102938475"),
-                         ("13l0", "1310"), ("lol 10 o", "lol 10 o"), ("wo2o", "wo2o")]:
+                         ("13l0", "1310"), ("幺三八 洞四二七 幺九六五", "138 0427 1965"), ("山洞口", "山洞口"), ("lol 10 o", "lol 10 o"), ("wo2o", "wo2o")]:
         assert normalize.Normalized(text).folded == folded, text

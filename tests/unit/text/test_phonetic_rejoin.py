@@ -55,6 +55,7 @@ def test_no_pypinyin_at_run_time(monkeypatch):
         ("abc at 163 dot com", "abc@163.com"),
         ("laotie.dongbei (at) gmail (dot) com", "laotie.dongbei@gmail.com"),
         ("水单发 finance 在 hxjj 点 net", "finance@hxjj.net"),
+        ("1 3 5 x 0 9 8 8 x 2 6 4 1（把x去掉就是号码）", "13509882641"),
     ],
 )
 def test_rejoin(text, joined):
