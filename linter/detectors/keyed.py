@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from . import Detector, Hit
-from ._util import MIN_NUMBER_DIGITS, folded_words, keyword_near_run
+from ._util import MIN_NUMBER_DIGITS, folded_words
 
 # What may stand between a keyword and the id: punctuation, 号/号码/是/搜/id ... (folded text)
 _FILLER = regex.compile(
@@ -21,18 +21,12 @@ def find_qq(view, options, keywords):
             continue
         if not lo <= len(run.digits) <= hi:
             continue
-        hit = keyword_near_run(view, run, options["keywords_compact"], options["window"], options["after"])
-        if hit and not view.word_covering(*_word_span(view, hit, run), options["allow_compact"]):
+        allow = options["allow_compact"]
+        cs, ce = view.folded_to_compact(run.start, run.end)
+        hit = view.word_near(cs, ce, options["keywords_compact"], options["window"], options["after"],
+                             skip=(lambda s, e: view.word_covering(s, e, allow) is not None) if allow else None)
+        if hit:
             yield Hit(run.start, run.end, f"关键词「{hit}」附近的 {len(run.digits)} 位数字")
-
-
-def _word_span(view, word: str, run) -> tuple[int, int]:
-    """Compact span of the occurrence of ``word`` nearest before the run (or after it)."""
-    cs, ce = view.folded_to_compact(run.start, run.end)
-    pos = view.norm.compact.rfind(word, 0, cs)
-    if pos < 0:
-        pos = view.norm.compact.find(word, ce)
-    return pos, pos + len(word)
 
 
 def find_wechat(view, options, keywords):

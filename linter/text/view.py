@@ -92,11 +92,11 @@ class MessageView:
         return cmap[start], cmap[end - 1] + 1
 
     def word_near(self, cs: int, ce: int, words, before: int, after: int, inside: bool = True,
-                  same_clause: bool = False) -> str | None:
+                  same_clause: bool = False, skip=None) -> str | None:
         """One of ``words`` (compact forms) that overlaps compact[cs:ce], ends at most ``before``
         characters before it, or starts at most ``after`` characters after it. ``inside=False``:
         a word strictly inside the span does not count (the labels of a number joined from parts:
-        135开头，中间2708，尾号6149)."""
+        135开头，中间2708，尾号6149). ``skip(start, end)``: an occurrence to pass over."""
         if not words:
             return None
         pattern, longest = _alternation(words)
@@ -107,6 +107,8 @@ class MessageView:
                     continue
                 if same_clause and self._clause_between(m.end(), cs) or same_clause and self._clause_between(ce, m.start()):
                     continue  # 尾号9527那个是我，全号1892… : the word belongs to another clause
+                if skip is not None and skip(m.start(), m.end()):
+                    continue  # 扣 of 折扣 before a QQ number's 群号
                 return m.group()
         return None
 
