@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import RulesetError
 from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
+from .automaton import WarmUp
 from .gates import DetectorGates
 from .state import EngineState
 
@@ -146,15 +147,21 @@ class Compiling(EngineState):
 
     def _built(self, name: str) -> tuple:
         """(automaton, keys, values) of the automaton ``name`` ("main", "plain", "frame", "buyer"),
-        built on first use (an attribute set once: threads that race build the same automaton)."""
+        made on first use (an attribute set once: threads that race build the same automaton); the
+        automaton is a stand-in until enough text has been matched (see automaton.py)."""
         part = self._tables.get(name)
         if part is None:  # stored apart in the cache, read when first needed
             part = self._tables[name] = self._stored_part(name)
         keys, values = part
-        built = (_automaton(keys), keys, values)
+        attr = _AUTOMATON_ATTRS[name]
+
+        def ready(automaton) -> None:  # the stand-in built the automaton: it takes the stand-in's place
+            setattr(self, attr, (automaton, keys, values))
+
+        built = (WarmUp(keys, ready), keys, values)
         if name == "frame":
             self._need_sets = _need_sets(values, self._frame_needs)
-        setattr(self, _AUTOMATON_ATTRS[name], built)
+        setattr(self, attr, built)
         return built
 
     def _stored_part(self, name: str) -> list:
@@ -340,12 +347,6 @@ def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tup
 
 def _split(key: int) -> tuple[int, int]:
     return divmod(key, ROLES)
-
-
-def _automaton(keys: list[str]):
-    import ahocorasick_rs
-
-    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 _AUTOMATON_ATTRS = {"main": "_automaton", "plain": "_automaton_plain", "frame": "_frame_automaton",
