@@ -131,7 +131,10 @@ class Compiling(EngineState):
         self._tables = dict(tables["automata"])
         self._tables_path = path
         self._automaton = self._automaton_plain = self._frame_automaton = self._buyer_automaton = None
-        self._frame_special = {ri: r.frame.special() for ri, r in enumerate(self.rules) if r.frame}
+        # per frame rule, its slots' categories, tokens and whether they have words (Frame.special),
+        # from the tables: a Linter of the rules cache decodes no rule it has no candidate of
+        self._frame_special = {ri: tuple((frozenset(cats), tuple(tokens), bool(words)) for cats, tokens, words in slots)
+                               for ri, slots in tables["frame_special"]}
         # per frame without a slot of other rules' findings: the hit keys of its slots of words only
         self._frame_needs = {
             ri: () if any(cats for cats, _t, _w in special) else
@@ -285,6 +288,8 @@ class Compiling(EngineState):
             "global_allow": global_allow,
             "context_rules": context_rules,
             "keyed_rules": keyed_rules,
+            "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
+                              for ri, rule in enumerate(self.rules) if rule.frame],
             # the early exits, from what each detector that runs without a keyword declares; with no
             # buyer context, context rules are off and their detectors need not be looked for
             "gates": DetectorGates.build(self.rules, free),

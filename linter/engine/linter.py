@@ -12,6 +12,7 @@ from typing import Any
 from ..finding import Severity
 from ..rules.model import Rule
 from ..rules.platforms import get_platform, load_platforms
+from ..rules.rulelist import RuleList
 from ..settings import Settings
 from ..text.normalize import Normalized, fold_phrase
 from ..text.segment import Segmenter
@@ -43,7 +44,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         self._model_findings: Any = None
         # False turns off every early exit and detector prefilter (a test requires the same findings)
         self.shortcuts = shortcuts
-        self.rules: tuple[Rule, ...] = tuple(rules)
+        # the rules of the rules cache stay a RuleList: each is decoded when a message first needs it
+        self.rules: Sequence[Rule] = rules if isinstance(rules, RuleList) else tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
         self._platform_name = self.platform.name
         self._platforms = {
@@ -78,7 +80,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         return cls.from_settings(load_settings(path, **overrides))
 
     def __getstate__(self):
-        return {"rules": self.rules, "settings": self.settings, "model": self.use_model}
+        return {"rules": tuple(self.rules), "settings": self.settings, "model": self.use_model}
 
     def __setstate__(self, state):
         self._build(state["rules"], state["settings"], model=state.get("model"))

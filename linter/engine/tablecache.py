@@ -23,11 +23,11 @@ from typing import Any
 
 from ..rules.rulecache import cache_dir, code_stamp, store_atomic
 
-FORMAT = "kefulint-compiled/2"  # 2: JSON (1 was a pickle)
+FORMAT = "kefulint-compiled/3"  # 3: with frame_special; 2: JSON (1 was a pickle)
 # what the first file must hold, each of its type (the rest is checked as the Linter takes it)
 _SHAPE = {"words": list, "always": list, "detector_rules": list, "context_turns": int, "late": list,
-          "global_allow": list, "context_rules": list, "keyed_rules": list, "gates": dict, "gates_plain": dict,
-          "automata": dict}
+          "global_allow": list, "context_rules": list, "keyed_rules": list, "frame_special": list, "gates": dict,
+          "gates_plain": dict, "automata": dict}
 FIRST = "plain"  # the automaton stored in the first file
 APART = ("main", "frame", "buyer")  # the automata stored beside it
 _PREFIX = "compiled-"
