@@ -191,3 +191,20 @@ def test_a_rule_line_corrupt_after_loading_is_resolved_again(cache):
     assert tuple(rules) == tuple(resolve_rules(Settings()))
     assert cached_rules(Settings()) == tuple(resolve_rules(Settings()))  # the file was stored again
     assert b"\n".join([count, first, *rest]) == path.read_bytes()
+
+
+def test_the_platform_table_is_kept_as_json(cache):
+    from kefulint.rules import platforms
+
+    platforms.load_platforms.cache_clear()
+    try:
+        first = platforms.load_platforms()
+        [copy] = cache.glob("platforms-*.json")
+        platforms.load_platforms.cache_clear()
+        assert platforms.load_platforms() == first
+        for content in (b"{not json", b'{"taobao": {}}', b'{"taobao": {"like": 1}}', b"[]"):
+            copy.write_bytes(content)
+            platforms.load_platforms.cache_clear()
+            assert platforms.load_platforms() == first
+    finally:
+        platforms.load_platforms.cache_clear()
