@@ -17,7 +17,7 @@ Span = tuple[int, int]  # compact start, end
 # What ends a clause: a negation scopes over its own clause only.
 # A space between two Chinese words ends a clause too: chat replies use it for a comma
 # (信用卡不行 你直接支付宝转我); spaced-out characters (私 下 付 款) do not, one character apart.
-_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})")
+_CLAUSE_BREAK = r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})"  # compiled on first use (~1.5 ms)
 _SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
@@ -87,8 +87,11 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
     return found
 
 
-def clause_bounds(norm, cs: int, ce: int, breaks: re.Pattern = _CLAUSE_BREAK) -> Span:
-    """The compact span of the clause(s) (or sentences) that hold compact[cs:ce]."""
+def clause_bounds(norm, cs: int, ce: int, breaks: re.Pattern | None = None) -> Span:
+    """The compact span of the clause(s) (or sentences, with ``breaks`` _SENTENCE_BREAK) that hold
+    compact[cs:ce]."""
+    if breaks is None:
+        breaks = re.compile(_CLAUSE_BREAK)
     folded = norm.folded
     cmap = norm.compact_map
     fs = cmap[cs]
