@@ -3,12 +3,15 @@ jieba word boundaries and allowed numbers. An empty reason confirms it."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..rules.model import Rule
 from ..text.view import MessageView
 from . import frames
 from .match import Candidate
 from .state import EngineState
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 
 class Confirming(EngineState):

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..finding import Severity
-from ..rules.model import Rule
 from ..rules.platforms import get_platform, load_platforms
 from ..rules.rulelist import RuleList
 from ..settings import Settings
@@ -20,6 +19,9 @@ from .assemble import Assembling, Result
 from .compile import Compiling
 from .confirm import Confirming
 from .match import Matching
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 _new_tuple = tuple.__new__
 # the fields of a Result after the six ``check`` sets for a clean reply: their defaults, whatever they are

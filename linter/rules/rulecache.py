@@ -28,13 +28,15 @@ import typing
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..finding import Severity
 from ..settings import Settings
-from .model import Rule
 from .rulelist import RuleList
+
+if TYPE_CHECKING:
+    from .model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 CACHE_ENV = "KEFULINT_CACHE_DIR"
 NO_CACHE_ENV = "KEFULINT_NO_CACHE"
@@ -173,6 +175,8 @@ def _decode_rule(line: bytes) -> Rule:
     enabled = gc.isenabled()
     gc.disable()  # hundreds of new objects, none in a cycle: no collection needed while reading
     try:
+        from .model import Rule
+
         return _decoder(Rule)(json.loads(line))
     finally:
         if enabled:

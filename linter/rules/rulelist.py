@@ -4,12 +4,13 @@ every message needs), one with findings only the rules that found something."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
-from .model import Rule
+if TYPE_CHECKING:
+    from .model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 
-class RuleList(Sequence[Rule]):
+class RuleList(Sequence["Rule"]):
     """An immutable sequence of rules, equal to the tuple of the same rules. ``decode`` makes a rule
     of one line; when a line does not decode (a file corrupted since it was checked), the rules
     are taken from ``fallback`` (the rulesets resolved again), as a corrupt cache file is."""
