@@ -3,6 +3,7 @@ options themselves, click's, are in options.py)."""
 from __future__ import annotations
 
 import enum
+import gc
 import sys
 from typing import NoReturn
 
@@ -46,11 +47,15 @@ def build_linter(config_path, rulesets=(), disable=(), platform=None, **extra) -
         if disable:
             check_rule_names(disable, settings)
         rules, key = cached_rules_and_key(settings)
-        return Linter(rules, settings, cache=key or True)
+        linter = Linter(rules, settings, cache=key or True)
     except ConfigError as exc:
         fail("invalid config:\n  " + "\n  ".join(exc.errors))
     except RulesetError as exc:
         fail("invalid ruleset:\n  " + "\n  ".join(exc.errors))
+    if not gc.isenabled():  # turned off for the start-up (main.py): what it made lives to the end
+        gc.freeze()
+        gc.enable()
+    return linter
 
 
 def validate_disable(config_path, rulesets=(), disable=()) -> None:

@@ -6,7 +6,6 @@ line per problem, e.g. ``rulesets/x.toml: rule contact.qq: unknown key 'severty'
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -28,6 +27,8 @@ class ConfigError(KefulintError):
 
 def did_you_mean(key: object, allowed: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for a close spelling, else nothing."""
+    import difflib  # on an error's path only
+
     close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6) if isinstance(key, str) else []
     return f" (did you mean '{close[0]}'?)" if close else ""
 

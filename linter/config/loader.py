@@ -16,12 +16,11 @@ import copy
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, RulesetError, nearest
-from ..finding import Severity
 from ..rules.platforms import PLATFORM_NAMES
 from ..settings import Settings
 from .fields import (
@@ -44,6 +43,7 @@ from .fields import (
     strings,
     validate,
 )
+from .lookup import find_config
 
 TOOL_SECTIONS = ("lint", "scan", "serve")  # the tables of the commands
 SUPPORTED_SUFFIXES = (".txt", ".md", ".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx")
@@ -145,32 +145,6 @@ class Config:
     def section(self, name: str) -> dict:
         """The raw ``[name]`` table (a copy; empty when absent)."""
         return copy.deepcopy(self.sections.get(name, {}))
-
-
-# --- finding the file ---------------------------------------------------------------------------
-
-
-def _has_tool_table(pyproject: Path) -> bool:
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    return isinstance(data.get("tool"), dict) and "kefulint" in data["tool"]
-
-
-def find_config(start_dir: str | Path | None = None) -> Path | None:
-    """The nearest ``kefulint.toml`` or ``pyproject.toml`` with ``[tool.kefulint]``, walking up."""
-    here = Path(start_dir or Path.cwd()).resolve()
-    if here.is_file():
-        here = here.parent
-    for directory in (here, *here.parents):
-        candidate = directory / "kefulint.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and _has_tool_table(candidate):
-            return candidate
-    return None
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -312,18 +286,3 @@ def load_config(path: str | Path | None = None, start_dir: str | Path | None = N
         checked={name: values.get(name, {}) for name in sections or {}},
         warnings=tuple(w for src, _data in chain for w in src.warnings),
     )
-
-
-_SETTINGS_FIELDS = {f.name for f in fields(Settings)}
-
-
-def load_settings(path: str | Path | None = None, start_dir: str | Path | None = None, **overrides) -> Settings:
-    """Settings from the config (see :func:`load_config`); keyword overrides, named as the
-    fields of :class:`Settings`, win over the file."""
-    unknown = sorted(set(overrides) - _SETTINGS_FIELDS)
-    if unknown:
-        raise ConfigError([f"unknown setting '{k}'{nearest(k, _SETTINGS_FIELDS)}" for k in unknown])
-    settings = load_config(path, start_dir).settings
-    if "fail_on" in overrides and isinstance(overrides["fail_on"], str):
-        overrides["fail_on"] = Severity(overrides["fail_on"])
-    return replace(settings, **overrides)

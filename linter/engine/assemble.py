@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..finding import Finding, Severity
-from ..rules.model import Rule
 from ..text.mask import mask_text
 from .fixes import Edit, Target, action_for, apply_edits, proposals
 from .match import REGEX_TIMED_OUT, Candidate
 from .state import EngineState
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 _NEWLINE = re.compile("\n")
 _UNSET = object()

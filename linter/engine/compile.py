@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import RulesetError
 from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
+from .automaton import WarmUp
 from .gates import DetectorGates
 from .state import EngineState
 
@@ -133,7 +134,10 @@ class Compiling(EngineState):
         self._tables = dict(tables["automata"])
         self._tables_path = path
         self._automaton = self._automaton_plain = self._frame_automaton = self._buyer_automaton = None
-        self._frame_special = {ri: r.frame.special() for ri, r in enumerate(self.rules) if r.frame}
+        # per frame rule, its slots' categories, tokens and whether they have words (Frame.special),
+        # from the tables: a Linter of the rules cache decodes no rule it has no candidate of
+        self._frame_special = {ri: tuple((frozenset(cats), tuple(tokens), bool(words)) for cats, tokens, words in slots)
+                               for ri, slots in tables["frame_special"]}
         # per frame without a slot of other rules' findings: the hit keys of its slots of words only
         self._frame_needs = {
             ri: () if any(cats for cats, _t, _w in special) else
@@ -149,15 +153,21 @@ class Compiling(EngineState):
 
     def _built(self, name: str) -> tuple:
         """(automaton, keys, values) of the automaton ``name`` ("main", "plain", "frame", "buyer"),
-        built on first use (an attribute set once: threads that race build the same automaton)."""
+        made on first use (an attribute set once: threads that race build the same automaton); the
+        automaton is a stand-in until enough text has been matched (see automaton.py)."""
         part = self._tables.get(name)
         if part is None:  # stored apart in the cache, read when first needed
             part = self._tables[name] = self._stored_part(name)
         keys, values = part
-        built = (_automaton(keys), keys, values)
+        attr = _AUTOMATON_ATTRS[name]
+
+        def ready(automaton) -> None:  # the stand-in built the automaton: it takes the stand-in's place
+            setattr(self, attr, (automaton, keys, values))
+
+        built = (WarmUp(keys, ready), keys, values)
         if name == "frame":
             self._need_sets = _need_sets(values, self._frame_needs)
-        setattr(self, _AUTOMATON_ATTRS[name], built)
+        setattr(self, attr, built)
         return built
 
     def _stored_part(self, name: str) -> list:
@@ -281,6 +291,8 @@ class Compiling(EngineState):
             "global_allow": global_allow,
             "context_rules": context_rules,
             "keyed_rules": keyed_rules,
+            "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
+                              for ri, rule in enumerate(self.rules) if rule.frame],
             # the early exits, from what each detector that runs without a keyword declares; with no
             # buyer context, context rules are off and their detectors need not be looked for
             "gates": DetectorGates.build(self.rules, free),
@@ -343,12 +355,6 @@ def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tup
 
 def _split(key: int) -> tuple[int, int]:
     return divmod(key, ROLES)
-
-
-def _automaton(keys: list[str]):
-    import ahocorasick_rs
-
-    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 _AUTOMATON_ATTRS = {"main": "_automaton", "plain": "_automaton_plain", "frame": "_frame_automaton",

@@ -3,12 +3,16 @@ jieba word boundaries and allowed numbers. An empty reason confirms it."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..rules.model import Rule
 from ..text.view import MessageView
 from . import frames
 from .match import Candidate
 from .state import EngineState
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
+
 
 # an exclusion word right after one of these is denied, not said: 不是您本人的订单, 未经您同意
 _DENIED = re.compile(r"(?:不是|并非|并不是|未经|未经过|没经过|没有经过|没有)$")

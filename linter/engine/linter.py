@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..finding import Severity
-from ..rules.model import Rule
 from ..rules.platforms import get_platform, load_platforms
+from ..rules.rulelist import RuleList
 from ..settings import Settings
 from ..text.normalize import Normalized, fold_phrase
 from ..text.segment import Segmenter
@@ -19,6 +19,9 @@ from .assemble import Assembling, Result
 from .compile import Compiling
 from .confirm import Confirming
 from .match import Matching
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 _new_tuple = tuple.__new__
 # the fields of a Result after the six ``check`` sets for a clean reply: their defaults, whatever they are
@@ -43,7 +46,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         self._model_findings: Any = None
         # False turns off every early exit and detector prefilter (a test requires the same findings)
         self.shortcuts = shortcuts
-        self.rules: tuple[Rule, ...] = tuple(rules)
+        # the rules of the rules cache stay a RuleList: each is decoded when a message first needs it
+        self.rules: Sequence[Rule] = rules if isinstance(rules, RuleList) else tuple(rules)
         self.platform = get_platform(self.settings.platform, self.settings.allow_domains)
         self._platform_name = self.platform.name
         self._platforms = {
@@ -78,7 +82,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         return cls.from_settings(load_settings(path, **overrides))
 
     def __getstate__(self):
-        return {"rules": self.rules, "settings": self.settings, "model": self.use_model}
+        return {"rules": tuple(self.rules), "settings": self.settings, "model": self.use_model}
 
     def __setstate__(self, state):
         self._build(state["rules"], state["settings"], model=state.get("model"))

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from ..finding import Severity
-from ..rules.model import Rule
 from ..rules.platforms import Platform
 from ..text.normalize import STAND_IN_EMOJI, Normalized
 from ..text.roles import BUYER, normalize_role
@@ -30,6 +30,9 @@ from .compile import (
     WARNING,
 )
 from .state import EngineState
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 
 @dataclass(frozen=True, slots=True)

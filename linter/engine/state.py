@@ -4,7 +4,7 @@ step set, and the methods one step calls on another. The steps are mixins of one
 knows what ``self`` holds. Nothing here runs."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ Automaton = tuple[Any, list[str], list]
 class EngineState:
     # set by Linter.__init__
     settings: Settings
-    rules: tuple[Rule, ...]
+    rules: Sequence[Rule]  # a tuple, or the rules cache's RuleList (each rule decoded when first read)
     platform: Platform
     segmenter: Segmenter
     _platform_name: str

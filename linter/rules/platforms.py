@@ -2,7 +2,7 @@
 platform's own (微信支付 is normal on JD, a jd.com link is off-platform on Taobao)."""
 from __future__ import annotations
 
-import tomllib
+import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -25,8 +25,13 @@ class Platform:
 
 @lru_cache(maxsize=1)
 def load_platforms() -> dict[str, Platform]:
-    with open(data_file("platforms.toml"), "rb") as fh:
-        data = tomllib.load(fh)
+    try:
+        return _platforms(_platforms_data())
+    except (KeyError, TypeError, ValueError):  # a stored copy that only looked right: the file itself
+        return _platforms(_platforms_data(stored=False))
+
+
+def _platforms(data: dict) -> dict[str, Platform]:
     out = {}
     for name, table in data.items():
         own = {k: v for k, v in table.items() if k != "like"}
@@ -35,6 +40,36 @@ def load_platforms() -> dict[str, Platform]:
         out[name] = Platform(name, lists["family"], lists["names"], lists["domains"], lists["payments"],
                              lists["channels"], lists["cues"])
     return out
+
+
+def _platforms_data(stored: bool = True) -> dict:
+    """platforms.toml as parsed; kept as JSON in the cache folder (see :mod:`.rulecache`), keyed by
+    the file's path, size and time, so that a cold start does not import the TOML parser (~5 ms)."""
+    import hashlib
+    import json
+
+    from .rulecache import cache_dir, store_atomic
+
+    path = data_file("platforms.toml")
+    folder = cache_dir()
+    copy = None
+    if folder is not None:
+        st = os.stat(path)
+        key = hashlib.sha256(f"{path}\n{st.st_size}\n{st.st_mtime_ns}".encode()).hexdigest()[:32]
+        copy = folder / f"platforms-{key}.json"
+        try:
+            data = json.loads(copy.read_bytes()) if stored else None
+        except Exception:  # noqa: BLE001 - missing or corrupt: parsed again
+            data = None
+        if isinstance(data, dict) and all(isinstance(v, dict) for v in data.values()):
+            return data
+    import tomllib
+
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    if copy is not None:
+        store_atomic(copy, json.dumps(data, ensure_ascii=False).encode("utf-8"), "platforms-*.json")
+    return data
 
 
 # The platforms kefulint knows, in the data file's order (taobao, tmall, jd, pdd, douyin).

@@ -4,8 +4,9 @@ validating every ruleset (TOML, every regex compiled for validation: most of bui
 The key is a hash of everything the rules depend on: the bytes of every built-in ruleset file (and
 of the shared vocabularies) and of the extra rulesets the settings name, the settings that shape rules (rulesets, extra rulesets, disable, severity,
 points), the kefulint version and the size and mtime of the package's own modules and data files (so
-that an edited checkout never reads rules written by older code). The file is JSON, read back
-field by field into the rule dataclasses: loading it runs no code, so a file planted in the cache
+that an edited checkout never reads rules written by older code). The file is JSON lines (the
+number of rules, then a line per rule), each line read back field by field into the rule
+dataclasses when the rule is first needed (:class:`~.rulelist.RuleList`): loading it runs no code, so a file planted in the cache
 folder can at worst give wrong rules, never execute anything (a pickle would). A file is written to
 a temporary name and renamed into place; a missing, unreadable or corrupt file is ignored and
 rebuilt. A broken ruleset is never cached: it raises :class:`~kefulint.RulesetError` as without the
@@ -24,19 +25,22 @@ import os
 import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..finding import Severity
 from ..settings import Settings
-from .model import Rule
+from .rulelist import RuleList
+
+if TYPE_CHECKING:
+    from .model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 CACHE_ENV = "KEFULINT_CACHE_DIR"
 NO_CACHE_ENV = "KEFULINT_NO_CACHE"
-_FORMAT = b"kefulint-rules-cache/2"  # 2: JSON (1 was a pickle)
+_FORMAT = b"kefulint-rules-cache/3"  # 3: a JSON line per rule, read when first needed (2: one JSON list; 1: a pickle)
 # the package folders whose code or data shape resolved rules
 _STAMPED = ("rules", "detectors", "text", "data")
 _KEEP = 16  # newest cache files kept; older ones are removed when a new one is written
@@ -154,28 +158,38 @@ def _invalid(value: Any) -> Any:
     raise ValueError(f"unexpected {type(value).__name__} in the rules cache")
 
 
-def _load(path: Path) -> tuple[Rule, ...] | None:
-    enabled = gc.isenabled()
-    gc.disable()  # thousands of new objects, none in a cycle: no collection needed while reading
+def _load(path: Path, settings: Settings) -> RuleList | None:
+    """The rules stored at ``path``, each decoded when first read; None when the file is missing or
+    not what a cache file is (a first line with the number of rules, then one JSON line each)."""
     try:
-        data = json.loads(path.read_bytes())
-        rules = _decoder(tuple[Rule, ...])(data)
-    except FileNotFoundError:
+        lines = path.read_bytes().split(b"\n")
+        count = json.loads(lines[0])
+    except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: rebuilt
         return None
-    except Exception:  # noqa: BLE001 - a corrupt or foreign file is simply rebuilt
+    if type(count) is not int or count != len(lines) - 1:
         return None
+    return RuleList(lines[1:], _decode_rule, lambda: _rebuilt(path, settings))
+
+
+def _decode_rule(line: bytes) -> Rule:
+    enabled = gc.isenabled()
+    gc.disable()  # hundreds of new objects, none in a cycle: no collection needed while reading
+    try:
+        from .model import Rule
+
+        return _decoder(Rule)(json.loads(line))
     finally:
         if enabled:
             gc.enable()
-    return rules
 
 
 def _store(folder: Path, path: Path, rules: tuple[Rule, ...]) -> None:
     try:
-        payload = json.dumps(_encode(rules), ensure_ascii=False, separators=(",", ":"))
+        lines = [json.dumps(_encode(rule), ensure_ascii=False, separators=(",", ":")) for rule in rules]
     except (TypeError, ValueError):
         return  # an option value JSON cannot hold: such rules are simply not cached
-    store_atomic(path, payload.encode("utf-8"), "rules-*.json")
+    # JSON escapes a line break inside a string: a rule is one line
+    store_atomic(path, "\n".join([str(len(lines)), *lines]).encode("utf-8"), "rules-*.json")
     for stale in folder.glob("rules-*.pickle"):  # pickles: from kefulint 0.1 caches
         stale.unlink(missing_ok=True)
 
@@ -206,22 +220,31 @@ def store_atomic(path: Path, data: bytes, pattern: str, keep_per_key: int = 1) -
 
 def cached_rules(settings: Settings) -> tuple[Rule, ...]:
     """The rules ``resolve_rules(settings)`` would give, from the cache when it holds them."""
-    return cached_rules_and_key(settings)[0]
+    return tuple(cached_rules_and_key(settings)[0])
 
 
-def cached_rules_and_key(settings: Settings) -> tuple[tuple[Rule, ...], str | None]:
+def cached_rules_and_key(settings: Settings) -> tuple[Sequence[Rule], str | None]:
     """:func:`cached_rules`, and the key that stands for them (None with the cache off): a Linter
-    given it as ``cache`` keys its compiled tables on it instead of hashing the rules."""
+    given it as ``cache`` keys its compiled tables on it instead of hashing the rules. Rules from
+    the cache come as a :class:`~.rulelist.RuleList`, each decoded when first read."""
     folder = cache_dir()
     key = rules_key(settings) if folder is not None else None
     if folder is None or key is None:
         return _resolved(settings), None
     path = folder / f"rules-{key[:40]}.json"
-    rules = _load(path)
+    rules = _load(path, settings)
     if rules is None:
-        rules = _resolved(settings)
-        _store(folder, path, rules)
+        resolved = _resolved(settings)
+        _store(folder, path, resolved)
+        return resolved, key
     return rules, key
+
+
+def _rebuilt(path: Path, settings: Settings) -> tuple[Rule, ...]:
+    """The rules resolved again and stored in place of a file found corrupt after it was loaded."""
+    rules = _resolved(settings)
+    _store(path.parent, path, rules)
+    return rules
 
 
 def _resolved(settings: Settings) -> tuple[Rule, ...]:

@@ -7,6 +7,7 @@ import importlib
 import json
 import math
 import re
+import sys
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -168,6 +169,9 @@ def _column(name: str, columns, mapping: dict[str, str]) -> str | None:
     return None
 
 
+_intern = sys.intern
+
+
 def from_fields(path: str, number: int, row: dict, cols: dict[str, str | None]) -> Message | Skip:
     """A message from one parsed row; ``cols`` maps our fields to the row's keys."""
     text = row.get(cols["text"]) if cols["text"] else None
@@ -187,8 +191,10 @@ def from_fields(path: str, number: int, row: dict, cols: dict[str, str | None]) 
         return Skip(path, number, str(exc))
     conv = row.get(cols["conversation"]) if cols["conversation"] else None
     agent = row.get(cols["agent"]) if cols["agent"] else None
-    return _new_tuple(Message, (path, number, str(conv) if conv not in (None, "") else path, role,
-                                str(agent) if agent not in (None, "") else "", when, text))
+    # a conversation's id and agent repeat on every one of its lines: one string each (a scan holds
+    # the messages of up to 5,000 open conversations; interned strings go when the last user does)
+    return _new_tuple(Message, (path, number, _intern(str(conv)) if conv not in (None, "") else path, role,
+                                _intern(str(agent)) if agent not in (None, "") else "", when, text))
 
 
 def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, str] | None = None):

@@ -16,8 +16,8 @@ numbers) read ``folded``. Every span is mapped back to the ORIGINAL text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import NamedTuple
 
 from .packagedata import data_file
 
@@ -26,11 +26,17 @@ from .packagedata import data_file
 
 def _load_t2s() -> dict[int, str]:
     with open(data_file("t2s.tsv"), encoding="utf-8") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    body = "".join(lines)
-    n = len(lines)
+        text = fh.read()
+    # the comment lines at the top cut off in one step, the rest looked at line by line only when
+    # it holds one (a cold start folds its first text)
+    head = 0
+    while text.startswith("#", head):
+        head = text.find("\n", head) + 1 or len(text)
+    body = text[head:]
+    if "\n#" in body or body.startswith("#"):
+        body = "".join(line for line in body.splitlines(keepends=True) if not line.startswith("#"))
+    n = body.count("\n")
     # the usual file, every line one character, a tab, one character: read by slices, C loops
-    # (a cold start folds its first text); anything else line by line
     if len(body) == 4 * n and body[1::4] == "\t" * n and body[3::4] == "\n" * n:
         return dict(zip(map(ord, body[0::4]), body[2::4], strict=True))
     table: dict[int, str] = {}
@@ -132,31 +138,52 @@ def _char_class(chars) -> str:
     return re.escape("".join(sorted(chars)))  # one call: re.escape escapes character by character
 
 
-class _FoldTables(NamedTuple):
-    fold: dict[int, str]  # code point -> what it folds to
-    foldable: frozenset[str]  # the characters the fold changes (full-width punctuation aside)
-    expanding: frozenset[str]  # those that fold to more (or fewer) than one character
-    # the foldable characters of the BMP and the Chinese numerals, in one class: most messages
-    # hold none, and one search (a bitmap) then settles both
-    marked: re.Pattern
+# Characters of the fold's class looked through one by one before the class is compiled: compiling
+# a class of ~4,300 characters costs ~5 ms, as much as testing ~100,000 characters against a set.
+_MARKED_WARM_UP = 20_000
+
+
+class _FoldTables:
+    """The fold table and the sets read from it, built once (see _fold_tables)."""
+
+    __slots__ = ("_left", "_marked", "expanding", "find_marked", "fold", "foldable")
+
+    def __init__(self, fold: dict[int, str], foldable: frozenset[str], expanding: frozenset[str],
+                 marked: frozenset[str]) -> None:
+        self.fold = fold  # code point -> what it folds to
+        self.foldable = foldable  # the characters the fold changes (full-width punctuation aside)
+        self.expanding = expanding  # those that fold to more (or fewer) than one character
+        # the foldable characters of the BMP and the Chinese numerals, in one class: most messages
+        # hold none, and one search (a bitmap) then settles both. ``find_marked(text)`` lists them
+        # in order, as the compiled class's findall, which it becomes after a warm-up
+        self._marked = marked
+        self._left = _MARKED_WARM_UP
+        self.find_marked: Callable[..., list[str]] = self._warm_up
+
+    def _warm_up(self, text: str) -> list[str]:
+        self._left -= len(text)
+        if self._left < 0:
+            self.find_marked = re.compile("[" + _char_class(self._marked) + "]").findall
+            return self.find_marked(text)
+        marked = self._marked
+        return [ch for ch in text if ch in marked]
+
+
+# full-width punctuation the fold leaves out of ``foldable`` (see _KEPT_PUNCT)
+_UNMARKED_PUNCT = frozenset(chr(cp) for cp in range(0xFF01, 0xFF5F)
+                            if not chr(cp).isalnum() and chr(cp) not in _KEPT_PUNCT)
 
 
 @cache
 def _fold_tables() -> _FoldTables:
-    """Built on first use (reading t2s.tsv and compiling a class of ~4,700 characters costs a few
-    ms): importing kefulint does not pay for it."""
+    """Built on first use (reading t2s.tsv costs a few ms): importing kefulint does not pay for it."""
     fold = _build_fold()
-    foldable = frozenset(
-        chr(cp)
-        for cp in fold
-        if not (0xFF01 <= cp <= 0xFF5E and not chr(cp).isalnum() and chr(cp) not in _KEPT_PUNCT)
-    )
+    foldable = frozenset(map(chr, fold)) - _UNMARKED_PUNCT
     # A regex class of BMP characters compiles to a bitmap and tests fast; one astral character in
     # a class makes `re` test every character linearly (~100x slower), so astral ones are looked
     # for with a single range (_ASTRAL) and confirmed with the set.
-    bmp = {c for c in foldable if ord(c) < 0x10000} | set(_CN_DIGIT_CHARS)
-    return _FoldTables(fold, foldable, frozenset(chr(cp) for cp, repl in fold.items() if len(repl) != 1),
-                       re.compile("[" + _char_class(bmp) + "]"))
+    bmp = frozenset(map(chr, filter(0x10000 .__gt__, fold))) - _UNMARKED_PUNCT | frozenset(_CN_DIGIT_CHARS)
+    return _FoldTables(fold, foldable, frozenset(chr(cp) for cp, repl in fold.items() if len(repl) != 1), bmp)
 
 
 def __getattr__(name: str):
@@ -242,7 +269,7 @@ class Normalized:
         # class that also holds astral characters would be tested range by range)
         astral = _ASTRAL.search(original) is not None
         tables = _fold_tables()
-        marked = tables.marked.findall(original)  # foldable characters and Chinese numerals
+        marked = tables.find_marked(original)  # foldable characters and Chinese numerals
         bmp_foldable = bool(marked) and not tables.foldable.isdisjoint(marked)
         if not astral and not bmp_foldable:
             folded, fold_map = original, None

@@ -156,3 +156,14 @@ def test_cache_off(monkeypatch, tmp_path, rules):
     monkeypatch.setenv(NO_CACHE_ENV, "1")
     Linter(rules, cache=True)
     assert tables(tmp_path / "cache") == []
+
+
+def test_each_automaton_value_is_stored_once(cache, rules):
+    built = Linter(rules)._build_tables()["automata"]
+    Linter(rules, cache=True)
+    [stored] = tables(cache)
+    assert tablecache.load_tables(stored)["automata"][tablecache.FIRST] == built[tablecache.FIRST]
+    for name in tablecache.APART:
+        assert tablecache.load_part(stored, name) == built[name]
+    keys, index, distinct = json.loads(stored.read_bytes())["data"]["automata"][tablecache.FIRST]
+    assert len(keys) == len(index) > len(distinct)

@@ -89,7 +89,10 @@ def test_cache_is_json_not_pickle_and_round_trips_every_field(cache):
     [path] = files(cache)
     raw = path.read_bytes()
     assert not raw.startswith(b"\x80")  # no pickle protocol header
-    json.loads(raw)  # plain JSON
+    count, *lines = raw.split(b"\n")
+    assert json.loads(count) == len(lines) == len(expected)
+    for line in lines:
+        json.loads(line)  # plain JSON, a line per rule
     loaded = cached_rules(Settings())
     assert loaded == expected
     assert [r.options for r in loaded] == [r.options for r in expected]  # options do not take part in ==
@@ -154,3 +157,54 @@ def test_key_follows_the_shared_vocabularies(monkeypatch, tmp_path):
         fh.write("\n# changed\n")
     monkeypatch.setattr(rulecache, "_rulesets_dir", lambda: str(copy))
     assert rulecache.rules_key(Settings()) != before
+
+
+def test_a_linter_of_the_cache_decodes_only_the_rules_it_needs(cache):
+    from kefulint.rules.rulecache import cached_rules_and_key
+    from kefulint.rules.rulelist import RuleList
+
+    cached_rules(Settings())
+    rules, key = cached_rules_and_key(Settings())
+    assert isinstance(rules, RuleList) and rules == tuple(resolve_rules(Settings()))
+    Linter(rules, Settings(), cache=key)  # the compiled tables stored
+    rules, key = cached_rules_and_key(Settings())
+    linter = Linter(rules, Settings(), cache=key)
+    assert linter.rules is rules
+    assert not linter.check("亲，您好，请问有什么可以帮您？").findings
+    assert sum(r is not None for r in rules._rules) == 0  # a clean reply: no rule decoded
+    found = linter.check("加我微信 abc_123").findings
+    assert found == Linter.default().check("加我微信 abc_123").findings
+    assert 0 < sum(r is not None for r in rules._rules) < len(rules)
+    assert pickle.loads(pickle.dumps(linter)).check("加我微信 abc_123").findings == found
+
+
+def test_a_rule_line_corrupt_after_loading_is_resolved_again(cache):
+    cached_rules(Settings())
+    [path] = files(cache)
+    count, first, *rest = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([count, first[:-20], *rest]))
+    from kefulint.rules.rulecache import cached_rules_and_key
+
+    rules, _key = cached_rules_and_key(Settings())
+    assert rules[1] == resolve_rules(Settings())[1]  # decoded from its own line
+    assert rules[0] == resolve_rules(Settings())[0]  # its line does not decode: resolved again
+    assert tuple(rules) == tuple(resolve_rules(Settings()))
+    assert cached_rules(Settings()) == tuple(resolve_rules(Settings()))  # the file was stored again
+    assert b"\n".join([count, first, *rest]) == path.read_bytes()
+
+
+def test_the_platform_table_is_kept_as_json(cache):
+    from kefulint.rules import platforms
+
+    platforms.load_platforms.cache_clear()
+    try:
+        first = platforms.load_platforms()
+        [copy] = cache.glob("platforms-*.json")
+        platforms.load_platforms.cache_clear()
+        assert platforms.load_platforms() == first
+        for content in (b"{not json", b'{"taobao": {}}', b'{"taobao": {"like": 1}}', b"[]"):
+            copy.write_bytes(content)
+            platforms.load_platforms.cache_clear()
+            assert platforms.load_platforms() == first
+    finally:
+        platforms.load_platforms.cache_clear()

@@ -42,3 +42,16 @@ def test_cantonese_tone_marks_and_look_alike_letters_fold():
                          ("wēi xìn", "wei xin"), ("1О0З76", "100376"), ("叩叩：1O2938475", "叩叩:102938475"),
                          ("13l0", "1310"), ("幺三八 洞四二七 幺九六五", "138 0427 1965"), ("山洞口", "山洞口"), ("lol 10 o", "lol 10 o"), ("wo2o", "wo2o")]:
         assert normalize.Normalized(text).folded == folded, text
+
+
+def test_the_warm_up_finds_what_the_compiled_class_finds(monkeypatch):
+    import re
+
+    built = normalize._fold_tables()
+    monkeypatch.setattr(normalize, "_MARKED_WARM_UP", 1 << 30)
+    tables = normalize._FoldTables(built.fold, built.foldable, built.expanding, built._marked)
+    compiled = re.compile("[" + normalize._char_class(built._marked) + "]")
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x30000)))
+    for text in ["亲，您好，请问有什么可以帮您？", "威信號 linlin_0420，加我要備註訂單哦", "ＡＢＣ一二三四①②", "𝟏𝟑𝟖🌟", "", every]:
+        assert tables.find_marked(text) == compiled.findall(text)
+    assert tables.find_marked == tables._warm_up  # still warming up

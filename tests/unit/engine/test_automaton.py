@@ -1,0 +1,59 @@
+"""The stand-in for an automaton (kefulint.engine.automaton.WarmUp) finds what the automaton finds,
+in the same order, and hands over to it once enough text has been matched."""
+from __future__ import annotations
+
+import pytest
+from kefulint.engine import automaton
+from kefulint.engine.automaton import WarmUp, build
+from kefulint.text.normalize import Normalized
+
+TEXTS = [
+    "", "亲，您好，请问有什么可以帮您？", "加我微信 abc_123，好评返现5元", "有事打我电话13800138000，这个价格全网最低",
+    "我们不能提供微信，请旺旺联系", "qq 邮箱 12345678 圈a qq 点 com", "vx vx vxvx", "𠀀微𠀀信🌟好🌟评",
+    "私下转账更优惠，支付宝转我就行", "可以开发票吗，发票抬头写公司", "ababab", "最好的第一次",
+]
+
+
+@pytest.fixture(scope="module")
+def tables(linter):
+    return {name: linter._tables.get(name) or linter._stored_part(name) for name in ("plain", "main", "frame", "buyer")}
+
+
+@pytest.mark.parametrize("name", ["plain", "main", "frame", "buyer"])
+def test_the_stand_in_finds_what_the_automaton_finds(tables, name):
+    keys = tables[name][0]
+    real = build(keys)
+    stand_in = WarmUp(keys, lambda _a: pytest.fail("built"))
+    for text in TEXTS:
+        compact = Normalized(text).compact
+        assert stand_in._looked_up(compact) == real.find_matches_as_indexes(compact, True), text
+
+
+def test_overlapping_keys_in_the_automatons_order():
+    keys = ["ab", "b", "abc", "bc", "c", "a", "x"]
+    real = build(keys)
+    for text in ("abc", "abcabc", "xabcx", "cba", ""):
+        assert WarmUp(keys, lambda _a: None)._looked_up(text) == real.find_matches_as_indexes(text, True)
+
+
+def test_the_automaton_takes_over_after_the_warm_up(monkeypatch):
+    monkeypatch.setattr(automaton, "WARM_UP_CHARS", 10)
+    handed = []
+    stand_in = WarmUp(["微信", "信"], handed.append)
+    assert stand_in.find_matches_as_indexes("加微信", True) == [(0, 1, 3), (1, 2, 3)]
+    assert handed == []
+    assert stand_in.find_matches_as_indexes("请加我的微信号码谢谢", True) == [(0, 4, 6), (1, 5, 6)]
+    assert len(handed) == 1
+    assert handed[0].find_matches_as_indexes("微信", True) == [(0, 0, 2), (1, 1, 2)]
+
+
+def test_a_linter_swaps_in_the_automaton(linter, monkeypatch):
+    from kefulint import Linter
+
+    monkeypatch.setattr(automaton, "WARM_UP_CHARS", 50)
+    fresh = Linter(linter.rules, linter.settings)
+    clean = "亲，您好，请问有什么可以帮您？"
+    for _ in range(5):
+        fresh.check(clean)
+    assert not isinstance(fresh._automaton_plain[0], WarmUp)
+    assert fresh.check("加我微信 abc_123").findings == linter.check("加我微信 abc_123").findings
