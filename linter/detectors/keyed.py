@@ -16,15 +16,15 @@ _NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "onlin
 
 def find_qq(view, options, keywords):
     lo, hi = options["min_digits"], options["max_digits"]
+    allow = options["allow_compact"]
+    skip = (lambda s, e: view.word_covering(s, e, allow) is not None) if allow else None
     for run in view.number_runs:
         if run.letter_before or run.letter_after or run.digits[0] == "0":
             continue
         if not lo <= len(run.digits) <= hi:
             continue
-        allow = options["allow_compact"]
         cs, ce = view.folded_to_compact(run.start, run.end)
-        hit = view.word_near(cs, ce, options["keywords_compact"], options["window"], options["after"],
-                             skip=(lambda s, e: view.word_covering(s, e, allow) is not None) if allow else None)
+        hit = view.word_near(cs, ce, options["keywords_compact"], options["window"], options["after"], skip=skip)
         if hit:
             yield Hit(run.start, run.end, f"关键词「{hit}」附近的 {len(run.digits)} 位数字")
 
