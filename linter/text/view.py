@@ -102,7 +102,8 @@ class MessageView:
         pattern, longest = _alternation(words)
         lo = cs - before - longest
         for m in pattern.finditer(self.norm.compact, max(0, lo), ce + after + longest):
-            if m.end() >= cs - before and m.start() <= ce + after:
+            # after=0: only words that start before the span ends (需要的话 right after it is no word before it)
+            if m.end() >= cs - before and (m.start() <= ce + after if after else m.start() < ce):
                 if not inside and m.start() > cs and m.end() < ce:
                     continue
                 if same_clause and self._clause_between(m.end(), cs) or same_clause and self._clause_between(ce, m.start()):
