@@ -92,15 +92,22 @@ def _explanation(info: dict, show_matches: bool) -> dict:
 
     res = info["result"]
     sensitive = any(f.sensitive for f in res.findings) and not show_matches
+    # names found (周婷婷) are masked wherever they appear; letters and digits everywhere
+    names = {f.match for f in res.findings if f.sensitive and f.match and mask_sensitive(f.match) != mask_sensitive(f.match, names=False)}
 
     def shown(s: str) -> str:
-        return mask_sensitive(s) if sensitive else s
+        if not sensitive:
+            return s
+        out = mask_sensitive(s, names=False)
+        for name in names:
+            out = out.replace(name, mask_sensitive(name))
+        return out
 
     return {
         "text": shown(info["text"]),
         "folded": shown(info["folded"]),
         "compact": shown(info["compact"]),
-        "tokens": [shown(t) for t in info["tokens"]],
+        "tokens": [("*" * len(t) if any(t in name[1:] for name in names) else shown(t)) for t in info["tokens"]],
         "platform": info["platform"],
         "configured_platform": info["configured_platform"],
         "model": info.get("model"),

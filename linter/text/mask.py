@@ -11,13 +11,14 @@ _SECRET = re.compile(f"[0-9A-Za-z\\d\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u277
 _DIGIT_LIKE = re.compile(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
 
 
-def mask_sensitive(text: str) -> str:
+def mask_sensitive(text: str, names: bool = True) -> str:
     """Mask the letters and digits of a contact string, keeping a few at each end:
     ``13800138000`` -> ``138****8000``, ``shanshan_tb88`` -> ``sh******_**88``; a name of two to
-    four Chinese characters keeps its surname: ``周婷婷`` -> ``周**``."""
+    four Chinese characters keeps its surname: ``周婷婷`` -> ``周**`` (``names=False``: a string that
+    is only part of a text, such as a token, is not read as a name)."""
     positions = [m.start() for m in _SECRET.finditer(text)]
     n = len(positions)
-    if not n and 2 <= len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if names and not n and 2 <= len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text):
         return text[0] + "*" * (len(text) - 1)  # a person's name: 周婷婷 -> 周**
     digits_only = all(_DIGIT_LIKE.match(text, i) for i in positions)
     if n >= 11 and digits_only:  # phone style: 138****8000
