@@ -17,5 +17,7 @@ MAIL_PROVIDERS = {
     "163": "163.com", "126": "126.com", "qq": "qq.com", "新浪": "sina.com", "sina": "sina.com",
     "搜狐": "sohu.com", "sohu": "sohu.com", "foxmail": "foxmail.com", "gmail": "gmail.com",
     "outlook": "outlook.com", "hotmail": "hotmail.com", "139": "139.com", "yeah": "yeah.net",
+    # said rather than written: 企鹅邮箱 (QQ), 网易 (163), 一二六 / 一六三
+    "企鹅邮箱": "qq.com", "企鹅": "qq.com", "网易": "163.com", "一二六": "126.com", "一六三": "163.com",
 }
 MAIL_HOSTS = frozenset(MAIL_PROVIDERS.values()) | {"sina.cn", "aliyun.com", "vip.qq.com"}

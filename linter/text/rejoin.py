@@ -55,12 +55,14 @@ _PROVIDERS = MAIL_PROVIDERS
 _PROVIDER = "|".join(sorted((regex.escape(p) for p in _PROVIDERS), key=len, reverse=True))
 # an id followed by the provider it lives at: "nini_kf，新浪的", "taozi_2020，163 的"
 _AT_PROVIDER = regex.compile(
-    rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在)?({_PROVIDER})\s*(?:的|邮箱)"
+    rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在|后面跟|后面是|后面加|后面接)?\s*({_PROVIDER})\s*(?:的|邮箱)"
+    rf"|(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})\s+在\s+({_PROVIDER})(?![a-z0-9])"
 )
 # an address given in two labelled parts: "前缀是 bobo_design。后缀 163.com", "前面是 lele_。后面接 shop520"
 _PARTS = regex.compile(
     rf"(?:前面|前缀|开头|前半段?|前几位)(?:是|为|部分)?[:：]?\s*({_TOK})"
-    rf"[^a-z0-9]{{0,24}}?(?:后面|后缀|后半段?|后几位|剩下的?)(?:接|是|为|部分)?[:：]?\s*({_TOK}|{_PROVIDER})"
+    rf"[^a-z0-9]{{0,24}}?(?:后面|后缀|后半段?|后几位|剩下的?)(?:接|是|为|部分|就是|跟|跟个|加)?[:：]?\s*"
+    rf"(?:网易|腾讯)?(?:那个|的)?\s*({_TOK}|{_PROVIDER})"
 )
 
 
@@ -130,7 +132,7 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)
     out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
     out, omap = _sub(_PARTS, _join_parts, out, omap)
-    out, omap = _sub(_AT_PROVIDER, lambda m: f"{m.group(1)}@{_PROVIDERS[m.group(2)]}", out, omap)
+    out, omap = _sub(_AT_PROVIDER, lambda m: f"{m.group(1) or m.group(3)}@{_PROVIDERS[m.group(2) or m.group(4)]}", out, omap)
     if out == light:
         return None
     return out, omap
