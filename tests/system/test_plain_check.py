@@ -39,6 +39,23 @@ def test_plain_check_does_not_import_click():
     assert out.strip().endswith("False")
 
 
+def test_a_cold_check_of_a_clean_reply_loads_only_what_it_needs(tmp_path):
+    """With the caches filled: no TOML parser, config loader or rule model imported, no automaton
+    built, no collection while it starts (issue 14: the cold start)."""
+    import os
+
+    code = ("import sys, gc; from kefulint.cli.main import main; sys.argv[1:] = ['check', '亲，您好，请问有什么可以帮您？']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('click', 'tomllib', 'kefulint.config.loader', 'kefulint.rules.model',"
+            " 'ahocorasick_rs', 'regex') if m in sys.modules), gc.get_stats()[2]['collections'])")
+    env = {**os.environ, "KEFULINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("KEFULINT_NO_CACHE", None)
+    run = [sys.executable, "-c", code]
+    subprocess.run(run, capture_output=True, check=True, cwd=tmp_path, env=env)  # fills the caches
+    out = subprocess.run(run, capture_output=True, text=True, check=True, cwd=tmp_path, env=env).stdout
+    assert out.strip().splitlines()[-1] == "[] 0"
+
+
 @pytest.mark.parametrize("args", [["check"], ["check", "-"], ["check", "--format", "json", "x"], ["check", "x", "--"],
                                   ["rules"], ["check", "x", "-h"]])
 def test_anything_else_goes_to_click(args):
