@@ -4,6 +4,7 @@ only to print an error, JSON or an explanation (what a plain check of clean repl
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -85,6 +86,9 @@ def _record(msg, res, show_matches: bool, explanation: dict | None = None) -> di
     return record
 
 
+_QUOTED = re.compile(r"「[^」]*」")  # what a reason quotes from the reply (masked); the rest is the engine's words
+
+
 def _explanation(info: dict, show_matches: bool) -> dict:
     """What ``--explain`` shows, as data: search forms, tokens and every candidate with its fate,
     contact data masked unless ``show_matches``."""
@@ -113,7 +117,8 @@ def _explanation(info: dict, show_matches: bool) -> dict:
         "model": info.get("model"),
         "skipped": info["skipped"],
         "candidates": [{"rule": c["rule"], "start": c["start"], "end": c["end"], "text": shown(c["text"]),
-                        "status": c["status"], "reason": shown(c["reason"])} for c in info["candidates"]],
+                        "status": c["status"], "reason": _QUOTED.sub(lambda m: shown(m.group()), c["reason"])}
+                       for c in info["candidates"]],
     }
 
 
