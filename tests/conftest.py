@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+# `make check` (KEFULINT_QUICK=1) tries a quarter of each property test's examples, to stay a quick
+# loop; `make test` tries them all
+QUICK = bool(os.environ.get("KEFULINT_QUICK"))
+
+
+def examples(n: int) -> int:
+    """How many examples a property test that tries ``n`` in the full run tries in this one."""
+    return max(10, n // 4) if QUICK else n
 
 
 # The collector, not the tests, was a third of the unit and rule tests' time: a session holds about a
