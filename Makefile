@@ -44,10 +44,13 @@ demo: install
 test: install-dev browser
 	bash scripts/run-tests.sh $(PY)
 
+# PYTHONDONTWRITEBYTECODE is emptied for the tests: without bytecode caches (__pycache__, ignored by
+# git) every run compiles the package again, in pytest and in each subprocess a test starts, and
+# rewrites every test module's asserts (collection alone: 3.5 s -> 1.9 s)
 check: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	bash scripts/typecheck.sh $(PY)
-	KEFULINT_QUICK=1 bash scripts/run-tests.sh $(PY) tests/unit tests/rules
+	KEFULINT_QUICK=1 PYTHONDONTWRITEBYTECODE= bash scripts/run-tests.sh $(PY) tests/unit tests/rules
 
 bench: install-dev
 	cd benchmarks && ../$(PY) run_all.py

@@ -8,11 +8,11 @@ import codecs
 import gzip
 import io
 import json
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kefulint import Linter
@@ -29,14 +29,6 @@ from kefulint.templates.lint import lint_source
 ROOT = Path(__file__).resolve().parents[2]
 LINTER = Linter.default()
 JUDGE = ConversationJudge(LINTER)
-# `make check` (KEFULINT_QUICK=1) tries a quarter of the examples, to stay a quick loop; `make test` all
-_SCALE = 4 if os.environ.get("KEFULINT_QUICK") else 1
-
-
-def examples(n: int) -> int:
-    return max(10, n // _SCALE)
-
-
 PROPS = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MB = 1 << 20
 

@@ -37,12 +37,10 @@ def test_platform_names_come_from_the_data_file():
     assert PLATFORM_NAMES == tuple(data) == ("taobao", "tmall", "jd", "pdd", "douyin")
 
 
-def test_every_tld_opens_the_link_gate():
+def test_every_tld_opens_the_link_gate(linter):
     """The cheap look for a link and the link detector share one list of top-level domains."""
-    from kefulint import Linter
     from kefulint.text.domains import TLDS
 
-    linter = Linter.default()
     missed = [tld for tld in TLDS if "offplatform.link" not in {f.category for f in linter.check(f"去 shopx.{tld} 看看").findings}]
     assert missed == []
 

@@ -40,49 +40,48 @@ def snapshot(linter: Linter, texts=MESSAGES) -> list[dict]:
     return [linter.check(t, context=CONTEXT.get(t)).to_dict(show_matches=True) for t in texts]
 
 
-def test_check_returns_typed_result():
-    res = Linter.default().check("亲，加我微信 abc_123 详聊")
+def test_check_returns_typed_result(linter):
+    res = linter.check("亲，加我微信 abc_123 详聊")
     assert isinstance(res, Result)
     assert res.blocked and res.points == sum(f.points for f in res.findings)
     assert all(f.severity in Severity for f in res.findings)
 
 
-def test_context_rules_see_buyer_turns_only():
-    linter = Linter.default()
+def test_context_rules_see_buyer_turns_only(linter):
     assert linter.check("有，5738201946", context=["有QQ吗"]).findings
     assert not linter.check("有，5738201946", context=[{"role": "agent", "text": "有QQ吗"}]).findings
 
 
 @pytest.mark.parametrize("role", ["顾客", "client", "false", "Customer ", "0"])
-def test_every_buyer_role_gives_context(role):
+def test_every_buyer_role_gives_context(linter, role):
     """The engine once knew fewer buyer roles than the chat-log reader: a 顾客 turn was dropped."""
-    res = Linter.default().check("有，5738201946", context=[{"role": role, "text": "有QQ吗"}])
+    res = linter.check("有，5738201946", context=[{"role": role, "text": "有QQ吗"}])
     assert [f.category for f in res.findings] == ["contact.qq"]
 
 
-def test_unknown_context_role_is_an_error():
+def test_unknown_context_role_is_an_error(linter):
     with pytest.raises(UnknownRole, match="unknown role 'robot'"):
-        Linter.default().check("有，5738201946", context=[{"role": "robot", "text": "有QQ吗"}])
+        linter.check("有，5738201946", context=[{"role": "robot", "text": "有QQ吗"}])
 
 
-def test_many_threads_get_the_serial_results():
-    expected = snapshot(Linter.default())
+def test_many_threads_get_the_serial_results(linter):
+    expected = snapshot(linter)
     # a fresh linter, so that the threads also race on the lazy jieba load
-    linter = Linter.default()
+    fresh = Linter.default()
     start = threading.Barrier(8)
 
     def work(_):
         start.wait()
-        return [snapshot(linter) for _ in range(5)]
+        return [snapshot(fresh) for _ in range(5)]
 
     with ThreadPoolExecutor(8) as pool:
         for runs in pool.map(work, range(8)):
             assert all(run == expected for run in runs)
 
 
-def test_linters_with_different_settings_do_not_share_state():
+def test_linters_with_different_settings_do_not_share_state(linter):
+    default = linter
     jd = Linter.from_settings(Settings(platform="jd", disable=("contact",)))
-    default = Linter.default()
     text = "有事打我电话13800138000"
     assert default.check(text).findings
     assert not jd.check(text).findings
@@ -118,13 +117,13 @@ def test_from_settings_disable_and_severity():
     assert not res.blocked
 
 
-def test_from_config_reads_the_file(tmp_path):
+def test_from_config_reads_the_file(linter, tmp_path):
     cfg = tmp_path / "kefulint.toml"
     cfg.write_text('disable = ["etiquette"]\nallow-numbers = ["13800138000"]\n', encoding="utf-8")
-    linter = Linter.from_config(cfg)
-    assert not linter.check("你问我，我问谁？").findings
-    assert not linter.check("有事打我电话13800138000").findings
-    assert Linter.default().check("你问我，我问谁？").findings
+    configured = Linter.from_config(cfg)
+    assert not configured.check("你问我，我问谁？").findings
+    assert not configured.check("有事打我电话13800138000").findings
+    assert linter.check("你问我，我问谁？").findings
     # keyword overrides win over the file
     overridden = Linter.from_config(cfg, disable=())
     assert overridden.check("你问我，我问谁？").findings
@@ -146,35 +145,34 @@ def test_blocked_follows_fail_on(fail_on, blocked):
     assert res.blocked is blocked
 
 
-def test_clean_reply_is_not_blocked_and_unchanged():
-    res = Linter.default().check("亲，您好，请问有什么可以帮您？")
+def test_clean_reply_is_not_blocked_and_unchanged(linter):
+    res = linter.check("亲，您好，请问有什么可以帮您？")
     assert res.findings == () and not res.blocked and res.points == 0
     assert res.suggested_text == res.text
 
 
-def test_suggested_text_rewrites_clauses_and_is_clean():
+def test_suggested_text_rewrites_clauses_and_is_clean(linter):
     text = "你问我，我问谁？加我微信 abc_123，电话13800138000"
-    res = Linter.default().check(text)
+    res = linter.check(text)
     assert {f.rule for f in res.findings} >= {"etiquette.ask-me-ask-who", "contact.wechat-id", "contact.mobile"}
     assert all(res.fix_for(f) is not None for f in res.findings) and not res.needs_rewrite
     assert res.suggested_text == apply_fixes(text, res.edits)
     # the banned phrase's clause takes the standard phrase; the invitation's sentence goes whole
     assert res.suggested_text == "亲，这个问题我马上帮您核实，请您稍等片刻。有问题请直接在旺旺上联系我们哦"
     assert "13800138000" not in res.suggested_text and "abc_123" not in res.suggested_text
-    assert not [f for f in Linter.default().check(res.suggested_text).findings if f.severity is Severity.ERROR]
+    assert not [f for f in linter.check(res.suggested_text).findings if f.severity is Severity.ERROR]
 
 
-def test_an_error_no_safe_fix_covers_is_rewritten_when_suggested():
-    res = Linter.default().check("这个价格全网最低，不信您去比")
+def test_an_error_no_safe_fix_covers_is_rewritten_when_suggested(linter):
+    res = linter.check("这个价格全网最低，不信您去比")
     assert res.findings and not res.needs_rewrite
     assert res.suggested_text == "亲，这款的口碑和销量都很不错，您可以参考买家评价，不信您去比"
 
 
-def test_no_fix_is_offered_when_none_leaves_the_reply_clean():
+def test_no_fix_is_offered_when_none_leaves_the_reply_clean(linter):
     # a rule whose every standard phrase trips the rule again: nothing can be offered
     from dataclasses import replace
 
-    linter = Linter.default()
     rules = [replace(r, suggestion="加我微信 abc_123456") if r.id == "etiquette.ask-me-ask-who" else r
              for r in linter.rules]
     res = Linter(rules, linter.settings).check("你问我，我问谁？")
@@ -203,14 +201,14 @@ def test_llm_guard_sample_runs_and_never_logs_raw_contact_data():
         assert raw not in out and raw not in log
 
 
-def test_llm_guard_as_a_library(caplog):
+def test_llm_guard_as_a_library(linter, caplog):
     sys.path.insert(0, str(ROOT / "samples"))
     try:
         import llm_guard
     finally:
         sys.path.remove(str(ROOT / "samples"))
     drafts = iter(["有事打我电话13800138000", "亲，您好，请问有什么可以帮您？"])
-    guard = llm_guard.ReplyGuard(lambda turns, feedback: next(drafts), linter=Linter.default())
+    guard = llm_guard.ReplyGuard(lambda turns, feedback: next(drafts), linter=linter)
     with caplog.at_level(logging.WARNING, logger="kefulint.guard"):
         decision = guard(["怎么联系你"])
     assert decision.action == "retry-send"

@@ -91,8 +91,7 @@ def test_normal_reply_not_flagged(linter, text):
     assert cats(linter, text) == set()
 
 
-def test_mobile_prefixes():
-    linter = Linter.default()
+def test_mobile_prefixes(linter):
     for number in ("19212345678", "16512345678", "17012345678", "17112345678", "19912345678", "14512345678"):
         assert "contact.phone" in cats(linter, f"电话{number}"), number
     for number in ("12012345678", "10012345678", "11112345678"):
@@ -105,8 +104,8 @@ def test_bank_card_needs_luhn_and_bin_or_account_words(linter):
     assert "contact.bank_account" in cats(linter, "对公账户 571912837410201")
 
 
-def test_platform_decides_what_is_offplatform():
-    taobao = Linter.default()
+def test_platform_decides_what_is_offplatform(linter):
+    taobao = linter
     jd = Linter.from_settings(Settings(platform="jd", infer_platform=False))
     link = "这个是链接 https://item.jd.com/100029384756.html"
     assert "offplatform.link" in cats(taobao, link)
@@ -117,9 +116,9 @@ def test_platform_decides_what_is_offplatform():
     assert cats(taobao, "京东自营的链接 https://item.jd.com/1.html，PLUS会员有折扣") == set()
 
 
-def test_result_carries_the_platform_the_message_was_judged_on():
+def test_result_carries_the_platform_the_message_was_judged_on(linter):
     """Result and explain once reported the configured platform, not the inferred one."""
-    taobao = Linter.default()
+    taobao = linter
     text = "京东自营的，放心，可以用微信支付"
     assert taobao.check(text).platform == "jd"  # no finding: judged on JD, where 微信支付 is normal
     assert taobao.check("京东自营，买家加我微信 abc_123456").platform == "jd"  # with findings too
@@ -131,8 +130,7 @@ def test_result_carries_the_platform_the_message_was_judged_on():
     assert info["result"].to_dict()["platform"] == "jd"
 
 
-def test_explain_lists_rules_skipped_for_platform_or_context():
-    linter = Linter.default()
+def test_explain_lists_rules_skipped_for_platform_or_context(linter):
     skipped = {s["rule"]: s["reason"] for s in linter.explain("京东自营的，放心，可以用微信支付")["skipped"]}
     assert skipped["offplatform.wechat-pay"] == "平台 platform: only on taobao, tmall, judged on jd"
     skipped = {s["rule"]: s["reason"] for s in linter.explain("有，5738201946")["skipped"]}
@@ -154,8 +152,8 @@ def test_context_rules_need_the_buyer_turn(linter):
     assert cats(linter, "没问题亲，按200给您开", [{"role": "agent", "text": "发票能写200吗"}]) == set()
 
 
-def test_user_words_keep_brand_names_whole():
-    plain = Linter.default()
+def test_user_words_keep_brand_names_whole(linter):
+    plain = linter
     shop = Linter.from_settings(Settings(user_words=("最生活",)))
     text = "这款最生活毛巾是全棉的"
     assert shop.check(text).findings == ()

@@ -85,20 +85,20 @@ def test_every_dev_set_violation_is_fixed_clean_or_needs_rewrite():
 
 
 def test_a_standard_phrase_replaces_the_clause_not_a_phrase_inside_it():
-    res = Linter.default().check("这个你自己去看详情页，不知道")
+    res = linter_for(None).check("这个你自己去看详情页，不知道")
     # before: 这个很抱歉给您带来了不便，这个问题我马上帮您处理详情页，不知道
     assert res.suggested_text == "很抱歉给您带来了不便，这个问题我马上帮您处理，不知道"
 
 
 def test_an_invitation_is_taken_out_not_masked():
-    res = Linter.default().check("加我微信 keke_shop88 发你实拍图")
+    res = linter_for(None).check("加我微信 keke_shop88 发你实拍图")
     assert res.suggested_text == "亲，有问题请直接在旺旺上联系我们哦"
-    res = Linter.default().check("亲，您好！急的话加我微信 keke_shop88，晚上也能回。今天就发货")
+    res = linter_for(None).check("亲，您好！急的话加我微信 keke_shop88，晚上也能回。今天就发货")
     assert res.suggested_text == "亲，您好！有问题请直接在旺旺上联系我们哦。今天就发货"
 
 
 def test_personal_data_that_is_no_invitation_is_masked_in_place():
-    res = Linter.default().check("身份证 11010519491231002X")
+    res = linter_for(None).check("身份证 11010519491231002X")
     assert res.suggested_text == "身份证 11**************2X"
 
 

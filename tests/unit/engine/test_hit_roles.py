@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from kefulint import Linter
 from kefulint.engine.compile import GLOBAL, ROLES, SCOPE, SLOT, Role, hit_key
 
 
@@ -12,14 +11,12 @@ def test_a_hit_key_decodes_to_its_rule_and_role(ri, role):
     assert divmod(hit_key(ri, role), ROLES) == (ri, role)
 
 
-def test_roles_and_slots_fit_below_the_key_stride():
-    linter = Linter.default()
+def test_roles_and_slots_fit_below_the_key_stride(linter):
     most_slots = max(len(r.frame.slots) for r in linter.rules if r.frame)
     assert max(r for r in Role if r is not Role.SLOT) < SLOT and SLOT + most_slots <= ROLES
 
 
-def test_the_tables_hold_plain_ints():
-    linter = Linter.default()
+def test_the_tables_hold_plain_ints(linter):
     for name in ("main", "plain", "frame"):
         _keys, values = linter._tables[name]
         for uses, activates in values:

@@ -1,6 +1,7 @@
 """For any Unicode input the linter never raises and every span lies inside the original text."""
 from __future__ import annotations
 
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kefulint import Linter
@@ -16,7 +17,7 @@ pieces = st.sampled_from(
 mixed = st.one_of(st.text(max_size=80), st.lists(pieces, max_size=30).map("".join))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=mixed, ctx=st.lists(mixed, max_size=2))
 def test_check_never_raises_and_spans_are_inside(text, ctx):
     result = LINTER.check(text, context=ctx)
@@ -28,7 +29,7 @@ def test_check_never_raises_and_spans_are_inside(text, ctx):
     assert isinstance(result.suggested_text, str)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=mixed)
 def test_normalized_maps_stay_inside(text):
     norm = Normalized(text)
@@ -40,7 +41,7 @@ def test_normalized_maps_stay_inside(text):
         assert 0 <= norm.folded_to_original(i) < len(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=mixed)
 def test_explain_never_raises(text):
     info = LINTER.explain(text)

@@ -4,6 +4,7 @@ foreign or stale file ignored and rebuilt."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -35,6 +36,30 @@ def rules():
     return tuple(resolve_rules(Settings(rulesets=("contact", "review", "adlaw"))))
 
 
+@pytest.fixture(scope="module")
+def plain(rules):
+    """The findings without the cache (built once: every case compares against them)."""
+    return findings(Linter(rules))
+
+
+@pytest.fixture(scope="module")
+def stored_once(rules, tmp_path_factory):
+    """A cache folder the tables of ``rules`` were stored in, made once."""
+    folder = tmp_path_factory.mktemp("stored") / "cache"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(CACHE_ENV, str(folder))
+        env.delenv(NO_CACHE_ENV, raising=False)
+        Linter(rules, cache=True)
+    return folder
+
+
+@pytest.fixture
+def stored(cache, stored_once):
+    """The cache with the tables stored: a copy (each case would build and store the same ones first)."""
+    shutil.copytree(stored_once, cache)
+    return cache
+
+
 def tables(folder):
     """The first file of every key stored (the automata stored apart are beside it)."""
     return sorted(p for p in folder.glob("compiled-*") if p.name.count(".") == 1) if folder.exists() else []
@@ -48,8 +73,7 @@ def findings(linter):
     return [linter.check(t).findings for t in TEXTS] + [linter.check("有，5738201946", ["有QQ吗"]).findings]
 
 
-def test_miss_then_hit_gives_the_same_findings(cache, rules):
-    plain = findings(Linter(rules))
+def test_miss_then_hit_gives_the_same_findings(cache, rules, plain):
     assert findings(Linter(rules, cache=True)) == plain  # a miss: built and stored
     [stored] = tables(cache)
     assert stored.suffix == ".json"
@@ -58,8 +82,7 @@ def test_miss_then_hit_gives_the_same_findings(cache, rules):
     assert findings(Linter(rules, cache=True)) == plain  # a hit
 
 
-def test_the_automata_stored_apart_are_read_when_first_needed(cache, rules, monkeypatch):
-    Linter(rules, cache=True)
+def test_the_automata_stored_apart_are_read_when_first_needed(stored, rules, monkeypatch):
     read = []
     real = tablecache.load_part
     monkeypatch.setattr(tablecache, "load_part", lambda path, name: read.append(name) or real(path, name))
@@ -71,11 +94,9 @@ def test_the_automata_stored_apart_are_read_when_first_needed(cache, rules, monk
 
 
 @pytest.mark.parametrize("content", [None, b"", b'{"format": "kefulint-compiled/2"}', b"[]"])
-def test_an_automaton_gone_or_corrupt_since_is_built_again(cache, rules, content):
-    plain = findings(Linter(rules))
-    Linter(rules, cache=True)
+def test_an_automaton_gone_or_corrupt_since_is_built_again(stored, rules, plain, content):
     linter = Linter(rules, cache=True)
-    for part in parts(cache):
+    for part in parts(stored):
         if content is None:
             part.unlink()
         else:
@@ -84,8 +105,7 @@ def test_an_automaton_gone_or_corrupt_since_is_built_again(cache, rules, content
     linter.check("我们不能加微信哦")  # a frame's words
 
 
-def test_a_hit_builds_nothing(cache, rules, monkeypatch):
-    Linter(rules, cache=True)
+def test_a_hit_builds_nothing(stored, rules, monkeypatch):
     monkeypatch.setattr(Linter, "_build_tables", lambda self: pytest.fail("tables were built again"))
     Linter(rules, cache=True).check(TEXTS[1])
 
@@ -99,26 +119,22 @@ def test_the_tables_are_plain_data(rules):
     b"", b"\x80\x04garbage", b"{not json", b"[]", b'{"format": "kefulint-compiled/1"}',
     b'{"format": "kefulint-compiled/2", "key": "x", "tables": {}}',
 ])
-def test_a_corrupt_or_foreign_file_is_rebuilt(cache, rules, content):
-    plain = findings(Linter(rules))
-    Linter(rules, cache=True)
-    [stored] = tables(cache)
-    stored.write_bytes(content)
+def test_a_corrupt_or_foreign_file_is_rebuilt(stored, rules, plain, content):
+    [first] = tables(stored)
+    first.write_bytes(content)
     assert findings(Linter(rules, cache=True)) == plain
-    assert json.loads(stored.read_bytes())["format"] == tablecache.FORMAT  # written again
-    for part in parts(cache):
+    assert json.loads(first.read_bytes())["format"] == tablecache.FORMAT  # written again
+    for part in parts(stored):
         part.write_bytes(content)
     assert findings(Linter(rules, cache=True)) == plain
 
 
-def test_a_file_that_only_looks_right_is_rebuilt(cache, rules):
-    plain = findings(Linter(rules))
-    Linter(rules, cache=True)
-    [stored] = tables(cache)
-    data = json.loads(stored.read_bytes())
+def test_a_file_that_only_looks_right_is_rebuilt(stored, rules, plain):
+    [first] = tables(stored)
+    data = json.loads(first.read_bytes())
     data["data"]["words"] = [[1, 2]]  # the right keys and types at the top, wrong inside
     data["data"]["gates"] = {"rules": []}
-    stored.write_text(json.dumps(data), encoding="utf-8")
+    first.write_text(json.dumps(data), encoding="utf-8")
     assert findings(Linter(rules, cache=True)) == plain
 
 
