@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..text import phonetic
 
-VOCAB_KEYS = ("words", "product", "pinyin", "initials", "homophones", "description")
+VOCAB_KEYS = ("words", "product", "pinyin", "initials", "homophones", "except", "description")
 MAX_PRODUCT = 2000  # words a "product" class may make
 _FLAGS = ("pinyin", "initials", "homophones")
 
@@ -40,6 +40,8 @@ class VocabClass:
     source: str = ""
     # a class made of every concatenation of a word of each part (问 + 快递 + 去 -> 问快递去)
     product: tuple[tuple[str, ...], ...] = ()
+    # generated spellings that are everyday words of their own (微号 -> 尾号)
+    excluded: tuple[str, ...] = ()
 
 
 def parse_vocab(data, source: str, errors: list[str], nearest) -> dict[str, VocabClass]:
@@ -85,10 +87,14 @@ def parse_vocab(data, source: str, errors: list[str], nearest) -> dict[str, Voca
             if flag in value and not isinstance(value[flag], bool):
                 errors.append(f"{where}: '{flag}' must be true or false")
                 bad = True
+        excluded = value.get("except", [])
+        if not (isinstance(excluded, list) and all(isinstance(w, str) and w.strip() for w in excluded)):
+            errors.append(f"{where}: 'except' must be a list of words")
+            bad = True
         if not bad:
             out[name] = VocabClass(
                 name, tuple(words), **{f: value.get(f, False) for f in _FLAGS}, source=source,
-                product=tuple(tuple(p) for p in parts) if parts else (),
+                product=tuple(tuple(p) for p in parts) if parts else (), excluded=tuple(excluded),
             )
     return out
 
@@ -139,6 +145,8 @@ class Vocabulary:
             out[w] = None
             for x in _spellings(w, cls):
                 out[x] = None
+        for w in cls.excluded:
+            out.pop(w, None)
         self._cache[name] = tuple(out)
         return self._cache[name]
 

@@ -29,6 +29,8 @@ _JOIN = regex.compile(
 # Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
 _FIRST_PART = regex.compile(r"(?:前面|前边|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位|前半段?|前缀|开头)[^0-9]{0,4}$")
 _LATER_PART = regex.compile(r"(?:后面|后边|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|末尾|结尾|最后)[^0-9]{0,4}$")
+# The last digits labelled as such, said before the first ones
+_TAIL_LABEL = regex.compile(r"(?:尾号|尾数|后四位|最后四位|末四位)[^0-9]{0,4}$")
 # A number's first part marked after it: "135开头，中间2708，尾号6149"
 _FIRST_AFTER = regex.compile(r"(?:开头|打头)")
 _FAR_JOIN = 80  # characters between two labelled parts
@@ -87,6 +89,15 @@ def number_runs(folded: str) -> list[NumberRun]:
                         letter_after=second.letter_after,
                     )
                 )
+            elif (
+                len(between) <= _FAR_JOIN // 2
+                and _TAIL_LABEL.search(folded, max(0, first.start - 10), first.start)
+                and _FIRST_PART.search(folded, max(first.end, second.start - 10), second.start)
+            ):  # the tail said first: "尾号3306，前面是188 9071"
+                joined.append(NumberRun(
+                    digits=second.digits + first.digits, start=first.start, end=second.end, joined=True,
+                    letter_before=second.letter_before, letter_after=first.letter_after,
+                ))
     # a third labelled part: "135开头，中间2708，尾号6149" (the run right after the pair's second)
     if joined:
         after = {run.end: k for k, run in enumerate(runs)}

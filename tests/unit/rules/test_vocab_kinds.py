@@ -129,3 +129,9 @@ def test_a_shared_vocabulary_error_is_reported_once(tmp_path):
     with pytest.raises(RulesetError) as exc:
         resolve_rules(Settings(extra_rulesets=(str(bad),)))
     assert len([e for e in exc.value.errors if "vocab x" in e]) == 1
+
+
+def test_except_drops_a_generated_spelling_that_is_a_word_of_its_own():
+    words = shared_vocabulary().words("wechat", lambda *_: "")
+    assert "尾号" not in words and "威信" in words
+    assert any("'except' must be a list of words" in e for e in _errors('[vocab]\nx = { words = ["a"], except = "b" }\n'))
