@@ -32,6 +32,10 @@ class DetectorGates:
     prefilters: tuple[re.Pattern, ...]
     # (min_digits, min_run, prefilter, gate, rules) per kind of detector
     groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
+    # the fewest digits any group needs, and the groups that need none: a message with fewer
+    # digits than the first is looked at by the second only
+    least_digits: int = 0
+    undigited: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...] = ()
 
     @staticmethod
     def build(rules: Sequence, indexes: Sequence[int]) -> dict:
@@ -68,17 +72,20 @@ class DetectorGates:
 
     @classmethod
     def from_data(cls, data: dict) -> DetectorGates:
+        groups = tuple(
+            (md, mr, re.compile(pf) if pf is not None else None, _Gate(gate) if gate is not None else None,
+             frozenset(ris))
+            for md, mr, pf, gate, ris in data["groups"]
+        )
         return cls(
             rules=frozenset(data["rules"]),
             always=data["always"],
             min_digits=data["min_digits"],
             first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
-            groups=tuple(
-                (md, mr, re.compile(pf) if pf is not None else None, _Gate(gate) if gate is not None else None,
-                 frozenset(ris))
-                for md, mr, pf, gate, ris in data["groups"]
-            ),
+            groups=groups,
+            least_digits=min((group[0] for group in groups if group[0]), default=0),
+            undigited=tuple(group for group in groups if not group[0]),
         )
 
     def nothing_more(self, folded: str) -> tuple[bool, int]:
@@ -99,13 +106,11 @@ class DetectorGates:
         folded = view.norm.folded
         if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
             return
-        longest = digits = -1
-        for min_digits, min_run, prefilter, gate, ris in self.groups:
-            if min_digits:
-                if digits < 0:
-                    digits = view.digit_count
-                if digits < min_digits:
-                    continue
+        longest = -1
+        digits = view.digit_count if self.least_digits else 0
+        for min_digits, min_run, prefilter, gate, ris in self.groups if digits >= self.least_digits else self.undigited:
+            if digits < min_digits:
+                continue
             if min_run:
                 if longest < 0:
                     runs = view.number_runs

@@ -168,7 +168,7 @@ class Matching(EngineState):
         matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         if matches:
             hits = self._collect(matches, keys, values, active)
-            platform = self._platform_for(norm, hits)
+            platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
             pieces = _PIECES_CUE in hits
         else:  # the common case: no phrase of any rule
             hits = {}
@@ -210,9 +210,12 @@ class Matching(EngineState):
         needy = self._needy_frames
         # frames woken that can match nothing, an early exit too (shortcuts off: each frame judged in full)
         dead = self._dead_frames(view, active) if needy and self.shortcuts and not needy.isdisjoint(active) else None
-        late = [ri for ri in self._late if ri in active] if self._late else ()
-        for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
-            rule = self.rules[ri]
+        late = active.intersection(self._late_set) if self._late_set else None
+        rule_at = self._rule_at
+        for ri in [*sorted(active.difference(late)), *(ri for ri in self._late if ri in late)] if late else sorted(active):
+            rule = rule_at[ri]
+            if rule is None:
+                rule = rule_at[ri] = self.rules[ri]
             if rule.platforms and name not in rule.platforms:
                 if trace is not None:
                     trace.setdefault("skipped", []).append((ri, "platform"))
@@ -302,7 +305,9 @@ class Matching(EngineState):
                 except TimeoutError:
                     yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=REGEX_TIMED_OUT)
         if rule.detector:
-            keywords = [k for k in view.hits.get(ri * ROLES + KEYWORD, ()) if _latin_ok(view, *k)]
+            # a keyword with no ASCII character at either end needs no look at the Latin words around it
+            keywords = [k for k in view.hits.get(ri * ROLES + KEYWORD, ())
+                        if (k[2][0] > "\x7f" and k[2][-1] > "\x7f") or _latin_ok(view, *k)]
             allow = self._words[ri].allow
             if allow and keywords:
                 keywords = [k for k in keywords if not view.word_covering(k[0], k[1], allow)]
