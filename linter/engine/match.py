@@ -372,7 +372,8 @@ class Matching(EngineState):
         for j, (_cats, tokens, _words) in enumerate(special):
             slots[j] += [
                 (s, e) for s, e, key in hits.get(ri * ROLES + SLOT + j, ())
-                if _latin_ok(view, s, e, key) and not frames.crosses_clause(norm, s, e)
+                if ((key[0] > "\x7f" and key[-1] > "\x7f") or _latin_ok(view, s, e, key))
+                and (e - s < 2 or not frames.crosses_clause(norm, s, e))
                 and not (allow and view.word_covering(s, e, allow))
             ]
             if not slots[j] and not tokens:
@@ -405,7 +406,7 @@ class Matching(EngineState):
         hedges = hits.get(_HEDGE, ())
         warnings = hits.get(_WARNING, ())
         if warnings:
-            word = frames.warned(view.norm, (cs, ce), warnings)
+            word = frames.warned(view, (cs, ce), warnings)
             if word:
                 return word
         if not scope and not hedges:
@@ -414,4 +415,4 @@ class Matching(EngineState):
         if not_neg:
             scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
-        return frames.negated(view.norm, (cs, ce), inner, scope, hedges)
+        return frames.negated(view, (cs, ce), inner, scope, hedges)
