@@ -9,13 +9,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-_DIGIT = re.compile("[0-9]")
-
-
-def count_digits(folded: str) -> int:
-    first = _DIGIT.search(folded)
-    return 0 if first is None else len(_DIGIT.findall(folded, first.start()))
-
 
 @dataclass(frozen=True, slots=True)
 class DetectorGates:
@@ -35,6 +28,8 @@ class DetectorGates:
     # the fewest digits any group needs, and the groups that need none: a message with fewer
     # digits than the first is looked at by the second only
     least_digits: int = 0
+    # matches at the start of a text with min_digits digits or more (possessive: no backtracking)
+    enough_digits: re.Pattern | None = None
     undigited: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...] = ()
 
     @staticmethod
@@ -86,19 +81,20 @@ class DetectorGates:
             groups=groups,
             least_digits=min((group[0] for group in groups if group[0]), default=0),
             undigited=tuple(group for group in groups if not group[0]),
+            enough_digits=re.compile(f"(?:[^0-9]*+[0-9]){{{data['min_digits']}}}") if data["min_digits"] else None,
         )
 
-    def nothing_more(self, folded: str) -> tuple[bool, int]:
-        """(no detector can find anything in this text, its digit count or -1 if not counted), for
-        a text that ``first_look`` found something in (searched by the caller, before it made
-        anything else of the message); not for gates that are ``always`` open."""
-        digits = count_digits(folded) if self.min_digits else -1
-        if digits >= self.min_digits > 0:
-            return False, digits
-        for prefilter in self.prefilters:
+    def nothing_more(self, folded: str) -> bool:
+        """Whether no detector can find anything in this text, for a text that ``first_look``
+        found something in (searched by the caller, before it made anything else of the message);
+        not for gates that are ``always`` open. The digits are not counted, only whether there are
+        enough (one match, half the cost of counting them)."""
+        if self.enough_digits is not None and self.enough_digits.match(folded) is not None:
+            return False
+        for prefilter in self.prefilters:  # noqa: SIM110 (a loop: all() over a generator costs more per message)
             if prefilter.search(folded) is not None:
-                return False, digits
-        return True, digits
+                return False
+        return True
 
     def activate(self, view, active: set[int], looked: bool = False) -> None:
         """Adds the rules whose detectors may find something in this message (``looked``: the
@@ -107,11 +103,15 @@ class DetectorGates:
         if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
             return
         longest = -1
-        digits = view.digit_count if self.least_digits else 0
+        digits = view.digit_count if self.least_digits else -1
         for min_digits, min_run, prefilter, gate, ris in self.groups if digits >= self.least_digits else self.undigited:
-            if digits < min_digits:
+            if min_digits and digits < min_digits:
                 continue
             if min_run:
+                if digits < 0:
+                    digits = view.digit_count
+                if digits < min_run:
+                    continue  # a run's digits are digits of the text: no run is longer than their count
                 if longest < 0:
                     runs = view.number_runs
                     longest = max(len(run.digits) for run in runs) if runs else 0

@@ -186,17 +186,15 @@ class Matching(EngineState):
             view = MessageView(norm, platform, hits, self.segmenter)
             active.update(gates.rules)
         else:
-            digits = -1
             looked = False
             if not active and not gates.always:
                 look = gates.first_look
                 if look is None or look.search(folded) is None:
                     return [], pieces, name  # the common case: no phrase, no character any detector needs
-                nothing, digits = gates.nothing_more(folded)
-                if nothing:
+                if gates.nothing_more(folded):
                     return [], pieces, name  # no phrase, and no detector could find anything
                 looked = True
-            view = MessageView(norm, platform, hits, self.segmenter, digits if digits >= 0 else None)
+            view = MessageView(norm, platform, hits, self.segmenter)
             gates.activate(view, active, looked)
             if not active:
                 return [], pieces, name

@@ -29,14 +29,14 @@ _CLAUSE_BREAKS = frozenset("，,。；;！!？?\n")
 class MessageView:
     __slots__ = ("_breaks", "_digits", "_present", "_runs", "_segmenter", "frame_hits", "hits", "norm", "platform")
 
-    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter, digits: int | None = None) -> None:
+    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
         self.norm = norm
         self.platform = platform
         # (rule index, role) -> list of (compact start, compact end, phrase)
         self.hits = hits
         self._runs: list[NumberRun] | None = None
         self._segmenter = segmenter
-        self._digits = digits  # the digit count, when the engine has counted already
+        self._digits: int | None = None
         # hits of the frame words and negations, found on first need (engine/match.py)
         self.frame_hits: dict | None = None
         # per word list: the words of it in the message (word_covering); per break pattern: the
