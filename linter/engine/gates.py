@@ -28,8 +28,10 @@ class DetectorGates:
     # the fewest digits any group needs, and the groups that need none: a message with fewer
     # digits than the first is looked at by the second only
     least_digits: int = 0
-    # matches at the start of a text with min_digits digits or more (possessive: no backtracking)
+    # match at the start of a text with min_digits (least_digits) digits or more (possessive: no
+    # backtracking; half the cost of counting them)
     enough_digits: re.Pattern | None = None
+    least_enough: re.Pattern | None = None
     undigited: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...] = ()
 
     @staticmethod
@@ -72,6 +74,7 @@ class DetectorGates:
              frozenset(ris))
             for md, mr, pf, gate, ris in data["groups"]
         )
+        least = min((group[0] for group in groups if group[0]), default=0)
         return cls(
             rules=frozenset(data["rules"]),
             always=data["always"],
@@ -79,16 +82,16 @@ class DetectorGates:
             first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
             groups=groups,
-            least_digits=min((group[0] for group in groups if group[0]), default=0),
+            least_digits=least,
             undigited=tuple(group for group in groups if not group[0]),
-            enough_digits=re.compile(f"(?:[^0-9]*+[0-9]){{{data['min_digits']}}}") if data["min_digits"] else None,
+            enough_digits=_enough_digits(data["min_digits"]),
+            least_enough=_enough_digits(least),
         )
 
     def nothing_more(self, folded: str) -> bool:
         """Whether no detector can find anything in this text, for a text that ``first_look``
         found something in (searched by the caller, before it made anything else of the message);
-        not for gates that are ``always`` open. The digits are not counted, only whether there are
-        enough (one match, half the cost of counting them)."""
+        not for gates that are ``always`` open."""
         if self.enough_digits is not None and self.enough_digits.match(folded) is not None:
             return False
         for prefilter in self.prefilters:  # noqa: SIM110 (a loop: all() over a generator costs more per message)
@@ -103,8 +106,13 @@ class DetectorGates:
         if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
             return
         longest = -1
-        digits = view.digit_count if self.least_digits else -1
-        for min_digits, min_run, prefilter, gate, ris in self.groups if digits >= self.least_digits else self.undigited:
+        if self.least_enough is not None and self.least_enough.match(folded) is not None:
+            digits = view.digit_count
+            groups = self.groups
+        else:  # too few digits for any digit-gated group (counted only if a run length needs them)
+            digits = -1
+            groups = self.undigited
+        for min_digits, min_run, prefilter, gate, ris in groups:
             if min_digits and digits < min_digits:
                 continue
             if min_run:
@@ -122,6 +130,10 @@ class DetectorGates:
             if gate is not None and not gate(view):
                 continue
             active.update(ris)
+
+
+def _enough_digits(n: int) -> re.Pattern | None:
+    return re.compile(f"(?:[^0-9]*+[0-9]){{{n}}}") if n else None
 
 
 class _Gate:
