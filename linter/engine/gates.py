@@ -25,13 +25,11 @@ class DetectorGates:
     prefilters: tuple[re.Pattern, ...]
     # (min_digits, min_run, prefilter, gate, rules) per kind of detector
     groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
-    # the fewest digits any group needs, and the groups that need none: a message with fewer
-    # digits than the first is looked at by the second only
-    least_digits: int = 0
-    # match at the start of a text with min_digits (least_digits) digits or more (possessive: no
-    # backtracking; half the cost of counting them)
+    # match at the start of a text with min_digits digits or more, and with as many as the least
+    # digit-gated group needs (possessive: no backtracking; half the cost of counting them)
     enough_digits: re.Pattern | None = None
     least_enough: re.Pattern | None = None
+    # the groups that need no digits: all a text with fewer than the least is looked at by
     undigited: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...] = ()
 
     @staticmethod
@@ -74,7 +72,6 @@ class DetectorGates:
              frozenset(ris))
             for md, mr, pf, gate, ris in data["groups"]
         )
-        least = min((group[0] for group in groups if group[0]), default=0)
         return cls(
             rules=frozenset(data["rules"]),
             always=data["always"],
@@ -82,10 +79,9 @@ class DetectorGates:
             first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
             groups=groups,
-            least_digits=least,
             undigited=tuple(group for group in groups if not group[0]),
             enough_digits=_enough_digits(data["min_digits"]),
-            least_enough=_enough_digits(least),
+            least_enough=_enough_digits(min((group[0] for group in groups if group[0]), default=0)),
         )
 
     def nothing_more(self, folded: str) -> bool:
