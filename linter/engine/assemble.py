@@ -25,12 +25,15 @@ class Fixing:
     """The fix of one result, worked out when first asked for and then kept: most results are
     never fixed (a scan only counts them), and working out a fix lints the reply again."""
 
-    __slots__ = ("_context", "_edits", "_linter", "_targets", "_text")
+    __slots__ = ("_context", "_edits", "_found", "_linter", "_targets", "_text")
 
-    def __init__(self, linter: Assembling | None, text: str, targets: list[Target] | None, context) -> None:
+    def __init__(self, linter: Assembling | None, text: str, targets: list[Target] | None, context,
+                 found: tuple[Sequence[Finding], Sequence[Rule]] | None = None) -> None:
         self._linter = linter
         self._text = text
         self._targets = targets
+        # or the findings and their rules, whose targets are worked out with the edits
+        self._found = found
         self._context = tuple(context) if context else None
         self._edits: tuple[Edit, ...] | None | object = _UNSET
 
@@ -40,7 +43,8 @@ class Fixing:
         edits = self._edits
         if edits is _UNSET:  # two threads asking at once both work it out, to the same value
             assert self._linter is not None  # only an unpickled Fixing has none, and it has its edits
-            edits = self._edits = self._linter._plan(self._text, self._targets, self._context)
+            targets = self._targets if self._found is None else _targets(*self._found, safe_only=False)
+            edits = self._edits = self._linter._plan(self._text, targets, self._context)
         return edits  # type: ignore[return-value]
 
     def __eq__(self, other: object) -> bool:
@@ -53,7 +57,7 @@ class Fixing:
         return self.edits  # what was worked out travels, not the linter
 
     def __setstate__(self, edits) -> None:
-        self._linter = self._targets = self._context = None
+        self._linter = self._targets = self._context = self._found = None
         self._text = ""
         self._edits = edits
 
@@ -156,64 +160,64 @@ class Assembling(EngineState):
         platform = platform or self._platform_name
         if not candidates:
             return Result(text, (), 0, False, False, platform)
-        confirmed = [c for c in candidates if not c.rejected]
-        confirmed.sort(key=lambda c: (-_effective(c).rank, -c.rule.points, c.rule.kind == "frame", c.start, -(c.end - c.start)))
-        kept: list[Candidate] = []
+        # by severity, points, non-frames first, position, the longer first; then as they came
+        ranked = []
+        errors = []
+        for i, c in enumerate(candidates):
+            if c.rejected:
+                if c.rejected is REGEX_TIMED_OUT:
+                    errors.append(f"rule {c.rule.id}: regex {c.source!r} timed out after "
+                                  f"{_regex_timeout() * 1000:.0f} ms and was stopped")
+                continue
+            rule = c.rule
+            severity = _effective(c)
+            ranked.append((-_RANK[severity], -rule.points, rule.kind == "frame", c.start, c.start - c.end, i, severity, c))
+        ranked.sort()
+        kept: list[tuple[Candidate, Severity]] = []
         taken: dict[str, list[tuple[int, int, int]]] = {}  # category -> kept spans and severity ranks, by start
-        for c in confirmed:
+        for neg_rank, _points, _frame, start, _length, _i, severity, c in ranked:
             spans = taken.setdefault(c.rule.category, [])
-            i = bisect_right(spans, (c.start, 1 << 62))
+            i = bisect_right(spans, (start, 1 << 62))
             # kept spans of a category never overlap, so only the neighbours can
             # next to a kept finding of a higher severity, a finding of another rule is that one
-            rank = _effective(c).rank
-            if (i and _touches(text, spans[i - 1][1], c.start, spans[i - 1][2] > rank)) or (
+            rank = -neg_rank
+            if (i and _touches(text, spans[i - 1][1], start, spans[i - 1][2] > rank)) or (
                 i < len(spans) and _touches(text, c.end, spans[i][0], spans[i][2] > rank)
             ):
                 continue
-            insort(spans, (c.start, c.end, rank))
-            kept.append(c)
-        kept.sort(key=lambda c: (c.start, c.end, c.rule.id))
+            insort(spans, (start, c.end, rank))
+            kept.append((c, severity))
+        kept.sort(key=lambda k: (k[0].start, k[0].end, k[0].rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
         findings: list[Finding] = []
         charged: set[str] = set()  # a rule breached twice in one reply costs its points once
-        for c in kept:
+        points = top = 0
+        fatal = False
+        for c, severity in kept:
+            rule = c.rule
             line = bisect_right(line_starts, c.start)
-            match = text[c.start : c.end]
+            charge = 0 if rule.id in charged else rule.points
             findings.append(
-                Finding(
-                    rule=c.rule.id,
-                    category=c.rule.category,
-                    severity=_effective(c),
-                    points=0 if c.rule.id in charged else c.rule.points,
-                    message=c.rule.message,
-                    suggestion=c.rule.suggestion,
-                    start=c.start,
-                    end=c.end,
-                    line=line,
-                    column=c.start - line_starts[line - 1] + 1,
-                    match=match,
-                    sensitive=c.rule.sensitive,
-                    fatal=c.rule.fatal,
-                )
+                Finding(rule.id, rule.category, severity, charge, rule.message, rule.suggestion, c.start, c.end, line,
+                        c.start - line_starts[line - 1] + 1, text[c.start : c.end], rule.sensitive, rule.fatal)
             )
-            charged.add(c.rule.id)
+            charged.add(rule.id)
+            points += charge
+            top = max(top, _RANK[severity])
+            if rule.fatal:
+                fatal = True
         fail_on = self.settings.fail_on
-        errors = tuple(
-            f"rule {c.rule.id}: regex {c.source!r} timed out after {_regex_timeout() * 1000:.0f} ms and was stopped"
-            for c in candidates
-            if c.rejected is REGEX_TIMED_OUT
-        )
         return Result(
             text=text,
             findings=tuple(findings),
-            points=sum(f.points for f in findings),
-            blocked=any(f.severity >= fail_on for f in findings),
-            fatal=any(f.fatal for f in findings),
+            points=points,
+            blocked=bool(findings) and top >= _RANK[fail_on] if isinstance(fail_on, Severity)
+            else any(f.severity >= fail_on for f in findings),
+            fatal=fatal,
             platform=platform,
             candidates=tuple(candidates),
-            errors=errors,
-            fixing=Fixing(self, text, _targets(findings, [c.rule for c in kept], safe_only=False), context)
-            if findings else None,
+            errors=tuple(errors),
+            fixing=Fixing(self, text, None, context, (findings, [c.rule for c, _s in kept])) if findings else None,
         )
 
     # fixes -------------------------------------------------------------------------------
@@ -256,8 +260,11 @@ class Assembling(EngineState):
         )
 
 
+_RANK = {severity: severity.rank for severity in Severity}
+
+
 def _effective(c: Candidate) -> Severity:
-    if c.severity is not None and c.severity < c.rule.severity:
+    if c.severity is not None and _RANK[c.severity] < _RANK[c.rule.severity]:
         return c.severity
     return c.rule.severity
 

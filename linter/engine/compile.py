@@ -11,7 +11,7 @@ import enum
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RulesetError
 from ..text.domains import MAIL_PROVIDERS
@@ -19,6 +19,9 @@ from ..text.normalize import fold_phrase
 from .automaton import WarmUp
 from .gates import DetectorGates
 from .state import EngineState
+
+if TYPE_CHECKING:
+    from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 GLOBAL = -1  # rule index of what concerns no one rule: platform cues, cues for pieces
 SCOPE = -2  # rule index of the words that scope a negation (roles NEGATION, NOT_NEGATION, HEDGE)
@@ -126,6 +129,7 @@ class Compiling(EngineState):
         self._detector_rules = tables["detector_rules"]
         self._context_turns = tables["context_turns"]
         self._late = tables["late"]
+        self._late_set = frozenset(self._late)
         self._global_allow = tuple(tables["global_allow"])
         self._context_rules = frozenset(tables["context_rules"])
         self._keyed_rules = frozenset(tables["keyed_rules"])
@@ -148,6 +152,9 @@ class Compiling(EngineState):
         self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
+        # the rules as a plain list, each set when a message first has a candidate of it (reading
+        # a RuleList decodes through Python code on every access)
+        self._rule_at: list[Rule | None] = [None] * len(self.rules)
         self._detectors: list[tuple[Callable, dict] | None] = [None] * len(self.rules)
         self._turn_hits: dict[str, frozenset[int]] = {}  # buyer turn -> context rules it speaks to
 

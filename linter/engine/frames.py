@@ -91,19 +91,25 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
     return found
 
 
-def clause_bounds(norm, cs: int, ce: int, breaks: re.Pattern | None = None) -> Span:
+@cache
+def _clause_break() -> re.Pattern:
+    return re.compile(_CLAUSE_BREAK)
+
+
+def clause_bounds(view, cs: int, ce: int, breaks: re.Pattern | None = None) -> Span:
     """The compact span of the clause(s) (or sentences, with ``breaks`` SENTENCE_BREAK) that hold
-    compact[cs:ce]."""
-    if breaks is None:
-        breaks = re.compile(_CLAUSE_BREAK)
-    folded = norm.folded
+    compact[cs:ce]: from the end of the last break that ends at or before it to the start of the
+    first break that starts at or after it. The breaks of a message are found once (MessageView.breaks):
+    no break runs over a kept character, so none straddles the span's ends."""
+    starts, ends = view.breaks(breaks or _clause_break())
+    norm = view.norm
     cmap = norm.compact_map
     fs = cmap[cs]
     fe = cmap[ce - 1] + 1 if ce > cs else fs
-    # the space break looks two characters ahead, so the search may run a little past fs
-    left = max((m.end() for m in breaks.finditer(folded, 0, fs + 2) if m.end() <= fs), default=0)
-    nxt = breaks.search(folded, fe)
-    right = nxt.start() if nxt else len(folded)
+    i = bisect_right(ends, fs)
+    left = ends[i - 1] if i else 0
+    j = bisect_left(starts, fe)
+    right = starts[j] if j < len(starts) else len(norm.folded)
     return bisect_left(cmap, left), bisect_right(cmap, right - 1)
 
 
@@ -116,14 +122,14 @@ def crosses_clause(norm, cs: int, ce: int) -> bool:
     return fe - fs >= ce - cs and _WORD_BREAK.search(norm.folded, fs, fe) is not None
 
 
-def negated(norm, span: Span, slot_spans: Sequence[Span], negations: Sequence[tuple[int, int, str]],
+def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tuple[int, int, str]],
             hedges: Sequence[tuple[int, int, str]]) -> str | None:
     """The negation or hedge that clears a frame: a negation in the frame's clause at most
     ``NEGATION_BEFORE`` characters before it or between its words; a hedge after it in its
     sentence (这个我们真的不能做 may follow a comma)."""
     cs, ce = span
-    lo, _hi = clause_bounds(norm, cs, ce)
-    hi = clause_bounds(norm, cs, ce, SENTENCE_BREAK)[1] if hedges else ce
+    lo, _hi = clause_bounds(view, cs, ce)
+    hi = clause_bounds(view, cs, ce, SENTENCE_BREAK)[1] if hedges else ce
     for s, e, word in negations:
         if s < max(lo, cs - NEGATION_BEFORE) or e > ce:
             continue
@@ -136,10 +142,10 @@ def negated(norm, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
     return None
 
 
-def warned(norm, span: Span, warnings: Sequence[tuple[int, int, str]]) -> str | None:
+def warned(view, span: Span, warnings: Sequence[tuple[int, int, str]]) -> str | None:
     """A warning in the frame's sentence, before or after it (本店客服不会以任何理由让您加微信、QQ或
     扫码付款，如有此类信息请立即举报！)."""
-    lo, hi = clause_bounds(norm, span[0], span[1], SENTENCE_BREAK)
+    lo, hi = clause_bounds(view, span[0], span[1], SENTENCE_BREAK)
     for s, e, word in warnings:
         if s >= lo and e <= hi:
             return word

@@ -9,13 +9,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-_DIGIT = re.compile("[0-9]")
-
-
-def count_digits(folded: str) -> int:
-    first = _DIGIT.search(folded)
-    return 0 if first is None else len(_DIGIT.findall(folded, first.start()))
-
 
 @dataclass(frozen=True, slots=True)
 class DetectorGates:
@@ -32,6 +25,12 @@ class DetectorGates:
     prefilters: tuple[re.Pattern, ...]
     # (min_digits, min_run, prefilter, gate, rules) per kind of detector
     groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
+    # match at the start of a text with min_digits digits or more, and with as many as the least
+    # digit-gated group needs (possessive: no backtracking; half the cost of counting them)
+    enough_digits: re.Pattern | None = None
+    least_enough: re.Pattern | None = None
+    # the groups that need no digits: all a text with fewer than the least is looked at by
+    undigited: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...] = ()
 
     @staticmethod
     def build(rules: Sequence, indexes: Sequence[int]) -> dict:
@@ -68,30 +67,33 @@ class DetectorGates:
 
     @classmethod
     def from_data(cls, data: dict) -> DetectorGates:
+        groups = tuple(
+            (md, mr, re.compile(pf) if pf is not None else None, _Gate(gate) if gate is not None else None,
+             frozenset(ris))
+            for md, mr, pf, gate, ris in data["groups"]
+        )
         return cls(
             rules=frozenset(data["rules"]),
             always=data["always"],
             min_digits=data["min_digits"],
             first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
-            groups=tuple(
-                (md, mr, re.compile(pf) if pf is not None else None, _Gate(gate) if gate is not None else None,
-                 frozenset(ris))
-                for md, mr, pf, gate, ris in data["groups"]
-            ),
+            groups=groups,
+            undigited=tuple(group for group in groups if not group[0]),
+            enough_digits=_enough_digits(data["min_digits"]),
+            least_enough=_enough_digits(min((group[0] for group in groups if group[0]), default=0)),
         )
 
-    def nothing_more(self, folded: str) -> tuple[bool, int]:
-        """(no detector can find anything in this text, its digit count or -1 if not counted), for
-        a text that ``first_look`` found something in (searched by the caller, before it made
-        anything else of the message); not for gates that are ``always`` open."""
-        digits = count_digits(folded) if self.min_digits else -1
-        if digits >= self.min_digits > 0:
-            return False, digits
-        for prefilter in self.prefilters:
+    def nothing_more(self, folded: str) -> bool:
+        """Whether no detector can find anything in this text, for a text that ``first_look``
+        found something in (searched by the caller, before it made anything else of the message);
+        not for gates that are ``always`` open."""
+        if self.enough_digits is not None and self.enough_digits.match(folded) is not None:
+            return False
+        for prefilter in self.prefilters:  # noqa: SIM110 (a loop: all() over a generator costs more per message)
             if prefilter.search(folded) is not None:
-                return False, digits
-        return True, digits
+                return False
+        return True
 
     def activate(self, view, active: set[int], looked: bool = False) -> None:
         """Adds the rules whose detectors may find something in this message (``looked``: the
@@ -99,14 +101,21 @@ class DetectorGates:
         folded = view.norm.folded
         if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
             return
-        longest = digits = -1
-        for min_digits, min_run, prefilter, gate, ris in self.groups:
-            if min_digits:
+        longest = -1
+        if self.least_enough is not None and self.least_enough.match(folded) is not None:
+            digits = view.digit_count
+            groups = self.groups
+        else:  # too few digits for any digit-gated group (counted only if a run length needs them)
+            digits = -1
+            groups = self.undigited
+        for min_digits, min_run, prefilter, gate, ris in groups:
+            if min_digits and digits < min_digits:
+                continue
+            if min_run:
                 if digits < 0:
                     digits = view.digit_count
-                if digits < min_digits:
-                    continue
-            if min_run:
+                if digits < min_run:
+                    continue  # a run's digits are digits of the text: no run is longer than their count
                 if longest < 0:
                     runs = view.number_runs
                     longest = max(len(run.digits) for run in runs) if runs else 0
@@ -117,6 +126,10 @@ class DetectorGates:
             if gate is not None and not gate(view):
                 continue
             active.update(ris)
+
+
+def _enough_digits(n: int) -> re.Pattern | None:
+    return re.compile(f"(?:[^0-9]*+[0-9]){{{n}}}") if n else None
 
 
 class _Gate:

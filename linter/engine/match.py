@@ -157,49 +157,57 @@ class Matching(EngineState):
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         norm = Normalized(text)
-        active: set[int] = set(self._always) if self._always else set()
         buyer_hits = self._buyer_hits(context) if context else {}
-        if not buyer_hits:
-            context = None  # no buyer turn says anything a context rule listens for
-        if context:
+        if buyer_hits:
             automaton, keys, values = self._automaton or self._built("main")
         else:
+            context = None  # no buyer turn says anything a context rule listens for
             automaton, keys, values = self._automaton_plain or self._built("plain")
         matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
-        if matches:
-            hits = self._collect(matches, keys, values, active)
-            platform = self._platform_for(norm, hits)
-            pieces = _PIECES_CUE in hits
-        else:  # the common case: no phrase of any rule
-            hits = {}
-            platform = self.platform
-            pieces = False
         folded = norm.folded
-        if folded is not text and not pieces and not STAND_IN_EMOJI.isdisjoint(text):
-            pieces = True  # 好🌟评🌟返🌟现: read once more without the emoji between the characters
-        if not pieces and " " in folded and _SPACED_OUT.search(folded):
-            pieces = True
+        # 好🌟评🌟返🌟现 (emoji between the characters) and y d j j 6 6 8 are read once more, joined
+        pieces = ((folded is not text and not STAND_IN_EMOJI.isdisjoint(text))
+                  or (" " in folded and _SPACED_OUT.search(folded) is not None))
         # explain looks with every rule's gates, to list the context rules it then skips
         gates = self._gates if context or (trace is not None and "explain" in trace) else self._gates_plain
-        name = platform.name
-        if not self.shortcuts:
-            view = MessageView(norm, platform, hits, self.segmenter)
-            active.update(gates.rules)
-        else:
-            digits = -1
-            looked = False
-            if not active and not gates.always:
+        if not matches:  # the common case: no phrase of any rule
+            platform = self.platform
+            if self._always or not self.shortcuts:
+                active: set[int] = set(self._always)
+            elif gates.always:
+                active = set()
+            else:
                 look = gates.first_look
                 if look is None or look.search(folded) is None:
-                    return [], pieces, name  # the common case: no phrase, no character any detector needs
-                nothing, digits = gates.nothing_more(folded)
-                if nothing:
-                    return [], pieces, name  # no phrase, and no detector could find anything
-                looked = True
-            view = MessageView(norm, platform, hits, self.segmenter, digits if digits >= 0 else None)
-            gates.activate(view, active, looked)
+                    return [], pieces, self._platform_name  # no character any detector needs
+                if gates.nothing_more(folded):
+                    return [], pieces, self._platform_name  # no detector could find anything
+                view = MessageView(norm, platform, {}, self.segmenter)
+                active = set()
+                gates.activate(view, active, True)
+                if not active:
+                    return [], pieces, self._platform_name
+                return self._judge(view, active, context, buyer_hits, pieces, keep_rejected, trace)
+            hits: dict = {}
+        else:
+            active = set(self._always)
+            hits = self._collect(matches, keys, values, active)
+            platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
+            if not pieces and _PIECES_CUE in hits:
+                pieces = True
+        view = MessageView(norm, platform, hits, self.segmenter)
+        if not self.shortcuts:
+            active.update(gates.rules)
+        else:
+            gates.activate(view, active)
             if not active:
-                return [], pieces, name
+                return [], pieces, platform.name
+        return self._judge(view, active, context, buyer_hits, pieces, keep_rejected, trace)
+
+    def _judge(self, view: MessageView, active: set[int], context, buyer_hits: dict, pieces: bool,
+               keep_rejected: bool, trace: dict | None) -> tuple[list[Candidate], bool, str]:
+        """The candidates of the rules ``active`` (see _plain_candidates)."""
+        name = view.platform.name
         if not context:
             if trace is not None:
                 trace.setdefault("skipped", []).extend((ri, "context") for ri in sorted(active & self._context_rules))
@@ -210,9 +218,12 @@ class Matching(EngineState):
         needy = self._needy_frames
         # frames woken that can match nothing, an early exit too (shortcuts off: each frame judged in full)
         dead = self._dead_frames(view, active) if needy and self.shortcuts and not needy.isdisjoint(active) else None
-        late = [ri for ri in self._late if ri in active] if self._late else ()
-        for ri in (*sorted(active.difference(late)), *late) if late else sorted(active):
-            rule = self.rules[ri]
+        late = active.intersection(self._late_set) if self._late_set else None
+        rule_at = self._rule_at
+        for ri in [*sorted(active.difference(late)), *(ri for ri in self._late if ri in late)] if late else sorted(active):
+            rule = rule_at[ri]
+            if rule is None:
+                rule = rule_at[ri] = self.rules[ri]
             if rule.platforms and name not in rule.platforms:
                 if trace is not None:
                     trace.setdefault("skipped", []).append((ri, "platform"))
@@ -284,25 +295,31 @@ class Matching(EngineState):
         return found
 
     def _rule_candidates(self, ri: int, rule: Rule, view: MessageView, found=None) -> Iterable[Candidate]:
-        norm = view.norm
+        """Rule ``ri``'s candidates: a list (most rules have none, and a list costs less than a
+        generator that yields nothing), a generator for a frame."""
         if rule.frame:
-            yield from self._frame_candidates(ri, rule, view, found)
-            return
-        for cs, ce, key in view.hits.get(ri * ROLES + PHRASE, ()):
+            return self._frame_candidates(ri, rule, view, found)
+        norm = view.norm
+        hits = view.hits
+        out: list[Candidate] = []
+        for cs, ce, key in hits.get(ri * ROLES + PHRASE, ()):
             os_, oe = norm.compact_span(cs, ce)
-            yield Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD)
-        if rule.regex and (not rule.triggers or ri * ROLES + TRIGGER in view.hits):
+            out.append(Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD))
+        if rule.regex and (not rule.triggers or ri * ROLES + TRIGGER in hits):
             for pattern, timeout in self._patterns(ri):
                 try:
                     matches = pattern.finditer(norm.compact, timeout=timeout) if timeout else pattern.finditer(norm.compact)
                     for m in matches:
                         if m.end() > m.start():
                             os_, oe = norm.compact_span(m.start(), m.end())
-                            yield Candidate(rule, m.start(), m.end(), os_, oe, pattern.pattern)
+                            out.append(Candidate(rule, m.start(), m.end(), os_, oe, pattern.pattern))
                 except TimeoutError:
-                    yield Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=REGEX_TIMED_OUT)
+                    out.append(Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=REGEX_TIMED_OUT))
         if rule.detector:
-            keywords = [k for k in view.hits.get(ri * ROLES + KEYWORD, ()) if _latin_ok(view, *k)]
+            # a keyword with no ASCII character at either end needs no look at the Latin words around it
+            keywords = hits.get(ri * ROLES + KEYWORD)
+            keywords = [k for k in keywords if (k[2][0] > "\x7f" and k[2][-1] > "\x7f") or _latin_ok(view, *k)] \
+                if keywords else []
             allow = self._words[ri].allow
             if allow and keywords:
                 keywords = [k for k in keywords if not view.word_covering(k[0], k[1], allow)]
@@ -310,7 +327,8 @@ class Matching(EngineState):
             for hit in find(view, options, keywords):
                 cs, ce = view.folded_to_compact(hit.start, hit.end)
                 os_, oe = norm.folded_span(hit.start, hit.end)
-                yield Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity)
+                out.append(Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity))
+        return out
 
     # frames ------------------------------------------------------------------------------
     def _dead_frames(self, view: MessageView, active: set[int]) -> set[int]:
@@ -367,7 +385,8 @@ class Matching(EngineState):
         for j, (_cats, tokens, _words) in enumerate(special):
             slots[j] += [
                 (s, e) for s, e, key in hits.get(ri * ROLES + SLOT + j, ())
-                if _latin_ok(view, s, e, key) and not frames.crosses_clause(norm, s, e)
+                if ((key[0] > "\x7f" and key[-1] > "\x7f") or _latin_ok(view, s, e, key))
+                and (e - s < 2 or not frames.crosses_clause(norm, s, e))
                 and not (allow and view.word_covering(s, e, allow))
             ]
             if not slots[j] and not tokens:
@@ -400,7 +419,7 @@ class Matching(EngineState):
         hedges = hits.get(_HEDGE, ())
         warnings = hits.get(_WARNING, ())
         if warnings:
-            word = frames.warned(view.norm, (cs, ce), warnings)
+            word = frames.warned(view, (cs, ce), warnings)
             if word:
                 return word
         if not scope and not hedges:
@@ -409,4 +428,4 @@ class Matching(EngineState):
         if not_neg:
             scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
-        return frames.negated(view.norm, (cs, ce), inner, scope, hedges)
+        return frames.negated(view, (cs, ce), inner, scope, hedges)

@@ -43,6 +43,8 @@ class EngineState:
     _detector_rules: list[int]
     _context_turns: int
     _late: list[int]
+    _late_set: frozenset[int]
+    _rule_at: list[Rule | None]  # self.rules[i] once read (see Compiling._adopt)
     _frame_special: dict[int, tuple]
     _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
     _needy_frames: frozenset[int]  # the frames with such slots

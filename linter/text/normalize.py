@@ -174,9 +174,18 @@ _UNMARKED_PUNCT = frozenset(chr(cp) for cp in range(0xFF01, 0xFF5F)
                             if not chr(cp).isalnum() and chr(cp) not in _KEPT_PUNCT)
 
 
+_TABLES: _FoldTables | None = None  # _fold_tables() once built, read without a call by every Normalized
+
+
 @cache
 def _fold_tables() -> _FoldTables:
     """Built on first use (reading t2s.tsv costs a few ms): importing kefulint does not pay for it."""
+    global _TABLES
+    _TABLES = _new_fold_tables()
+    return _TABLES
+
+
+def _new_fold_tables() -> _FoldTables:
     fold = _build_fold()
     foldable = frozenset(map(chr, fold)) - _UNMARKED_PUNCT
     # A regex class of BMP characters compiles to a bitmap and tests fast; one astral character in
@@ -216,7 +225,9 @@ _LETTER_IN_NUMBER = re.compile(r"(?<=\d)[ol](?=\d)")
 
 def _letter_digit(m: re.Match) -> str:
     return "0" if m.group() == "o" else "1"
-_NUMERAL = re.compile(f"[{_DIGIT_CLASS}]")
+# matches at the start of a text with MIN_CN_RUN_DIGITS numerals or more (possessive: no backtracking;
+# one match instead of listing them all)
+_ENOUGH_NUMERALS = re.compile(f"(?:[^{_DIGIT_CLASS}]*+[{_DIGIT_CLASS}]){{{MIN_CN_RUN_DIGITS}}}")
 
 # --- noise ------------------------------------------------------------------------------------
 # Everything that is not a letter or a digit is dropped from the compact form: white space,
@@ -268,18 +279,20 @@ class Normalized:
         # the common case: nothing to fold (two class searches: the BMP class is a bitmap, and a
         # class that also holds astral characters would be tested range by range)
         astral = _ASTRAL.search(original) is not None
-        tables = _fold_tables()
+        tables = _TABLES or _fold_tables()
         marked = tables.find_marked(original)  # foldable characters and Chinese numerals
         bmp_foldable = bool(marked) and not tables.foldable.isdisjoint(marked)
         if not astral and not bmp_foldable:
             folded, fold_map = original, None
-            if marked and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:  # marked: numerals only
+            if marked and _ENOUGH_NUMERALS.match(folded):  # marked: numerals only
                 folded = _cn_numerals_to_digits(folded)
         else:
             folded, fold_map = _fold(original, tables, bmp_foldable)
             if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
                 astral = _ASTRAL.search(folded) is not None
-        if _LETTER_IN_NUMBER.search(folded):  # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1
+        # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1 (looked for only when there is
+        # an o or l: the look-behind search costs as much as the rest of a clean reply's folding)
+        if ("o" in folded or "l" in folded) and _LETTER_IN_NUMBER.search(folded):
             folded = _LETTER_IN_NUMBER.sub(_letter_digit, folded)
         self.folded = folded
         self._fold_map = fold_map  # folded index -> original index; None means identity
@@ -360,7 +373,7 @@ def _fold(text: str, tables: _FoldTables, bmp_foldable: bool) -> tuple[str, list
     else:
         folded = text.translate(tables.fold)
         fold_map = None
-    if _CN_DIGIT.search(folded) and len(_NUMERAL.findall(folded)) >= MIN_CN_RUN_DIGITS:
+    if _CN_DIGIT.search(folded) and _ENOUGH_NUMERALS.match(folded):
         folded = _cn_numerals_to_digits(folded)
     if fold_map is not None:
         fold_map.append(len(text))

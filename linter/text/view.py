@@ -27,18 +27,22 @@ _CLAUSE_BREAKS = frozenset("，,。；;！!？?\n")
 
 
 class MessageView:
-    __slots__ = ("_digits", "_runs", "_segmenter", "frame_hits", "hits", "norm", "platform")
+    __slots__ = ("_breaks", "_digits", "_present", "_runs", "_segmenter", "frame_hits", "hits", "norm", "platform")
 
-    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter, digits: int | None = None) -> None:
+    def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
         self.norm = norm
         self.platform = platform
         # (rule index, role) -> list of (compact start, compact end, phrase)
         self.hits = hits
         self._runs: list[NumberRun] | None = None
         self._segmenter = segmenter
-        self._digits = digits  # the digit count, when the engine has counted already
+        self._digits: int | None = None
         # hits of the frame words and negations, found on first need (engine/match.py)
         self.frame_hits: dict | None = None
+        # per word list: the words of it in the message (word_covering); per break pattern: the
+        # starts and ends of its matches (breaks); each found on first need
+        self._present: dict[int, tuple] | None = None
+        self._breaks: dict[re.Pattern, tuple[list[int], list[int]]] | None = None
 
     @property
     def folded(self) -> str:
@@ -123,9 +127,35 @@ class MessageView:
         folded = self.norm.folded
         return any(ch in _CLAUSE_BREAKS for ch in folded[fa:fb])
 
+    def breaks(self, pattern: re.Pattern) -> tuple[list[int], list[int]]:
+        """The starts and the ends of the matches of ``pattern`` in the folded text, in order
+        (clause and sentence breaks: every candidate of a message asks for the same)."""
+        found = self._breaks
+        if found is None:
+            found = self._breaks = {}
+        spans = found.get(pattern)
+        if spans is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            for m in pattern.finditer(self.norm.folded):
+                starts.append(m.start())
+                ends.append(m.end())
+            spans = found[pattern] = (starts, ends)
+        return spans
+
     def word_covering(self, cs: int, ce: int, words) -> str | None:
         """The first of ``words`` with an occurrence that covers compact[cs:ce]."""
         compact = self.norm.compact
+        if type(words) is tuple:
+            # the words of a rule's list that occur in the message at all, once per message (the
+            # list is kept beside them, so that its id stays its own while the view lives)
+            present = self._present
+            if present is None:
+                present = self._present = {}
+            entry = present.get(id(words))
+            if entry is None:
+                entry = present[id(words)] = (words, tuple(w for w in words if w in compact))
+            words = entry[1]
         span = ce - cs
         for w in words:
             n = len(w)
