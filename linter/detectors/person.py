@@ -52,7 +52,10 @@ def _prepare(options: dict) -> dict:
     cues = sorted(options["cues_compact"], key=lambda w: (-len(w), w))
     return {
         **options,
-        "cue_re": re.compile("|".join(map(re.escape, cues)) or "(?!)"),
+        # a cue only where a surname follows it: most replies hold 的 or 是, few a surname after them
+        "cue_re": re.compile(
+            f"(?:{'|'.join(map(re.escape, cues))})(?=[{re.escape(''.join(options['surnames']))}])" if cues else "(?!)"
+        ),
         "surname_set": frozenset(options["surnames"]),
     }
 
