@@ -5,8 +5,9 @@ does not load the engine.
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from . import _lazy
 
 __version__ = "0.1.0"  # the one place; pyproject.toml reads it
 
@@ -30,14 +31,4 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kefulint' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = _lazy.exports(__name__, _EXPORTS)

@@ -50,3 +50,15 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data {'/'.join(parts)} not present beside the project")
     return path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty rules and tables cache folder of the test's own (the tests that build and damage
+    caches; every other test uses the user's cache as a user would)."""
+    from kefulint.rules.rulecache import CACHE_ENV, NO_CACHE_ENV
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
+    return folder

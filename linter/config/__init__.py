@@ -5,9 +5,9 @@ the public names are imported on first use, so that a start-up without a config 
 neither the TOML parser nor the field checks."""
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from .. import _lazy
 from ..errors import ConfigError
 from .lookup import find_config, load_settings
 
@@ -37,14 +37,4 @@ if TYPE_CHECKING:
     from .loader import SUPPORTED_SUFFIXES, Config, LintOptions, ServeOptions, load_config
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = _lazy.exports(__name__, _EXPORTS)

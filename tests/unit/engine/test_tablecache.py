@@ -22,14 +22,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def rules():
     # the cache's mechanics, on three rulesets (building the tables of all of them per case is slow)

@@ -28,14 +28,6 @@ examples.good = ["亲，请以平台页面为准"]
 """
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
-    return folder
-
-
 def files(folder):
     return sorted(folder.glob("rules-*.json")) if folder.exists() else []
 
