@@ -12,16 +12,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import cache
 
+from ..text.view import clause_break
+
 Span = tuple[int, int]  # compact start, end
 
-# What ends a clause: a negation scopes over its own clause only.
+# What ends a clause (text.view.clause_break): a negation scopes over its own clause only.
 # A space between two Chinese words ends a clause too: chat replies use it for a comma
-# (信用卡不行 你直接支付宝转我); spaced-out characters (私 下 付 款) do not, one character apart.
-# a space between two Chinese words, or after a sentence-final particle (别拍了 zfb转我), ends a
-# clause; compiled on first use (~1.5 ms)
-_CLAUSE_BREAK = (
-    r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff][了吧哦啊呀呢哈嘛啦呗]) +(?=\S)"
-)
+# (信用卡不行 你直接支付宝转我); spaced-out characters (私 下 付 款) do not, one character apart;
+# so does a space after a sentence-final particle (别拍了 zfb转我).
 SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
@@ -91,17 +89,12 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
     return found
 
 
-@cache
-def _clause_break() -> re.Pattern:
-    return re.compile(_CLAUSE_BREAK)
-
-
 def clause_bounds(view, cs: int, ce: int, breaks: re.Pattern | None = None) -> Span:
     """The compact span of the clause(s) (or sentences, with ``breaks`` SENTENCE_BREAK) that hold
     compact[cs:ce]: from the end of the last break that ends at or before it to the start of the
     first break that starts at or after it. The breaks of a message are found once (MessageView.breaks):
     no break runs over a kept character, so none straddles the span's ends."""
-    starts, ends = view.breaks(breaks or _clause_break())
+    starts, ends = view.breaks(breaks or clause_break())
     norm = view.norm
     cmap = norm.compact_map
     fs = cmap[cs]

@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_CN_DIGITS = "零〇○一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖貳陸"
+from .normalize import CN_DIGITS, SOUND_DIGITS
+
+# numerals as written (貳 and 陸 fold to 贰 and 陆 only later) and the sound-alikes of a voice input
+_CN_DIGITS = "".join(CN_DIGITS) + "貳陸" + "".join(SOUND_DIGITS)
 # what gets masked: Latin letters and digits (ASCII and full-width), digits of any script
 # (①, ❶, ...), Chinese numerals; never Chinese words around them
 _SECRET = re.compile(f"[0-9A-Za-z\\d\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")

@@ -210,14 +210,25 @@ CN_DIGITS = {
     "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "七": "7", "柒": "7",
     "八": "8", "捌": "8", "九": "9", "玖": "9",
 }
-_CN_TRANS = str.maketrans(CN_DIGITS)
+# Characters a voice input writes for a digit (死 for 四, 酒 for 九, 妖 for 幺): digits only in the
+# middle of a run, right before a numeral (一三零 死七二八 三九零五), never at its start or end.
+SOUND_DIGITS = {
+    "死": "4", "思": "4", "寺": "4", "酒": "9", "久": "9", "舞": "5", "午": "5", "武": "5", "吾": "5",
+    "溜": "6", "留": "6", "期": "7", "妻": "7", "巴": "8", "爸": "8", "扒": "8", "衣": "1", "依": "1",
+    "妖": "1", "腰": "1", "尔": "2", "伞": "3", "散": "3", "灵": "0", "铃": "0", "玲": "0",
+}
+_CN_TRANS = str.maketrans(CN_DIGITS | SOUND_DIGITS)
 _CN_DIGIT_CHARS = "".join(k for k in CN_DIGITS if k != "洞")
 _DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 # A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
-# 洞 (radio speech for 0) continues a run but never starts one (山洞, 洞口)
-_CN_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}[{_DIGIT_CLASS}洞])+")
+# 洞 (radio speech for 0) continues a run but never starts one (山洞, 洞口); a sound-alike only
+# continues one right before a numeral
+_SOUND_CLASS = "".join(SOUND_DIGITS)
+_CN_RUN = re.compile(
+    rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞]|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
+)
 _CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
 MIN_CN_RUN_DIGITS = 4
 _LETTER_IN_NUMBER = re.compile(r"(?<=\d)[ol](?=\d)")

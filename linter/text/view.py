@@ -23,7 +23,15 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
     return re.compile("|".join(re.escape(w) for w in ordered)), len(ordered[0])
 
 
-_CLAUSE_BREAKS = frozenset("，,。；;！!？?\n")
+# A clause ends at a stop, a comma, a tilde or a newline; at a space between two Chinese words; at a
+# space after a sentence-final particle. Written once: negation scope (engine/frames) and the
+# exclusion words of ``word_near(same_clause=True)`` read the same clauses.
+# Compiled on first use (~1.5 ms of a cold start).
+@lru_cache(maxsize=1)
+def clause_break() -> re.Pattern:
+    return re.compile(
+        r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff][了吧哦啊呀呢哈嘛啦呗]) +(?=\S)"
+    )
 
 
 class MessageView:
@@ -124,8 +132,9 @@ class MessageView:
         cmap = self.norm.compact_map
         fa = cmap[a - 1] + 1 if a > 0 else 0
         fb = cmap[b] if b < len(cmap) else len(self.norm.folded)
-        folded = self.norm.folded
-        return any(ch in _CLAUSE_BREAKS for ch in folded[fa:fb])
+        starts, ends = self.breaks(clause_break())
+        i = bisect_left(starts, fa)
+        return i < len(starts) and ends[i] <= fb
 
     def breaks(self, pattern: re.Pattern) -> tuple[list[int], list[int]]:
         """The starts and the ends of the matches of ``pattern`` in the folded text, in order

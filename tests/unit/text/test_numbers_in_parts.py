@@ -26,6 +26,14 @@ def test_groups_of_three_chinese_numerals_cut_by_stops():
     assert "158" not in digits("第一五八页")  # a lone group of three stays a word
 
 
+def test_a_voice_inputs_sound_alike_is_a_digit_only_inside_a_run():
+    assert "13047283905" in digits("号码是一三零 死七二八 三九零五")
+    assert "13047283905" in digits("号码是一三零 四七二八 三九零五")
+    assert not digits("一衣多穿，三件套")  # before a word, not a numeral
+    assert not digits("不要死记硬背")
+    assert Normalized("四五六七死").folded == "4567死"  # never at a run's end
+
+
 def test_parts_and_other_clause_labels_reach_the_phone_rule(linter):
     cats = lambda t: {f.category for f in linter.check(t).findings}
     assert "contact.phone" in cats("他手机是135开头，中间2708，尾号6149，您直接打过去")
@@ -38,6 +46,13 @@ def test_a_space_between_two_chinese_words_ends_a_negations_clause(linter):
     cats = lambda t: {f.category for f in linter.check(t).findings}
     assert "offplatform.payment" in cats("信用卡不行 你直接支付宝转我")
     assert "offplatform.payment" not in cats("不能支付宝转账哦，请在平台下单")
+
+
+def test_an_exclusion_word_across_a_spoken_comma_excludes_nothing(linter):
+    # 快递单 belongs to "that number on the parcel is wrong"; the space ends its clause, as a comma would
+    cats = lambda t: {f.category for f in linter.check(t).findings}
+    assert "contact.phone" in cats("快递单上那个号不对 打我的 ①③⑧ ⑤②⑨⑦ ④⑥⑥① 找刘姐")
+    assert "contact.phone" not in cats("快递单上那个号 ①③⑧ ⑤②⑨⑦ ④⑥⑥① 是快递员的")
 
 
 def test_a_warning_next_to_an_error_of_its_category_is_one_finding(linter):
