@@ -62,6 +62,8 @@ _PLATFORM_CUE = GLOBAL * ROLES + PLATFORM
 _PIECES_CUE = GLOBAL * ROLES + PIECES
 # letters and digits written apart (y d j j 6 6 8): an id spelled out, read once more joined
 _SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]")
+# a buyer's consent phrase denied by the one or two characters before it (我不想取消, 别取消, 没同意)
+_BUYER_DENIES = re.compile(r"(?:不|别|没|甭|不用|不要|不想|不能|不让|不许|未)$")
 _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
@@ -287,8 +289,12 @@ class Matching(EngineState):
         """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
         automaton, _keys, values = self._buyer_automaton or self._built("buyer")
-        found = frozenset(ri for idx, _s, _e in automaton.find_matches_as_indexes(
-            Normalized(turn).compact, OVERLAPPING) for ri in values[idx])
+        compact = Normalized(turn).compact
+        found = frozenset(
+            ri for idx, s, _e in automaton.find_matches_as_indexes(compact, OVERLAPPING) for ri in values[idx]
+            # 我不想取消, 别取消: a phrase of consent the buyer denies consents to nothing
+            if ri >= 0 or not _BUYER_DENIES.search(compact, max(0, s - 2), s)
+        )
         if len(self._turn_hits) >= TURN_CACHE:
             self._turn_hits.clear()
         self._turn_hits[turn] = found

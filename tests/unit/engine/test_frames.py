@@ -85,7 +85,7 @@ def test_id_token_near_a_wechat_paraphrase(linter):
 @pytest.mark.parametrize(
     ("text", "context", "category"),
     [
-        ("好呀加吧", ["能加你微信吗"], None),  # an agreement alone gives no id: nothing to report
+        ("好呀加吧", ["能加你微信吗"], "contact.wechat"),  # agreeing to be added: the issue's own example
         ("可以的，转好跟我说", ["能不能不走淘宝直接转你"], "offplatform.payment"),
         ("行，弄好了说一声", ["我把差评改了你给我补点钱吧"], "review.manipulation"),
         ("加10块", ["能货到付款吗"], "payment.cod"),
@@ -100,6 +100,18 @@ def test_context_replies(linter, text, context, category):
         assert category not in cats(linter, text)  # the same words without the request are clean
     else:
         assert not found
+
+
+def test_a_buyer_who_denies_consent_consents_to_nothing(linter):
+    closed = "好的亲 已经帮您取消了"
+    assert "trade.close" not in cats(linter, closed, ["我想取消"])
+    assert "trade.close" in cats(linter, closed, ["别取消啊 我就改个地址"])
+    assert "trade.close" in cats(linter, closed, ["我不想取消，我就要这个价"])
+
+
+def test_a_threat_to_close_unless_the_buyer_pays_is_closing(linter):
+    assert "trade.close" in cats(linter, "不补的话这单只能给您退掉了")
+    assert "trade.close" not in cats(linter, "不补也没关系，我们照常发货")
 
 
 def test_normal_invoice_change_agreed_stays_clean(linter):
