@@ -17,6 +17,7 @@ _NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "onlin
 def find_qq(view, options, keywords):
     lo, hi = options["min_digits"], options["max_digits"]
     allow = options["allow_compact"]
+    cues = options["cues_compact"]
     skip = (lambda s, e: view.word_covering(s, e, allow) is not None) if allow else None
     for run in view.number_runs:
         if run.letter_before or run.letter_after or run.digits[0] == "0":
@@ -25,6 +26,10 @@ def find_qq(view, options, keywords):
             continue
         cs, ce = view.folded_to_compact(run.start, run.end)
         hit = view.word_near(cs, ce, options["keywords_compact"], options["window"], options["after"], skip=skip)
+        if not hit and cues and view.word_near(cs, ce, cues, 3, 0, inside=False):
+            # 您下个QQ，我发起远程协助帮您看APP设置。我的号是 3 0 7 7…: a cue right before the
+            # number (我的号是, 群号) reaches back to a keyword further away
+            hit = view.word_near(cs, ce, options["keywords_compact"], options["cue_window"], 0, skip=skip)
         if hit:
             yield Hit(run.start, run.end, f"关键词「{hit}」附近的 {len(run.digits)} 位数字")
 
@@ -57,9 +62,11 @@ DETECTORS = (
             "min_digits": (int, 5),
             "max_digits": (int, 11),
             "allow": (list, []),
+            "cues": (list, []),
+            "cue_window": (int, 60),
         },
         min_digits=MIN_NUMBER_DIGITS,
-        prepare=lambda o: folded_words(folded_words(o), "allow"),
+        prepare=lambda o: folded_words(folded_words(folded_words(o), "allow"), "cues"),
     ),
     Detector(
         "wechat_id",

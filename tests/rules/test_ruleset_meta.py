@@ -85,7 +85,7 @@ def test_invalid_toml_and_duplicate_ids():
 def test_detector_options_validated():
     text = "[[rule]]\n" + GOOD.replace('phrases = ["abc"]', 'detector = "qq"\noptions = { keywordz = ["q"] }').replace('kind = "pattern"', 'kind = "detector"')
     errors = _errors(text)
-    assert errors == ["rulesets/x.toml: rule x.rule: detector 'qq' has no option 'keywordz' (options: after, allow, keywords, max_digits, min_digits, window)"]
+    assert errors == ["rulesets/x.toml: rule x.rule: detector 'qq' has no option 'keywordz' (options: after, allow, cue_window, cues, keywords, max_digits, min_digits, window)"]
 
 
 def test_a_builtin_ruleset_is_parsed_once_for_the_same_text():
