@@ -114,6 +114,14 @@ def test_a_threat_to_close_unless_the_buyer_pays_is_closing(linter):
     assert "trade.close" not in cats(linter, "不补也没关系，我们照常发货")
 
 
+def test_voice_input_sound_alikes_of_core_words(linter):
+    assert "review.manipulation" in cats(linter, "亲 这个号评返现五块 截图发我")
+    assert "shipping.fee" in cats(linter, "包油的 但是新疆要补运费8块")
+    assert "payment.credit_card" in cats(linter, "花被付款要加3%手续费")
+    assert "payment.cod" in cats(linter, "货到副款的话要另加10块")
+    assert cats(linter, "这块屏好平，显示效果不错") == set()
+
+
 def test_normal_invoice_change_agreed_stays_clean(linter):
     assert cats(linter, "可以的，给您开成公司抬头", ["发票能开公司抬头吗"]) == set()
 
