@@ -24,7 +24,7 @@ _NON_DIGIT = regex.compile(r"[^0-9]")
 # What may stand between the two halves of a split number.
 _JOIN = regex.compile(
     r"(?:开头|打头)?(?:的|是)?[\s,，。.;；!！~～]*(?:后面|后边|后几位|后\d{1,2}位|后半段?|剩下的?|然后|接着|再加上?|加上)的?"
-    r"(?:\d{1,2}位)?(?:数字|号码)?(?:是|为)?[:：]?\s*"
+    r"(?:\d{1,2}位)?(?:数字|号码)?(?:是|为|接)?[:：]?\s*"
 )
 # Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
 _FIRST_PART = regex.compile(r"(?:前面|前边|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位|前半段?|前缀|开头)[^0-9]{0,4}$")
