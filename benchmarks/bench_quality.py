@@ -44,13 +44,15 @@ def main() -> int:
     own = load(ROOT / "tests" / "data" / "extra_labelled.jsonl") + load(ROOT / "tests" / "data" / "extra_labelled_2.jsonl")
     writers_dir = ROOT / "benchmarks" / "data" / "writers"
 
-    def writers_of(folder: Path, letters: str) -> list:
-        return [i for p in sorted(folder.glob("author*.jsonl")) if p.stem[-1] in letters for i in load(p)]
+    def writers_of(folder: Path, letters: str, prefix: str = "author") -> list:
+        return [i for p in sorted(folder.glob(f"{prefix}?.jsonl")) if p.stem[-1] in letters for i in load(p)]
 
     round1 = writers_of(writers_dir, "ABCDEFIJKLMN")  # written in the third session
     round2 = writers_of(writers_dir, "OPQRUVWXYZ")  # written in the fourth
+    round3 = writers_of(writers_dir / "round5", "ABCDGHIJKLM", "author5")  # written in the fifth
     final1 = writers_of(writers_dir / "final", "GH")
     final2 = writers_of(writers_dir / "final", "ST")
+    final3 = writers_of(writers_dir / "final", "EF", "author5")
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": [i for i in others if holdout_part(i.id) == "tuned"],
@@ -61,8 +63,11 @@ def main() -> int:
         "writers A-F,I-N untouched 30%": [i for i in round1 if holdout_part(i.id) == "untouched"],
         "writers O-R,U-Z tuned 70%": [i for i in round2 if holdout_part(i.id) == "tuned"],
         "writers O-R,U-Z untouched 30%": [i for i in round2 if holdout_part(i.id) == "untouched"],
+        "writers 5A-5D,5G-5M tuned 70%": [i for i in round3 if holdout_part(i.id) == "tuned"],
+        "writers 5A-5D,5G-5M untouched 30%": [i for i in round3 if holdout_part(i.id) == "untouched"],
         "writers G+H (never tuned on)": final1,
         "writers S+T final (never tuned on)": final2,
+        "writers 5E+5F final (never read)": final3,
     }
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
@@ -78,7 +83,8 @@ def main() -> int:
 
     cats = sorted({c for rep in reports.values() for c in rep.per_category})
     names = [n for n in ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
-                         "writers G+H (never tuned on)", "writers S+T final (never tuned on)") if n in sets]
+                         "writers 5A-5D,5G-5M untouched 30%", "writers G+H (never tuned on)",
+                         "writers S+T final (never tuned on)", "writers 5E+5F final (never read)") if n in sets]
     print("\n## Per category: precision / recall (TP+FN)\n")
     rows = []
     for cat in cats:
@@ -89,7 +95,8 @@ def main() -> int:
         rows.append(row)
     print(table(["category", *names], rows))
     if args.misses:
-        for name in ("dev2+dev3 tuned 70%", "writers A-F,I-N tuned 70%", "writers O-R,U-Z tuned 70%"):
+        for name in ("dev2+dev3 tuned 70%", "writers A-F,I-N tuned 70%", "writers O-R,U-Z tuned 70%",
+                     "writers 5A-5D,5G-5M tuned 70%"):
             rep = reports[name]
             print(f"\n### {name}: misses")
             for item, cat in rep.misses:
