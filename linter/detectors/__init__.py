@@ -56,6 +56,11 @@ class Detector:
     gate: Callable[[MessageView], bool] | None = None
     # True when the detector finds nothing without one of its keywords in the message
     needs_keywords: bool = False
+    # keyword detectors: the name of a compiled option (a regex, made by ``prepare``) that must
+    # match somewhere in the compact text for ``find`` to find anything; the engine searches it
+    # once in a message that holds a keyword, before it wakes the rule (a common keyword such as
+    # 订单 would otherwise wake it on most messages)
+    compact_prefilter: str | None = None
     # turns resolved options into what ``find`` reads, once at compile time
     prepare: Callable[[dict], dict] = lambda options: options
 

@@ -50,6 +50,7 @@ def find_person(view, options, keywords):
 def _prepare(options: dict) -> dict:
     options = folded_words(options, "cues")
     cues = sorted(options["cues_compact"], key=lambda w: (-len(w), w))
+    surnames = re.escape("".join(sorted({s for s in options["surnames"] if len(s) == 1})))  # as find_person reads them
     return {
         **options,
         # a cue only where a surname follows it: most replies hold 的 or 是, few a surname after them
@@ -57,6 +58,11 @@ def _prepare(options: dict) -> dict:
             f"(?:{'|'.join(map(re.escape, cues))})(?=[{re.escape(''.join(options['surnames']))}])" if cues else "(?!)"
         ),
         "surname_set": frozenset(options["surnames"]),
+        # the same pairs looked for in the whole text, the surname first (a character-class search
+        # is a bitmap scan): none there, none within a window of a keyword (compact_prefilter)
+        "pair_re": re.compile(
+            f"(?s)[{surnames}](?:{'|'.join(f'(?<={re.escape(c)}.)' for c in cues)})" if cues and surnames else "(?!)"
+        ),
     }
 
 
@@ -68,6 +74,7 @@ DETECTORS = (
         options={"keywords": (list, []), "cues": (list, []), "surnames": (list, []), "window": (int, 24)},
         phrase_options=("keywords",),
         needs_keywords=True,
+        compact_prefilter="pair_re",
         prepare=_prepare,
     ),
 )

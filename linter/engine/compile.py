@@ -133,6 +133,8 @@ class Compiling(EngineState):
         self._global_allow = tuple(tables["global_allow"])
         self._context_rules = frozenset(tables["context_rules"])
         self._keyed_rules = frozenset(tables["keyed_rules"])
+        self._screens = {ri: name for ri, name in tables["screened"]}
+        self._screened = frozenset(self._screens)
         self._gates = DetectorGates.from_data(tables["gates"])
         self._gates_plain = DetectorGates.from_data(tables["gates_plain"])
         self._tables = dict(tables["automata"])
@@ -278,6 +280,13 @@ class Compiling(EngineState):
         fkeys = list(frame_table) or ["\x00"]
         context_rules = [ri for ri, r in enumerate(self.rules) if r.context and r.context.buyer]
         keyed_rules = [ri for ri in detector_rules if DETECTORS[self.rules[ri].detector or ""].needs_keywords]
+        # keyword detectors with a prefilter on the compact text, of rules that have nothing but
+        # their detector: a message whose text fails it does not wake them (see Matching._screen)
+        screened = [
+            [ri, det.compact_prefilter] for ri in keyed_rules
+            if (det := DETECTORS[self.rules[ri].detector or ""]).compact_prefilter
+            and not (self.rules[ri].phrases or self.rules[ri].regex or self.rules[ri].frame)
+        ]
         free = [ri for ri in detector_rules if ri not in keyed_rules]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
         # for (their triggers, such as 可以 or digits, are common words).
@@ -298,6 +307,7 @@ class Compiling(EngineState):
             "global_allow": global_allow,
             "context_rules": context_rules,
             "keyed_rules": keyed_rules,
+            "screened": screened,
             "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
                               for ri, rule in enumerate(self.rules) if rule.frame],
             # the early exits, from what each detector that runs without a keyword declares; with no

@@ -194,6 +194,8 @@ class Matching(EngineState):
         else:
             active = set(self._always)
             hits = self._collect(matches, keys, values, active)
+            if self._screened and self.shortcuts and not self._screened.isdisjoint(active):
+                self._screen(norm.compact, active)
             platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
             if not pieces and _PIECES_CUE in hits:
                 pieces = True
@@ -205,6 +207,14 @@ class Matching(EngineState):
             if not active:
                 return [], pieces, platform.name
         return self._judge(view, active, context, buyer_hits, pieces, keep_rejected, trace)
+
+    def _screen(self, compact: str, active: set[int]) -> None:
+        """Keyword detectors' rules woken by a keyword, put back to sleep where the detector's
+        prefilter on the compact text (``Detector.compact_prefilter``) finds nothing."""
+        for ri in self._screened.intersection(active):
+            _find, options = self._detectors[ri] or self._detector(ri)
+            if options[self._screens[ri]].search(compact) is None:
+                active.discard(ri)
 
     def _judge(self, view: MessageView, active: set[int], context, buyer_hits: dict, pieces: bool,
                keep_rejected: bool, trace: dict | None) -> tuple[list[Candidate], bool, str]:

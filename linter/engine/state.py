@@ -57,6 +57,8 @@ class EngineState:
     _automaton_plain: Automaton | None
     _context_rules: frozenset[int]
     _keyed_rules: frozenset[int]
+    _screens: dict[int, str]  # keyword detectors' rules -> the compiled option that screens a message
+    _screened: frozenset[int]
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
 

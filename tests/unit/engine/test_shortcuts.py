@@ -88,3 +88,21 @@ def test_bare_id_is_found_without_digits():
     for reply in ("有的，kiki_mom", "有的，jiajia_1203"):
         assert [f.category for f in linter.check(reply, context=context).findings] == ["contact.wechat"], reply
 
+
+
+def test_compact_prefilters_pass_every_bad_example():
+    """A keyword detector's prefilter on the compact text puts its rule back to sleep: it must
+    match every bad example of every rule that uses the detector (issue 14)."""
+    from kefulint.detectors import DETECTORS
+    from kefulint.text.normalize import Normalized
+
+    screened = 0
+    for rule in Linter.default().rules:
+        det = DETECTORS.get(rule.detector or "")
+        if det is None or not det.compact_prefilter:
+            continue
+        screen = det.compiled_options(rule.options)[det.compact_prefilter]
+        for ex in rule.bad:
+            assert screen.search(Normalized(ex.text).compact) is not None, (rule.id, ex.text)
+            screened += 1
+    assert screened
