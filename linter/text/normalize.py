@@ -153,9 +153,10 @@ class _FoldTables:
         self.fold = fold  # code point -> what it folds to
         self.foldable = foldable  # the characters the fold changes (full-width punctuation aside)
         self.expanding = expanding  # those that fold to more (or fewer) than one character
-        # the foldable characters of the BMP and the Chinese numerals, in one class: most messages
-        # hold none, and one search (a bitmap) then settles both. ``find_marked(text)`` lists them
-        # in order, as the compiled class's findall, which it becomes after a warm-up
+        # the foldable characters of the BMP, the Chinese numerals and every astral character, in
+        # one class (a bitmap and one range): most messages hold none, and one search then settles
+        # all three. ``find_marked(text)`` lists them in order, as the compiled class's findall,
+        # which it becomes after a warm-up
         self._marked = marked
         self._left = _MARKED_WARM_UP
         self.find_marked: Callable[..., list[str]] = self._warm_up
@@ -163,10 +164,15 @@ class _FoldTables:
     def _warm_up(self, text: str) -> list[str]:
         self._left -= len(text)
         if self._left < 0:
-            self.find_marked = re.compile("[" + _char_class(self._marked) + "]").findall
+            self.find_marked = re.compile(marked_class(self._marked)).findall
             return self.find_marked(text)
         marked = self._marked
-        return [ch for ch in text if ch in marked]
+        return [ch for ch in text if ch in marked or ch > "\uffff"]
+
+
+def marked_class(marked: frozenset[str]) -> str:
+    """The class ``find_marked`` compiles: ``marked`` (characters of the BMP) and every astral character."""
+    return "[" + _char_class(marked) + "\U00010000-\U0010FFFF]"
 
 
 # full-width punctuation the fold leaves out of ``foldable`` (see _KEPT_PUNCT)
@@ -287,20 +293,22 @@ class Normalized:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        # the common case: nothing to fold (two class searches: the BMP class is a bitmap, and a
-        # class that also holds astral characters would be tested range by range)
-        astral = _ASTRAL.search(original) is not None
-        tables = _TABLES or _fold_tables()
-        marked = tables.find_marked(original)  # foldable characters and Chinese numerals
-        bmp_foldable = bool(marked) and not tables.foldable.isdisjoint(marked)
-        if not astral and not bmp_foldable:
-            folded, fold_map = original, None
-            if marked and _ENOUGH_NUMERALS.match(folded):  # marked: numerals only
-                folded = _cn_numerals_to_digits(folded)
+        # foldable characters, Chinese numerals and astral characters, in one class search
+        marked = (_TABLES or _fold_tables()).find_marked(original)
+        if not marked:  # the common case: nothing to fold
+            folded, fold_map, astral = original, None, False
         else:
-            folded, fold_map = _fold(original, tables, bmp_foldable)
-            if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
-                astral = _ASTRAL.search(folded) is not None
+            tables = _TABLES or _fold_tables()
+            astral = max(marked) > "\uffff"
+            foldable = not tables.foldable.isdisjoint(marked)
+            if not astral and not foldable:
+                folded, fold_map = original, None
+                if _ENOUGH_NUMERALS.match(folded):  # marked: numerals only
+                    folded = _cn_numerals_to_digits(folded)
+            else:
+                folded, fold_map = _fold(original, tables, foldable)
+                if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
+                    astral = _ASTRAL.search(folded) is not None
         # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1 (looked for only when there is
         # an o or l: the look-behind search costs as much as the rest of a clean reply's folding)
         if ("o" in folded or "l" in folded) and _LETTER_IN_NUMBER.search(folded):
@@ -367,9 +375,9 @@ class Normalized:
         return max(cmap[i + 1] - cmap[i] - 1 for i in range(start, end - 1))
 
 
-def _fold(text: str, tables: _FoldTables, bmp_foldable: bool) -> tuple[str, list[int] | None]:
-    """``bmp_foldable``: whether ``text`` holds a foldable character of the BMP (the caller looked)."""
-    if not bmp_foldable and tables.foldable.isdisjoint(text):
+def _fold(text: str, tables: _FoldTables, foldable: bool) -> tuple[str, list[int] | None]:
+    """``foldable``: whether ``text`` holds a foldable character (the caller looked)."""
+    if not foldable:
         folded = text  # astral characters, none of them foldable
         fold_map = None
     elif not tables.expanding.isdisjoint(text):
