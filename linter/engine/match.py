@@ -199,6 +199,12 @@ class Matching(EngineState):
             platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
             if not pieces and _PIECES_CUE in hits:
                 pieces = True
+            if not active and self.shortcuts and not gates.always:
+                # nothing woken (a common word such as 订单 put back to sleep): the detectors' early
+                # exits, as for a message without hits
+                look = gates.first_look
+                if look is None or look.search(folded) is None or gates.nothing_more(folded):
+                    return [], pieces, platform.name
         view = MessageView(norm, platform, hits, self.segmenter)
         if not self.shortcuts:
             active.update(gates.rules)
