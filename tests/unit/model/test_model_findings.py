@@ -28,6 +28,9 @@ PARAPHRASES = [
     "货到付款？偏远地区不支持，市区的话要加8元服务费",
     "信用卡付款+3%，储蓄卡原价",
     "有啥资料往 laotie.dongbei (at) gmail (dot) com 发就中",
+    # and after the rules of the fifth session caught those three
+    "用卡付多收2% 银行扣我们的",
+    "要不您被我拉进售后群吧😂 扫一下我刚发的二维码就行，群是微的那个",
 ]
 
 
