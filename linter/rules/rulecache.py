@@ -105,6 +105,8 @@ def _rulesets_dir() -> str:
 
 
 def _encode(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most of a rule: its words (a Severity, a str subclass, is encoded below)
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple | list):
@@ -114,6 +116,9 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Severity):
         return value.value
     return value
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 @cache

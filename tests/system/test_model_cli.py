@@ -1,4 +1,5 @@
-"""The review model from the outside: check/lint --model, config ``model = true``, scan --review
+"""The review model from the outside: a process of its own (the model never loaded when off, and
+run without scikit-learn or numpy), check/lint --model, config ``model = true``, scan --review
 and the service. Model findings never change the exit code or ``blocked`` unless the user asks
 with ``--model --fail-on info``; the review queue is the same whatever the number of workers."""
 from __future__ import annotations
@@ -44,6 +45,26 @@ def hint():
     """A reply only the model flags (the rules find nothing in it)."""
     plain, model = Linter.default(), Linter.from_settings(Settings(model=True))
     return next(t for t in CANDIDATES if not plain.check(t).findings and model.check(t).findings)
+
+
+def test_off_by_default_and_not_loaded():
+    code = ("import sys; from kefulint import Linter; l = Linter.default(); l.check('加我微信 abc_123'); "
+            "print(l.use_model, sorted(m for m in sys.modules if m.startswith('kefulint.model')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False []"
+
+
+def test_runs_without_scikit_learn_or_numpy(hint):
+    code = (
+        "import sys\n"
+        "for name in ('sklearn', 'numpy', 'scipy'):\n"
+        "    sys.modules[name] = None  # any import of them now fails\n"
+        "from kefulint import Linter, Settings\n"
+        f"r = Linter.from_settings(Settings(model=True)).check({hint!r})\n"
+        "print(len(r.findings) > 0, [m for m in ('sklearn', 'numpy', 'scipy') if sys.modules.get(m)])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True []"
 
 
 def test_check_model_findings_do_not_change_the_exit_code(hint):

@@ -1,43 +1,20 @@
-"""The Python API as an agent uses it: load once, check many, from threads and process pools."""
+"""The Python API as an agent uses it: load once, check many. (From threads and process pools, and
+samples/llm_guard.py as a script: tests/system/test_api_processes.py.)"""
 from __future__ import annotations
 
 import importlib.resources
 import logging
-import multiprocessing
 import pickle
-import subprocess
 import sys
-import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 from kefulint import Linter, Result, Settings, Severity, apply_fixes
 from kefulint.errors import ConfigError
 from kefulint.text.roles import UnknownRole
 
 ROOT = Path(__file__).resolve().parents[3]
-
-# replies that exercise phrases, detectors, context rules and jieba word boundaries
-MESSAGES = [
-    "亲，您好，请问有什么可以帮您？",
-    "亲，加我微信 abc_123 详聊",
-    "有事打我电话13800138000",
-    "你问我，我问谁？我又不是快递员",
-    "这个价格全网最低，不信您去比",
-    "这款是同类产品中的首选",
-    "确认收货给五星好评返现5元",
-    "订单号 2024111112345678 已发货",
-    "你问我，我问谁？加我微信 abc_123，电话13800138000",
-    "可以的，您转账到我支付宝就行，不走平台",
-    "白痴吧你，说明书都不看",
-    "亲，我们不支持货到付款",
-]
-CONTEXT = {"有，5738201946": ["有QQ吗"]}
-
-
-def snapshot(linter: Linter, texts=MESSAGES) -> list[dict]:
-    return [linter.check(t, context=CONTEXT.get(t)).to_dict(show_matches=True) for t in texts]
 
 
 def test_check_returns_typed_result(linter):
@@ -64,21 +41,6 @@ def test_unknown_context_role_is_an_error(linter):
         linter.check("有，5738201946", context=[{"role": "robot", "text": "有QQ吗"}])
 
 
-def test_many_threads_get_the_serial_results(linter):
-    expected = snapshot(linter)
-    # a fresh linter, so that the threads also race on the lazy jieba load
-    fresh = Linter.default()
-    start = threading.Barrier(8)
-
-    def work(_):
-        start.wait()
-        return [snapshot(fresh) for _ in range(5)]
-
-    with ThreadPoolExecutor(8) as pool:
-        for runs in pool.map(work, range(8)):
-            assert all(run == expected for run in runs)
-
-
 def test_linters_with_different_settings_do_not_share_state(linter):
     default = linter
     jd = Linter.from_settings(Settings(platform="jd", disable=("contact",)))
@@ -94,20 +56,6 @@ def test_pickle_round_trip_gives_same_results():
     copy = pickle.loads(data)
     assert copy.settings == linter.settings
     assert snapshot(copy) == snapshot(linter)
-
-
-def _check_in_worker(linter: Linter, texts: list[str]) -> list[dict]:
-    return snapshot(linter, texts)
-
-
-def test_process_pool_workers_get_the_same_results():
-    linter = Linter.from_settings(Settings(disable=("etiquette",)))
-    expected = snapshot(linter)
-    halves = [MESSAGES[::2], MESSAGES[1::2]]
-    # spawn: the workers inherit nothing, the linter really travels by pickle
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        even, odd = pool.map(_check_in_worker, [linter, linter], halves)
-    assert even == expected[::2] and odd == expected[1::2]
 
 
 def test_from_settings_disable_and_severity():
@@ -184,21 +132,6 @@ def test_no_fix_is_offered_when_none_leaves_the_reply_clean(linter):
 
 def test_package_is_typed():
     assert importlib.resources.files("kefulint").joinpath("py.typed").is_file()
-
-
-def test_llm_guard_sample_runs_and_never_logs_raw_contact_data():
-    proc = subprocess.run(check=False, args=[sys.executable, str(ROOT / "samples" / "llm_guard.py")],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    out, log = proc.stdout, proc.stderr
-    assert "-> send: 亲，今天下午五点前付款的订单当天就能发出哦" in out
-    assert "-> retry-send: 亲，店铺首页可以领满减券哦" in out
-    assert "-> rewrite: 亲，这个问题我马上帮您核实" in out
-    assert "-> rewrite: 亲，为了您的资金安全，请直接在平台下单付款哦" in out
-    assert out.count("-> block: 亲，这个问题我帮您转接人工客服") == 1
-    assert "contact.mobile 6分 「138****8000」" in log
-    for raw in ("13800138000", "shop_vip88"):
-        assert raw not in out and raw not in log
 
 
 def test_llm_guard_as_a_library(linter, caplog):

@@ -1,15 +1,17 @@
 """The on-disk cache of compiled tables (kefulint.engine.tablecache, issue 12): JSON that runs no
 code when read, the same findings as without it, keyed by rules, settings and code, and a corrupt,
-foreign or stale file ignored and rebuilt."""
+foreign or stale file ignored and rebuilt. Within a process: the tables shared by the Linters of
+the same rules and table settings, the ones used longest ago dropped first."""
 from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
-from kefulint import Linter, Settings
+from kefulint import Linter, Settings, Severity
 from kefulint.engine import tablecache
+from kefulint.engine.compile import TABLE_SETTINGS
 from kefulint.rules.resolve import resolve_rules
 from kefulint.rules.rulecache import CACHE_ENV, NO_CACHE_ENV, cached_rules_and_key
 
@@ -157,6 +159,32 @@ def test_the_rules_cache_key_stands_for_the_rules(cache):
     assert key is not None
     assert findings(Linter(rules, settings, cache=key)) == findings(Linter(rules, settings))
     assert len(tables(cache)) == 1
+
+
+def test_linters_that_differ_in_no_table_setting_share_the_tables(rules):
+    """Within a process a Linter takes the tables built before for the same rules and the settings
+    they are built from (TABLE_SETTINGS): every other setting leaves them as they are."""
+    others = {"rulesets": ("contact",), "extra_rulesets": ("shop.toml",), "disable": ("adlaw",),
+              "severity": {"contact": "warning"}, "points": {"contact": 1}, "platform": "jd",
+              "infer_platform": False, "allow_domains": ("mumuhome.cn",), "allow_numbers": ("4008123123",),
+              "user_words": ("最生活",), "fail_on": Severity.INFO, "model": True}
+    assert {*others, *TABLE_SETTINGS} == {f.name for f in fields(Settings)}  # a new setting is listed here or there
+    plain = Linter(rules)
+    other = Linter(rules, Settings(**others))
+    assert other._build_tables() == plain._build_tables()
+    assert other._tables["plain"] is plain._tables["plain"]  # taken, not built again
+    allowing = Linter(rules, Settings(allow_phrases=("微信支付",)))
+    assert allowing._build_tables() != plain._build_tables()
+    assert allowing._tables["plain"] is not plain._tables["plain"]
+
+
+def test_the_tables_used_longest_ago_are_dropped_first(rules):
+    from kefulint.engine.compile import _BUILT_KEEP
+
+    kept = Linter(rules[:1])
+    for i in range(1, 1 + _BUILT_KEEP):  # as many other rules as are kept, the first used again in between
+        Linter(rules[i : i + 1])
+        assert Linter(rules[:1])._tables["plain"] is kept._tables["plain"]
 
 
 def test_cache_off(monkeypatch, tmp_path, rules):

@@ -1,10 +1,9 @@
-"""The review model in the engine: off by default and never loaded then; on, its findings come
-after the rules', are info with no points, and block only where fail-on is info."""
+"""The review model in the engine: off by default; on, its findings come after the rules', are info
+with no points, and block only where fail-on is info. (In a process of its own, never loaded when
+off and needing neither scikit-learn nor numpy: tests/system/test_model_cli.py.)"""
 from __future__ import annotations
 
 import pickle
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -48,13 +47,6 @@ def flagged_only_by_model(model_linter):
     # flag one the rules miss
     assert len(found) >= 1, "the shipped model should flag a paraphrase the rules miss"
     return found
-
-
-def test_off_by_default_and_not_loaded():
-    code = ("import sys; from kefulint import Linter; l = Linter.default(); l.check('加我微信 abc_123'); "
-            "print(l.use_model, sorted(m for m in sys.modules if m.startswith('kefulint.model')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False []"
 
 
 def test_model_findings_are_info_with_a_probability(model_linter, flagged_only_by_model):
@@ -103,19 +95,6 @@ def test_explain_shows_the_weighing_ngrams(model_linter, flagged_only_by_model):
     assert top["probability"] >= 0.5 and top["grams"] and all(w > 0 for _, w in top["grams"])
     assert info["result"].findings
     assert Linter.default().explain(flagged_only_by_model[0])["model"] is None
-
-
-def test_runs_without_scikit_learn_or_numpy(flagged_only_by_model):
-    code = (
-        "import sys\n"
-        "for name in ('sklearn', 'numpy', 'scipy'):\n"
-        "    sys.modules[name] = None  # any import of them now fails\n"
-        "from kefulint import Linter, Settings\n"
-        f"r = Linter.from_settings(Settings(model=True)).check({flagged_only_by_model[0]!r})\n"
-        "print(len(r.findings) > 0, [m for m in ('sklearn', 'numpy', 'scipy') if sys.modules.get(m)])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "True []"
 
 
 def test_settings_default_is_off():
