@@ -28,6 +28,10 @@ PARAPHRASES = [
     "货到付款？偏远地区不支持，市区的话要加8元服务费",
     "信用卡付款+3%，储蓄卡原价",
     "有啥资料往 laotie.dongbei (at) gmail (dot) com 发就中",
+    # written after the rules of the fourth session caught all of the above
+    "用卡付多收2% 银行扣我们的",
+    "刷卡的话要加点手续费哈",
+    "这个问题我也搞不懂，您自己研究下",
 ]
 
 
