@@ -105,7 +105,7 @@ def main() -> int:
     with open(real_path, encoding="utf-8") as fh:
         texts = [json.loads(line)["text"] for line in fh]
     in_sample = sum(1 for t in texts if model.flagged(model_text(Normalized(t).compact)))
-    labelled, real, _ = training.shipped_data(shared_file(), [EXTRA], rules)
+    labelled, real, _ = training.shipped_data(shared_file(), [EXTRA], rules, training.writers_sets(ROOT))
     trained = training.train(labelled, real)
     oof = trained.out_of_fold
     flagged_oof = 0

@@ -23,12 +23,16 @@ def _default_output() -> Path:
 @click.option("--extra", "extra", multiple=True, type=click.Path(dir_okay=False),
               default=("tests/data/extra_labelled.jsonl",), show_default=True,
               help="More labelled JSONL (repeatable). 额外标注数据")
+@click.option("--tune-only", "tune_only", multiple=True, type=click.Path(dir_okay=False),
+              default=None, show_default="benchmarks/data/writers/author*.jsonl",
+              help="More labelled JSONL of which only the tune part is read (repeatable; default: the "
+                   "writers' sets, never their final/ ones). 只读调优部分的标注数据")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Weights file to write (default: the package's data/model.tsv). 输出文件")
 @click.option("--seed", type=int, default=None, help="Seed of the fold split (default: the shipped one).")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 unless the result is byte-identical to --output. 只校验可复现")
-def train(shared, extra, output, seed, check_only):
+def train(shared, extra, tune_only, output, seed, check_only):
     """Train the review model from the labelled sets and the real JD replies, and write the
     weights the runtime reads (no scikit-learn needed there). Run from the project root.
 
@@ -54,7 +58,10 @@ def train(shared, extra, output, seed, check_only):
     if seed is not None:
         options = replace(options, seed=seed)
     try:
-        labelled, real, provenance = training.shipped_data(shared, extra, resolve_rules(Settings()))
+        writers = tune_only or training.writers_sets()
+        if not writers:
+            raise ModelError([f"no {training.WRITERS}/author*.jsonl"])
+        labelled, real, provenance = training.shipped_data(shared, extra, resolve_rules(Settings()), writers)
     except ModelError as exc:
         fail("cannot read the training data (run from the project root, with the shared folder beside it):\n  "
              + "\n  ".join(exc.errors))

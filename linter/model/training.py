@@ -163,6 +163,8 @@ class Trained:
     # model text of each distinct real reply -> (category, probability) of its most probable
     # category, scored by the fold model that did not see it (thresholds applied as shipped)
     out_of_fold: dict[str, tuple[str, float]] = field(default_factory=dict)
+    # the same replies -> every category's probability out of fold (in model.categories' order)
+    out_of_fold_all: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
 
 def train(labelled: Sequence[Sample], negatives: Sequence[Sample], options: TrainOptions = TrainOptions(),
@@ -252,7 +254,9 @@ def train(labelled: Sequence[Sample], negatives: Sequence[Sample], options: Trai
         keys[r][0]: (categories[best[i]], _sigmoid(float(shifted[i, best[i]])))
         for i, r in enumerate(real_rows) if categories
     }
-    return Trained(model, model.dumps(meta), share, {c: positives[c] for c in categories}, out_of_fold)
+    out_of_fold_all = {keys[r][0]: tuple(_sigmoid(float(z)) for z in shifted[i]) for i, r in enumerate(real_rows)}
+    return Trained(model, model.dumps(meta), share, {c: positives[c] for c in categories}, out_of_fold,
+                   out_of_fold_all)
 
 
 def _fit(x, y, weight, options: TrainOptions):
@@ -312,20 +316,28 @@ def file_digest(path: str | Path) -> str:
 LABELLED = ("eval/dev.jsonl",)  # every line
 TUNE_ONLY = ("eval/dev2.jsonl", "eval/dev3_long.jsonl")  # the tune part only
 REAL = "data/jddc_agent_utterances/agent_utterances.jsonl"
+# the writers' sets of the project (benchmarks/data/writers/author*.jsonl, not final/): tune part only
+WRITERS = "benchmarks/data/writers"
 
 
-def shipped_data(shared: str | Path, extra: Sequence[str | Path], rules: Iterable[Rule]
-                 ) -> tuple[list[Sample], list[Sample], dict]:
+def writers_sets(root: str | Path = ".") -> list[Path]:
+    """The writers' labelled sets under ``root`` that the model may train on (their tune part):
+    ``author*.jsonl`` of :data:`WRITERS`, never its ``final/`` sets (measurement only)."""
+    return sorted((Path(root) / WRITERS).glob("author*.jsonl"))
+
+
+def shipped_data(shared: str | Path, extra: Sequence[str | Path], rules: Iterable[Rule],
+                 tune_only: Sequence[str | Path] = ()) -> tuple[list[Sample], list[Sample], dict]:
     """(labelled, real replies, provenance) of the shipped model: the labelled sets of the
-    shared folder (the later ones' tune part only), the project's own ``extra`` sets, the rules'
-    examples and the real JD replies."""
+    shared folder and the ``tune_only`` sets (the later ones' tune part only), the project's own
+    ``extra`` sets, the rules' examples and the real JD replies."""
     shared = Path(shared)
     labelled: list[Sample] = []
     sources: dict[str, dict] = {}
     every_text: list[str] = []
-    for rel in LABELLED + TUNE_ONLY:
-        path = shared / rel
-        part = read_labelled(path, tune_only=rel in TUNE_ONLY)
+    for path, tune in [(shared / rel, rel in TUNE_ONLY) for rel in LABELLED + TUNE_ONLY] + [
+            (Path(p), True) for p in tune_only]:
+        part = read_labelled(path, tune_only=tune)
         labelled.extend(part)
         sources[path.name] = {"sha256": file_digest(path), "used": len(part)}
         every_text.extend(_texts(path))  # held-out lines too: a rule example copied from one is left out

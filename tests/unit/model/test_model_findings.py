@@ -30,6 +30,8 @@ PARAPHRASES = [
     # and after the rules of the fifth session caught those three
     "用卡付多收2% 银行扣我们的",
     "要不您被我拉进售后群吧😂 扫一下我刚发的二维码就行，群是微的那个",
+    "刷卡的话要加点手续费哈",
+    "这个问题我也搞不懂，您自己研究下",
 ]
 
 

@@ -37,6 +37,12 @@ def test_the_same_data_gives_the_same_file():
     model = Model.loads(first.text)
     assert model.categories and model.dumps() == first.text
     assert model.meta["note"] == "test" and model.meta["options"]["seed"] == SMALL.seed
+    # every category's out-of-fold probability of each real reply; its largest is the one reported
+    assert first.out_of_fold_all.keys() == first.out_of_fold.keys()
+    for text, (category, p) in first.out_of_fold.items():
+        probs = first.out_of_fold_all[text]
+        assert len(probs) == len(model.categories) and max(probs) == pytest.approx(p)
+        assert probs[model.categories.index(category)] == pytest.approx(p)
 
 
 def test_holdout_split_is_the_leads():
@@ -53,6 +59,27 @@ def test_the_holdout_part_is_not_read(tmp_path):
     expected = [x["text"] for x in lines if training.holdout_part(x["id"]) == "tune"]
     assert [s.text for s in tune] == expected and 100 < len(tune) < 180
     assert len(training.read_labelled(path)) == 200
+
+
+def test_the_writers_sets_are_trained_on_but_never_their_final_ones(tmp_path):
+    writers = tmp_path / training.WRITERS
+    (writers / "final").mkdir(parents=True)
+    for name in ("authorB.jsonl", "authorA.jsonl", "final/authorG.jsonl", "README.md"):
+        (writers / name).write_text("", encoding="utf-8")
+    assert [p.name for p in training.writers_sets(tmp_path)] == ["authorA.jsonl", "authorB.jsonl"]
+    shipped = training.writers_sets(ROOT)
+    assert len(shipped) >= 20 and all(p.parent.name == "writers" for p in shipped)
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / training.REAL).is_file(), reason="needs ../shared")
+def test_tune_only_sets_give_their_tune_part_alone(tmp_path):
+    lines = [{"id": f"w{i}", "text": f"第{i}条回复", "labels": ["contact.qq"] if i % 2 else []} for i in range(40)]
+    path = tmp_path / "authorQ.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    labelled, _, provenance = training.shipped_data(ROOT.parent / "shared", [], [], [path])
+    mine = [s.text for s in labelled if s.source == path.name]
+    assert mine == [x["text"] for x in lines if training.holdout_part(x["id"]) == "tune"]
+    assert provenance["sources"][path.name]["used"] == len(mine) < 40
 
 
 def test_reviewed_real_replies_are_left_out_and_checked(tmp_path):
