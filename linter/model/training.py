@@ -322,8 +322,10 @@ WRITERS = "benchmarks/data/writers"
 
 def writers_sets(root: str | Path = ".") -> list[Path]:
     """The writers' labelled sets under ``root`` that the model may train on (their tune part):
-    ``author*.jsonl`` of :data:`WRITERS`, never its ``final/`` sets (measurement only)."""
-    return sorted((Path(root) / WRITERS).glob("author*.jsonl"))
+    ``author*.jsonl`` of :data:`WRITERS` and of its ``round5/``, never its ``final/`` sets
+    (measurement only)."""
+    folder = Path(root) / WRITERS
+    return sorted(folder.glob("author*.jsonl")) + sorted((folder / "round5").glob("author*.jsonl"))
 
 
 def shipped_data(shared: str | Path, extra: Sequence[str | Path], rules: Iterable[Rule],

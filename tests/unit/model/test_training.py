@@ -64,11 +64,13 @@ def test_the_holdout_part_is_not_read(tmp_path):
 def test_the_writers_sets_are_trained_on_but_never_their_final_ones(tmp_path):
     writers = tmp_path / training.WRITERS
     (writers / "final").mkdir(parents=True)
-    for name in ("authorB.jsonl", "authorA.jsonl", "final/authorG.jsonl", "README.md"):
+    (writers / "round5").mkdir()
+    for name in ("authorB.jsonl", "authorA.jsonl", "final/authorG.jsonl", "final/author5E.jsonl",
+                 "round5/author5A.jsonl", "README.md"):
         (writers / name).write_text("", encoding="utf-8")
-    assert [p.name for p in training.writers_sets(tmp_path)] == ["authorA.jsonl", "authorB.jsonl"]
+    assert [p.name for p in training.writers_sets(tmp_path)] == ["authorA.jsonl", "authorB.jsonl", "author5A.jsonl"]
     shipped = training.writers_sets(ROOT)
-    assert len(shipped) >= 20 and all(p.parent.name == "writers" for p in shipped)
+    assert len(shipped) >= 30 and all(p.parent.name in ("writers", "round5") for p in shipped)
 
 
 @pytest.mark.skipif(not (ROOT.parent / "shared" / training.REAL).is_file(), reason="needs ../shared")
