@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -173,9 +174,14 @@ class Compiling(EngineState):
             part = self._tables[name] = self._stored_part(name)
         keys, values = part
         attr = _AUTOMATON_ATTRS[name]
+        # the stand-in holds the Linter weakly: a Linter let go is freed at once, not by the cyclic
+        # collector (which would walk its tables first)
+        linter = weakref.ref(self)
 
         def ready(automaton) -> None:  # the stand-in built the automaton: it takes the stand-in's place
-            setattr(self, attr, (automaton, keys, values))
+            owner = linter()
+            if owner is not None:
+                setattr(owner, attr, (automaton, keys, values))
 
         built = (WarmUp(keys, ready), keys, values)
         if name == "frame":

@@ -107,15 +107,19 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
 @contextlib.contextmanager
 def _few_collections() -> Iterator[None]:
     """Fewer collections while scanning, and none that walks what was made before (the compiled
-    rules): frozen, as in the workers forked meanwhile, which inherit both. Restored after."""
+    rules): frozen, as in the workers forked meanwhile, which inherit both. Restored after; what
+    the caller had frozen stays frozen (unfreezing cannot tell it from what the scan froze, so
+    then nothing is unfrozen)."""
     previous = gc.get_threshold()
+    caller_froze = gc.get_freeze_count() > 0
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     try:
         yield
     finally:
         gc.set_threshold(*previous)
-        gc.unfreeze()
+        if not caller_froze:
+            gc.unfreeze()
 
 
 def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable) -> Iterator:

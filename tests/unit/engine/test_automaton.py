@@ -57,3 +57,25 @@ def test_a_linter_swaps_in_the_automaton(linter, monkeypatch):
         fresh.check(clean)
     assert not isinstance(fresh._automaton_plain[0], WarmUp)
     assert fresh.check("加我微信 abc_123").findings == linter.check("加我微信 abc_123").findings
+
+
+def test_a_linter_let_go_is_freed_without_the_cyclic_collector(linter):
+    """The stand-ins hold their Linter weakly: nothing it made refers back to it."""
+    import gc
+    import weakref
+
+    from kefulint import Linter
+
+    fresh = Linter(linter.rules, linter.settings)
+    for text in ("加我微信 abc_123，" * 100, "我们不能加微信哦"):
+        fresh.check(text)
+        fresh.check(text, ["有QQ吗"])
+    gone = weakref.ref(fresh)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del fresh
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -2,6 +2,7 @@
 the conversations one by one gives, byte for byte; times and periods formatted as datetime does."""
 from __future__ import annotations
 
+import gc
 import json
 import random
 from datetime import UTC, datetime
@@ -91,6 +92,24 @@ def test_batches_merged_in_order_are_the_scan_one_by_one(judge, monkeypatch, fmt
         assert json.dumps(got_summary, ensure_ascii=False) == json.dumps(summary, ensure_ascii=False)
         assert got_text == text
         assert got_records and all(r in records for r in got_records)  # each batch's first few, for HTML
+
+
+def test_what_the_caller_froze_stays_frozen(judge):
+    """A scan freezes what exists before it (no collection walks the compiled rules) and unfreezes it
+    after, but never what its caller froze (a pre-fork server, this test session): unfreezing cannot
+    tell the two apart."""
+    new_summary = partial(ScanSummary, Thresholds(points=3, period="day", counts={}), top=3, review=3)
+    items = _log(3)
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    _in_batches(judge, items, new_summary, partial(render_records, fmt="jsonl"), False, 1)
+    assert gc.get_freeze_count() >= frozen
+    gc.unfreeze()
+    try:
+        _in_batches(judge, items, new_summary, partial(render_records, fmt="jsonl"), False, 1)
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.freeze()  # the session's objects frozen again, as the shared conftest left them
 
 
 def test_records_rendered_as_json_dumps_writes_them(judge):
