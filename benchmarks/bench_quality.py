@@ -49,7 +49,7 @@ def main() -> int:
 
     round1 = writers_of(writers_dir, "ABCDEFIJKLMN")  # written in the third session
     round2 = writers_of(writers_dir, "OPQRUVWXYZ")  # written in the fourth
-    round3 = writers_of(writers_dir / "round5", "ABCDGHIJKLMQRST", "author5")  # written in the fifth
+    round3 = writers_of(writers_dir / "round5", "ABCDGHIJKLMQRSTUVWX", "author5")  # written in the fifth
     final1 = writers_of(writers_dir / "final", "GH")
     final2 = writers_of(writers_dir / "final", "ST")
     final3 = writers_of(writers_dir / "final", "EF", "author5")
@@ -64,8 +64,8 @@ def main() -> int:
         "writers A-F,I-N untouched 30%": [i for i in round1 if holdout_part(i.id) == "untouched"],
         "writers O-R,U-Z tuned 70%": [i for i in round2 if holdout_part(i.id) == "tuned"],
         "writers O-R,U-Z untouched 30%": [i for i in round2 if holdout_part(i.id) == "untouched"],
-        "writers 5A-5D,5G-5M,5Q-5T tuned 70%": [i for i in round3 if holdout_part(i.id) == "tuned"],
-        "writers 5A-5D,5G-5M,5Q-5T untouched 30%": [i for i in round3 if holdout_part(i.id) == "untouched"],
+        "writers 5A-5D,5G-5M,5Q-5X tuned 70%": [i for i in round3 if holdout_part(i.id) == "tuned"],
+        "writers 5A-5D,5G-5M,5Q-5X untouched 30%": [i for i in round3 if holdout_part(i.id) == "untouched"],
         "writers G+H (never tuned on)": final1,
         "writers S+T final (never tuned on)": final2,
         "writers 5E+5F final (never read)": final3,
@@ -85,7 +85,7 @@ def main() -> int:
 
     cats = sorted({c for rep in reports.values() for c in rep.per_category})
     names = [n for n in ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
-                         "writers 5A-5D,5G-5M,5Q-5T untouched 30%", "writers G+H (never tuned on)",
+                         "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
                          "writers S+T final (never tuned on)", "writers 5E+5F final (never read)",
                          "writers 5N-5P final (written last, scored once)") if n in sets]
     print("\n## Per category: precision / recall (TP+FN)\n")
@@ -99,7 +99,7 @@ def main() -> int:
     print(table(["category", *names], rows))
     if args.misses:
         for name in ("dev2+dev3 tuned 70%", "writers A-F,I-N tuned 70%", "writers O-R,U-Z tuned 70%",
-                     "writers 5A-5D,5G-5M,5Q-5T tuned 70%"):
+                     "writers 5A-5D,5G-5M,5Q-5X tuned 70%"):
             rep = reports[name]
             print(f"\n### {name}: misses")
             for item, cat in rep.misses:
