@@ -118,14 +118,14 @@ class MessageView:
             if m.end() >= cs - before and (m.start() <= ce + after if after else m.start() < ce):
                 if not inside and m.start() > cs and m.end() < ce:
                     continue
-                if same_clause and self.clause_between(m.end(), cs) or same_clause and self.clause_between(ce, m.start()):
+                if same_clause and self._clause_between(m.end(), cs) or same_clause and self._clause_between(ce, m.start()):
                     continue  # 尾号9527那个是我，全号1892… : the word belongs to another clause
                 if skip is not None and skip(m.start(), m.end()):
                     continue  # 扣 of 折扣 before a QQ number's 群号
                 return m.group()
         return None
 
-    def clause_between(self, a: int, b: int) -> bool:
+    def _clause_between(self, a: int, b: int) -> bool:
         """Whether a clause break stands in the folded text between compact positions a and b."""
         if b <= a:
             return False
