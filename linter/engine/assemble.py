@@ -187,6 +187,10 @@ class Assembling(EngineState):
                 continue
             insort(spans, (start, c.end, rank))
             kept.append((c, severity))
+        if any(c.rule.yields_to for c, _s in kept):
+            # a finding whose category another says already gives way (see Rule.yields_to)
+            said = {c.rule.category for c, _s in kept if not c.rule.yields_to}
+            kept = [k for k in kept if said.isdisjoint(k[0].rule.yields_to)]
         kept.sort(key=lambda k: (k[0].start, k[0].end, k[0].rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
         findings: list[Finding] = []

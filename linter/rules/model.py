@@ -115,6 +115,9 @@ class Rule:
     sensitive: bool = False
     fix: str | None = None
     max_gap: int = 3
+    # categories whose finding in the same reply says what this rule's would (an insult holds its
+    # sneer: 穷鬼 磨叽半天 is abuse, not also a banned phrase); see assemble.py
+    yields_to: tuple[str, ...] = ()
     trusted: bool = False  # shipped with kefulint: its regexes run on stdlib re, without a timeout
     bad: tuple[Example, ...] = ()
     good: tuple[Example, ...] = ()

@@ -35,7 +35,7 @@ _RULE_KEYS = {
     "options": dict, "allow": list, "boundary": str, "near": dict, "not_near": dict, "unless": list,
     "context": dict, "platforms": list, "fatal": bool, "sensitive": bool, "fix": str, "max_gap": int,
     "examples": dict, "kind": str, "frame": list, "window": int, "negation": bool, "ordered": bool,
-    "check": str, "seconds": float, "expect": list,
+    "check": str, "seconds": float, "expect": list, "yields_to": list,
 }
 # The closed set of rule kinds: what each matches with, the keys it needs (one of each tuple) and
 # the keys only it may use. Every kind may add the common keys (allow, near, unless, context, ...).
@@ -49,7 +49,7 @@ KINDS: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str]]] = {
 _KIND_KEYS = frozenset().union(*(keys for _req, keys in KINDS.values()))
 # Common keys that only mean something for a rule judging one message.
 MESSAGE_KEYS = frozenset({"allow", "near", "not_near", "unless", "context", "platforms", "fatal", "sensitive",
-                          "fix", "negation"})
+                          "fix", "negation", "yields_to"})
 CONVERSATION_KINDS = frozenset({"conversation"})
 VOCAB_FILE = "vocab"
 FRAME_TOKENS = ("#id", "#number", "#digits")  # rulesets/vocab.toml: the shared vocabularies, not a ruleset
@@ -194,6 +194,19 @@ def _str_list(value, key: str, errors: list[str], vocab: Vocabulary | None = Non
     words = vocab.expand(value, nearest, found)
     errors.extend(f"'{key}': {e}" for e in found)
     return words
+
+
+def _yields_to(raw: dict, errors: list[str]) -> tuple[str, ...]:
+    """The categories a rule's finding gives way to (another category, each known)."""
+    if "yields_to" not in raw:
+        return ()
+    categories = _str_list(raw["yields_to"], "yields_to", errors)
+    for c in categories:
+        if c not in CATEGORIES:
+            errors.append(f"'yields_to': unknown category '{c}'{nearest(c, CATEGORIES)}")
+        elif c == raw.get("category"):
+            errors.append(f"'yields_to': '{c}' is the rule's own category")
+    return categories
 
 
 def _near(value: dict, key: str, errors: list[str], default: int, vocab: Vocabulary | None = None) -> Near | None:
@@ -453,6 +466,7 @@ def _parse_rule(
     if not bad or not good:
         errors.append("needs at least one example in both 'examples.bad' and 'examples.good'")
     max_gap = raw.get("max_gap", 3)
+    yields_to = _yields_to(raw, errors)
     if errors:
         return None
     return Rule(
@@ -488,6 +502,7 @@ def _parse_rule(
         ),
         fix=fix,
         max_gap=max_gap,
+        yields_to=yields_to,
         trusted=trusted,
         bad=bad,
         good=good,

@@ -22,3 +22,15 @@ def test_the_tables_hold_plain_ints(linter):
         for uses, activates in values:
             assert all(type(u) is int for u in uses)
             assert all(type(ri) is int for ri in activates)
+
+
+def test_a_sneer_gives_way_to_the_insult_it_is_part_of(linter):
+    """etiquette.sneer yields to etiquette.abuse: alone it is a banned phrase, with an insult the
+    insult says it (one finding, not two categories for one rude reply)."""
+    alone = [f.rule for f in linter.check("退个货磨叽一下午").findings]
+    assert alone == ["etiquette.sneer"]
+    with_insult = {f.category for f in linter.check("sb吧你 退个货磨叽一下午").findings}
+    assert with_insult == {"etiquette.abuse"}
+    # a banned phrase that does not yield stays beside the insult
+    both = {f.category for f in linter.check("sb买家，爱买不买").findings}
+    assert both == {"etiquette.abuse", "etiquette.banned_phrase"}

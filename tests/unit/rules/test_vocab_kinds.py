@@ -135,3 +135,12 @@ def test_except_drops_a_generated_spelling_that_is_a_word_of_its_own():
     words = shared_vocabulary().words("wechat", lambda *_: "")
     assert "尾号" not in words and "威信" in words
     assert any("'except' must be a list of words" in e for e in _errors('[vocab]\nx = { words = ["a"], except = "b" }\n'))
+
+
+def test_yields_to_names_other_known_categories():
+    errors = _errors('[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["a"]\nyields_to = ["etiquette.abus"]\n')
+    assert any("'yields_to': unknown category 'etiquette.abus' (did you mean 'etiquette.abuse'?)" in e for e in errors)
+    errors = _errors('[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["a"]\nyields_to = ["payment.credit_card"]\n')
+    assert any("'yields_to': 'payment.credit_card' is the rule's own category" in e for e in errors)
+    rule = _rule('[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["a"]\nyields_to = ["etiquette.abuse"]\n')
+    assert rule.yields_to == ("etiquette.abuse",)
