@@ -23,6 +23,10 @@ Span = tuple[int, int]  # compact start, end
 SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 _WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
+# A frame listed after another (不会要求您私下转账或扫码付款, 不加微信、QQ) is in reach of the
+# negation before the list: this many compact characters, within its clause
+LISTED_REACH = 24
+_LISTED = re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 
@@ -118,13 +122,19 @@ def crosses_clause(norm, cs: int, ce: int) -> bool:
 def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tuple[int, int, str]],
             hedges: Sequence[tuple[int, int, str]]) -> str | None:
     """The negation or hedge that clears a frame: a negation in the frame's clause at most
-    ``NEGATION_BEFORE`` characters before it or between its words; a hedge after it in its
+    ``NEGATION_BEFORE`` characters before it (``LISTED_REACH`` for the second item of a list: 或,
+    、, 和) or between its words; a hedge after it in its
     sentence (这个我们真的不能做 may follow a comma)."""
     cs, ce = span
     lo, _hi = clause_bounds(view, cs, ce)
     hi = clause_bounds(view, cs, ce, SENTENCE_BREAK)[1] if hedges else ce
+    reach = NEGATION_BEFORE
+    if negations and cs:
+        fs = view.norm.compact_map[cs]
+        if _LISTED.search(view.norm.folded, max(0, fs - 4), fs):
+            reach = LISTED_REACH
     for s, e, word in negations:
-        if s < max(lo, cs - NEGATION_BEFORE) or e > ce:
+        if s < max(lo, cs - reach) or e > ce:
             continue
         if any(s < se and e > ss for ss, se in slot_spans):
             continue  # part of a slot word (不发 in a refusal frame), not a negation of it
