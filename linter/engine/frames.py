@@ -27,6 +27,10 @@ NEGATION_BEFORE = 8  # compact characters between a negation and the frame it cl
 # negation before the list: this many compact characters, within its clause
 LISTED_REACH = 24
 _LISTED = re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
+# A bare 不 or 没 inside a frame negates the frame word right after it (at most this many compact
+# characters on), and 不了 the one before it (多开不了); a prohibition (不能, 禁止, 不允许) inside it clears it wherever it stands
+INNER_NEGATION = 4
+_LOCAL_NEGATIONS = frozenset({"不", "没", "没有", "别", "莫", "勿"})
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 
@@ -138,6 +142,10 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
             continue
         if any(s < se and e > ss for ss, se in slot_spans):
             continue  # part of a slot word (不发 in a refusal frame), not a negation of it
+        if s >= cs and word in _LOCAL_NEGATIONS and not any(
+            0 <= ss - e <= INNER_NEGATION or (se == s and view.norm.compact.startswith("不了", s)) for ss, se in slot_spans
+        ):
+            continue  # inside the frame 不/没 negate the word right after them only (包邮不了 要么加5块)
         return word
     for s, e, word in hedges:
         if s >= ce and e <= hi:
@@ -153,6 +161,18 @@ def warned(view, span: Span, warnings: Sequence[tuple[int, int, str]]) -> str | 
         if s >= lo and e <= hi:
             return word
     return None
+
+
+_LIST_ITEM = re.compile(r"\n\s*(?:\d{1,2}|[①-⑩]|[一二三四五六七八九十])[.、)）．:：]")
+
+
+def crosses_item(norm, cs: int, ce: int) -> bool:
+    """Whether compact[cs:ce] runs from one numbered line of a list into the next (1. 在线支付：包邮
+    … 2. 货到付款：另加10元 are two items, not one promise broken)."""
+    if "\n" not in norm.folded:
+        return False
+    cmap = norm.compact_map
+    return _LIST_ITEM.search(norm.folded, cmap[cs], cmap[ce - 1]) is not None
 
 
 def crosses_list(norm, cs: int, ce: int) -> bool:

@@ -425,6 +425,9 @@ class Matching(EngineState):
                 # a tight frame reads as one phrase; 支付宝、云闪付 are two items of a list
                 yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected="跨越顿号 (runs over an enumeration comma)")
                 continue
+            if frames.crosses_item(norm, cs, ce):
+                yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected="跨越列表项 (runs into the next item of a list)")
+                continue
             if frame.negation:
                 inner = [sp for spans in slots for sp in spans if cs <= sp[0] and sp[1] <= ce]
                 word = self._negation(view, cs, ce, inner)

@@ -136,3 +136,26 @@ def test_pinyin_and_homophones(linter):
 def test_jd_payment_words_are_not_off_platform_on_jd():
     jd = Linter.from_settings(Settings(platform="jd"))
     assert jd.check("储蓄卡3-5个工作日，微信零钱(红包)支付2个工作日退款到账").findings == ()
+
+
+def test_a_negation_reaches_the_second_item_of_a_list(linter):
+    """不会要求您私下转账或扫码付款: the negation before the list clears both items."""
+    assert "offplatform.payment" not in cats(linter, "本店不会要求您私下转账或扫码付款")
+    assert "offplatform.payment" not in cats(linter, "我们绝不会要求您点击站外链接或私下转账")
+    # a list item of its own clause is not in reach
+    assert "offplatform.payment" in cats(linter, "不用拍了，扫码付或者转账给我都行")
+
+
+def test_a_bare_negation_inside_a_frame_negates_the_next_word_only(linter):
+    """包邮不了 要么加5块: the 不 inside the frame negates 了, not the surcharge; 包邮的，不用补运费
+    negates the word right after it; a prohibition inside a frame still clears it."""
+    assert "shipping.fee" in cats(linter, "链接上是写了包邮，但快递不收包邮价，得另外加8块")
+    assert "shipping.fee" not in cats(linter, "包邮的，不用补运费")
+    assert "review.manipulation" not in cats(linter, "我们不能以好评为条件返现或送礼品，这是平台明确禁止的，您如实评价就好")
+    assert "invoice.fraud" not in cats(linter, "多开不了哦，只能按实付金额开")
+
+
+def test_a_frame_does_not_run_into_the_next_item_of_a_list(linter):
+    text = "付款方式：\n1. 在线支付：包邮，48小时内发货\n2. 货到付款：其他地区需另加10元手续费"
+    assert "shipping.fee" not in cats(linter, text)
+    assert "shipping.fee" in cats(linter, "在线支付包邮，但您这单需另加10元运费")
