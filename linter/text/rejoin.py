@@ -25,7 +25,7 @@ _LIGHT[0x3000] = " "
 
 _TOK = r"[a-z0-9][a-z0-9_.\-]*"
 # emoji, symbols and marks standing between the parts of an address
-_NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+(?=[a-z0-9_@.\-])")
+_NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[ \t]*[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+[ \t]*(?=[a-z0-9_@.\-])")
 # spelled symbols between Latin or digit parts
 _SPELLED = regex.compile(
     r"(?<=[a-z0-9_])(?:\s*[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在)\s+|\s*[(\[](dot|at)[)\]]\s*)(?=[a-z0-9])"
