@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 
-# an exclusion word right after one of these is denied, not said: 不是您本人的订单, 未经您同意
-_DENIED = re.compile(r"(?:不是|并非|并不是|未经|未经过|没经过|没有经过|没有)$")
+# an exclusion word right after one of these is denied, not said: 不是您本人的订单, 未经您同意, 您不同意取消的话
+_DENIED = re.compile(r"(?:不是|并非|并不是|未经|未经过|没经过|没有经过|没有|不|没)$")
 
 
 def _clears(compact: str, word: str) -> bool:
