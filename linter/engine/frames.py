@@ -30,7 +30,7 @@ _LISTED = re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
 # A bare 不 or 没 inside a frame negates the frame word right after it (at most this many compact
 # characters on), and 不了 the one before it (多开不了); a prohibition (不能, 禁止, 不允许) inside it clears it wherever it stands
 INNER_NEGATION = 4
-_LOCAL_NEGATIONS = frozenset({"不", "没", "没有", "别", "莫", "勿"})
+_LOCAL_NEGATIONS = frozenset({"不", "没", "没有", "别", "莫", "勿", "免", "无", "避免", "以免", "防止"})
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 
