@@ -54,6 +54,7 @@ def main() -> int:
     final2 = writers_of(writers_dir / "final", "ST")
     final3 = writers_of(writers_dir / "final", "EF", "author5")
     final4 = writers_of(writers_dir / "final", "NOP", "author5")
+    final5 = writers_of(writers_dir / "final", "ABC", "author6")
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": [i for i in others if holdout_part(i.id) == "tuned"],
@@ -70,7 +71,13 @@ def main() -> int:
         "writers S+T final (never tuned on)": final2,
         "writers 5E+5F final (never read)": final3,
         "writers 5N-5P final (written last, scored once)": final4,
+        "writers 6A-6C final (sixth session, never read)": final5,
     }
+    held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
+                "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
+                "writers S+T final (never tuned on)", "writers 5E+5F final (never read)",
+                "writers 5N-5P final (written last, scored once)", "writers 6A-6C final (sixth session, never read)")
+    sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
     print("## Labelled sets (a message-category pair is one decision; severity >= warning)\n")
@@ -87,7 +94,8 @@ def main() -> int:
     names = [n for n in ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                          "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
                          "writers S+T final (never tuned on)", "writers 5E+5F final (never read)",
-                         "writers 5N-5P final (written last, scored once)") if n in sets]
+                         "writers 5N-5P final (written last, scored once)",
+                         "writers 6A-6C final (sixth session, never read)") if n in sets]
     print("\n## Per category: precision / recall (TP+FN)\n")
     rows = []
     for cat in cats:
