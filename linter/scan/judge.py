@@ -136,8 +136,7 @@ class ConversationJudge:
                     stats = timing[agent] = [0, 0, 0.0, 0.0]
                 stats[0] += 1
                 stats[2] += seconds
-                if seconds > stats[3]:
-                    stats[3] = seconds
+                stats[3] = max(stats[3], seconds)
                 if seconds > limit:
                     stats[1] += 1
                     f = self._service_finding(timer, seconds=_fmt_seconds(seconds), limit=_fmt_seconds(limit))

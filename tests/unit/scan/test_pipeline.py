@@ -10,11 +10,12 @@ from functools import partial
 
 import pytest
 from kefulint import Linter, Settings
-from kefulint.cli.reporters.scan_findings import render_records
+from kefulint.cli.reporters.scan_findings import render_findings, render_records
 from kefulint.scan import pipeline
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import Output, finding_records, judge_stream, scan_batches
 from kefulint.scan.readers import Message, Skip, format_time
+from kefulint.scan.records import finding_lines
 from kefulint.scan.summary import ScanSummary, Thresholds, period_key
 
 # flagged by the rules, by the review model only (several with the same probability, so the
@@ -83,9 +84,9 @@ def test_batches_merged_in_order_are_the_scan_one_by_one(judge, monkeypatch, fmt
     items = _log(60)
     thresholds = Thresholds(points=3, period="day", counts={"contact": 1})
     new_summary = partial(ScanSummary, thresholds, top=3, review=3, show_matches=show_matches)
-    render = partial(render_records, fmt=fmt)
-    summary, text, records = _one_by_one(judge, items, new_summary, render, show_matches)
+    summary, text, records = _one_by_one(judge, items, new_summary, partial(render_records, fmt=fmt), show_matches)
     assert summary["review"]["flagged"] > 3 and summary["counts"]["findings"] > 20 and summary["counts"]["skipped"]
+    render = partial(render_findings, fmt=fmt)
     for jobs in (1, 2):
         got_summary, got_text, got_records = _in_batches(judge, items, new_summary, render, show_matches, jobs)
         assert got_summary == summary
@@ -102,11 +103,11 @@ def test_what_the_caller_froze_stays_frozen(judge):
     items = _log(3)
     gc.freeze()
     frozen = gc.get_freeze_count()
-    _in_batches(judge, items, new_summary, partial(render_records, fmt="jsonl"), False, 1)
+    _in_batches(judge, items, new_summary, partial(render_findings, fmt="jsonl"), False, 1)
     assert gc.get_freeze_count() >= frozen
     gc.unfreeze()
     try:
-        _in_batches(judge, items, new_summary, partial(render_records, fmt="jsonl"), False, 1)
+        _in_batches(judge, items, new_summary, partial(render_findings, fmt="jsonl"), False, 1)
         assert gc.get_freeze_count() == 0
     finally:
         gc.freeze()  # the session's objects frozen again, as the shared conftest left them
@@ -133,3 +134,26 @@ def test_time_and_period_formatted_as_datetime_does():
         assert period_key(seconds, "week") == f"{year}-W{week:02d}"
         assert period_key(seconds, "month") == dt.strftime("%Y-%m")
     assert format_time(None) == ""
+
+
+@pytest.mark.parametrize("show_matches", [False, True])
+def test_jsonl_lines_are_the_records_json_dumps_writes(judge, show_matches):
+    """The JSONL report is written straight from the findings: each line what json.dumps makes of
+    the record, also for quotes, backslashes, control characters, emoji and non-BMP ids."""
+    odd = ['他说"加我微信abc12345"\\n', "tab\there\x01\x1f\x7f", "手机13800138000\u2028好的", "𠀋🌟加QQ 5738201946"]
+    items = [*_log(20)]
+    line = len(items)
+    for i, text in enumerate(odd):
+        for role, said in (("buyer", text), ("agent", text)):
+            line += 1
+            items.append(Message('src "q"\\', line, f'c"{i}\\\n🌟', role, "小\"美" if role == "agent" else "",
+                                 1730419200.5 + line, said))
+    seen = 0
+    for item in judge_stream(items, judge):
+        if isinstance(item, Skip):
+            continue
+        records = list(finding_records(item, show_matches))
+        lines = list(finding_lines(item, show_matches))
+        assert lines == [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+        seen += len(lines)
+    assert seen > 20
