@@ -15,6 +15,7 @@ import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from .judge import Conversation, ConversationJudge, Judged, group_conversations
@@ -60,7 +61,7 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         for item in grouped:
             yield judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item
         return
-    for result in _in_pool(_batches(grouped), jobs, (judge,), _work):
+    for result in _in_pool(_batches(grouped), jobs, (judge,), _work, partial(_judge_all, judge)):
         if isinstance(result, Skip):
             yield result
         else:
@@ -93,15 +94,16 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
     """The scan: skips as they are read, and one :class:`Batch` per batch of conversations, in
     input order. The batches are the same for any ``jobs`` and their totals are merged in order
     (:meth:`ScanSummary.merge`), so every report is the same byte for byte. With ``jobs > 1`` the
-    workers judge, total and render; the parent only reads, groups, merges and writes. Word
-    boundaries and the review model are loaded by a worker that needs them, never by the parent."""
+    workers judge, total and render; the parent reads, groups, merges and writes, and judges the
+    first batch before it forks them (see :func:`_in_pool`)."""
     grouped = group_conversations(items, max_open=max_open)
     with _few_collections():
         if jobs <= 1:
             for batch in _batches(grouped, pack=False):
                 yield batch if isinstance(batch, Skip) else _judge_batch(judge, output, batch)
             return
-        yield from _in_pool(_batches(grouped), jobs, (judge, output), _work_batch)
+        yield from _in_pool(_batches(grouped), jobs, (judge, output), _work_batch,
+                            partial(_judge_batch, judge, output, packed=True))
 
 
 @contextlib.contextmanager
@@ -122,11 +124,20 @@ def _few_collections() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable) -> Iterator:
+def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable, local: Callable) -> Iterator:
     """The batches judged in a pool of ``jobs`` forked workers (the judge is inherited, not
-    pickled), started at the first batch. A scan that ends closes the pool and lets the workers
-    finish; one stopped (Ctrl-C, kill, an error, the generator closed) terminates them."""
+    pickled), started at the second batch; the first is judged here by ``local``, before the fork:
+    the workers inherit what judging it made on first use (automata, compiled regexes and detector
+    options, decoded rules, the word segmenter if a rule needed it), which each of them would make
+    again. A scan that ends closes the pool and lets the workers finish; one stopped (Ctrl-C, kill,
+    an error, the generator closed) terminates them."""
     batches = iter(batches)
+    for first in batches:
+        if isinstance(first, Skip):
+            yield first
+            continue
+        yield local(first)
+        break
     for first in batches:
         if isinstance(first, Skip):
             yield first
@@ -193,7 +204,11 @@ def _messages(columns: tuple) -> list[Message]:
 
 def _work(batch: list) -> list[Judged]:
     assert _judge is not None
-    return [_judge.judge(_messages(columns), whole) for whole, columns in batch]
+    return _judge_all(_judge, batch)
+
+
+def _judge_all(judge: ConversationJudge, batch: list) -> list[Judged]:
+    return [judge.judge(_messages(columns), whole) for whole, columns in batch]
 
 
 def _work_batch(batch: list) -> Batch:
