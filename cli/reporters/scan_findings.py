@@ -38,7 +38,9 @@ def render_findings(judged: list[Judged], show_matches: bool, fmt: str) -> bytes
     written straight from the findings (:func:`~kefulint.scan.records.finding_lines`)."""
     if fmt == "csv":
         return render_records([r for j in judged for r in finding_records(j, show_matches)], fmt)
-    return "".join([line for j in judged for line in finding_lines(j, show_matches)]).encode("utf-8")
+    # encoded a conversation at a time: a batch's findings are never held as one string (two bytes
+    # a character) beside its bytes
+    return b"".join(["".join(finding_lines(j, show_matches)).encode("utf-8") for j in judged])
 
 
 class FindingsWriter:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
-import multiprocessing
 import os
 import signal
 from collections import deque
@@ -146,6 +145,8 @@ def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable, loca
         # (its threads running, no finalizer): at exit its worker thread restarts the workers being
         # stopped and the interpreter waits on them for ever. So those signals wait until the pool
         # exists and the try block, which stops it, has begun.
+        import multiprocessing  # a scan on one core never needs it (~1.5 MB)
+
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init, initargs=initargs)
