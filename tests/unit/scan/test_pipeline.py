@@ -14,9 +14,9 @@ from kefulint.cli.reporters.scan_findings import render_findings, render_records
 from kefulint.scan import pipeline
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import Output, finding_records, judge_stream, scan_batches
-from kefulint.scan.readers import Message, Skip, format_time
+from kefulint.scan.readers import LogReader, Message, Skip, format_time
 from kefulint.scan.records import finding_lines
-from kefulint.scan.summary import ScanSummary, Thresholds, period_key
+from kefulint.scan.summary import ScanSummary, Thresholds, _period_and_day, period_key
 
 # flagged by the rules, by the review model only (several with the same probability, so the
 # review queue's order among equals counts), and clean
@@ -133,6 +133,9 @@ def test_time_and_period_formatted_as_datetime_does():
         assert period_key(seconds, "day") == dt.strftime("%Y-%m-%d")
         assert period_key(seconds, "week") == f"{year}-W{week:02d}"
         assert period_key(seconds, "month") == dt.strftime("%Y-%m")
+    for seconds in [None, -1e9, 253402300800.0, *values[:200]]:
+        for period in ("day", "week", "month", "year", "all"):  # read once by ScanSummary.add
+            assert _period_and_day(seconds, period) == (period_key(seconds, period), period_key(seconds, "day"))
     assert format_time(None) == ""
 
 
@@ -157,3 +160,46 @@ def test_jsonl_lines_are_the_records_json_dumps_writes(judge, show_matches):
         assert lines == [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
         seen += len(lines)
     assert seen > 20
+
+
+def test_a_log_file_scans_the_same_with_any_jobs_and_keeps_its_skips_in_order(judge, tmp_path, monkeypatch):
+    """A JSONL log read from its bytes, conversations interleaved, closed early (max_open) and split
+    across batches, malformed lines amid them: every job count gives the same skips with their
+    line numbers in reading order, the same findings bytes and the same totals."""
+    monkeypatch.setattr(pipeline, "BATCH_MESSAGES", 9)
+    rng = random.Random(21)
+    malformed = ['{"conversation": "c1", "role": "agent", "text": "半行', '{"conversation": "c2", "role": "robot", "text": "a"}',
+                 '{"conversation": "c3", "role": "agent", "text": "a", "time": 1e400}']
+    lines, bad = [], []
+    for n in range(1, 400):
+        if n % 37 == 0:
+            lines.append(rng.choice(malformed))
+            bad.append(n)
+            continue
+        role = rng.choice(["buyer", "agent"])
+        lines.append(json.dumps({"conversation": f"c{rng.randrange(12)}", "role": role, "agent": "小美",
+                                 "time": 1730419200 + n * 7,
+                                 "text": rng.choice(AGENT_TEXTS if role == "agent" else BUYER_TEXTS)},
+                                ensure_ascii=False))
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    new_summary = partial(ScanSummary, Thresholds(points=3, period="day", counts={"contact": 1}), top=3, review=3)
+    output = Output(summary=new_summary, render=partial(render_findings, fmt="jsonl"), keep_records=5)
+    runs = []
+    for jobs in (1, 2):
+        skips, rendered, summary = [], [], new_summary()
+        for item in scan_batches(LogReader([str(path)]), judge, output, jobs=jobs, max_open=4):
+            if isinstance(item, Skip):
+                skips.append(item)
+                summary.add_skip(item)
+            else:
+                rendered.append(item.rendered)
+                summary.merge(item.summary)
+        runs.append((skips, b"".join(rendered), summary.to_dict()))
+    assert runs[0] == runs[1]
+    skips, rendered, summary = runs[0]
+    assert [s.line for s in skips] == bad and all(s.source == str(path) for s in skips)
+    assert summary["counts"]["skipped"] == len(bad) and summary["counts"]["findings"] > 20
+    one_by_one = [r for item in judge_stream(LogReader([str(path)]), judge, max_open=4) if not isinstance(item, Skip)
+                  for r in finding_records(item)]
+    assert rendered.decode("utf-8") == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in one_by_one)
