@@ -186,22 +186,28 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
     judged in parts (parts skip the greeting/farewell rules)."""
     open_: dict[str, list[Message]] = {}
     split: set[str] = set()
+    last_key: str | None = None  # the conversation of the last message: the most recently active
     for item in items:
         if not isinstance(item, Message):
             yield item
             continue
         key = item.conversation
-        bucket = open_.pop(key, None)
-        if bucket is None:
-            bucket = []
-            if len(open_) >= max_open:
-                oldest = next(iter(open_))
-                yield Conversation(oldest, tuple(open_.pop(oldest)), oldest not in split)
-                split.discard(oldest)
+        if key == last_key:  # a conversation's lines mostly come together: it keeps its place
+            bucket = open_[key]
+        else:
+            bucket = open_.pop(key, None)
+            if bucket is None:
+                bucket = []
+                if len(open_) >= max_open:
+                    oldest = next(iter(open_))
+                    yield Conversation(oldest, tuple(open_.pop(oldest)), oldest not in split)
+                    split.discard(oldest)
+            open_[key] = bucket  # re-inserted: dict order is least recently active first
+            last_key = key
         bucket.append(item)
-        open_[key] = bucket  # re-inserted: dict order is least recently active first
         if len(bucket) >= max_messages:
             split.add(key)
+            last_key = None
             yield Conversation(key, tuple(open_.pop(key)), False)
     for key, bucket in open_.items():
         yield Conversation(key, tuple(bucket), key not in split)
