@@ -147,6 +147,10 @@ def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable, loca
         # exists and the try block, which stops it, has begun.
         import multiprocessing  # a scan on one core never needs it (~1.5 MB)
 
+        # what judging the first batch made (decoded rules, regexes, automata, caches) frozen too:
+        # a worker's collections would walk it, and copy every page they touched
+        gc.freeze()
+
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init, initargs=initargs)
