@@ -60,11 +60,12 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         for item in grouped:
             yield judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item
         return
-    for result in _in_pool(_batches(grouped), jobs, (judge,), _work, partial(_judge_all, judge)):
-        if isinstance(result, Skip):
-            yield result
-        else:
-            yield from result
+    with _few_collections():
+        for result in _in_pool(_batches(grouped), jobs, (judge,), _work, partial(_judge_all, judge)):
+            if isinstance(result, Skip):
+                yield result
+            else:
+                yield from result
 
 
 @dataclass(frozen=True)
@@ -141,16 +142,16 @@ def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable, loca
         if isinstance(first, Skip):
             yield first
             continue
+        import multiprocessing  # a scan on one core never needs it (~1.5 MB)
+
+        # what judging the first batch made (decoded rules, regexes, automata, caches) frozen too
+        # (the caller unfreezes, see _few_collections): a worker's collections would walk it, and
+        # copy every page they touched
+        gc.freeze()
         # A Ctrl-C or kill landing while multiprocessing builds the pool would leave it half made
         # (its threads running, no finalizer): at exit its worker thread restarts the workers being
         # stopped and the interpreter waits on them for ever. So those signals wait until the pool
         # exists and the try block, which stops it, has begun.
-        import multiprocessing  # a scan on one core never needs it (~1.5 MB)
-
-        # what judging the first batch made (decoded rules, regexes, automata, caches) frozen too:
-        # a worker's collections would walk it, and copy every page they touched
-        gc.freeze()
-
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init, initargs=initargs)

@@ -95,10 +95,11 @@ def test_batches_merged_in_order_are_the_scan_one_by_one(judge, monkeypatch, fmt
         assert got_records and all(r in records for r in got_records)  # each batch's first few, for HTML
 
 
-def test_what_the_caller_froze_stays_frozen(judge):
+def test_what_the_caller_froze_stays_frozen(judge, monkeypatch):
     """A scan freezes what exists before it (no collection walks the compiled rules) and unfreezes it
     after, but never what its caller froze (a pre-fork server, this test session): unfreezing cannot
     tell the two apart."""
+    monkeypatch.setattr(pipeline, "BATCH_MESSAGES", 20)
     new_summary = partial(ScanSummary, Thresholds(points=3, period="day", counts={}), top=3, review=3)
     items = _log(3)
     gc.freeze()
@@ -108,6 +109,11 @@ def test_what_the_caller_froze_stays_frozen(judge):
     gc.unfreeze()
     try:
         _in_batches(judge, items, new_summary, partial(render_findings, fmt="jsonl"), False, 1)
+        assert gc.get_freeze_count() == 0
+        many = _log(40)  # several batches: a pool forked after the first, what it made frozen meanwhile
+        _in_batches(judge, many, new_summary, partial(render_findings, fmt="jsonl"), False, 2)
+        assert gc.get_freeze_count() == 0
+        list(judge_stream(many, judge, jobs=2))
         assert gc.get_freeze_count() == 0
     finally:
         gc.freeze()  # the session's objects frozen again, as the shared conftest left them
