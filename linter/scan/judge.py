@@ -195,13 +195,11 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
         if key == last_key:  # a conversation's lines mostly come together: it keeps its place
             bucket = open_[key]
         else:
-            bucket = open_.pop(key, None)
-            if bucket is None:
-                bucket = []
-                if len(open_) >= max_open:
-                    oldest = next(iter(open_))
-                    yield Conversation(oldest, tuple(open_.pop(oldest)), oldest not in split)
-                    split.discard(oldest)
+            bucket = open_.pop(key, [])
+            if not bucket and len(open_) >= max_open:  # a new conversation (an open one has a message)
+                oldest = next(iter(open_))
+                yield Conversation(oldest, tuple(open_.pop(oldest)), oldest not in split)
+                split.discard(oldest)
             open_[key] = bucket  # re-inserted: dict order is least recently active first
             last_key = key
         bucket.append(item)
