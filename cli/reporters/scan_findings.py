@@ -1,7 +1,7 @@
-"""Findings of a scan as JSONL or CSV, one finding a line, written as the scan goes. A batch of
-records is rendered to UTF-8 by :func:`render_records` (in the worker that judged it: bytes cross
-the process boundary as they are, a string would be encoded and decoded on the way), and the
-parent writes the bytes in order."""
+"""Findings of a scan as JSONL or CSV, one finding a line, written as the scan goes. The findings
+of a batch of conversations are rendered to UTF-8 by :func:`render_findings` (in the worker that
+judged them: bytes cross the process boundary as they are, a string would be encoded and decoded
+on the way), and the parent writes the bytes in order."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +10,8 @@ import json
 from functools import partial
 from typing import TextIO
 
-from kefulint.scan.pipeline import RECORD_FIELDS
+from kefulint.scan.judge import Judged
+from kefulint.scan.records import RECORD_FIELDS, finding_lines, finding_records
 
 # json.dumps(record, ensure_ascii=False) byte for byte: json.dumps makes an encoder per call
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -32,6 +33,16 @@ def render_records(records: list[dict], fmt: str) -> bytes:
     return "".join([encode(record) + "\n" for record in records]).encode("utf-8")
 
 
+def render_findings(judged: list[Judged], show_matches: bool, fmt: str) -> bytes:
+    """The findings of judged conversations as :func:`render_records` renders their records; JSONL
+    written straight from the findings (:func:`~kefulint.scan.records.finding_lines`)."""
+    if fmt == "csv":
+        return render_records([r for j in judged for r in finding_records(j, show_matches)], fmt)
+    # encoded a conversation at a time: a batch's findings are never held as one string (two bytes
+    # a character) beside its bytes
+    return b"".join(["".join(finding_lines(j, show_matches)).encode("utf-8") for j in judged])
+
+
 class FindingsWriter:
     """Writes to the binary stream under ``stream`` (a UTF-8 text stream without newline
     translation): the text layer is never written to."""
@@ -41,16 +52,13 @@ class FindingsWriter:
             raise ValueError(f"unknown findings format {fmt!r}")
         self.stream = stream
         self.fmt = fmt
-        # what a worker calls to render its records (a plain function: nothing of the stream)
-        self.render = partial(render_records, fmt=fmt)
+        # what a worker calls to render its findings (a plain function: nothing of the stream)
+        self.render = partial(render_findings, fmt=fmt)
         if fmt == "csv":
             header = io.StringIO()
             header.write("\ufeff")  # UTF-8 with BOM, as lint's CSV: Excel on Chinese Windows reads it right
             csv.DictWriter(header, fieldnames=RECORD_FIELDS, lineterminator="\n").writeheader()
             self.write_rendered(header.getvalue().encode("utf-8"))
-
-    def write(self, record: dict) -> None:
-        self.write_rendered(self.render([record]))
 
     def write_rendered(self, data: bytes) -> None:
         """Findings already rendered by :attr:`render`."""

@@ -220,25 +220,61 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
     return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))
 
 
-def parse_json_bytes(path: str, number: int, data: bytes, mapping: tuple[tuple[str, str], ...]) -> Message | Skip | None:
-    """The fast path of a UTF-8 JSONL line, straight from its bytes (needs :data:`BYTES_LOADS`).
-    None when it cannot take the line (bad JSON or UTF-8, a BOM, NaN, a lone surrogate, a huge
-    integer, a blank line, not an object ...): the caller then reads it as :func:`parse_line`
-    does, so every record and every skip reason is the same either way."""
-    try:
-        row = BYTES_LOADS(data)
-    except ValueError:
-        return None
-    if type(row) is not dict:
-        return None
-    cols = _columns(tuple(row), mapping)
-    for name in FIELDS:
-        key = cols[name]
-        if key is not None:
-            value = row.get(key)
+class JsonLines:
+    """The fast path of a file's UTF-8 JSONL lines, straight from their bytes (needs
+    :data:`BYTES_LOADS`), the columns resolved once per set of keys (a log's lines share one) and
+    each role once. :meth:`parse` gives None when it cannot take a line (bad JSON or UTF-8, a BOM,
+    NaN, a lone surrogate, a huge integer, a blank line, not an object ...): the caller then reads
+    it as :func:`parse_line` does, so every record and every skip reason is the same either way."""
+
+    def __init__(self, path: str, mapping: tuple[tuple[str, str], ...]) -> None:
+        self.path = path
+        self._mapping = mapping
+        self._keys: tuple[str, ...] | None = None
+        self._cols: dict[str, str | None] = {}
+        self._fields: tuple[str | None, ...] = (None,) * len(FIELDS)
+        self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
+
+    def parse(self, number: int, data: bytes) -> Message | Skip | None:
+        try:
+            row = BYTES_LOADS(data)
+        except ValueError:
+            return None
+        if type(row) is not dict:
+            return None
+        keys = tuple(row)
+        if keys != self._keys:
+            self._cols = _columns(keys, self._mapping)
+            self._keys, self._fields = keys, tuple(self._cols[name] for name in FIELDS)
+        text_key, role_key, conv_key, agent_key, time_key = self._fields
+        text = row.get(text_key) if text_key else None
+        role_value = row.get(role_key) if role_key else None
+        conv = row.get(conv_key) if conv_key else None
+        agent = row.get(agent_key) if agent_key else None
+        when = row.get(time_key) if time_key else None
+        # the common line, read here as from_fields reads it: text, role, conversation and agent
+        # strings, a known role, a time that is a string, a number of at most 64 bits, or none
+        if (type(text) is str and type(role_value) is str and (conv is None or type(conv) is str)
+                and (agent is None or type(agent) is str)
+                and (when is None or type(when) in (str, int) or (type(when) is float and -_INT64 < when < _INT64))):
+            role = self._roles.get(role_value) or self._role(role_value)
+            if role is not None:
+                try:
+                    seconds = parse_time(when)
+                except ValueError:
+                    return from_fields(self.path, number, row, self._cols)
+                return _new_tuple(Message, (self.path, number, _intern(conv) if conv else self.path, role,
+                                            _intern(agent) if agent else "", seconds, text))
+        for value in (text, role_value, conv, agent, when):
             if type(value) is float and not -_INT64 < value < _INT64:
                 return None  # an integer past 64 bits comes back a float: str() and reasons would differ
-    return from_fields(path, number, row, cols)
+        return from_fields(self.path, number, row, self._cols)
+
+    def _role(self, value: str) -> str | None:
+        role = role_of(value)
+        if role is not None and len(self._roles) < 64:  # a column of unknown values is not kept
+            self._roles[value] = role
+        return role
 
 
 _INT64 = 2.0**63

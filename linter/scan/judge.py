@@ -7,7 +7,6 @@ message) so that every report treats them like any other finding.
 """
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -19,6 +18,7 @@ from .readers import Message
 from .service_phrases import CLOSER_FRAMES, OPENER_FRAMES, intent_pattern
 from .service_rules import ServiceSettings
 
+_new_tuple = tuple.__new__  # a Turn without the named tuple's Python-level __new__
 CONTEXT_TURNS = 10  # buyer turns kept for context rules (a rule uses at most its own ``turns``)
 EDGE_TURNS = 2  # the greeting may come in the agent's first two turns, the close in the last two
 
@@ -63,6 +63,12 @@ class ConversationJudge:
         # greetings and farewells by intent: the rules' words (rulesets/service.toml) or a frame (service_phrases.py)
         self._opener = intent_pattern(filter(None, (fold_phrase(p) for p in self._expected("greeting"))), OPENER_FRAMES)
         self._closer = intent_pattern(filter(None, (fold_phrase(p) for p in self._expected("farewell"))), CLOSER_FRAMES)
+        # looked up once, not per turn: the timing checks' limits (a disabled rule still measures)
+        # and the greeting and farewell findings, which have no values (one object each)
+        self._limits = {check: rule.seconds if (rule := self._rules.get(check)) is not None and rule.seconds is not None
+                        else float("inf") for check in ("first-response", "reply-time")}
+        self._greeting = self._service_finding("greeting")
+        self._farewell = self._service_finding("farewell")
 
     def _expected(self, check: str) -> tuple[str, ...]:
         rule = self._rules.get(check)
@@ -77,63 +83,75 @@ class ConversationJudge:
                        start=0, end=0, line=1, column=1, match="")
 
     @staticmethod
-    def _says(entries: list[list], pattern) -> bool:
-        return any(pattern.search(Normalized(entry[0].text).compact) for entry in entries)
+    def _says(turns: list[list], pattern, compact: dict[int, str]) -> bool:
+        """Whether one of ``turns`` says ``pattern``; ``compact`` keeps each turn's search form by
+        position, so that a turn both first and last in a short conversation is normalized once."""
+        for entry in turns:
+            form = compact.get(entry[1])
+            if form is None:
+                form = compact[entry[1]] = Normalized(entry[0].text).compact
+            if pattern.search(form):
+                return True
+        return False
 
     def judge(self, messages: Iterable[Message], whole: bool = True) -> Judged:
         """``whole`` is False for a part of an over-long conversation (no greeting/farewell)."""
-        messages = list(messages)
-        context: deque[str] = deque(maxlen=CONTEXT_TURNS)
+        messages = messages if isinstance(messages, (list, tuple)) else list(messages)
+        check = self.linter.check
+        use_model = self.linter.use_model
+        # the last buyer turns, oldest first: a new tuple per buyer turn, passed as it is to every
+        # agent turn that follows (the linter reads a tuple of strings without copying it)
+        context: tuple[str, ...] = ()
         waiting_since: float | None = None
         answered = False
         agent_turns: dict[str, int] = {}
         buyer_turns = 0
         timing: dict[str, list] = {}
-        turns: list[list[Any]] = []  # [message, turn, findings(list), seconds, timed, buyer turn before]
+        turns: list[list[Any]] = []  # [message, turn, findings, seconds, timed, buyer turn before]
         review: list[tuple] = []
         for index, msg in enumerate(messages, start=1):
             if msg.role != "agent":
                 buyer_turns += 1
-                context.append(msg.text)
+                context = (*context[1 - CONTEXT_TURNS :], msg.text)
                 if waiting_since is None and msg.time is not None:
                     waiting_since = msg.time
                 continue
-            agent_turns[msg.agent] = agent_turns.get(msg.agent, 0) + 1
-            findings = list(self.linter.check(msg.text, context=list(context)).findings)
-            if self.linter.use_model and findings and findings[-1].rule.startswith(MODEL_PREFIX):
+            agent = msg.agent
+            agent_turns[agent] = agent_turns.get(agent, 0) + 1
+            findings = check(msg.text, context).findings
+            if use_model and findings and findings[-1].rule.startswith(MODEL_PREFIX):
                 learned = [f for f in findings if f.rule.startswith(MODEL_PREFIX)]
                 findings = findings[: len(findings) - len(learned)]  # the model's come last
                 if not findings:
                     review.append(self._review_entry(index, msg, learned))
             seconds = None
             timed = ""
-            if waiting_since is not None and msg.time is not None and msg.time >= waiting_since:
-                seconds = msg.time - waiting_since
-                check = "reply-time" if answered else "first-response"
-                timer = self._rules.get(check)
-                limit = timer.seconds if timer is not None and timer.seconds is not None else float("inf")
-                stats = timing.setdefault(msg.agent, [0, 0, 0.0, 0.0])
+            when = msg.time
+            if waiting_since is not None and when is not None and when >= waiting_since:
+                seconds = when - waiting_since
+                timer = "reply-time" if answered else "first-response"
+                limit = self._limits[timer]
+                stats = timing.get(agent)
+                if stats is None:
+                    stats = timing[agent] = [0, 0, 0.0, 0.0]
                 stats[0] += 1
                 stats[2] += seconds
                 stats[3] = max(stats[3], seconds)
                 if seconds > limit:
                     stats[1] += 1
-                    f = self._service_finding(check, seconds=_fmt_seconds(seconds), limit=_fmt_seconds(limit))
+                    f = self._service_finding(timer, seconds=_fmt_seconds(seconds), limit=_fmt_seconds(limit))
                     if f:
-                        findings.append(f)
+                        findings = (*findings, f)
                         timed = f.rule
             waiting_since = None
             answered = True
             turns.append([msg, index, findings, seconds, timed, context[-1] if context else ""])
         if whole and turns:  # once per conversation, by intent, in the first / last two agent turns
-            if not self._says(turns[:EDGE_TURNS], self._opener):
-                f = self._service_finding("greeting")
-                if f:
-                    turns[0][2].append(f)
-            if not self._says(turns[-EDGE_TURNS:], self._closer):
-                f = self._service_finding("farewell")
-                if f:
-                    turns[-1][2].append(f)
+            compact: dict[int, str] = {}
+            if self._greeting and not self._says(turns[:EDGE_TURNS], self._opener, compact):
+                turns[0][2] = (*turns[0][2], self._greeting)
+            if self._farewell and not self._says(turns[-EDGE_TURNS:], self._closer, compact):
+                turns[-1][2] = (*turns[-1][2], self._farewell)
         first = messages[0] if messages else None
         return Judged(
             conversation=first.conversation if first else "",
@@ -142,7 +160,7 @@ class ConversationJudge:
             start_time=next((m.time for m in messages if m.time is not None), None),
             agent_turns=agent_turns,
             buyer_turns=buyer_turns,
-            turns=tuple(Turn(m, i, tuple(f), s, t, b) for m, i, f, s, t, b in turns if f),
+            turns=tuple(_new_tuple(Turn, entry) for entry in turns if entry[2]),
             timing={a: tuple(v) for a, v in timing.items()},
             review=tuple(review),
         )
@@ -168,22 +186,26 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
     judged in parts (parts skip the greeting/farewell rules)."""
     open_: dict[str, list[Message]] = {}
     split: set[str] = set()
+    last_key: str | None = None  # the conversation of the last message: the most recently active
     for item in items:
         if not isinstance(item, Message):
             yield item
             continue
         key = item.conversation
-        bucket = open_.pop(key, None)
-        if bucket is None:
-            bucket = []
-            if len(open_) >= max_open:
+        if key == last_key:  # a conversation's lines mostly come together: it keeps its place
+            bucket = open_[key]
+        else:
+            bucket = open_.pop(key, [])
+            if not bucket and len(open_) >= max_open:  # a new conversation (an open one has a message)
                 oldest = next(iter(open_))
                 yield Conversation(oldest, tuple(open_.pop(oldest)), oldest not in split)
                 split.discard(oldest)
+            open_[key] = bucket  # re-inserted: dict order is least recently active first
+            last_key = key
         bucket.append(item)
-        open_[key] = bucket  # re-inserted: dict order is least recently active first
         if len(bucket) >= max_messages:
             split.add(key)
+            last_key = None
             yield Conversation(key, tuple(open_.pop(key)), False)
     for key, bucket in open_.items():
         yield Conversation(key, tuple(bucket), key not in split)

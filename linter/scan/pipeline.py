@@ -9,18 +9,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
-from ..text.mask import mask_text
-from .fields import mask_numbers
-from .judge import Conversation, ConversationJudge, Judged, Turn, group_conversations
-from .readers import Message, Skip, format_time
+from .judge import Conversation, ConversationJudge, Judged, group_conversations
+from .readers import Message, Skip
+from .records import RECORD_FIELDS, finding_records, marked_text  # noqa: F401 - re-exported (the Spark job)
 from .summary import ScanSummary
 
 BATCH_MESSAGES = 4000  # messages per batch sent to a worker
@@ -61,21 +60,23 @@ def judge_stream(items: Iterable[Message | Skip], judge: ConversationJudge, jobs
         for item in grouped:
             yield judge.judge(item.messages, item.whole) if isinstance(item, Conversation) else item
         return
-    for result in _in_pool(_batches(grouped), jobs, (judge,), _work):
-        if isinstance(result, Skip):
-            yield result
-        else:
-            yield from result
+    with _few_collections():
+        for result in _in_pool(_batches(grouped), jobs, (judge,), _work, partial(_judge_all, judge)):
+            if isinstance(result, Skip):
+                yield result
+            else:
+                yield from result
 
 
 @dataclass(frozen=True)
 class Output:
     """What a worker makes of its judged conversations besides the totals: the findings report
-    rendered (``render(records) -> bytes``; None: no report), and up to ``keep_records`` records
-    for the HTML report. ``summary`` makes an empty summary with the scan's settings."""
+    rendered (``render(judged conversations with findings, show_matches) -> bytes``; None: no
+    report), and up to ``keep_records`` records for the HTML report. ``summary`` makes an empty
+    summary with the scan's settings."""
 
     summary: Callable[[], ScanSummary]
-    render: Callable[[list[dict]], bytes] | None = None
+    render: Callable[[list[Judged], bool], bytes] | None = None
     show_matches: bool = False
     keep_records: int = 0
 
@@ -93,15 +94,16 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
     """The scan: skips as they are read, and one :class:`Batch` per batch of conversations, in
     input order. The batches are the same for any ``jobs`` and their totals are merged in order
     (:meth:`ScanSummary.merge`), so every report is the same byte for byte. With ``jobs > 1`` the
-    workers judge, total and render; the parent only reads, groups, merges and writes. Word
-    boundaries and the review model are loaded by a worker that needs them, never by the parent."""
+    workers judge, total and render; the parent reads, groups, merges and writes, and judges the
+    first batch before it forks them (see :func:`_in_pool`)."""
     grouped = group_conversations(items, max_open=max_open)
     with _few_collections():
         if jobs <= 1:
             for batch in _batches(grouped, pack=False):
                 yield batch if isinstance(batch, Skip) else _judge_batch(judge, output, batch)
             return
-        yield from _in_pool(_batches(grouped), jobs, (judge, output), _work_batch)
+        yield from _in_pool(_batches(grouped), jobs, (judge, output), _work_batch,
+                            partial(_judge_batch, judge, output, packed=True))
 
 
 @contextlib.contextmanager
@@ -122,15 +124,30 @@ def _few_collections() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable) -> Iterator:
+def _in_pool(batches: Iterable, jobs: int, initargs: tuple, work: Callable, local: Callable) -> Iterator:
     """The batches judged in a pool of ``jobs`` forked workers (the judge is inherited, not
-    pickled), started at the first batch. A scan that ends closes the pool and lets the workers
-    finish; one stopped (Ctrl-C, kill, an error, the generator closed) terminates them."""
+    pickled), started at the second batch; the first is judged here by ``local``, before the fork:
+    the workers inherit what judging it made on first use (automata, compiled regexes and detector
+    options, decoded rules, the word segmenter if a rule needed it), which each of them would make
+    again. A scan that ends closes the pool and lets the workers finish; one stopped (Ctrl-C, kill,
+    an error, the generator closed) terminates them."""
     batches = iter(batches)
     for first in batches:
         if isinstance(first, Skip):
             yield first
             continue
+        yield local(first)
+        break
+    for first in batches:
+        if isinstance(first, Skip):
+            yield first
+            continue
+        import multiprocessing  # a scan on one core never needs it (~1.5 MB)
+
+        # what judging the first batch made (decoded rules, regexes, automata, caches) frozen too
+        # (the caller unfreezes, see _few_collections): a worker's collections would walk it, and
+        # copy every page they touched
+        gc.freeze()
         # A Ctrl-C or kill landing while multiprocessing builds the pool would leave it half made
         # (its threads running, no finalizer): at exit its worker thread restarts the workers being
         # stopped and the interpreter waits on them for ever. So those signals wait until the pool
@@ -193,7 +210,11 @@ def _messages(columns: tuple) -> list[Message]:
 
 def _work(batch: list) -> list[Judged]:
     assert _judge is not None
-    return [_judge.judge(_messages(columns), whole) for whole, columns in batch]
+    return _judge_all(_judge, batch)
+
+
+def _judge_all(judge: ConversationJudge, batch: list) -> list[Judged]:
+    return [judge.judge(_messages(columns), whole) for whole, columns in batch]
 
 
 def _work_batch(batch: list) -> Batch:
@@ -204,80 +225,15 @@ def _work_batch(batch: list) -> Batch:
 def _judge_batch(judge: ConversationJudge, output: Output, batch: list, packed: bool = False) -> Batch:
     summary = output.summary()
     summary.partial = True  # keeps what an exact merge needs (see ScanSummary.merge)
-    records: list[dict] = []
+    flagged: list[Judged] = []  # conversations with findings, rendered together
     kept: list[dict] = []
-    wanted = output.render is not None or output.keep_records
     for whole, messages in batch:
         judged = judge.judge(_messages(messages) if packed else messages, whole)
         summary.add(judged)
-        if judged.turns and wanted:
-            for record in finding_records(judged, output.show_matches):
-                records.append(record)
-                if len(kept) < output.keep_records:
-                    kept.append(record)
-    rendered = output.render(records) if output.render is not None and records else b""
+        if judged.turns:
+            flagged.append(judged)
+            if len(kept) < output.keep_records:
+                kept.extend(itertools.islice(finding_records(judged, output.show_matches),
+                                             output.keep_records - len(kept)))
+    rendered = output.render(flagged, output.show_matches) if output.render is not None and flagged else b""
     return Batch(summary, rendered, kept)
-
-
-MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
-
-
-def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
-    """The agent's message with personal data masked (unless ``show_matches``) and the span of
-    finding ``index`` marked ⟦like this⟧."""
-    return _marked(_shown_text(turn, show_matches), turn.findings[index])
-
-
-def _shown_text(turn: Turn, show_matches: bool) -> str:
-    text = turn.message.text
-    if not show_matches:
-        spans = [(f.start, f.end) for f in turn.findings if f.sensitive]
-        if spans:
-            text = mask_text(text, spans)
-    return text
-
-
-def _marked(text: str, f) -> str:
-    if f.end > f.start:
-        return f"{text[: f.start]}{MARK_OPEN}{text[f.start : f.end]}{MARK_CLOSE}{text[f.end :]}"
-    return text
-
-
-RECORD_FIELDS = ("conversation", "turn", "agent", "time", "source", "line", "rule", "category", "severity",
-                 "points", "fatal", "conversation_fatal", "seconds", "match", "message", "suggestion", "buyer",
-                 "text")
-
-
-def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict]:
-    """One flat record per finding, in conversation order; matches masked unless asked.
-    ``conversation_fatal`` marks every finding of a conversation that has a fatal finding;
-    ``buyer`` is the buyer's turn the agent was answering (long numbers masked unless asked).
-    A turn's text is masked, its time formatted and its buyer turn masked once, not per finding."""
-    conversation_fatal = any(f.fatal for turn in judged.turns for f in turn.findings)
-    for turn in judged.turns:
-        msg = turn.message
-        when = format_time(msg.time)
-        text = _shown_text(turn, show_matches)
-        buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
-        seconds = round(turn.seconds, 3) if turn.seconds is not None else None
-        for f in turn.findings:
-            yield {
-                "conversation": judged.conversation,
-                "turn": turn.turn,
-                "agent": msg.agent,
-                "time": when,
-                "source": msg.source,
-                "line": msg.line,
-                "rule": f.rule,
-                "category": f.category,
-                "severity": f.severity._value_,  # .value is a Python-level property
-                "points": f.points,
-                "fatal": f.fatal,
-                "conversation_fatal": conversation_fatal,
-                "seconds": seconds if f.rule == turn.timed else None,
-                "match": f.shown_match(show_matches),
-                "message": f.message,
-                "suggestion": f.suggestion,
-                "buyer": buyer,
-                "text": _marked(text, f),
-            }

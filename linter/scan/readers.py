@@ -27,12 +27,12 @@ from .fields import (  # noqa: F401 - re-exported: the names a reader of chat lo
     BYTES_LOADS,
     FIELDS,
     FORMATS,
+    JsonLines,
     Message,
     Skip,
     _column,
     format_time,
     from_fields,
-    parse_json_bytes,
     parse_line,
     parse_mapping,
     parse_time,
@@ -283,13 +283,13 @@ class LogReader:
         """UTF-8 JSONL parsed from the raw bytes; a line the fast parser cannot take goes the way
         of :meth:`_jsonl`, so the records and skips are the same."""
         mapping = self.fmt.mapping
-        items = tuple(sorted(mapping.items()))
+        parse = JsonLines(path, tuple(sorted(mapping.items()))).parse
         decode = codecs.getdecoder(encoding)
         for number, data in self._raw_lines(stream, raw, path):
             if isinstance(data, Skip):
                 yield data
                 continue
-            item = parse_json_bytes(path, number, data, items)
+            item = parse(number, data)
             if item is None:
                 line = decode_line(decode, encoding, path, number, data)
                 item = line if isinstance(line, Skip) else parse_line("jsonl", path, number, line, mapping)

@@ -46,6 +46,17 @@ def period_key(seconds: float | None, period: str) -> str:
     return _day_period(second // 86400, period)
 
 
+def _period_and_day(seconds: float | None, period: str) -> tuple[str, str]:
+    """``period_key(seconds, period)`` and ``period_key(seconds, "day")``, the time read once."""
+    if seconds is None:
+        return period_key(None, period), NO_TIME
+    second = utc_second(seconds)
+    if second is None:
+        return period_key(seconds, period), period_key(seconds, "day")
+    day = second // 86400
+    return "all" if period == "all" else _day_period(day, period), _day_period(day, "day")
+
+
 @lru_cache(maxsize=4096)
 def _day_period(day: int, period: str) -> str:
     """Every period is a set of whole days: a date is formatted once per day and period."""
@@ -140,42 +151,60 @@ class ScanSummary:
         agents_hit: dict[str, bool] = {}
         period = self.thresholds.period
         counted = _RANKS[self.thresholds.severity]
+        watched = self.thresholds.counts
+        periods, days, severities, categories, rules = self.periods, self.days, self.severities, self.categories, self.rules
+        max_rank = self.max_rank
+        # what a turn's findings share (agent, period, day) is looked up once per turn; the sums of
+        # a turn's points are added once (integers: the same totals in any order)
         for turn in judged.turns:
             agent = turn.message.agent or NO_AGENT
             a = self._agent(turn.message.agent)
             when = turn.message.time if turn.message.time is not None else judged.start_time
-            pkey = (agent, period_key(when, period))
-            bucket = self.periods.setdefault(pkey, {"points": 0, "counts": {}})
-            day = period_key(when, "day")
+            period_text, day = _period_and_day(when, period)
+            bucket = periods.get((agent, period_text))
+            if bucket is None:
+                bucket = periods[agent, period_text] = {"points": 0, "counts": {}}
+            points = counted_points = fatal = 0
             for f in turn.findings:
-                c["findings"] += 1
-                c["points"] += f.points
-                conv_points += f.points
-                a.findings += 1
-                a.points += f.points
+                points += f.points
                 # the plain value (an enum's .value and a dict keyed by members run Python code)
                 severity = f.severity._value_
                 rank = _RANKS[severity]
-                self.max_rank = max(self.max_rank, rank)
-                self.severities[severity] = self.severities.get(severity, 0) + 1
+                max_rank = max(max_rank, rank)
+                severities[severity] = severities.get(severity, 0) + 1
                 if f.fatal:
-                    a.fatal += 1
-                    c["fatal_findings"] += 1
-                    conv_fatal = True
-                agents_hit[agent] = agents_hit.get(agent, False) or f.fatal
-                cat = self.categories.setdefault(f.category, [0, 0])
+                    fatal += 1
+                cat = categories.get(f.category)
+                if cat is None:
+                    cat = categories[f.category] = [0, 0]
                 cat[0] += 1
                 cat[1] += f.points
-                rule = self.rules.setdefault(f.rule, [f.category, severity, 0, 0])
+                rule = rules.get(f.rule)
+                if rule is None:
+                    rule = rules[f.rule] = [f.category, severity, 0, 0]
                 rule[2] += 1
                 rule[3] += f.points
                 if rank >= counted:
-                    bucket["points"] += f.points
-                for key in (f.rule, f.category):
-                    if key in self.thresholds.counts:
-                        bucket["counts"][key] = bucket["counts"].get(key, 0) + 1
-                if day != NO_TIME:
-                    self.days[day] = self.days.get(day, 0) + f.points
+                    counted_points += f.points
+                if watched:
+                    for key in (f.rule, f.category):
+                        if key in watched:
+                            bucket["counts"][key] = bucket["counts"].get(key, 0) + 1
+            found = len(turn.findings)
+            c["findings"] += found
+            c["points"] += points
+            conv_points += points
+            a.findings += found
+            a.points += points
+            if fatal:
+                a.fatal += fatal
+                c["fatal_findings"] += fatal
+                conv_fatal = True
+            agents_hit[agent] = agents_hit.get(agent, False) or fatal > 0
+            bucket["points"] += counted_points
+            if day != NO_TIME:
+                days[day] = days.get(day, 0) + points
+        self.max_rank = max_rank
         for agent, fatal in agents_hit.items():
             a = self.agents[agent]
             a.conversations += 1

@@ -142,11 +142,13 @@ def test_killed_scan_leaves_no_torn_report(big_log, tmp_path, sig, name):
 _STOP_WHILE_THE_POOL_IS_BUILT = """
 import multiprocessing.pool, os, signal, sys, time
 from kefulint import Linter
+from kefulint.scan import pipeline
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import judge_stream
 from kefulint.scan.readers import Message
 
 real = multiprocessing.pool.util.Finalize
+pipeline.BATCH_MESSAGES = 100  # the first batch is judged before the pool is built: more than one
 
 
 def finalize(obj, *args, **kwargs):

@@ -47,6 +47,15 @@ EDGE_LINES = [
     b'{"role": "agent", "text": "a", "time": "2024/1/5 9:03:00", "agent": 7, "conversation": 12.5}',
     b'\t{"role": "agent", "text": "spaces around"}  ',
     b'{"role": "agent", "text": "x"}\r',
+    # read by the common line's path: string times good and bad, empty ids, roles written otherwise
+    b'{"conversation": "", "agent": "", "role": " Agent ", "text": "a", "time": "2024-11-11 10:00:01"}',
+    b'{"conversation": "c1", "role": "agent", "text": "a", "time": "2024-13-01"}',
+    b'{"conversation": "c1", "role": "agent", "text": "a", "time": ""}',
+    b'{"conversation": "c1", "role": "agent", "text": "a", "time": true}',
+    b'{"conversation": "c1", "role": "agent", "text": "a", "time": 1e12}',
+    b'{"conversation": "c1", "role": "agent", "text": "a", "time": -5}',
+    b'{"conversation": "c1", "role": "robot", "text": "a", "time": 1}',
+    b'{"conversation": "c1", "role": "agent", "text": "", "time": 1}',
 ]
 
 

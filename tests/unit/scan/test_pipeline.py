@@ -10,12 +10,13 @@ from functools import partial
 
 import pytest
 from kefulint import Linter, Settings
-from kefulint.cli.reporters.scan_findings import render_records
+from kefulint.cli.reporters.scan_findings import render_findings, render_records
 from kefulint.scan import pipeline
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import Output, finding_records, judge_stream, scan_batches
-from kefulint.scan.readers import Message, Skip, format_time
-from kefulint.scan.summary import ScanSummary, Thresholds, period_key
+from kefulint.scan.readers import LogReader, Message, Skip, format_time
+from kefulint.scan.records import finding_lines
+from kefulint.scan.summary import ScanSummary, Thresholds, _period_and_day, period_key
 
 # flagged by the rules, by the review model only (several with the same probability, so the
 # review queue's order among equals counts), and clean
@@ -83,9 +84,9 @@ def test_batches_merged_in_order_are_the_scan_one_by_one(judge, monkeypatch, fmt
     items = _log(60)
     thresholds = Thresholds(points=3, period="day", counts={"contact": 1})
     new_summary = partial(ScanSummary, thresholds, top=3, review=3, show_matches=show_matches)
-    render = partial(render_records, fmt=fmt)
-    summary, text, records = _one_by_one(judge, items, new_summary, render, show_matches)
+    summary, text, records = _one_by_one(judge, items, new_summary, partial(render_records, fmt=fmt), show_matches)
     assert summary["review"]["flagged"] > 3 and summary["counts"]["findings"] > 20 and summary["counts"]["skipped"]
+    render = partial(render_findings, fmt=fmt)
     for jobs in (1, 2):
         got_summary, got_text, got_records = _in_batches(judge, items, new_summary, render, show_matches, jobs)
         assert got_summary == summary
@@ -94,19 +95,25 @@ def test_batches_merged_in_order_are_the_scan_one_by_one(judge, monkeypatch, fmt
         assert got_records and all(r in records for r in got_records)  # each batch's first few, for HTML
 
 
-def test_what_the_caller_froze_stays_frozen(judge):
+def test_what_the_caller_froze_stays_frozen(judge, monkeypatch):
     """A scan freezes what exists before it (no collection walks the compiled rules) and unfreezes it
     after, but never what its caller froze (a pre-fork server, this test session): unfreezing cannot
     tell the two apart."""
+    monkeypatch.setattr(pipeline, "BATCH_MESSAGES", 20)
     new_summary = partial(ScanSummary, Thresholds(points=3, period="day", counts={}), top=3, review=3)
     items = _log(3)
     gc.freeze()
     frozen = gc.get_freeze_count()
-    _in_batches(judge, items, new_summary, partial(render_records, fmt="jsonl"), False, 1)
+    _in_batches(judge, items, new_summary, partial(render_findings, fmt="jsonl"), False, 1)
     assert gc.get_freeze_count() >= frozen
     gc.unfreeze()
     try:
-        _in_batches(judge, items, new_summary, partial(render_records, fmt="jsonl"), False, 1)
+        _in_batches(judge, items, new_summary, partial(render_findings, fmt="jsonl"), False, 1)
+        assert gc.get_freeze_count() == 0
+        many = _log(40)  # several batches: a pool forked after the first, what it made frozen meanwhile
+        _in_batches(judge, many, new_summary, partial(render_findings, fmt="jsonl"), False, 2)
+        assert gc.get_freeze_count() == 0
+        list(judge_stream(many, judge, jobs=2))
         assert gc.get_freeze_count() == 0
     finally:
         gc.freeze()  # the session's objects frozen again, as the shared conftest left them
@@ -132,4 +139,73 @@ def test_time_and_period_formatted_as_datetime_does():
         assert period_key(seconds, "day") == dt.strftime("%Y-%m-%d")
         assert period_key(seconds, "week") == f"{year}-W{week:02d}"
         assert period_key(seconds, "month") == dt.strftime("%Y-%m")
+    for seconds in [None, -1e9, *values[:200]]:
+        for period in ("day", "week", "month", "year", "all"):  # read once by ScanSummary.add
+            assert _period_and_day(seconds, period) == (period_key(seconds, period), period_key(seconds, "day"))
     assert format_time(None) == ""
+
+
+@pytest.mark.parametrize("show_matches", [False, True])
+def test_jsonl_lines_are_the_records_json_dumps_writes(judge, show_matches):
+    """The JSONL report is written straight from the findings: each line what json.dumps makes of
+    the record, also for quotes, backslashes, control characters, emoji and non-BMP ids."""
+    odd = ['他说"加我微信abc12345"\\n', "tab\there\x01\x1f\x7f", "手机13800138000\u2028好的", "𠀋🌟加QQ 5738201946"]
+    items = [*_log(20)]
+    line = len(items)
+    for i, text in enumerate(odd):
+        for role, said in (("buyer", text), ("agent", text)):
+            line += 1
+            items.append(Message('src "q"\\', line, f'c"{i}\\\n🌟', role, "小\"美" if role == "agent" else "",
+                                 1730419200.5 + line, said))
+    seen = 0
+    for item in judge_stream(items, judge):
+        if isinstance(item, Skip):
+            continue
+        records = list(finding_records(item, show_matches))
+        lines = list(finding_lines(item, show_matches))
+        assert lines == [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+        seen += len(lines)
+    assert seen > 20
+
+
+def test_a_log_file_scans_the_same_with_any_jobs_and_keeps_its_skips_in_order(judge, tmp_path, monkeypatch):
+    """A JSONL log read from its bytes, conversations interleaved, closed early (max_open) and split
+    across batches, malformed lines amid them: every job count gives the same skips with their
+    line numbers in reading order, the same findings bytes and the same totals."""
+    monkeypatch.setattr(pipeline, "BATCH_MESSAGES", 9)
+    rng = random.Random(21)
+    malformed = ['{"conversation": "c1", "role": "agent", "text": "半行', '{"conversation": "c2", "role": "robot", "text": "a"}',
+                 '{"conversation": "c3", "role": "agent", "text": "a", "time": 1e400}']
+    lines, bad = [], []
+    for n in range(1, 400):
+        if n % 37 == 0:
+            lines.append(rng.choice(malformed))
+            bad.append(n)
+            continue
+        role = rng.choice(["buyer", "agent"])
+        lines.append(json.dumps({"conversation": f"c{rng.randrange(12)}", "role": role, "agent": "小美",
+                                 "time": 1730419200 + n * 7,
+                                 "text": rng.choice(AGENT_TEXTS if role == "agent" else BUYER_TEXTS)},
+                                ensure_ascii=False))
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    new_summary = partial(ScanSummary, Thresholds(points=3, period="day", counts={"contact": 1}), top=3, review=3)
+    output = Output(summary=new_summary, render=partial(render_findings, fmt="jsonl"), keep_records=5)
+    runs = []
+    for jobs in (1, 2):
+        skips, rendered, summary = [], [], new_summary()
+        for item in scan_batches(LogReader([str(path)]), judge, output, jobs=jobs, max_open=4):
+            if isinstance(item, Skip):
+                skips.append(item)
+                summary.add_skip(item)
+            else:
+                rendered.append(item.rendered)
+                summary.merge(item.summary)
+        runs.append((skips, b"".join(rendered), summary.to_dict()))
+    assert runs[0] == runs[1]
+    skips, rendered, summary = runs[0]
+    assert [s.line for s in skips] == bad and all(s.source == str(path) for s in skips)
+    assert summary["counts"]["skipped"] == len(bad) and summary["counts"]["findings"] > 20
+    one_by_one = [r for item in judge_stream(LogReader([str(path)]), judge, max_open=4) if not isinstance(item, Skip)
+                  for r in finding_records(item)]
+    assert rendered.decode("utf-8") == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in one_by_one)

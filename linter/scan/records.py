@@ -1,0 +1,104 @@
+"""The findings of a judged conversation as flat records, one per finding: dicts (CSV, HTML, the
+Spark job) or, for the JSONL report, the lines ``json.dumps(record, ensure_ascii=False)`` makes,
+written straight from the findings (building the dicts and encoding them costs several times more
+than the line)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
+
+from ..text.mask import mask_text
+from .fields import format_time, mask_numbers
+from .judge import Judged, Turn
+
+MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+RECORD_FIELDS = ("conversation", "turn", "agent", "time", "source", "line", "rule", "category", "severity",
+                 "points", "fatal", "conversation_fatal", "seconds", "match", "message", "suggestion", "buyer",
+                 "text")
+
+
+def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
+    """The agent's message with personal data masked (unless ``show_matches``) and the span of
+    finding ``index`` marked ⟦like this⟧."""
+    return _marked(_shown_text(turn, show_matches), turn.findings[index])
+
+
+def _shown_text(turn: Turn, show_matches: bool) -> str:
+    text = turn.message.text
+    if not show_matches:
+        spans = [(f.start, f.end) for f in turn.findings if f.sensitive]
+        if spans:
+            text = mask_text(text, spans)
+    return text
+
+
+def _marked(text: str, f) -> str:
+    if f.end > f.start:
+        return f"{text[: f.start]}{MARK_OPEN}{text[f.start : f.end]}{MARK_CLOSE}{text[f.end :]}"
+    return text
+
+
+def _turn_fields(turn: Turn, show_matches: bool) -> tuple[str, str, str, float | None]:
+    """What every finding of a turn shows alike: its time formatted, its text masked, the buyer
+    turn before it masked, its measured seconds rounded (each made once per turn, not per finding)."""
+    when = format_time(turn.message.time)
+    text = _shown_text(turn, show_matches)
+    buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
+    seconds = round(turn.seconds, 3) if turn.seconds is not None else None
+    return when, text, buyer, seconds
+
+
+def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict]:
+    """One flat record per finding, in conversation order; matches masked unless asked.
+    ``conversation_fatal`` marks every finding of a conversation that has a fatal finding;
+    ``buyer`` is the buyer's turn the agent was answering (long numbers masked unless asked)."""
+    conversation_fatal = any(f.fatal for turn in judged.turns for f in turn.findings)
+    for turn in judged.turns:
+        msg = turn.message
+        when, text, buyer, seconds = _turn_fields(turn, show_matches)
+        for f in turn.findings:
+            yield {
+                "conversation": judged.conversation,
+                "turn": turn.turn,
+                "agent": msg.agent,
+                "time": when,
+                "source": msg.source,
+                "line": msg.line,
+                "rule": f.rule,
+                "category": f.category,
+                "severity": f.severity._value_,  # .value is a Python-level property
+                "points": f.points,
+                "fatal": f.fatal,
+                "conversation_fatal": conversation_fatal,
+                "seconds": seconds if f.rule == turn.timed else None,
+                "match": f.shown_match(show_matches),
+                "message": f.message,
+                "suggestion": f.suggestion,
+                "buyer": buyer,
+                "text": _marked(text, f),
+            }
+
+
+def _boolean(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def finding_lines(judged: Judged, show_matches: bool = False) -> Iterator[str]:
+    """The JSONL lines of :func:`finding_records`, each what ``json.dumps(record,
+    ensure_ascii=False) + "\\n"`` gives, byte for byte; what a turn's findings share is quoted once."""
+    q = encode_basestring
+    conversation = q(judged.conversation)
+    conversation_fatal = _boolean(any(f.fatal for turn in judged.turns for f in turn.findings))
+    for turn in judged.turns:
+        msg = turn.message
+        when, text, buyer, seconds = _turn_fields(turn, show_matches)
+        head = (f'{{"conversation": {conversation}, "turn": {int.__repr__(turn.turn)}, "agent": {q(msg.agent)}, '
+                f'"time": {q(when)}, "source": {q(msg.source)}, "line": {int.__repr__(msg.line)}, "rule": ')
+        timed = "null" if seconds is None else float.__repr__(seconds)
+        tail = f', "buyer": {q(buyer)}, "text": '
+        for f in turn.findings:
+            yield (f'{head}{q(f.rule)}, "category": {q(f.category)}, "severity": {q(f.severity._value_)}, '
+                   f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, '
+                   f'"conversation_fatal": {conversation_fatal}, '
+                   f'"seconds": {timed if f.rule == turn.timed else "null"}, "match": {q(f.shown_match(show_matches))}, '
+                   f'"message": {q(f.message)}, "suggestion": {q(f.suggestion)}{tail}{q(_marked(text, f))}}}\n')
