@@ -159,3 +159,20 @@ def test_a_frame_does_not_run_into_the_next_item_of_a_list(linter):
     text = "付款方式：\n1. 在线支付：包邮，48小时内发货\n2. 货到付款：其他地区需另加10元手续费"
     assert "shipping.fee" not in cats(linter, text)
     assert "shipping.fee" in cats(linter, "在线支付包邮，但您这单需另加10元运费")
+
+
+def test_an_exclusion_word_denied_by_bu_excludes_nothing(linter):
+    """同意 (consent) clears a threat to close; 不同意 is the buyer's refusal, not consent."""
+    assert "trade.close" in cats(linter, "您不同意取消的话，我们后台可以强制操作")
+    assert "trade.close" not in cats(linter, "您同意的话，我们后台帮您取消")
+
+
+def test_purpose_negations_inside_a_frame_negate_the_next_word_only(linter):
+    """为避免耽误您的时间 negates 耽误, not the closing that follows it."""
+    text = "由于库存同步出现误差，目前已无现货。为避免您长时间等待，系统已为您的订单执行关闭操作"
+    assert "trade.close" in cats(linter, text)
+
+
+def test_star_emoji_between_spaced_digits_are_separators(linter):
+    assert "contact.phone" in cats(linter, "1 3 9 ★ 6 0 2 7 ★ 5 5 1 8 找阿珍")
+    assert "contact.phone" not in cats(linter, "五星好评 ★★★★★ 谢谢亲")
