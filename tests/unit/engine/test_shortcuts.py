@@ -106,3 +106,28 @@ def test_compact_prefilters_pass_every_bad_example():
             assert screen.search(Normalized(ex.text).compact) is not None, (rule.id, ex.text)
             screened += 1
     assert screened
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("亲，今天下午3点前付款当天发货哦。", []),  # 付款 wakes a frame that needs a link: none here
+    ("付款链接 http://shop-vip.com/13f1a0", ["offplatform.link", "offplatform.pay-link"]),  # a detector finds the link
+    ("亲，满99元包邮的哦。", []),  # 包邮 without a fee
+    ("亲，发票会随货一起寄出的。", []),  # 发票 without a paid amount
+    ("实付860，发票金额给您开1200", ["invoice.amount-over-paid"]),
+])
+def test_rules_put_back_to_sleep_find_what_they_would(linters, text, rules):
+    """Frames that lack a slot's words or the findings of a rule awake, and keyword detectors whose
+    compact prefilter fails, sleep: the findings are those with every rule judged (issue 14)."""
+    on, off = (get(None) for get in linters)
+    found = sorted({f.rule for f in on.check(text).findings})
+    assert found == sorted({f.rule for f in off.check(text).findings})
+    assert set(rules) <= set(found), found
+
+
+def test_a_starved_frame_wakes_when_a_detector_finds_what_it_needs():
+    linter = Linter.default()
+    ri = next(i for i, r in enumerate(linter.rules) if r.id == "offplatform.pay-link")
+    link = next(i for i, r in enumerate(linter.rules) if r.id == "offplatform.link")
+    assert linter._starved({ri}, set()) == {ri}
+    assert linter._starved({ri, link}, set()) == set()
+    assert linter._starved({ri, link}, {link}) == {ri}  # a rule asleep feeds nothing
