@@ -23,6 +23,9 @@ class DetectorGates:
     # one of them matches when a prefiltered detector may find something (searched one by one: a
     # pattern that starts with a character class searches fast, an alternation of them does not)
     prefilters: tuple[re.Pattern, ...]
+    # the prefiltered detectors' characters (first_look without the digits): none of them in a
+    # text, no prefilter is searched (most texts that first_look finds something in hold digits only)
+    prefilter_look: re.Pattern | None
     # (min_digits, min_run, prefilter, gate, rules) per kind of detector
     groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
     # match at the start of a text with min_digits digits or more, and with as many as the least
@@ -51,14 +54,15 @@ class DetectorGates:
         digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
         filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
         # one character class first (a bitmap search); the prefilters' regexes only when it matched
-        looks = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
-        looks += "0-9" if digits else ""
+        chars = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
+        looks = chars + ("0-9" if digits else "")
         return {
             "rules": sorted(indexes),
             "always": any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
             "min_digits": min(digits) if digits else 0,
             "first_look": f"[{looks}]" if looks else None,
             "prefilters": sorted({pf for _c, pf in filtered}),
+            "prefilter_look": f"[{chars}]" if chars else None,
             "groups": [
                 [md, mr, pf, gate_of[gate] if gate is not None else None, sorted(ris)]
                 for (md, mr, _chars, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
@@ -78,6 +82,7 @@ class DetectorGates:
             min_digits=data["min_digits"],
             first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
+            prefilter_look=re.compile(data["prefilter_look"]) if data["prefilter_look"] is not None else None,
             groups=groups,
             undigited=tuple(group for group in groups if not group[0]),
             enough_digits=_enough_digits(data["min_digits"]),
@@ -90,6 +95,8 @@ class DetectorGates:
         not for gates that are ``always`` open."""
         if self.enough_digits is not None and self.enough_digits.match(folded) is not None:
             return False
+        if self.prefilter_look is None or self.prefilter_look.search(folded) is None:
+            return True
         for prefilter in self.prefilters:  # noqa: SIM110 (a loop: all() over a generator costs more per message)
             if prefilter.search(folded) is not None:
                 return False

@@ -143,3 +143,15 @@ def test_cues_are_read_when_a_message_ends_before_its_hits_are_collected(linters
     for linter in (on, off):
         assert linter._plain_candidates(text, None, False)[1:] == (pieces, platform)
         assert linter.check(text).platform == platform
+
+
+@pytest.mark.parametrize(("text", "idle"), [
+    ("预计3天后补货", True),  # too few digits, no character of a prefilter
+    ("banana 3", True),  # a character of a prefilter (a), no prefilter
+    ("邮箱 abc@qq", False),
+    ("官网 shop.com", False),
+    ("1380013800", False),  # enough digits
+])
+def test_prefilters_searched_only_when_one_of_their_characters_is_there(text, idle):
+    gates = Linter.default()._gates_plain
+    assert gates.nothing_more(text) is idle
