@@ -233,9 +233,9 @@ class Matching(EngineState):
             active.update(gates.rules)
         else:
             view.frame_hits = frame_hits
-            woken = len(active)
+            before = len(active)
             gates.activate(view, active)
-            if starved and len(active) > woken:  # a detector's rule may feed a starved frame
+            if starved and len(active) > before:  # a detector's rule may feed a starved frame
                 starved = self._starved(active, dead)
             if starved:
                 dead = dead | starved
