@@ -8,6 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..text.normalize import Normalized
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +93,13 @@ class DetectorGates:
             least_enough=_enough_digits(min((group[0] for group in groups if group[0]), default=0)),
         )
 
-    def nothing_more(self, folded: str) -> bool:
+    def nothing_more(self, norm: Normalized) -> bool:
         """Whether no detector can find anything in this text, for a text that ``first_look``
         found something in (searched by the caller, before it made anything else of the message);
         not for gates that are ``always`` open."""
-        if self.enough_digits is not None and self.enough_digits.match(folded) is not None:
+        folded = norm.folded
+        if (self.enough_digits is not None and norm.digits_at_most >= self.min_digits
+                and self.enough_digits.match(folded) is not None):
             return False
         if self.prefilter_look is None or self.prefilter_look.search(folded) is None:
             return True

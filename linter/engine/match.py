@@ -180,7 +180,7 @@ class Matching(EngineState):
                 look = gates.first_look
                 if look is None or look.search(folded) is None:
                     return [], pieces, self._platform_name  # no character any detector needs
-                if gates.nothing_more(folded):
+                if gates.nothing_more(norm):
                     return [], pieces, self._platform_name  # no detector could find anything
                 view = MessageView(norm, platform, {}, self.segmenter)
                 active = set()
@@ -226,7 +226,7 @@ class Matching(EngineState):
                 # the detectors' early exits, as for a message without hits (a detector's rule
                 # could find what a starved frame needs)
                 look = gates.first_look
-                if look is None or look.search(folded) is None or gates.nothing_more(folded):
+                if look is None or look.search(folded) is None or gates.nothing_more(norm):
                     return [], pieces, platform.name
         view = MessageView(norm, platform, self._collect(matches, keys, values) if hits is None else hits, self.segmenter)
         if not self.shortcuts:

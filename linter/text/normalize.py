@@ -289,7 +289,7 @@ def is_noise(ch: str) -> bool:
 class Normalized:
     """The search forms of one text; see the module docstring."""
 
-    __slots__ = ("_compact_map", "_fold_map", "compact", "folded", "original")
+    __slots__ = ("_compact_map", "_fold_map", "compact", "digits_at_most", "folded", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -318,6 +318,9 @@ class Normalized:
             folded = _LETTER_IN_NUMBER.sub(_letter_digit, folded)
         self.folded = folded
         self._fold_map = fold_map  # folded index -> original index; None means identity
+        # no more digits 0-9 than this in ``folded`` (the engine's gates count them only past it):
+        # a text the fold left as it is has every digit among the marked characters
+        self.digits_at_most = len(marked) if folded is original else len(folded)
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs
         # only when something else is left (emoji, symbols, other punctuation)
         out = folded.replace("，", "").replace("。", "").replace("？", "").replace("！", "").replace("~", "").replace(" ", "")

@@ -70,3 +70,13 @@ def test_numerals_become_digits_when_the_text_has_four_of_them_with_one_chinese(
         if normalize._CN_DIGIT.search(text) and normalize._ENOUGH_NUMERALS.match(text):
             expected = normalize._cn_numerals_to_digits(text)
         assert normalize.Normalized(text).folded == expected, text
+
+
+def test_digits_at_most_bounds_the_digits_of_the_folded_text():
+    import random
+
+    rng = random.Random(15)
+    alphabet = "0123456789一二三零两幺洞死酒ol亲号 -，.１２①𝟏🌟頠ＡQ"
+    for _ in range(20_000):
+        norm = normalize.Normalized("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))))
+        assert norm.digits_at_most >= sum(ch in "0123456789" for ch in norm.folded), norm.original
