@@ -161,7 +161,6 @@ class Compiling(EngineState):
         self._sourced = frozenset(self._sources)
         self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
         self._cue_platform = dict(self._cues)
-        self._cue_keys = frozenset(tables["cues"])
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
         # the rules as a plain list, each set when a message first has a candidate of it (reading
         # a RuleList decodes through Python code on every access)
@@ -275,7 +274,6 @@ class Compiling(EngineState):
                         add(p, ri, Role.KEYWORD, rule.id)
                 detector_rules.append(ri)
         global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
-        cues = {cue for cue, _name in self._cues} | {fold_phrase(w) for w in REJOIN_CUES}
         for cue, _name in self._cues:
             table.setdefault(cue, []).append(hit_key(GLOBAL, Role.PLATFORM))
         for w in REJOIN_CUES:
@@ -320,7 +318,6 @@ class Compiling(EngineState):
             "context_turns": context_turns,
             "late": late,
             "global_allow": global_allow,
-            "cues": sorted(cues),
             "context_rules": context_rules,
             "keyed_rules": keyed_rules,
             "screened": screened,

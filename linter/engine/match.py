@@ -126,12 +126,14 @@ class Matching(EngineState):
         return self.platform
 
     @staticmethod
-    def _collect(matches, keys: list[str], values: list) -> dict:
-        """hit key -> [(compact start, end, pattern), ...] of an automaton's ``matches``."""
+    def _collect(matches, keys: list[str], values: list, active: set | None) -> dict:
         hits: dict = {}
         for idx, start, end in matches:
+            uses, activates = values[idx]
             span = (start, end, keys[idx])
-            for use in values[idx][0]:
+            if active is not None and activates:
+                active.update(activates)
+            for use in uses:
                 bucket = hits.get(use)
                 if bucket is None:
                     hits[use] = [span]
@@ -188,26 +190,13 @@ class Matching(EngineState):
                 if not active:
                     return [], pieces, self._platform_name
                 return self._judge(view, active, set(), context, buyer_hits, pieces, keep_rejected, trace)
-            hits: dict | None = {}
+            hits: dict = {}
             dead: set[int] = set()
             starved: set[int] = set()
             frame_hits = None
         else:
             active = set(self._always)
-            for idx, _s, _e in matches:
-                woken = values[idx][1]
-                if woken:
-                    active.update(woken)
-            # the hits are collected once a MessageView is made, or at once for a cue of the
-            # platform or of pieces (most messages with hits end before a view is made)
-            hits = None
-            platform = self.platform
-            if not self._cue_keys.isdisjoint(map(keys.__getitem__, map(_first, matches))):
-                hits = self._collect(matches, keys, values)
-                if _PLATFORM_CUE in hits:
-                    platform = self._platform_for(norm, hits)
-                if _PIECES_CUE in hits:
-                    pieces = True
+            hits = self._collect(matches, keys, values, active)
             # woken rules that can find nothing in this message: frames without a word of one slot
             # (dead) or without a rule awake whose findings one slot needs (starved); judged and
             # skipped, as explain lists the rules skipped for platform or context (shortcuts off:
@@ -221,6 +210,9 @@ class Matching(EngineState):
                     dead, frame_hits = self._dead_frames(norm.compact, active)
                 if not self._sourced.isdisjoint(active):
                     starved = self._starved(active, dead)
+            platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
+            if not pieces and _PIECES_CUE in hits:
+                pieces = True
             if self.shortcuts and not gates.always and active <= (dead | starved if starved else dead):
                 # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee):
                 # the detectors' early exits, as for a message without hits (a detector's rule
@@ -228,7 +220,7 @@ class Matching(EngineState):
                 look = gates.first_look
                 if look is None or look.search(folded) is None or gates.nothing_more(norm):
                     return [], pieces, platform.name
-        view = MessageView(norm, platform, self._collect(matches, keys, values) if hits is None else hits, self.segmenter)
+        view = MessageView(norm, platform, hits, self.segmenter)
         if not self.shortcuts:
             active.update(gates.rules)
         else:
@@ -395,7 +387,7 @@ class Matching(EngineState):
                 if present.isdisjoint(patterns):
                     dead.add(ri)
                     break
-        return dead, self._collect(matches, keys, values) if len(dead) < len(woken) else None
+        return dead, self._collect(matches, keys, values, None) if len(dead) < len(woken) else None
 
     def _starved(self, active: set[int], dead: set[int]) -> set[int]:
         """The woken frames that can match nothing: a slot of other rules' findings only, none of
@@ -408,7 +400,9 @@ class Matching(EngineState):
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:
             automaton, keys, values = self._frame_automaton or self._built("frame")
-            view.frame_hits = self._collect(automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values)
+            view.frame_hits = self._collect(
+                automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values, None
+            )
         return view.frame_hits
 
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:

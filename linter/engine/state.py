@@ -63,7 +63,6 @@ class EngineState:
     _screened: frozenset[int]
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
-    _cue_keys: frozenset[str]  # the patterns of the main automata that are platform cues or cues for pieces
 
     if TYPE_CHECKING:
         # one step calling another

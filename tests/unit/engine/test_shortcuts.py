@@ -138,7 +138,7 @@ def test_a_starved_frame_wakes_when_a_detector_finds_what_it_needs():
     ("邮箱后缀是163的", "taobao", True),  # a cue that a contact detail may be written in pieces
     ("亲，这个订单地址改好了", "taobao", False),  # hits, none of them a cue
 ])
-def test_cues_are_read_when_a_message_ends_before_its_hits_are_collected(linters, text, platform, pieces):
+def test_the_platform_and_pieces_of_a_message_without_findings(linters, text, platform, pieces):
     on, off = (get(None) for get in linters)
     for linter in (on, off):
         assert linter._plain_candidates(text, None, False)[1:] == (pieces, platform)
