@@ -22,14 +22,12 @@ class DetectorGates:
     rules: frozenset[int]  # every rule these gates guard
     always: bool  # some detector declares no prefilter: no early exit
     min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
-    # one search over the folded text: None means no detector can find anything whatever the digits
-    first_look: re.Pattern | None
+    # the prefiltered detectors' characters, in one class: none of them in a text, none of these
+    # detectors can find anything (None: there is none)
+    look: re.Pattern | None
     # one of them matches when a prefiltered detector may find something (searched one by one: a
     # pattern that starts with a character class searches fast, an alternation of them does not)
     prefilters: tuple[re.Pattern, ...]
-    # the prefiltered detectors' characters (first_look without the digits): none of them in a
-    # text, no prefilter is searched (most texts that first_look finds something in hold digits only)
-    prefilter_look: re.Pattern | None
     # (min_digits, min_run, prefilter, gate, rules) per kind of detector
     groups: tuple[tuple[int, int, re.Pattern | None, Callable | None, frozenset[int]], ...]
     # match at the start of a text with min_digits digits or more, and with as many as the least
@@ -59,14 +57,12 @@ class DetectorGates:
         filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
         # one character class first (a bitmap search); the prefilters' regexes only when it matched
         chars = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
-        looks = chars + ("0-9" if digits else "")
         return {
             "rules": sorted(indexes),
             "always": any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
             "min_digits": min(digits) if digits else 0,
-            "first_look": f"[{looks}]" if looks else None,
+            "look": f"[{chars}]" if chars else None,
             "prefilters": sorted({pf for _c, pf in filtered}),
-            "prefilter_look": f"[{chars}]" if chars else None,
             "groups": [
                 [md, mr, pf, gate_of[gate] if gate is not None else None, sorted(ris)]
                 for (md, mr, _chars, pf, gate), ris in sorted(grouped.items(), key=lambda kv: min(kv[1]))
@@ -84,24 +80,23 @@ class DetectorGates:
             rules=frozenset(data["rules"]),
             always=data["always"],
             min_digits=data["min_digits"],
-            first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
+            look=re.compile(data["look"]) if data["look"] is not None else None,
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
-            prefilter_look=re.compile(data["prefilter_look"]) if data["prefilter_look"] is not None else None,
             groups=groups,
             undigited=tuple(group for group in groups if not group[0]),
             enough_digits=_enough_digits(data["min_digits"]),
             least_enough=_enough_digits(min((group[0] for group in groups if group[0]), default=0)),
         )
 
-    def nothing_more(self, norm: Normalized) -> bool:
-        """Whether no detector can find anything in this text, for a text that ``first_look``
-        found something in (searched by the caller, before it made anything else of the message);
-        not for gates that are ``always`` open."""
+    def idle(self, norm: Normalized) -> bool:
+        """Whether no detector can find anything in this text (asked before anything else is made
+        of a message); not for gates that are ``always`` open. The digits are counted only in a
+        text that may hold enough of them; a prefiltered detector needs one of its characters."""
         folded = norm.folded
         if (self.enough_digits is not None and norm.digits_at_most >= self.min_digits
                 and self.enough_digits.match(folded) is not None):
             return False
-        if self.prefilter_look is None or self.prefilter_look.search(folded) is None:
+        if self.look is None or self.look.search(folded) is None:
             return True
         for prefilter in self.prefilters:  # noqa: SIM110 (a loop: all() over a generator costs more per message)
             if prefilter.search(folded) is not None:
@@ -110,9 +105,9 @@ class DetectorGates:
 
     def activate(self, view, active: set[int], looked: bool = False) -> None:
         """Adds the rules whose detectors may find something in this message (``looked``: the
-        caller found something with ``first_look`` already)."""
+        caller found them not ``idle`` already)."""
         folded = view.norm.folded
-        if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
+        if not (looked or self.always) and self.idle(view.norm):
             return
         longest = -1
         if self.least_enough is not None and self.least_enough.match(folded) is not None:

@@ -179,10 +179,7 @@ class Matching(EngineState):
             elif gates.always:
                 active = set()
             else:
-                look = gates.first_look
-                if look is None or look.search(folded) is None:
-                    return [], pieces, self._platform_name  # no character any detector needs
-                if gates.nothing_more(norm):
+                if gates.idle(norm):
                     return [], pieces, self._platform_name  # no detector could find anything
                 view = MessageView(norm, platform, {}, self.segmenter)
                 active = set()
@@ -213,13 +210,12 @@ class Matching(EngineState):
             platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
             if not pieces and _PIECES_CUE in hits:
                 pieces = True
-            if self.shortcuts and not gates.always and active <= (dead | starved if starved else dead):
-                # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee):
-                # the detectors' early exits, as for a message without hits (a detector's rule
-                # could find what a starved frame needs)
-                look = gates.first_look
-                if look is None or look.search(folded) is None or gates.nothing_more(norm):
-                    return [], pieces, platform.name
+            # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee): the
+            # detectors' early exits, as for a message without hits (a detector's rule could find
+            # what a starved frame needs)
+            if (self.shortcuts and not gates.always and active <= (dead | starved if starved else dead)
+                    and gates.idle(norm)):
+                return [], pieces, platform.name
         view = MessageView(norm, platform, hits, self.segmenter)
         if not self.shortcuts:
             active.update(gates.rules)
