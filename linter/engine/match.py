@@ -195,9 +195,9 @@ class Matching(EngineState):
             active = set(self._always)
             hits = self._collect(matches, keys, values, active)
             # woken rules that can find nothing in this message: frames without a word of one slot
-            # (dead) or without a rule awake whose findings one slot needs (starved); judged and
-            # skipped, as explain lists the rules skipped for platform or context (shortcuts off:
-            # each rule judged in full)
+            # (dead) or without a rule awake whose findings one slot needs (starved); skipped by
+            # _judge, and no reason to make a view when nothing else is awake, but for explain, which
+            # lists the rules skipped for platform or context (shortcuts off: each rule judged in full)
             dead, starved = set(), set()
             frame_hits = None
             if self.shortcuts and active:
@@ -213,8 +213,8 @@ class Matching(EngineState):
             # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee): the
             # detectors' early exits, as for a message without hits (a detector's rule could find
             # what a starved frame needs)
-            if (self.shortcuts and not gates.always and active <= (dead | starved if starved else dead)
-                    and gates.idle(norm)):
+            asleep = not active or (trace is None and active <= (dead | starved if starved else dead))
+            if asleep and self.shortcuts and not gates.always and gates.idle(norm):
                 return [], pieces, platform.name
         view = MessageView(norm, platform, hits, self.segmenter)
         if not self.shortcuts:
@@ -227,7 +227,7 @@ class Matching(EngineState):
                 starved = self._starved(active, dead)
             if starved:
                 dead = dead | starved
-            if active <= dead:
+            if not active or (trace is None and active <= dead):
                 return [], pieces, platform.name
         return self._judge(view, active, dead, context, buyer_hits, pieces, keep_rejected, trace)
 

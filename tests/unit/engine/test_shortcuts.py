@@ -158,3 +158,11 @@ def test_prefilters_searched_only_when_one_of_their_characters_is_there(text, id
 
     gates = Linter.default()._gates_plain
     assert gates.idle(Normalized(text)) is idle
+
+
+def test_explain_lists_a_frame_asleep_that_its_context_skips():
+    """Frames put back to sleep are still listed by explain when skipped for platform or context."""
+    linter = Linter.default()
+    other = next(r for r in linter.rules if r.id == "tmall.other-person-on-request")
+    skipped = {s["rule"] for s in linter.explain("问题不大", [other.context.buyer[0]])["skipped"]}
+    assert {"contact.wechat-confirm", "contact.phone-confirm"} <= skipped
