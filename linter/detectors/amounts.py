@@ -2,6 +2,8 @@
 实付326，开个整数400; 合计实付3650元 … 写成伍仟元整)."""
 from __future__ import annotations
 
+import re
+
 import regex
 
 from . import Detector, Hit
@@ -12,7 +14,9 @@ _DIGIT_VALUE = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰
 _UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 # an amount: digits (spaces between them allowed), or Chinese numerals with units
 _AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?|[{_CN_NUM}]{{2,}})\s*(?:元|块|万)?"
-_PAID = regex.compile(rf"(?:你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款)[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}")
+# the words that bring in what the buyer paid
+_PAID_WORDS = "你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款"
+_PAID = regex.compile(rf"(?:{_PAID_WORDS})[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}")
 _BILLED = regex.compile(
     rf"(?:开票金额|发票金额|票面|开成|写成|开个整数|开个|开到|给您开|帮您开|给你开|帮你开|给您写|帮您写|给你写|金额写|金额给您写|开票|(?<![打离展召拉])开)[^\d{_CN_NUM}满]{{0,4}}{_AMOUNT}"
 )
@@ -63,6 +67,12 @@ def find_invoice_inflation(view, options, keywords):
             yield Hit(m.start(1), m.end(1), f"开票金额 {value:g} 高于实付 {most:g}")
 
 
+def _prepare(options: dict) -> dict:
+    # nothing without a paid amount, and none without one of its words: they are letters, all
+    # kept in the compact text (a common keyword such as 发票 would otherwise wake the rule)
+    return {**options, "paid_words": re.compile(_PAID_WORDS)}
+
+
 DETECTORS = (
     Detector(
         "invoice_inflation",
@@ -71,5 +81,7 @@ DETECTORS = (
         options={"keywords": (list, []), "tolerance_percent": (int, 0)},
         phrase_options=("keywords",),
         needs_keywords=True,
+        compact_prefilter="paid_words",
+        prepare=_prepare,
     ),
 )

@@ -156,6 +156,9 @@ class Compiling(EngineState):
             for ri, special in self._frame_special.items()
         }
         self._needy_frames = frozenset(ri for ri, needs in self._frame_needs.items() if needs)
+        # per frame with slots of other rules' findings only: per such slot, the rules of its categories
+        self._sources = {ri: tuple(map(frozenset, slots)) for ri, slots in tables["frame_sources"]}
+        self._sourced = frozenset(self._sources)
         self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
@@ -320,6 +323,7 @@ class Compiling(EngineState):
             "screened": screened,
             "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
                               for ri, rule in enumerate(self.rules) if rule.frame],
+            "frame_sources": _frame_sources(self.rules),
             # the early exits, from what each detector that runs without a keyword declares; with no
             # buyer context, context rules are off and their detectors need not be looked for
             "gates": DetectorGates.build(self.rules, free),
@@ -378,6 +382,19 @@ def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tup
             if use in wanted:
                 index[use].add(i)
     return {ri: tuple(frozenset(index[key]) for key in keys) for ri, keys in needs.items() if keys}
+
+
+def _frame_sources(rules: Sequence[Rule]) -> list:
+    """[frame rule index, per slot of other rules' findings only: the indexes of the rules of its
+    categories] of every frame with such a slot: none of them awake, the frame can match nothing."""
+    out = []
+    for ri, rule in enumerate(rules):
+        if rule.frame:
+            slots = [[i for i, other in enumerate(rules) if other.category in cats]
+                     for cats, tokens, words in rule.frame.special() if cats and not tokens and not words]
+            if slots:
+                out.append([ri, slots])
+    return out
 
 
 def _split(key: int) -> tuple[int, int]:

@@ -8,6 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..text.normalize import Normalized
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +22,9 @@ class DetectorGates:
     rules: frozenset[int]  # every rule these gates guard
     always: bool  # some detector declares no prefilter: no early exit
     min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
-    # one search over the folded text: None means no detector can find anything whatever the digits
-    first_look: re.Pattern | None
+    # the prefiltered detectors' characters, in one class: none of them in a text, none of these
+    # detectors can find anything (None: there is none)
+    look: re.Pattern | None
     # one of them matches when a prefiltered detector may find something (searched one by one: a
     # pattern that starts with a character class searches fast, an alternation of them does not)
     prefilters: tuple[re.Pattern, ...]
@@ -51,13 +56,12 @@ class DetectorGates:
         digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
         filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
         # one character class first (a bitmap search); the prefilters' regexes only when it matched
-        looks = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
-        looks += "0-9" if digits else ""
+        chars = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
         return {
             "rules": sorted(indexes),
             "always": any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
             "min_digits": min(digits) if digits else 0,
-            "first_look": f"[{looks}]" if looks else None,
+            "look": f"[{chars}]" if chars else None,
             "prefilters": sorted({pf for _c, pf in filtered}),
             "groups": [
                 [md, mr, pf, gate_of[gate] if gate is not None else None, sorted(ris)]
@@ -76,7 +80,7 @@ class DetectorGates:
             rules=frozenset(data["rules"]),
             always=data["always"],
             min_digits=data["min_digits"],
-            first_look=re.compile(data["first_look"]) if data["first_look"] is not None else None,
+            look=re.compile(data["look"]) if data["look"] is not None else None,
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
             groups=groups,
             undigited=tuple(group for group in groups if not group[0]),
@@ -84,12 +88,16 @@ class DetectorGates:
             least_enough=_enough_digits(min((group[0] for group in groups if group[0]), default=0)),
         )
 
-    def nothing_more(self, folded: str) -> bool:
-        """Whether no detector can find anything in this text, for a text that ``first_look``
-        found something in (searched by the caller, before it made anything else of the message);
-        not for gates that are ``always`` open."""
-        if self.enough_digits is not None and self.enough_digits.match(folded) is not None:
+    def idle(self, norm: Normalized) -> bool:
+        """Whether no detector can find anything in this text (asked before anything else is made
+        of a message); not for gates that are ``always`` open. The digits are counted only in a
+        text that may hold enough of them; a prefiltered detector needs one of its characters."""
+        folded = norm.folded
+        if (self.enough_digits is not None and norm.digits_at_most >= self.min_digits
+                and self.enough_digits.match(folded) is not None):
             return False
+        if self.look is None or self.look.search(folded) is None:
+            return True
         for prefilter in self.prefilters:  # noqa: SIM110 (a loop: all() over a generator costs more per message)
             if prefilter.search(folded) is not None:
                 return False
@@ -97,9 +105,9 @@ class DetectorGates:
 
     def activate(self, view, active: set[int], looked: bool = False) -> None:
         """Adds the rules whose detectors may find something in this message (``looked``: the
-        caller found something with ``first_look`` already)."""
+        caller found them not ``idle`` already)."""
         folded = view.norm.folded
-        if not (looked or self.always) and (self.first_look is None or self.first_look.search(folded) is None):
+        if not (looked or self.always) and self.idle(view.norm):
             return
         longest = -1
         if self.least_enough is not None and self.least_enough.match(folded) is not None:

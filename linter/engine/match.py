@@ -179,40 +179,57 @@ class Matching(EngineState):
             elif gates.always:
                 active = set()
             else:
-                look = gates.first_look
-                if look is None or look.search(folded) is None:
-                    return [], pieces, self._platform_name  # no character any detector needs
-                if gates.nothing_more(folded):
+                if gates.idle(norm):
                     return [], pieces, self._platform_name  # no detector could find anything
                 view = MessageView(norm, platform, {}, self.segmenter)
                 active = set()
                 gates.activate(view, active, True)
                 if not active:
                     return [], pieces, self._platform_name
-                return self._judge(view, active, context, buyer_hits, pieces, keep_rejected, trace)
+                return self._judge(view, active, set(), context, buyer_hits, pieces, keep_rejected, trace)
             hits: dict = {}
+            dead: set[int] = set()
+            starved: set[int] = set()
+            frame_hits = None
         else:
             active = set(self._always)
             hits = self._collect(matches, keys, values, active)
-            if self._screened and self.shortcuts and not self._screened.isdisjoint(active):
-                self._screen(norm.compact, active)
+            # woken rules that can find nothing in this message: frames without a word of one slot
+            # (dead) or without a rule awake whose findings one slot needs (starved); skipped by
+            # _judge, and no reason to make a view when nothing else is awake, but for explain, which
+            # lists the rules skipped for platform or context (shortcuts off: each rule judged in full)
+            dead, starved = set(), set()
+            frame_hits = None
+            if self.shortcuts and active:
+                if self._screened and not self._screened.isdisjoint(active):
+                    self._screen(norm.compact, active)
+                if not self._needy_frames.isdisjoint(active):
+                    dead, frame_hits = self._dead_frames(norm.compact, active)
+                if not self._sourced.isdisjoint(active):
+                    starved = self._starved(active, dead)
             platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
             if not pieces and _PIECES_CUE in hits:
                 pieces = True
-            if not active and self.shortcuts and not gates.always:
-                # nothing woken (a common word such as 订单 put back to sleep): the detectors' early
-                # exits, as for a message without hits
-                look = gates.first_look
-                if look is None or look.search(folded) is None or gates.nothing_more(folded):
-                    return [], pieces, platform.name
+            # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee): the
+            # detectors' early exits, as for a message without hits (a detector's rule could find
+            # what a starved frame needs)
+            asleep = not active or (trace is None and active <= (dead | starved if starved else dead))
+            if asleep and self.shortcuts and not gates.always and gates.idle(norm):
+                return [], pieces, platform.name
         view = MessageView(norm, platform, hits, self.segmenter)
         if not self.shortcuts:
             active.update(gates.rules)
         else:
+            view.frame_hits = frame_hits
+            before = len(active)
             gates.activate(view, active)
-            if not active:
+            if starved and len(active) > before:  # a detector's rule may feed a starved frame
+                starved = self._starved(active, dead)
+            if starved:
+                dead = dead | starved
+            if not active or (trace is None and active <= dead):
                 return [], pieces, platform.name
-        return self._judge(view, active, context, buyer_hits, pieces, keep_rejected, trace)
+        return self._judge(view, active, dead, context, buyer_hits, pieces, keep_rejected, trace)
 
     def _screen(self, compact: str, active: set[int]) -> None:
         """Keyword detectors' rules woken by a keyword, put back to sleep where the detector's
@@ -222,9 +239,9 @@ class Matching(EngineState):
             if options[self._screens[ri]].search(compact) is None:
                 active.discard(ri)
 
-    def _judge(self, view: MessageView, active: set[int], context, buyer_hits: dict, pieces: bool,
-               keep_rejected: bool, trace: dict | None) -> tuple[list[Candidate], bool, str]:
-        """The candidates of the rules ``active`` (see _plain_candidates)."""
+    def _judge(self, view: MessageView, active: set[int], dead: set[int], context, buyer_hits: dict,
+               pieces: bool, keep_rejected: bool, trace: dict | None) -> tuple[list[Candidate], bool, str]:
+        """The candidates of the rules ``active`` but not ``dead`` (see _plain_candidates)."""
         name = view.platform.name
         if not context:
             if trace is not None:
@@ -233,9 +250,6 @@ class Matching(EngineState):
             if not active:
                 return [], pieces, name
         out: list[Candidate] = []
-        needy = self._needy_frames
-        # frames woken that can match nothing, an early exit too (shortcuts off: each frame judged in full)
-        dead = self._dead_frames(view, active) if needy and self.shortcuts and not needy.isdisjoint(active) else None
         late = active.intersection(self._late_set) if self._late_set else None
         rule_at = self._rule_at
         for ri in [*sorted(active.difference(late)), *(ri for ri in self._late if ri in late)] if late else sorted(active):
@@ -255,7 +269,7 @@ class Matching(EngineState):
                     if trace is not None:
                         trace.setdefault("skipped", []).append((ri, "consent"))
                     continue
-            if dead and ri in dead:
+            if ri in dead:
                 continue
             for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)
@@ -353,12 +367,13 @@ class Matching(EngineState):
         return out
 
     # frames ------------------------------------------------------------------------------
-    def _dead_frames(self, view: MessageView, active: set[int]) -> set[int]:
-        """The woken frames that can match nothing: a slot of words only, none of its words here.
-        One pass of the frame automaton for all of them, its hits collected only when a frame lives
-        on (a common word such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
+    def _dead_frames(self, compact: str, active: set[int]) -> tuple[set[int], dict | None]:
+        """The woken frames that can match nothing: a slot of words only, none of its words here;
+        and the hits of the frame automaton (a message's ``frame_hits``), collected only when a
+        frame lives on. One pass of it for all of them, before a MessageView is made (a common word
+        such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
         automaton, keys, values = self._frame_automaton or self._built("frame")
-        matches = automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING)
+        matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
         present = set(map(_first, matches))
         need_sets = self._need_sets
         woken = self._needy_frames.intersection(active)
@@ -368,9 +383,14 @@ class Matching(EngineState):
                 if present.isdisjoint(patterns):
                     dead.add(ri)
                     break
-        if len(dead) < len(woken):
-            view.frame_hits = self._collect(matches, keys, values, None)
-        return dead
+        return dead, self._collect(matches, keys, values, None) if len(dead) < len(woken) else None
+
+    def _starved(self, active: set[int], dead: set[int]) -> set[int]:
+        """The woken frames that can match nothing: a slot of other rules' findings only, none of
+        those rules awake (付款 wakes a frame that needs a link, which no rule here can find)."""
+        sources = self._sources
+        awake = active - dead if dead else active
+        return {ri for ri in self._sourced.intersection(active) if any(rules.isdisjoint(awake) for rules in sources[ri])}
 
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""

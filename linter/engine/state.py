@@ -49,6 +49,8 @@ class EngineState:
     _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
     _needy_frames: frozenset[int]  # the frames with such slots
     _need_sets: dict[int, tuple[frozenset[int], ...]]  # per such frame and slot: the frame automaton's patterns of it
+    _sources: dict[int, tuple[frozenset[int], ...]]  # per frame and slot of other rules' findings only: those rules
+    _sourced: frozenset[int]  # the frames with such slots
     _global_allow: tuple[str, ...]
     # built from _tables on first use (Compiling._built)
     _frame_automaton: Automaton | None

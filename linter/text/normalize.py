@@ -153,10 +153,10 @@ class _FoldTables:
         self.fold = fold  # code point -> what it folds to
         self.foldable = foldable  # the characters the fold changes (full-width punctuation aside)
         self.expanding = expanding  # those that fold to more (or fewer) than one character
-        # the foldable characters of the BMP, the Chinese numerals and every astral character, in
-        # one class (a bitmap and one range): most messages hold none, and one search then settles
-        # all three. ``find_marked(text)`` lists them in order, as the compiled class's findall,
-        # which it becomes after a warm-up
+        # the foldable characters of the BMP, the digits and Chinese numerals and every astral
+        # character, in one class (a bitmap and one range): most messages hold none of the first and
+        # the last, and one search then settles all three (and counts the numerals). ``find_marked(text)``
+        # lists them in order, as the compiled class's findall, which it becomes after a warm-up
         self._marked = marked
         self._left = _MARKED_WARM_UP
         self.find_marked: Callable[..., list[str]] = self._warm_up
@@ -197,7 +197,7 @@ def _new_fold_tables() -> _FoldTables:
     # A regex class of BMP characters compiles to a bitmap and tests fast; one astral character in
     # a class makes `re` test every character linearly (~100x slower), so astral ones are looked
     # for with a single range (_ASTRAL) and confirmed with the set.
-    bmp = frozenset(map(chr, filter(0x10000 .__gt__, fold))) - _UNMARKED_PUNCT | frozenset(_CN_DIGIT_CHARS)
+    bmp = frozenset(map(chr, filter(0x10000 .__gt__, fold))) - _UNMARKED_PUNCT | frozenset(_CN_DIGIT_CHARS + "0123456789")
     return _FoldTables(fold, foldable, frozenset(chr(cp) for cp, repl in fold.items() if len(repl) != 1), bmp)
 
 
@@ -289,21 +289,24 @@ def is_noise(ch: str) -> bool:
 class Normalized:
     """The search forms of one text; see the module docstring."""
 
-    __slots__ = ("_compact_map", "_fold_map", "compact", "folded", "original")
+    __slots__ = ("_compact_map", "_fold_map", "compact", "digits_at_most", "folded", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        # foldable characters, Chinese numerals and astral characters, in one class search
+        # foldable characters, digits, Chinese numerals and astral characters, in one class search
         marked = (_TABLES or _fold_tables()).find_marked(original)
         if not marked:  # the common case: nothing to fold
             folded, fold_map, astral = original, None, False
         else:
             tables = _TABLES or _fold_tables()
-            astral = max(marked) > "\uffff"
+            top = max(marked)
+            astral = top > "\uffff"
             foldable = not tables.foldable.isdisjoint(marked)
             if not astral and not foldable:
                 folded, fold_map = original, None
-                if _ENOUGH_NUMERALS.match(folded):  # marked: numerals only
+                # marked: the text's digits and numerals, every one of them (as _ENOUGH_NUMERALS
+                # counts them); a Chinese numeral among them sorts after the digits
+                if top > "9" and len(marked) >= MIN_CN_RUN_DIGITS:
                     folded = _cn_numerals_to_digits(folded)
             else:
                 folded, fold_map = _fold(original, tables, foldable)
@@ -315,6 +318,9 @@ class Normalized:
             folded = _LETTER_IN_NUMBER.sub(_letter_digit, folded)
         self.folded = folded
         self._fold_map = fold_map  # folded index -> original index; None means identity
+        # no more digits 0-9 than this in ``folded`` (the engine's gates count them only past it):
+        # a text the fold left as it is has every digit among the marked characters
+        self.digits_at_most = len(marked) if folded is original else len(folded)
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs
         # only when something else is left (emoji, symbols, other punctuation)
         out = folded.replace("，", "").replace("。", "").replace("？", "").replace("！", "").replace("~", "").replace(" ", "")

@@ -106,3 +106,63 @@ def test_compact_prefilters_pass_every_bad_example():
             assert screen.search(Normalized(ex.text).compact) is not None, (rule.id, ex.text)
             screened += 1
     assert screened
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    ("亲，今天下午3点前付款当天发货哦。", []),  # 付款 wakes a frame that needs a link: none here
+    ("付款链接 http://shop-vip.com/13f1a0", ["offplatform.link", "offplatform.pay-link"]),  # a detector finds the link
+    ("亲，满99元包邮的哦。", []),  # 包邮 without a fee
+    ("亲，发票会随货一起寄出的。", []),  # 发票 without a paid amount
+    ("实付860，发票金额给您开1200", ["invoice.amount-over-paid"]),
+])
+def test_rules_put_back_to_sleep_find_what_they_would(linters, text, rules):
+    """Frames that lack a slot's words or the findings of a rule awake, and keyword detectors whose
+    compact prefilter fails, sleep: the findings are those with every rule judged (issue 14)."""
+    on, off = (get(None) for get in linters)
+    found = sorted({f.rule for f in on.check(text).findings})
+    assert found == sorted({f.rule for f in off.check(text).findings})
+    assert set(rules) <= set(found), found
+
+
+def test_a_starved_frame_wakes_when_a_detector_finds_what_it_needs():
+    linter = Linter.default()
+    ri = next(i for i, r in enumerate(linter.rules) if r.id == "offplatform.pay-link")
+    link = next(i for i, r in enumerate(linter.rules) if r.id == "offplatform.link")
+    assert linter._starved({ri}, set()) == {ri}
+    assert linter._starved({ri, link}, set()) == set()
+    assert linter._starved({ri, link}, {link}) == {ri}  # a rule asleep feeds nothing
+
+
+@pytest.mark.parametrize(("text", "platform", "pieces"), [
+    ("京东自营的哦", "jd", False),  # a platform cue and nothing else
+    ("邮箱后缀是163的", "taobao", True),  # a cue that a contact detail may be written in pieces
+    ("亲，这个订单地址改好了", "taobao", False),  # hits, none of them a cue
+])
+def test_the_platform_and_pieces_of_a_message_without_findings(linters, text, platform, pieces):
+    on, off = (get(None) for get in linters)
+    for linter in (on, off):
+        assert linter._plain_candidates(text, None, False)[1:] == (pieces, platform)
+        assert linter.check(text).platform == platform
+
+
+@pytest.mark.parametrize(("text", "idle"), [
+    ("亲，在的", True),  # no digit, no character of a prefilter
+    ("预计3天后补货", True),  # too few digits, no character of a prefilter
+    ("banana 3", True),  # a character of a prefilter (a), no prefilter
+    ("邮箱 abc@qq", False),
+    ("官网 shop.com", False),
+    ("1380013800", False),  # enough digits
+])
+def test_prefilters_searched_only_when_one_of_their_characters_is_there(text, idle):
+    from kefulint.text.normalize import Normalized
+
+    gates = Linter.default()._gates_plain
+    assert gates.idle(Normalized(text)) is idle
+
+
+def test_explain_lists_a_frame_asleep_that_its_context_skips():
+    """Frames put back to sleep are still listed by explain when skipped for platform or context."""
+    linter = Linter.default()
+    other = next(r for r in linter.rules if r.id == "tmall.other-person-on-request")
+    skipped = {s["rule"] for s in linter.explain("问题不大", [other.context.buyer[0]])["skipped"]}
+    assert {"contact.wechat-confirm", "contact.phone-confirm"} <= skipped

@@ -55,3 +55,28 @@ def test_the_warm_up_finds_what_the_compiled_class_finds(monkeypatch):
     for text in ["亲，您好，请问有什么可以帮您？", "威信號 linlin_0420，加我要備註訂單哦", "ＡＢＣ一二三四①②", "𝟏𝟑𝟖🌟", "", every]:
         assert tables.find_marked(text) == compiled.findall(text)
     assert tables.find_marked == tables._warm_up  # still warming up
+
+
+def test_numerals_become_digits_when_the_text_has_four_of_them_with_one_chinese():
+    """Counting the digits and numerals that the class search lists stands for the look of
+    _ENOUGH_NUMERALS (a text with no foldable character)."""
+    import random
+
+    rng = random.Random(14)
+    alphabet = "0123456789一二三四五六七八九零〇两幺洞死酒巴亲号 -，、.x"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        expected = text
+        if normalize._CN_DIGIT.search(text) and normalize._ENOUGH_NUMERALS.match(text):
+            expected = normalize._cn_numerals_to_digits(text)
+        assert normalize.Normalized(text).folded == expected, text
+
+
+def test_digits_at_most_bounds_the_digits_of_the_folded_text():
+    import random
+
+    rng = random.Random(15)
+    alphabet = "0123456789一二三零两幺洞死酒ol亲号 -，.１２①𝟏🌟頠ＡQ"
+    for _ in range(20_000):
+        norm = normalize.Normalized("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))))
+        assert norm.digits_at_most >= sum(ch in "0123456789" for ch in norm.folded), norm.original
