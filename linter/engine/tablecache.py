@@ -15,13 +15,12 @@ them (the one with buyer context, the frame words, the buyer's turns).
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
+import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from ..rules.rulecache import cache_dir, code_stamp, store_atomic
+from ..rules.rulecache import cache_dir, code_stamp, remove_matching, sha256, store_atomic
 
 FORMAT = "kefulint-compiled/6"  # 6: frame_sources; 5: screened; 4: automata values stored once; 3: frame_special; 2: JSON (1: a pickle)
 # what the first file must hold, each of its type (the rest is checked as the Linter takes it)
@@ -39,36 +38,37 @@ def tables_key(rules: Sequence, settings, rules_key: str | None = None) -> str:
     """The hash the tables of ``rules`` under ``settings`` are stored under. ``rules_key``, when
     given, stands for the rules (the rules cache's key of the rules it gave): hashing them is
     then spared."""
-    h = hashlib.sha256(FORMAT.encode())
+    h = sha256(FORMAT.encode())
     code_stamp(h, extra=("engine",))
     h.update(repr(settings).encode())
     h.update(b"\nrules " + (rules_key.encode() if rules_key else repr(tuple(rules)).encode()))
     return h.hexdigest()[:40]
 
 
-def tables_path(rules: Sequence, settings, rules_key: str | None = None) -> Path | None:
+def tables_path(rules: Sequence, settings, rules_key: str | None = None) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"{_PREFIX}{tables_key(rules, settings, rules_key)}.json"
+    return os.path.join(folder, f"{_PREFIX}{tables_key(rules, settings, rules_key)}.json")
 
 
-def _part_path(path: Path, name: str) -> Path:
-    return path.with_name(f"{path.stem}.{name}.json")
+def _part_path(path: str, name: str) -> str:
+    return f"{os.path.splitext(path)[0]}.{name}.json"
 
 
-def _read(path: Path, name: str) -> Any:
+def _read(path: str, name: str) -> Any:
     """The data of a file written by _write for the same key and part; None if it is not that."""
     enabled = gc.isenabled()
     gc.disable()  # tens of thousands of new lists and strings, none of them in a cycle
     try:
-        data = json.loads(path.read_bytes())
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read())
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: built again
         return None
     finally:
         if enabled:
             gc.enable()
-    key = path.name[len(_PREFIX):].split(".")[0]
+    key = os.path.basename(path)[len(_PREFIX):].split(".")[0]
     if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key and data.get("part") == name:
         return data.get("data")
     return None
@@ -109,7 +109,7 @@ def _unpack(part: Any) -> list | None:
     return unpacked if _automaton_ok(unpacked) else None
 
 
-def load_tables(path: Path) -> dict | None:
+def load_tables(path: str) -> dict | None:
     """The tables stored at ``path`` (the automata APART not among them); None when the file is
     missing, corrupt or not what its name says."""
     tables = _read(path, "tables")
@@ -121,22 +121,21 @@ def load_tables(path: Path) -> dict | None:
     return None if first is None else {**tables, "automata": {FIRST: first}}
 
 
-def load_part(path: Path, name: str) -> list | None:
+def load_part(path: str, name: str) -> list | None:
     """[keys, values] of the automaton ``name`` stored beside ``path``; None when missing or corrupt."""
     return _unpack(_read(_part_path(path, name), name))
 
 
-def store_tables(path: Path, tables: dict) -> None:
+def store_tables(path: str, tables: dict) -> None:
     automata = tables["automata"]
     _write(path, "tables", {**tables, "automata": {FIRST: _pack(automata[FIRST])}})
     for name in APART:
         _write(_part_path(path, name), name, _pack(automata[name]))
-    for stale in path.parent.glob(f"{_PREFIX}*.pickle"):  # kefulint 0.1 stored the tables as a pickle
-        stale.unlink(missing_ok=True)
+    remove_matching(os.path.join(os.path.dirname(path), f"{_PREFIX}*.pickle"))  # kefulint 0.1 stored the tables as a pickle
 
 
-def _write(path: Path, part: str, data: Any) -> None:
-    key = path.name[len(_PREFIX):].split(".")[0]
+def _write(path: str, part: str, data: Any) -> None:
+    key = os.path.basename(path)[len(_PREFIX):].split(".")[0]
     payload = json.dumps({"format": FORMAT, "key": key, "part": part, "data": data},
                          ensure_ascii=False, separators=(",", ":"))
     # every file of a key counted apart: as many keys kept as with one file each

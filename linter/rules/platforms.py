@@ -45,20 +45,20 @@ def _platforms(data: dict) -> dict[str, Platform]:
 def _platforms_data(stored: bool = True) -> dict:
     """platforms.toml as parsed; kept as JSON in the cache folder (see :mod:`.rulecache`), keyed by
     the file's path, size and time, so that a cold start does not import the TOML parser (~5 ms)."""
-    import hashlib
     import json
 
-    from .rulecache import cache_dir, store_atomic
+    from .rulecache import cache_dir, sha256, store_atomic
 
     path = data_file("platforms.toml")
     folder = cache_dir()
     copy = None
     if folder is not None:
         st = os.stat(path)
-        key = hashlib.sha256(f"{path}\n{st.st_size}\n{st.st_mtime_ns}".encode()).hexdigest()[:32]
-        copy = folder / f"platforms-{key}.json"
+        key = sha256(f"{path}\n{st.st_size}\n{st.st_mtime_ns}".encode()).hexdigest()[:32]
+        copy = os.path.join(folder, f"platforms-{key}.json")
         try:
-            data = json.loads(copy.read_bytes()) if stored else None
+            with open(copy, "rb") as fh:
+                data = json.loads(fh.read()) if stored else None
         except Exception:  # noqa: BLE001 - missing or corrupt: parsed again
             data = None
         if isinstance(data, dict) and all(isinstance(v, dict) for v in data.values()):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import json
 import os
 import sys
@@ -27,7 +26,6 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
@@ -38,6 +36,16 @@ from .rulelist import RuleList
 if TYPE_CHECKING:
     from .model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
+# The keys hash with CPython's own SHA-256 module, the digest hashlib gives: importing hashlib loads
+# OpenSSL (~2 ms of a cold start). File names are strings (os.path): pathlib costs ~2.5 ms to import.
+try:
+    from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12+
+    except ImportError:
+        from hashlib import sha256
+
 CACHE_ENV = "KEFULINT_CACHE_DIR"
 NO_CACHE_ENV = "KEFULINT_NO_CACHE"
 _FORMAT = b"kefulint-rules-cache/3"  # 3: a JSON line per rule, read when first needed (2: one JSON list; 1: a pickle)
@@ -46,36 +54,37 @@ _STAMPED = ("rules", "detectors", "text", "data")
 _KEEP = 16  # newest cache files kept; older ones are removed when a new one is written
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """The cache directory, or None when caching is turned off."""
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return None
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+        return os.environ[CACHE_ENV]
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "kefulint"
+        return os.path.join(os.environ["LOCALAPPDATA"], "kefulint")
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kefulint"
+    return os.path.join(base, "kefulint")
 
 
 def code_stamp(h, extra: tuple[str, ...] = ()) -> None:
     """Adds the size and mtime of the package's modules and data files (and of the ``extra``
     folders) to the hash ``h``: a cache made by other code is never read."""
-    package = Path(__file__).resolve().parent.parent
-    folders = [package, *(package / name for name in (*_STAMPED, *extra))]
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    folders = [package, *(os.path.join(package, name) for name in (*_STAMPED, *extra))]
     for folder in folders:
-        if not folder.is_dir():
+        if not os.path.isdir(folder):
             continue
+        name = os.path.basename(folder)
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.is_file() and not entry.name.startswith("."):
                 st = entry.stat()
-                h.update(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+                h.update(f"{name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
 
 
 def rules_key(settings: Settings) -> str | None:
     """Hash of everything the resolved rules depend on; None when a ruleset cannot be read
     (then the normal loader reports it)."""
-    h = hashlib.sha256(_FORMAT)
+    h = sha256(_FORMAT)
     h.update(__version__.encode())
     shape = (settings.rulesets, settings.extra_rulesets, settings.disable,
              sorted(settings.severity.items()), sorted(settings.points.items()))
@@ -90,7 +99,8 @@ def rules_key(settings: Settings) -> str | None:
                     data = fh.read()
                 h.update(f"\nbuiltin {name} {len(data)}\n".encode() + data)
         for path in settings.extra_rulesets:
-            data = Path(path).read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
             h.update(f"\nfile {os.path.abspath(path)} {len(data)}\n".encode() + data)
     except OSError:
         return None
@@ -163,11 +173,12 @@ def _invalid(value: Any) -> Any:
     raise ValueError(f"unexpected {type(value).__name__} in the rules cache")
 
 
-def _load(path: Path, settings: Settings) -> RuleList | None:
+def _load(path: str, settings: Settings) -> RuleList | None:
     """The rules stored at ``path``, each decoded when first read; None when the file is missing or
     not what a cache file is (a first line with the number of rules, then one JSON line each)."""
     try:
-        lines = path.read_bytes().split(b"\n")
+        with open(path, "rb") as fh:
+            lines = fh.read().split(b"\n")
         count = json.loads(lines[0])
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: rebuilt
         return None
@@ -188,26 +199,25 @@ def _decode_rule(line: bytes) -> Rule:
             gc.enable()
 
 
-def _store(folder: Path, path: Path, rules: tuple[Rule, ...]) -> None:
+def _store(folder: str, path: str, rules: tuple[Rule, ...]) -> None:
     try:
         lines = [json.dumps(_encode(rule), ensure_ascii=False, separators=(",", ":")) for rule in rules]
     except (TypeError, ValueError):
         return  # an option value JSON cannot hold: such rules are simply not cached
     # JSON escapes a line break inside a string: a rule is one line
     store_atomic(path, "\n".join([str(len(lines)), *lines]).encode("utf-8"), "rules-*.json")
-    for stale in folder.glob("rules-*.pickle"):  # pickles: from kefulint 0.1 caches
-        stale.unlink(missing_ok=True)
+    remove_matching(os.path.join(folder, "rules-*.pickle"))  # pickles: from kefulint 0.1 caches
 
 
-def store_atomic(path: Path, data: bytes, pattern: str, keep_per_key: int = 1) -> None:
+def store_atomic(path: str, data: bytes, pattern: str, keep_per_key: int = 1) -> None:
     """Writes a cache file under a temporary name and renames it into place; keeps the newest
     ``_KEEP`` * ``keep_per_key`` files matching ``pattern`` in its folder (a key stored in
     ``keep_per_key`` files)."""
     import tempfile  # only on a miss: its imports cost a few ms of every cold start
 
-    folder = path.parent
+    folder = os.path.dirname(path)
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".cache-", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -216,11 +226,25 @@ def store_atomic(path: Path, data: bytes, pattern: str, keep_per_key: int = 1) -
         except BaseException:
             os.unlink(tmp)
             raise
-        old = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP * keep_per_key:]
-        for stale in old:
-            stale.unlink(missing_ok=True)
+        remove_matching(os.path.join(folder, pattern), keep=_KEEP * keep_per_key)
     except OSError:
         pass  # a read-only or full disk only costs the speed-up
+
+
+def remove_matching(pattern: str, keep: int = 0) -> None:
+    """Removes the files matching ``pattern`` but the ``keep`` newest."""
+    import contextlib
+    import glob
+
+    def mtime(name: str) -> float:
+        try:
+            return os.stat(name).st_mtime
+        except OSError:
+            return 0.0
+
+    for stale in sorted(glob.glob(pattern), key=mtime, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
+            os.unlink(stale)
 
 
 def cached_rules(settings: Settings) -> tuple[Rule, ...]:
@@ -236,7 +260,7 @@ def cached_rules_and_key(settings: Settings) -> tuple[Sequence[Rule], str | None
     key = rules_key(settings) if folder is not None else None
     if folder is None or key is None:
         return _resolved(settings), None
-    path = folder / f"rules-{key[:40]}.json"
+    path = os.path.join(folder, f"rules-{key[:40]}.json")
     rules = _load(path, settings)
     if rules is None:
         resolved = _resolved(settings)
@@ -245,10 +269,10 @@ def cached_rules_and_key(settings: Settings) -> tuple[Sequence[Rule], str | None
     return rules, key
 
 
-def _rebuilt(path: Path, settings: Settings) -> tuple[Rule, ...]:
+def _rebuilt(path: str, settings: Settings) -> tuple[Rule, ...]:
     """The rules resolved again and stored in place of a file found corrupt after it was loaded."""
     rules = _resolved(settings)
-    _store(path.parent, path, rules)
+    _store(os.path.dirname(path), path, rules)
     return rules
 
 
