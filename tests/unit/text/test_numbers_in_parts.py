@@ -60,3 +60,9 @@ def test_a_warning_next_to_an_error_of_its_category_is_one_finding(linter):
     assert found == ["contact.wechat-id"]
     two = [f.rule for f in linter.check("手机13800138000或13912345678").findings]
     assert len(two) == 2  # two numbers of one rule side by side stay two
+
+
+def test_the_channel_labels_a_first_part_and_later_parts_follow_it():
+    """我手机是188 … 后头是5302 再后头4716: the phone word labels the first part, 后头 the later ones."""
+    assert "18853024716" in digits("我手机是188 你先记一下 后头是5302 再后头4716 打不通就发短信")
+    assert "123456" not in digits("订单号是123，后面是456")  # an order number is no channel of the agent's
