@@ -40,7 +40,7 @@ def _example_line(ex: dict) -> str:
 def _record(r) -> dict:
     return {"id": r.id, "kind": r.kind, "category": r.category, "ruleset": r.ruleset, "severity": r.severity.value,
             "points": r.points, "message": r.message, "suggestion": r.suggestion, "reference": r.reference,
-            "fatal": r.fatal, "sensitive": r.sensitive, "fix": r.fix,
+            "fatal": r.fatal, "sensitive": r.sensitive, "fix": r.fix, "yields_to": list(r.yields_to),
             "bad": [_example(e) for e in r.bad], "good": [_example(e) for e in r.good]}
 
 
@@ -91,6 +91,8 @@ def _show(r: dict) -> None:
     click.echo(f"suggestion: {r['suggestion']}")
     if r["reference"]:
         click.echo(f"reference:  {r['reference']}")
+    if r["yields_to"]:
+        click.echo(f"yields to:  {', '.join(r['yields_to'])} (dropped where a finding of these is in the same reply 同一条回复中有此类问题时不另计)")
     for label, key in (("bad 违规示例", "bad"), ("good 合规示例", "good")):
         if r[key]:
             click.echo(label)
