@@ -28,7 +28,8 @@ NEGATION_BEFORE = 8  # compact characters between a negation and the frame it cl
 LISTED_REACH = 24
 _LISTED = re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
 # A bare 不 or 没 inside a frame negates the frame word right after it (at most this many compact
-# characters on), and 不了 the one before it (多开不了); a prohibition (不能, 禁止, 不允许) inside it clears it wherever it stands
+# characters on), and 不了 the one before it (多开不了); a prohibition (不能, 禁止, 不允许) inside
+# a frame clears it wherever it stands
 INNER_NEGATION = 4
 _LOCAL_NEGATIONS = frozenset({"不", "没", "没有", "别", "莫", "勿", "免", "无", "避免", "以免", "防止"})
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
@@ -127,8 +128,8 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
             hedges: Sequence[tuple[int, int, str]]) -> str | None:
     """The negation or hedge that clears a frame: a negation in the frame's clause at most
     ``NEGATION_BEFORE`` characters before it (``LISTED_REACH`` for the second item of a list: 或,
-    、, 和) or between its words; a hedge after it in its
-    sentence (这个我们真的不能做 may follow a comma)."""
+    、, 和) or between its words (a bare 不 / 没 there only right before a frame word, or 不了 right
+    after one); a hedge after it in its sentence (这个我们真的不能做 may follow a comma)."""
     cs, ce = span
     lo, _hi = clause_bounds(view, cs, ce)
     hi = clause_bounds(view, cs, ce, SENTENCE_BREAK)[1] if hedges else ce
