@@ -32,6 +32,7 @@ _LISTED = re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
 # a frame clears it wherever it stands
 INNER_NEGATION = 4
 _LOCAL_NEGATIONS = frozenset({"不", "没", "没有", "别", "莫", "勿", "免", "无", "避免", "以免", "防止"})
+_PROHIBITIONS = ("别", "莫", "勿")  # a frame that starts with one of these is itself a prohibition
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 
@@ -143,6 +144,8 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
             continue
         if any(s < se and e > ss for ss, se in slot_spans):
             continue  # part of a slot word (不发 in a refusal frame), not a negation of it
+        if e <= cs and word in _LOCAL_NEGATIONS and view.norm.compact.startswith(_PROHIBITIONS, cs):
+            continue  # a prohibition is no statement a bare 不 can deny: 不买别瞎问 still says 别瞎问
         if s >= cs and word in _LOCAL_NEGATIONS and not any(
             0 <= ss - e <= INNER_NEGATION or (se == s and view.norm.compact.startswith("不了", s)) for ss, se in slot_spans
         ):

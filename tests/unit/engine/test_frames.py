@@ -155,6 +155,14 @@ def test_a_bare_negation_inside_a_frame_negates_the_next_word_only(linter):
     assert "invoice.fraud" not in cats(linter, "多开不了哦，只能按实付金额开")
 
 
+def test_a_bare_negation_before_a_prohibition_does_not_clear_it(linter):
+    """不懂别瞎问 still says 别瞎问: a frame that starts with 别 is itself a prohibition; a bare 不
+    before it negates another verb. A prohibition that is denied as a whole stays clean."""
+    assert "etiquette.banned_phrase" in cats(linter, "不懂别瞎问")
+    assert "etiquette.banned_phrase" in cats(linter, "不买就别瞎问了")
+    assert "etiquette.banned_phrase" not in cats(linter, "我们不会让您别问，有问题随时问")
+
+
 def test_a_frame_does_not_run_into_the_next_item_of_a_list(linter):
     text = "付款方式：\n1. 在线支付：包邮，48小时内发货\n2. 货到付款：其他地区需另加10元手续费"
     assert "shipping.fee" not in cats(linter, text)
