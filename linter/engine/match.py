@@ -463,13 +463,15 @@ class Matching(EngineState):
         scope = hits.get(_NEGATION, ())
         hedges = hits.get(_HEDGE, ())
         warnings = hits.get(_WARNING, ())
+        not_neg = hits.get(_NOT_NEGATION, ())
         if warnings:
+            if not_neg:  # 你全家都是骗子 is an insult, not an anti-fraud warning
+                warnings = [n for n in warnings if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             word = frames.warned(view, (cs, ce), warnings)
             if word:
                 return word
         if not scope and not hedges:
             return None
-        not_neg = hits.get(_NOT_NEGATION, ())
         if not_neg:
             scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
