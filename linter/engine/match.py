@@ -71,6 +71,15 @@ _WARNING = SCOPE * ROLES + WARNING
 _first = itemgetter(0)
 
 
+def _apart(norm: Normalized, s: int) -> bool:
+    """Whether a space or a mark stands right before compact[s] in the turn as written: then a 不
+    before it ends a question (能开5000不 实际付了3200) and denies nothing after it."""
+    if not s:
+        return False
+    fs = norm.compact_map[s]
+    return fs > 0 and norm.compact_map[s - 1] != fs - 1
+
+
 def _as_buyer_turns(context, last: int) -> list[str]:
     """The last ``last`` buyer turns, oldest first, of ["text", ...] or [{"role": "buyer", "text":
     ...}, ...] (read from the end: a conversation's context may be long). A role that is neither a
@@ -319,11 +328,12 @@ class Matching(EngineState):
         """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
         automaton, _keys, values = self._buyer_automaton or self._built("buyer")
-        compact = Normalized(turn).compact
+        norm = Normalized(turn)
+        compact = norm.compact
         found = frozenset(
             ri for idx, s, _e in automaton.find_matches_as_indexes(compact, OVERLAPPING) for ri in values[idx]
             # 我不想取消, 别取消: a phrase of consent the buyer denies consents to nothing
-            if ri >= 0 or not _BUYER_DENIES.search(compact, max(0, s - 2), s)
+            if ri >= 0 or not _BUYER_DENIES.search(compact, max(0, s - 2), s) or _apart(norm, s)
         )
         if len(self._turn_hits) >= TURN_CACHE:
             self._turn_hits.clear()

@@ -109,6 +109,15 @@ def test_a_buyer_who_denies_consent_consents_to_nothing(linter):
     assert "trade.close" in cats(linter, closed, ["我不想取消，我就要这个价"])
 
 
+def test_a_question_ending_in_bu_denies_nothing_after_it(linter):
+    """能开5000不 实际付了3200: the 不 ends the buyer's question; 实际付 still tells the reply's tax
+    is for the inflated part (context.unless), while 别 实付 written together would deny it."""
+    reply = "行 多出来那部分的税点你出就行"
+    assert "invoice.refusal" not in cats(linter, reply, ["发票能开5000不 实际付了3200"])
+    assert "invoice.refusal" in cats(linter, "行 补个税点就行", ["发票能开吗"])
+    assert "trade.close" in cats(linter, "好的亲 已经帮您取消了", ["我不想取消，我就要这个价"])
+
+
 def test_a_threat_to_close_unless_the_buyer_pays_is_closing(linter):
     assert "trade.close" in cats(linter, "不补的话这单只能给您退掉了")
     assert "trade.close" not in cats(linter, "不补也没关系，我们照常发货")
