@@ -147,9 +147,11 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
         if e <= cs and word in _LOCAL_NEGATIONS and view.norm.compact.startswith(_PROHIBITIONS, cs):
             continue  # a prohibition is no statement a bare 不 can deny: 不买别瞎问 still says 别瞎问
         if s >= cs and word in _LOCAL_NEGATIONS and not any(
-            0 <= ss - e <= INNER_NEGATION or (se == s and view.norm.compact.startswith("不了", s)) for ss, se in slot_spans
+            (0 <= ss - e <= INNER_NEGATION and not crosses_clause(view.norm, e - 1, ss + 1))
+            or (se == s and view.norm.compact.startswith("不了", s))
+            for ss, se in slot_spans
         ):
-            continue  # inside the frame 不/没 negate the word right after them only (包邮不了 要么加5块)
+            continue  # inside the frame 不/没 negate the word right after them only, in their clause (包邮不了 要么加5块; 快递不送，要加6块)
         return word
     for s, e, word in hedges:
         if s >= ce and e <= hi:

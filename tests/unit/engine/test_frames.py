@@ -162,6 +162,8 @@ def test_a_bare_negation_inside_a_frame_negates_the_next_word_only(linter):
     assert "shipping.fee" not in cats(linter, "包邮的，不用补运费")
     assert "review.manipulation" not in cats(linter, "我们不能以好评为条件返现或送礼品，这是平台明确禁止的，您如实评价就好")
     assert "invoice.fraud" not in cats(linter, "多开不了哦，只能按实付金额开")
+    # a bare 不 stays in its clause: 快递不送 does not deny the surcharge after the comma
+    assert "shipping.fee" in cats(linter, "包邮没错，不过您那是乡镇，快递不送，要加6块转运费")
 
 
 def test_a_bare_negation_before_a_prohibition_does_not_clear_it(linter):
