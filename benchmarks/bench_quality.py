@@ -56,7 +56,7 @@ def main() -> int:
     final4 = writers_of(writers_dir / "final", "NOP", "author5")
     final5 = writers_of(writers_dir / "final", "ABC", "author6")
     round7 = writers_of(writers_dir / "round7", "ABCD", "author7")  # written in the seventh
-    final6 = writers_of(writers_dir / "final", "EF", "author7")
+    final6 = writers_of(writers_dir / "final", "EFK", "author7")
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": [i for i in others if holdout_part(i.id) == "tuned"],
@@ -76,13 +76,13 @@ def main() -> int:
         "writers 6A-6C final (sixth session, never read)": final5,
         "writers 7A-7D tuned 70%": [i for i in round7 if holdout_part(i.id) == "tuned"],
         "writers 7A-7D untouched 30%": [i for i in round7 if holdout_part(i.id) == "untouched"],
-        "writers 7E+7F final (seventh session, never read)": final6,
+        "writers 7E,7F,7K final (seventh session, never read)": final6,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
                 "writers S+T final (never tuned on)", "writers 5E+5F final (never read)",
                 "writers 5N-5P final (written last, scored once)", "writers 6A-6C final (sixth session, never read)",
-                "writers 7A-7D untouched 30%", "writers 7E+7F final (seventh session, never read)")
+                "writers 7A-7D untouched 30%", "writers 7E,7F,7K final (seventh session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
@@ -102,7 +102,7 @@ def main() -> int:
                          "writers S+T final (never tuned on)", "writers 5E+5F final (never read)",
                          "writers 5N-5P final (written last, scored once)",
                          "writers 6A-6C final (sixth session, never read)", "writers 7A-7D untouched 30%",
-                         "writers 7E+7F final (seventh session, never read)") if n in sets]
+                         "writers 7E,7F,7K final (seventh session, never read)") if n in sets]
     print("\n## Per category: precision / recall (TP+FN)\n")
     rows = []
     for cat in cats:
