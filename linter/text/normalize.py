@@ -211,7 +211,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 # Chinese numerals that become digits inside a number run.
 CN_DIGITS = {
-    "零": "0", "〇": "0", "○": "0", "洞": "0",
+    "零": "0", "〇": "0", "○": "0", "洞": "0", "拐": "7",
     "一": "1", "幺": "1", "壹": "1", "二": "2", "两": "2", "贰": "2", "三": "3", "叁": "3",
     "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "七": "7", "柒": "7",
     "八": "8", "捌": "8", "九": "9", "玖": "9",
@@ -224,16 +224,16 @@ SOUND_DIGITS = {
     "妖": "1", "腰": "1", "尔": "2", "伞": "3", "散": "3", "灵": "0", "铃": "0", "玲": "0",
 }
 _CN_TRANS = str.maketrans(CN_DIGITS | SOUND_DIGITS)
-_CN_DIGIT_CHARS = "".join(k for k in CN_DIGITS if k != "洞")
+_CN_DIGIT_CHARS = "".join(k for k in CN_DIGITS if k not in "洞拐")
 _DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 # A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
-# 洞 (radio speech for 0) continues a run but never starts one (山洞, 洞口); a sound-alike only
+# 洞 and 拐 (radio speech for 0 and 7) continue a run but never start one (山洞, 拐弯); a sound-alike only
 # continues one right before a numeral
 _SOUND_CLASS = "".join(SOUND_DIGITS)
 _CN_RUN = re.compile(
-    rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞]|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
+    rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐]|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
 )
 _CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
 MIN_CN_RUN_DIGITS = 4
