@@ -155,6 +155,9 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
         return word
     for s, e, word in hedges:
         if s >= ce and e <= hi:
+            compact = view.norm.compact
+            if any(compact[ss:se] == compact[s:e] for ss, se in slot_spans):
+                continue  # the frame's own word said again (COD不支持 偏远地区更不支持) hedges nothing
             return word
     return None
 

@@ -174,6 +174,11 @@ def test_a_bare_negation_before_a_prohibition_does_not_clear_it(linter):
     assert "etiquette.banned_phrase" not in cats(linter, "我们不会让您别问，有问题随时问")
 
 
+def test_the_frames_own_word_said_again_is_no_hedge(linter):
+    """COD不支持 偏远地区更不支持: the second 不支持 repeats the refusal, it does not take it back."""
+    assert "payment.cod" in cats(linter, "COD不支持 偏远地区更不支持")
+
+
 def test_a_frame_does_not_run_into_the_next_item_of_a_list(linter):
     text = "付款方式：\n1. 在线支付：包邮，48小时内发货\n2. 货到付款：其他地区需另加10元手续费"
     assert "shipping.fee" not in cats(linter, text)
