@@ -6,9 +6,9 @@
    judged as sent on JD, with every error-level hit printed and written to
    benchmarks/out/jddc_error_hits.tsv;
 3. the same sets scored by a plain keyword filter over the same phrases, for scale;
-4. the writers' sets (benchmarks/data/writers, see its README): twenty-two sets by twenty-two writers who
-   never saw the rules, in two rounds, split the same way (tuned 70 % / untouched 30 %), and two
-   pairs of final sets that were never tuned on (S+T scored once, after the last rule change).
+4. the writers' sets (benchmarks/data/writers, see its README): sets by writers who never saw the
+   rules, in five rounds, split the same way (tuned 70 % / untouched 30 %), and final sets that
+   were never tuned on or read.
 
     python benchmarks/bench_quality.py [--misses]
 """
