@@ -229,11 +229,12 @@ _DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 # A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
-# 洞 and 拐 (radio speech for 0 and 7) continue a run but never start one (山洞, 拐弯); a sound-alike only
+# 洞 and 拐 (radio speech for 0 and 7) continue a run but never start one (山洞, 拐弯); a numeral before
+# 十/百/千/万 counts (13958762210 二十四小时开机) and ends the run before it; a sound-alike only
 # continues one right before a numeral
 _SOUND_CLASS = "".join(SOUND_DIGITS)
 _CN_RUN = re.compile(
-    rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐]|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
+    rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
 )
 _CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
 MIN_CN_RUN_DIGITS = 4

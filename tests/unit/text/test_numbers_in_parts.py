@@ -66,3 +66,9 @@ def test_the_channel_labels_a_first_part_and_later_parts_follow_it():
     """我手机是188 … 后头是5302 再后头4716: the phone word labels the first part, 后头 the later ones."""
     assert "18853024716" in digits("我手机是188 你先记一下 后头是5302 再后头4716 打不通就发短信")
     assert "1885302" not in digits("库存188件，后头5302件在路上")  # no channel word, no first label
+
+
+def test_a_numeral_before_a_counting_unit_ends_a_number():
+    """13958762210 二十四小时开机: 二 counts hours (二十四), it is no twelfth digit of the phone number."""
+    assert "13958762210" in digits("有问题直接打我电话 13958762210 二十四小时开机")
+    assert "contact.phone" in cats("有问题直接打我电话 13958762210 二十四小时开机")
