@@ -126,14 +126,12 @@ class Matching(EngineState):
         return self.platform
 
     @staticmethod
-    def _collect(matches, keys: list[str], values: list, active: set | None) -> dict:
+    def _collect(matches, keys: list[str], values: list) -> dict:
+        """A message's hits by use (see compile.hit_key): (start, end, pattern) lists."""
         hits: dict = {}
         for idx, start, end in matches:
-            uses, activates = values[idx]
             span = (start, end, keys[idx])
-            if active is not None and activates:
-                active.update(activates)
-            for use in uses:
+            for use in values[idx][0]:
                 bucket = hits.get(use)
                 if bucket is None:
                     hits[use] = [span]
@@ -161,10 +159,10 @@ class Matching(EngineState):
         norm = Normalized(text)
         buyer_hits = self._buyer_hits(context) if context else {}
         if buyer_hits:
-            automaton, keys, values = self._automaton or self._built("main")
+            automaton, keys, values, wakes = self._automaton or self._built("main")
         else:
             context = None  # no buyer turn says anything a context rule listens for
-            automaton, keys, values = self._automaton_plain or self._built("plain")
+            automaton, keys, values, wakes = self._automaton_plain or self._built("plain")
         matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         folded = norm.folded
         # 好🌟评🌟返🌟现 (emoji between the characters) and y d j j 6 6 8 are read once more, joined
@@ -192,8 +190,16 @@ class Matching(EngineState):
             starved: set[int] = set()
             frame_hits = None
         else:
+            # the woken rules first; the hits are sorted by use only for a message that has a cue
+            # (a pattern whose hits concern no one rule wakes GLOBAL) or keeps a rule awake: most put
+            # every woken rule back to sleep
             active = set(self._always)
-            hits = self._collect(matches, keys, values, active)
+            for idx, _start, _end in matches:
+                active |= wakes[idx]
+            cued = GLOBAL in active
+            if cued:
+                active.discard(GLOBAL)
+            hits = self._collect(matches, keys, values) if cued else {}
             # woken rules that can find nothing in this message: frames without a word of one slot
             # (dead) or without a rule awake whose findings one slot needs (starved); skipped by
             # _judge, and no reason to make a view when nothing else is awake, but for explain, which
@@ -216,6 +222,8 @@ class Matching(EngineState):
             asleep = not active or (trace is None and active <= (dead | starved if starved else dead))
             if asleep and self.shortcuts and not gates.always and gates.idle(norm):
                 return [], pieces, platform.name
+            if not cued:
+                hits = self._collect(matches, keys, values)
         view = MessageView(norm, platform, hits, self.segmenter)
         if not self.shortcuts:
             active.update(gates.rules)
@@ -318,7 +326,7 @@ class Matching(EngineState):
     def _buyer_turn(self, turn: str) -> frozenset[int]:
         """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
-        automaton, _keys, values = self._buyer_automaton or self._built("buyer")
+        automaton, _keys, values, _wakes = self._buyer_automaton or self._built("buyer")
         compact = Normalized(turn).compact
         found = frozenset(
             ri for idx, s, _e in automaton.find_matches_as_indexes(compact, OVERLAPPING) for ri in values[idx]
@@ -372,7 +380,7 @@ class Matching(EngineState):
         and the hits of the frame automaton (a message's ``frame_hits``), collected only when a
         frame lives on. One pass of it for all of them, before a MessageView is made (a common word
         such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
-        automaton, keys, values = self._frame_automaton or self._built("frame")
+        automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
         present = set(map(_first, matches))
         need_sets = self._need_sets
@@ -383,7 +391,7 @@ class Matching(EngineState):
                 if present.isdisjoint(patterns):
                     dead.add(ri)
                     break
-        return dead, self._collect(matches, keys, values, None) if len(dead) < len(woken) else None
+        return dead, self._collect(matches, keys, values) if len(dead) < len(woken) else None
 
     def _starved(self, active: set[int], dead: set[int]) -> set[int]:
         """The woken frames that can match nothing: a slot of other rules' findings only, none of
@@ -395,10 +403,8 @@ class Matching(EngineState):
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:
-            automaton, keys, values = self._frame_automaton or self._built("frame")
-            view.frame_hits = self._collect(
-                automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values, None
-            )
+            automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
+            view.frame_hits = self._collect(automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values)
         return view.frame_hits
 
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
