@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -69,6 +70,7 @@ _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
 _WARNING = SCOPE * ROLES + WARNING
 _first = itemgetter(0)
+_NONE: frozenset[int] = frozenset()  # no rule: the dead and starved of most messages, not made anew for each
 
 
 def _as_buyer_turns(context, last: int) -> list[str]:
@@ -184,10 +186,10 @@ class Matching(EngineState):
                 gates.activate(view, active, True)
                 if not active:
                     return [], pieces, self._platform_name
-                return self._judge(view, active, set(), context, buyer_hits, pieces, keep_rejected, trace)
+                return self._judge(view, active, _NONE, context, buyer_hits, pieces, keep_rejected, trace)
             hits: dict = {}
-            dead: set[int] = set()
-            starved: set[int] = set()
+            dead: AbstractSet[int] = _NONE
+            starved: AbstractSet[int] = _NONE
             frame_hits = None
         else:
             # the woken rules first; the hits are sorted by use only for a message that has a cue
@@ -204,7 +206,7 @@ class Matching(EngineState):
             # (dead) or without a rule awake whose findings one slot needs (starved); skipped by
             # _judge, and no reason to make a view when nothing else is awake, but for explain, which
             # lists the rules skipped for platform or context (shortcuts off: each rule judged in full)
-            dead, starved = set(), set()
+            dead = starved = _NONE
             frame_hits = None
             if self.shortcuts and active:
                 if self._screened and not self._screened.isdisjoint(active):
@@ -213,9 +215,12 @@ class Matching(EngineState):
                     dead, frame_hits = self._dead_frames(norm.compact, active)
                 if not self._sourced.isdisjoint(active):
                     starved = self._starved(active, dead)
-            platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
-            if not pieces and _PIECES_CUE in hits:
-                pieces = True
+            if cued:
+                platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
+                if not pieces and _PIECES_CUE in hits:
+                    pieces = True
+            else:
+                platform = self.platform
             # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee): the
             # detectors' early exits, as for a message without hits (a detector's rule could find
             # what a starved frame needs)
@@ -247,7 +252,7 @@ class Matching(EngineState):
             if options[self._screens[ri]].search(compact) is None:
                 active.discard(ri)
 
-    def _judge(self, view: MessageView, active: set[int], dead: set[int], context, buyer_hits: dict,
+    def _judge(self, view: MessageView, active: set[int], dead: AbstractSet[int], context, buyer_hits: dict,
                pieces: bool, keep_rejected: bool, trace: dict | None) -> tuple[list[Candidate], bool, str]:
         """The candidates of the rules ``active`` but not ``dead`` (see _plain_candidates)."""
         name = view.platform.name
@@ -393,7 +398,7 @@ class Matching(EngineState):
                     break
         return dead, self._collect(matches, keys, values) if len(dead) < len(woken) else None
 
-    def _starved(self, active: set[int], dead: set[int]) -> set[int]:
+    def _starved(self, active: set[int], dead: AbstractSet[int]) -> set[int]:
         """The woken frames that can match nothing: a slot of other rules' findings only, none of
         those rules awake (付款 wakes a frame that needs a link, which no rule here can find)."""
         sources = self._sources
