@@ -177,6 +177,7 @@ class Compiling(EngineState):
             part = self._tables[name] = self._stored_part(name)
         keys, values = part
         attr = _AUTOMATON_ATTRS[name]
+        wakes = _wakes(values) if name in ("main", "plain") else None
         # the stand-in holds the Linter weakly: a Linter let go is freed at once, not by the cyclic
         # collector (which would walk its tables first)
         linter = weakref.ref(self)
@@ -184,9 +185,9 @@ class Compiling(EngineState):
         def ready(automaton) -> None:  # the stand-in built the automaton: it takes the stand-in's place
             owner = linter()
             if owner is not None:
-                setattr(owner, attr, (automaton, keys, values))
+                setattr(owner, attr, (automaton, keys, values, wakes))
 
-        built = (WarmUp(keys, ready), keys, values)
+        built = (WarmUp(keys, ready), keys, values, wakes)
         if name == "frame":
             self._need_sets = _need_sets(values, self._frame_needs)
         setattr(self, attr, built)
@@ -371,6 +372,18 @@ def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_
     return [keys, values]
 
 
+def _wakes(values: list) -> list[frozenset[int]]:
+    """Per pattern of a main automaton, the rules its hit wakes (one frozenset per distinct set: a
+    message's woken rules are their union, taken before its hits are sorted by use), with GLOBAL
+    for a pattern whose hits concern no one rule (platform cues, cues for pieces)."""
+    distinct: dict[frozenset[int], frozenset[int]] = {}
+    wakes = []
+    for uses, activates in values:
+        woken = frozenset(activates).union([GLOBAL] if any(u in _CUES for u in uses) else ())
+        wakes.append(distinct.setdefault(woken, woken))
+    return wakes
+
+
 def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tuple[frozenset[int], ...]]:
     """Per frame with slots of words only: per such slot, the indexes of the frame automaton's
     patterns that are its words (a woken frame with a slot none of whose patterns a message
@@ -395,6 +408,9 @@ def _frame_sources(rules: Sequence[Rule]) -> list:
             if slots:
                 out.append([ri, slots])
     return out
+
+
+_CUES = frozenset({GLOBAL * ROLES + PLATFORM, GLOBAL * ROLES + PIECES})
 
 
 def _split(key: int) -> tuple[int, int]:

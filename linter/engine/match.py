@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -69,6 +70,7 @@ _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
 _WARNING = SCOPE * ROLES + WARNING
 _first = itemgetter(0)
+_NONE: frozenset[int] = frozenset()  # no rule: the dead and starved of most messages, not made anew for each
 
 
 def _apart(norm: Normalized, s: int) -> bool:
@@ -135,14 +137,12 @@ class Matching(EngineState):
         return self.platform
 
     @staticmethod
-    def _collect(matches, keys: list[str], values: list, active: set | None) -> dict:
+    def _collect(matches, keys: list[str], values: list) -> dict:
+        """A message's hits by use (see compile.hit_key): (start, end, pattern) lists."""
         hits: dict = {}
         for idx, start, end in matches:
-            uses, activates = values[idx]
             span = (start, end, keys[idx])
-            if active is not None and activates:
-                active.update(activates)
-            for use in uses:
+            for use in values[idx][0]:
                 bucket = hits.get(use)
                 if bucket is None:
                     hits[use] = [span]
@@ -170,10 +170,10 @@ class Matching(EngineState):
         norm = Normalized(text)
         buyer_hits = self._buyer_hits(context) if context else {}
         if buyer_hits:
-            automaton, keys, values = self._automaton or self._built("main")
+            automaton, keys, values, wakes = self._automaton or self._built("main")
         else:
             context = None  # no buyer turn says anything a context rule listens for
-            automaton, keys, values = self._automaton_plain or self._built("plain")
+            automaton, keys, values, wakes = self._automaton_plain or self._built("plain")
         matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         folded = norm.folded
         # 好🌟评🌟返🌟现 (emoji between the characters) and y d j j 6 6 8 are read once more, joined
@@ -195,19 +195,27 @@ class Matching(EngineState):
                 gates.activate(view, active, True)
                 if not active:
                     return [], pieces, self._platform_name
-                return self._judge(view, active, set(), context, buyer_hits, pieces, keep_rejected, trace)
+                return self._judge(view, active, _NONE, context, buyer_hits, pieces, keep_rejected, trace)
             hits: dict = {}
-            dead: set[int] = set()
-            starved: set[int] = set()
+            dead: AbstractSet[int] = _NONE
+            starved: AbstractSet[int] = _NONE
             frame_hits = None
         else:
+            # the woken rules first; the hits are sorted by use only for a message that has a cue
+            # (a pattern whose hits concern no one rule wakes GLOBAL) or keeps a rule awake: most put
+            # every woken rule back to sleep
             active = set(self._always)
-            hits = self._collect(matches, keys, values, active)
+            for idx, _start, _end in matches:
+                active |= wakes[idx]
+            cued = GLOBAL in active
+            if cued:
+                active.discard(GLOBAL)
+            hits = self._collect(matches, keys, values) if cued else {}
             # woken rules that can find nothing in this message: frames without a word of one slot
             # (dead) or without a rule awake whose findings one slot needs (starved); skipped by
             # _judge, and no reason to make a view when nothing else is awake, but for explain, which
             # lists the rules skipped for platform or context (shortcuts off: each rule judged in full)
-            dead, starved = set(), set()
+            dead = starved = _NONE
             frame_hits = None
             if self.shortcuts and active:
                 if self._screened and not self._screened.isdisjoint(active):
@@ -216,15 +224,20 @@ class Matching(EngineState):
                     dead, frame_hits = self._dead_frames(norm.compact, active)
                 if not self._sourced.isdisjoint(active):
                     starved = self._starved(active, dead)
-            platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
-            if not pieces and _PIECES_CUE in hits:
-                pieces = True
+            if cued:
+                platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
+                if not pieces and _PIECES_CUE in hits:
+                    pieces = True
+            else:
+                platform = self.platform
             # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee): the
             # detectors' early exits, as for a message without hits (a detector's rule could find
             # what a starved frame needs)
             asleep = not active or (trace is None and active <= (dead | starved if starved else dead))
             if asleep and self.shortcuts and not gates.always and gates.idle(norm):
                 return [], pieces, platform.name
+            if not cued:
+                hits = self._collect(matches, keys, values)
         view = MessageView(norm, platform, hits, self.segmenter)
         if not self.shortcuts:
             active.update(gates.rules)
@@ -248,7 +261,7 @@ class Matching(EngineState):
             if options[self._screens[ri]].search(compact) is None:
                 active.discard(ri)
 
-    def _judge(self, view: MessageView, active: set[int], dead: set[int], context, buyer_hits: dict,
+    def _judge(self, view: MessageView, active: set[int], dead: AbstractSet[int], context, buyer_hits: dict,
                pieces: bool, keep_rejected: bool, trace: dict | None) -> tuple[list[Candidate], bool, str]:
         """The candidates of the rules ``active`` but not ``dead`` (see _plain_candidates)."""
         name = view.platform.name
@@ -327,7 +340,7 @@ class Matching(EngineState):
     def _buyer_turn(self, turn: str) -> frozenset[int]:
         """The context rules a buyer turn speaks to. A conversation passes the same buyer turns with
         every agent turn: each is scanned once (a pure function of the text, kept per Linter)."""
-        automaton, _keys, values = self._buyer_automaton or self._built("buyer")
+        automaton, _keys, values, _wakes = self._buyer_automaton or self._built("buyer")
         norm = Normalized(turn)
         compact = norm.compact
         found = frozenset(
@@ -382,7 +395,7 @@ class Matching(EngineState):
         and the hits of the frame automaton (a message's ``frame_hits``), collected only when a
         frame lives on. One pass of it for all of them, before a MessageView is made (a common word
         such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
-        automaton, keys, values = self._frame_automaton or self._built("frame")
+        automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
         present = set(map(_first, matches))
         need_sets = self._need_sets
@@ -393,9 +406,9 @@ class Matching(EngineState):
                 if present.isdisjoint(patterns):
                     dead.add(ri)
                     break
-        return dead, self._collect(matches, keys, values, None) if len(dead) < len(woken) else None
+        return dead, self._collect(matches, keys, values) if len(dead) < len(woken) else None
 
-    def _starved(self, active: set[int], dead: set[int]) -> set[int]:
+    def _starved(self, active: set[int], dead: AbstractSet[int]) -> set[int]:
         """The woken frames that can match nothing: a slot of other rules' findings only, none of
         those rules awake (付款 wakes a frame that needs a link, which no rule here can find)."""
         sources = self._sources
@@ -405,10 +418,8 @@ class Matching(EngineState):
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
         if view.frame_hits is None:
-            automaton, keys, values = self._frame_automaton or self._built("frame")
-            view.frame_hits = self._collect(
-                automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values, None
-            )
+            automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
+            view.frame_hits = self._collect(automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values)
         return view.frame_hits
 
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:

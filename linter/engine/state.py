@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from .compile import _RuleWords
     from .match import Candidate
 
-# an Aho-Corasick automaton, its patterns and, per pattern index, what a hit of that pattern means
-Automaton = tuple[Any, list[str], list]
+# an Aho-Corasick automaton, its patterns and, per pattern index, what a hit of that pattern means;
+# for the main automata also per pattern index the rules a hit wakes (None for the others; see
+# compile._wakes)
+Automaton = tuple[Any, list[str], list, list | None]
 
 
 class EngineState:

@@ -80,3 +80,20 @@ def test_digits_at_most_bounds_the_digits_of_the_folded_text():
     for _ in range(20_000):
         norm = normalize.Normalized("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))))
         assert norm.digits_at_most >= sum(ch in "0123456789" for ch in norm.folded), norm.original
+
+
+def test_a_few_characters_folded_one_at_a_time_fold_as_the_table_does():
+    """A text with a few different foldable characters is folded by a str.replace of each (and of
+    its full-width punctuation); the result is what the table folds it to in one pass, chains
+    (帳 -> 帐, itself folded to 账) and all."""
+    tables = normalize._fold_tables()
+    texts = ["加我VX：abc，谢谢！", "帳號ＱＱ１２３４５", "訂單已發貨，請查收～", "ＡＢＣ（测试）？", "帐户和帳戶",
+             "⼾口本", "Ａ" + "，" * 3 + "Ｂ", "這個產品質量很好，價格實惠，發貨速度快！", "ＱＱ；ＷＸ｜ＶＸ",
+             "親，這個訂單已經給您發貨了，請您註意查收，謝謝您的耐心等待，歡迎再來選購喔！"]
+    for text in texts:
+        foldable = tables.foldable.intersection(text)
+        folded, fold_map = normalize._fold(text, tables, foldable)
+        assert fold_map is None
+        assert folded == text.translate(tables.fold), text  # none of them holds a Chinese numeral
+    assert "帳" in tables.chained and "Ａ" not in tables.chained
+    assert len(tables.foldable.intersection(texts[-1])) > normalize._FOLD_BY_REPLACE  # folded the table's way
