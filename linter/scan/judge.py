@@ -178,13 +178,20 @@ class Conversation(NamedTuple):
     whole: bool
 
 
-def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int = 5000) -> Iterator:
+MAX_MESSAGES = 5000  # a conversation longer than this is judged in parts
+
+
+def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int = MAX_MESSAGES,
+                        gone: Iterable[str] = ()) -> Iterator:
     """Messages -> :class:`Conversation` objects; other items (skips) pass through in order.
 
     Memory stays bounded: at most ``max_open`` conversations are held; the least recently
     active one is closed when another opens. A conversation longer than ``max_messages`` is
-    judged in parts (parts skip the greeting/farewell rules)."""
-    open_: dict[str, list[Message]] = {}
+    judged in parts (parts skip the greeting/farewell rules). ``gone``: conversations open
+    before the first item, least recently active first, already given out: each holds its place
+    until it is closed, and is not given again (a scan taken up again at a line, see chunked.py)."""
+    given: list[Message] = []  # what a conversation of ``gone`` holds (an open one has a message)
+    open_: dict[str, list[Message]] = dict.fromkeys(gone, given)
     split: set[str] = set()
     last_key: str | None = None  # the conversation of the last message: the most recently active
     for item in items:
@@ -195,10 +202,12 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
         if key == last_key:  # a conversation's lines mostly come together: it keeps its place
             bucket = open_[key]
         else:
-            bucket = open_.pop(key, [])
+            bucket = open_.pop(key, given) or []
             if not bucket and len(open_) >= max_open:  # a new conversation (an open one has a message)
                 oldest = next(iter(open_))
-                yield Conversation(oldest, tuple(open_.pop(oldest)), oldest not in split)
+                closed = open_.pop(oldest)
+                if closed is not given:
+                    yield Conversation(oldest, tuple(closed), oldest not in split)
                 split.discard(oldest)
             open_[key] = bucket  # re-inserted: dict order is least recently active first
             last_key = key
@@ -207,5 +216,6 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
             split.add(key)
             last_key = None
             yield Conversation(key, tuple(open_.pop(key)), False)
-    for key, bucket in open_.items():
-        yield Conversation(key, tuple(bucket), key not in split)
+    for key, left in open_.items():
+        if left is not given:
+            yield Conversation(key, tuple(left), key not in split)
