@@ -150,15 +150,7 @@ def line_parser(path: str, fmt: str, encoding: str, fast: bool,
         line = decode_line(decode, encoding, path, number, data)
         return line if isinstance(line, Skip) else parse_line(fmt, path, number, line, columns)
 
-    if not fast:
-        return parse
-    from_bytes = JsonLines(path, mapping).parse
-
-    def parse_fast(number: int, data: bytes) -> Message | Skip | None:
-        item = from_bytes(number, data)
-        return parse(number, data) if item is None else item
-
-    return parse_fast
+    return JsonLines(path, mapping, parse).parse if fast else parse
 
 
 def parse_chunk(chunk: RawLines | list[Message | Skip]) -> list[Message | Skip]:

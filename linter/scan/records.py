@@ -106,8 +106,8 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
             shared = fragments.get(key)
             if shared is None:
                 shared = fragments[key] = (
-                    f'{q(f.rule)}, "category": {q(f.category)}, "severity": {q(f.severity._value_)}, '
-                    f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, "conversation_fatal": ',
+                    (f'{q(f.rule)}, "category": {q(f.category)}, "severity": {q(f.severity._value_)}, '
+                     f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, "conversation_fatal": '),
                     f', "message": {q(f.message)}, "suggestion": {q(f.suggestion)}')
             match = mask_sensitive(f.match) if f.sensitive and not show_matches else f.match
             yield (f'{head}{shared[0]}{timed if f.rule == turn.timed else untimed}{q(match)}{shared[1]}'
