@@ -69,6 +69,7 @@ class ConversationJudge:
                         else float("inf") for check in ("first-response", "reply-time")}
         self._greeting = self._service_finding("greeting")
         self._farewell = self._service_finding("farewell")
+        self._timing_findings: dict[tuple[str, str], Finding | None] = {}
 
     def _expected(self, check: str) -> tuple[str, ...]:
         rule = self._rules.get(check)
@@ -110,15 +111,15 @@ class ConversationJudge:
         turns: list[list[Any]] = []  # [message, turn, findings, seconds, timed, buyer turn before]
         review: list[tuple] = []
         for index, msg in enumerate(messages, start=1):
-            if msg.role != "agent":
+            _source, _line, _conversation, role, agent, when, text = msg
+            if role != "agent":
                 buyer_turns += 1
-                context = (*context[1 - CONTEXT_TURNS :], msg.text)
-                if waiting_since is None and msg.time is not None:
-                    waiting_since = msg.time
+                context = (*context[1 - CONTEXT_TURNS :], text)
+                if waiting_since is None and when is not None:
+                    waiting_since = when
                 continue
-            agent = msg.agent
             agent_turns[agent] = agent_turns.get(agent, 0) + 1
-            findings = check(msg.text, context).findings
+            findings = check(text, context).findings
             if use_model and findings and findings[-1].rule.startswith(MODEL_PREFIX):
                 learned = [f for f in findings if f.rule.startswith(MODEL_PREFIX)]
                 findings = findings[: len(findings) - len(learned)]  # the model's come last
@@ -126,7 +127,6 @@ class ConversationJudge:
                     review.append(self._review_entry(index, msg, learned))
             seconds = None
             timed = ""
-            when = msg.time
             if waiting_since is not None and when is not None and when >= waiting_since:
                 seconds = when - waiting_since
                 timer = "reply-time" if answered else "first-response"
@@ -139,7 +139,7 @@ class ConversationJudge:
                 stats[3] = max(stats[3], seconds)
                 if seconds > limit:
                     stats[1] += 1
-                    f = self._service_finding(timer, seconds=_fmt_seconds(seconds), limit=_fmt_seconds(limit))
+                    f = self._timing_finding(timer, seconds, limit)
                     if f:
                         findings = (*findings, f)
                         timed = f.rule
@@ -152,18 +152,27 @@ class ConversationJudge:
                 turns[0][2] = (*turns[0][2], self._greeting)
             if self._farewell and not self._says(turns[-EDGE_TURNS:], self._closer, compact):
                 turns[-1][2] = (*turns[-1][2], self._farewell)
-        first = messages[0] if messages else None
-        return Judged(
-            conversation=first.conversation if first else "",
-            source=first.source if first else "",
-            first_line=first.line if first else 0,
-            start_time=next((m.time for m in messages if m.time is not None), None),
-            agent_turns=agent_turns,
-            buyer_turns=buyer_turns,
-            turns=tuple(_new_tuple(Turn, entry) for entry in turns if entry[2]),
-            timing={a: tuple(v) for a, v in timing.items()},
-            review=tuple(review),
-        )
+        if not messages:
+            return _new_tuple(Judged, ("", "", 0, None, agent_turns, buyer_turns, (), {}, ()))
+        first = messages[0]
+        start_time = first.time if first.time is not None else next(
+            (m.time for m in messages if m.time is not None), None)
+        return _new_tuple(Judged, (
+            first.conversation, first.source, first.line, start_time, agent_turns, buyer_turns,
+            tuple([_new_tuple(Turn, entry) for entry in turns if entry[2]]),
+            {a: tuple(v) for a, v in timing.items()} if timing else {}, tuple(review)))
+
+    def _timing_finding(self, timer: str, seconds: float, limit: float) -> Finding | None:
+        """The finding of a reply that came ``seconds`` after the buyer's turn (over ``limit``);
+        one object for each rule and shown seconds (findings are immutable)."""
+        shown = _fmt_seconds(seconds)
+        f = self._timing_findings.get((timer, shown))
+        if f is None:
+            if len(self._timing_findings) >= 4096:
+                self._timing_findings.clear()
+            f = self._timing_findings[timer, shown] = self._service_finding(timer, seconds=shown,
+                                                                              limit=_fmt_seconds(limit))
+        return f
 
     def _review_entry(self, index: int, msg: Message, learned: list[Finding]) -> tuple:
         best = max(learned, key=lambda f: (f.probability or 0.0, f.category))
