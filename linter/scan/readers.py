@@ -15,6 +15,7 @@ import csv
 import glob
 import gzip
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -290,6 +291,9 @@ class LogReader:
             if fmt in LINE_FORMATS:
                 how = (fmt, line_encoding, fmt == "jsonl" and encoding in ("utf-8", "utf-8-sig")
                        and BYTES_LOADS is not None, tuple(sorted(self.fmt.mapping.items())))
+                if chunk_lines and source is raw:
+                    yield from self._plain_chunks(path, raw, how, chunk_lines)
+                    return
                 numbered = self._raw_lines(source, raw, path)
                 yield from (self._raw_chunks(path, numbered, how, chunk_lines) if chunk_lines
                             else self._lines(path, numbered, how))
@@ -304,9 +308,9 @@ class LogReader:
                 stream.close()
                 raw.close()
 
-    def _raw_lines(self, stream, raw, path: str) -> Iterator[tuple[int, bytes | Skip]]:
-        """(line number, raw bytes) of every line, counted; a read error ends the file as a Skip."""
-        number = 0
+    def _raw_lines(self, stream, raw, path: str, number: int = 0) -> Iterator[tuple[int, bytes | Skip]]:
+        """(line number, raw bytes) of every line after line ``number``, counted; a read error ends
+        the file as a Skip."""
         compressed = raw is not None and stream is not raw
         counted = 0  # lines already added to self.lines (kept in step every 1024 lines and at the end)
         try:
@@ -345,6 +349,31 @@ class LogReader:
             item = data if isinstance(data, Skip) else parse(number, data)
             if item is not None:
                 yield item
+
+    def _plain_chunks(self, path: str, raw, how: tuple, lines: int) -> Iterator[RawLines | Skip]:
+        """An uncompressed file's lines ``lines`` at a time, read without a step per line. After a
+        read error the file is read again from its start a line at a time (:meth:`_raw_lines`), the
+        lines already sent passed over: the lines before the error and its skip are then those of
+        the file read a line at a time (the same reads from the same places)."""
+        number = 0
+        while True:
+            try:
+                block = list(itertools.islice(raw, lines))
+            except OSError:
+                raw.seek(0)
+                for _ in itertools.islice(raw, number):
+                    pass
+                yield from self._raw_chunks(path, self._raw_lines(raw, raw, path, number), how, lines)
+                return
+            if not block:
+                break
+            data = b"".join(block)
+            self.lines += len(block)
+            self.bytes_read += len(data)
+            yield RawLines(path, number + 1, data, how)
+            number += len(block)
+        self._done += os.fstat(raw.fileno()).st_size
+        self.bytes_read = self._done
 
     @staticmethod
     def _raw_chunks(path: str, numbered, how: tuple, lines: int) -> Iterator[RawLines | Skip]:

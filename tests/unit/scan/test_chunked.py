@@ -4,7 +4,9 @@ conversations come together, for logs where one comes back (the scan goes on the
 the first conversation not emitted), for long conversations, several files and other formats."""
 from __future__ import annotations
 
+import io
 import json
+import os
 import random
 from functools import partial
 
@@ -14,7 +16,7 @@ from kefulint.cli.reporters.scan_findings import render_findings
 from kefulint.scan import chunked, pipeline
 from kefulint.scan.judge import ConversationJudge, group_conversations
 from kefulint.scan.pipeline import Batch, Output, _batches, _judge_batch, scan_batches
-from kefulint.scan.readers import LogReader, Skip
+from kefulint.scan.readers import LogReader, Skip, parse_chunk
 from kefulint.scan.summary import ScanSummary, Thresholds
 
 AGENT = ["有事打我电话13800138000", "您好，在的，请问有什么可以帮您", "好的亲，已经为您备注了", "加我微信abc12345吧",
@@ -145,3 +147,53 @@ def test_in_a_pool(tmp_path, judge, monkeypatch, comeback):
     got = _collect(scan_batches(LogReader([str(path)]), judge, output, jobs=2, max_open=6), output)
     assert got == want
     assert _collect(scan_batches(LogReader([str(path)]), judge, output, jobs=1, max_open=6), output) == want
+
+
+class _FailingFile(io.RawIOBase):
+    """A file whose bytes from ``at`` on cannot be read (a bad sector)."""
+
+    def __init__(self, data: bytes, at: int) -> None:
+        self.data, self.at, self.pos = data, at, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.pos = offset if whence == 0 else (self.pos + offset if whence == 1 else len(self.data) + offset)
+        return self.pos
+
+    def readinto(self, buffer) -> int:
+        end = min(self.pos + len(buffer), len(self.data))
+        if end > self.at:
+            raise OSError(5, "Input/output error")
+        buffer[: end - self.pos] = self.data[self.pos : end]
+        n, self.pos = end - self.pos, end
+        return n
+
+    def fileno(self) -> int:
+        return 0  # os.fstat is patched
+
+
+@pytest.mark.parametrize("at", [9000, 20000, 45000])
+def test_a_read_error_in_chunks_is_the_read_error_line_by_line(tmp_path, monkeypatch, at):
+    """Chunks of a plain file are read without a step per line; after a read error the lines before
+    it and its skip are those of the file read a line at a time."""
+    data = ("\n".join(_lines(31, 120, 0.0)) + "\n").encode("utf-8")
+    assert len(data) > at
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(data)
+
+    def flaky(self, name):
+        raw = io.BufferedReader(_FailingFile(data, at))
+        return raw, raw
+
+    monkeypatch.setattr(LogReader, "_open", flaky)
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((0,) * 10))
+    want = list(LogReader([str(path)]))
+    assert str(want[-1]).endswith("read error: [Errno 5] Input/output error")
+    for lines in (7, 300):
+        reader = LogReader([str(path)])
+        assert [item for chunk in reader.chunks(lines) for item in parse_chunk(chunk)] == want
