@@ -194,7 +194,9 @@ def scan_chunks(chunks: Iterable[RawLines | list], max_open: int, max_messages: 
         yield from stitcher.finish()
         return
     except Interleaved:
-        results.close()  # its pool stopped: the scan goes on in another
+        pass  # the scan goes on in another pool
+    finally:
+        results.close()  # its pool stopped, also when the scan is (Ctrl-C, an error, the generator closed)
     seq, line, gone = stitcher.resume_point()
     grouped = group_conversations(_resumed(kept, source, seq, line, stitcher.done), max_open=max_open,
                                   max_messages=max_messages, gone=gone)
