@@ -54,7 +54,9 @@ def _fmt_seconds(value: float) -> str:
 
 
 class ConversationJudge:
-    """Judges whole conversations with one compiled :class:`Linter`. Immutable; picklable."""
+    """Judges whole conversations with one compiled :class:`Linter`; picklable. What it judges depends
+    on nothing but its arguments (it keeps the reply-time findings it made, as the Linter keeps what
+    it built on first use)."""
 
     def __init__(self, linter: Linter, service: ServiceSettings | None = None) -> None:
         self.linter = linter
