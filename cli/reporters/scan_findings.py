@@ -40,7 +40,8 @@ def render_findings(judged: list[Judged], show_matches: bool, fmt: str) -> bytes
         return render_records([r for j in judged for r in finding_records(j, show_matches)], fmt)
     # encoded a conversation at a time: a batch's findings are never held as one string (two bytes
     # a character) beside its bytes
-    return b"".join(["".join(finding_lines(j, show_matches)).encode("utf-8") for j in judged])
+    fragments: dict = {}  # what findings of one rule share, quoted once a batch
+    return b"".join(["".join(finding_lines(j, show_matches, fragments)).encode("utf-8") for j in judged])
 
 
 class FindingsWriter:

@@ -8,6 +8,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -100,8 +101,7 @@ def parse_time(value) -> float | None:
     if isinstance(value, bool):  # JSON true/false: bad data in the log, reported like any other
         raise ValueError(f"bad time {value!r}")  # noqa: TRY004
     if isinstance(value, (int, float)) or (isinstance(value, str) and _EPOCH.fullmatch(value)):
-        seconds = float(value)
-        seconds = (seconds / 1000.0 if seconds > 1e11 else seconds) + _CHINA_OFFSET
+        seconds = _from_epoch(float(value))
     else:
         text = str(value).strip()
         try:
@@ -115,6 +115,11 @@ def parse_time(value) -> float | None:
     if not _YEAR_1 <= seconds < _YEAR_10000:  # NaN and infinities too
         raise ValueError(f"bad time {quoted(value, 40)}")
     return seconds
+
+
+def _from_epoch(seconds: float) -> float:
+    """Epoch seconds or milliseconds -> seconds on the China wall clock."""
+    return (seconds / 1000.0 if seconds > 1e11 else seconds) + _CHINA_OFFSET
 
 
 def _loose_datetime(text: str, value) -> datetime:
@@ -223,13 +228,15 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
 class JsonLines:
     """The fast path of a file's UTF-8 JSONL lines, straight from their bytes (needs
     :data:`BYTES_LOADS`), the columns resolved once per set of keys (a log's lines share one) and
-    each role once. :meth:`parse` gives None when it cannot take a line (bad JSON or UTF-8, a BOM,
-    NaN, a lone surrogate, a huge integer, a blank line, not an object ...): the caller then reads
-    it as :func:`parse_line` does, so every record and every skip reason is the same either way."""
+    each role once. A line it cannot take (bad JSON or UTF-8, a BOM, NaN, a lone surrogate, a huge
+    integer, a blank line, not an object ...) goes to ``otherwise(number, data)``, which reads it as
+    :func:`parse_line` does, so every record and every skip reason is the same either way."""
 
-    def __init__(self, path: str, mapping: tuple[tuple[str, str], ...]) -> None:
+    def __init__(self, path: str, mapping: tuple[tuple[str, str], ...],
+                 otherwise: Callable[[int, bytes], Message | Skip | None]) -> None:
         self.path = path
         self._mapping = mapping
+        self._otherwise = otherwise
         self._keys: tuple[str, ...] | None = None
         self._cols: dict[str, str | None] = {}
         self._fields: tuple[str | None, ...] = (None,) * len(FIELDS)
@@ -239,9 +246,9 @@ class JsonLines:
         try:
             row = BYTES_LOADS(data)
         except ValueError:
-            return None
+            return self._otherwise(number, data)
         if type(row) is not dict:
-            return None
+            return self._otherwise(number, data)
         keys = tuple(row)
         if keys != self._keys:
             self._cols = _columns(keys, self._mapping)
@@ -259,15 +266,22 @@ class JsonLines:
                 and (when is None or type(when) in (str, int) or (type(when) is float and -_INT64 < when < _INT64))):
             role = self._roles.get(role_value) or self._role(role_value)
             if role is not None:
-                try:
-                    seconds = parse_time(when)
-                except ValueError:
-                    return from_fields(self.path, number, row, self._cols)
+                seconds: float | None
+                if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number
+                    seconds = _from_epoch(when)
+                    if not _YEAR_1 <= seconds < _YEAR_10000:
+                        return from_fields(self.path, number, row, self._cols)
+                else:
+                    try:
+                        seconds = parse_time(when)
+                    except ValueError:
+                        return from_fields(self.path, number, row, self._cols)
                 return _new_tuple(Message, (self.path, number, _intern(conv) if conv else self.path, role,
                                             _intern(agent) if agent else "", seconds, text))
         for value in (text, role_value, conv, agent, when):
             if type(value) is float and not -_INT64 < value < _INT64:
-                return None  # an integer past 64 bits comes back a float: str() and reasons would differ
+                # an integer past 64 bits comes back a float: str() and reasons would differ
+                return self._otherwise(number, data)
         return from_fields(self.path, number, row, self._cols)
 
     def _role(self, value: str) -> str | None:

@@ -54,7 +54,9 @@ def _fmt_seconds(value: float) -> str:
 
 
 class ConversationJudge:
-    """Judges whole conversations with one compiled :class:`Linter`. Immutable; picklable."""
+    """Judges whole conversations with one compiled :class:`Linter`; picklable. What it judges depends
+    on nothing but its arguments (it keeps the reply-time findings it made, as the Linter keeps what
+    it built on first use)."""
 
     def __init__(self, linter: Linter, service: ServiceSettings | None = None) -> None:
         self.linter = linter
@@ -69,6 +71,7 @@ class ConversationJudge:
                         else float("inf") for check in ("first-response", "reply-time")}
         self._greeting = self._service_finding("greeting")
         self._farewell = self._service_finding("farewell")
+        self._timing_findings: dict[tuple[str, str], Finding | None] = {}
 
     def _expected(self, check: str) -> tuple[str, ...]:
         rule = self._rules.get(check)
@@ -110,15 +113,15 @@ class ConversationJudge:
         turns: list[list[Any]] = []  # [message, turn, findings, seconds, timed, buyer turn before]
         review: list[tuple] = []
         for index, msg in enumerate(messages, start=1):
-            if msg.role != "agent":
+            _source, _line, _conversation, role, agent, when, text = msg
+            if role != "agent":
                 buyer_turns += 1
-                context = (*context[1 - CONTEXT_TURNS :], msg.text)
-                if waiting_since is None and msg.time is not None:
-                    waiting_since = msg.time
+                context = (*context[1 - CONTEXT_TURNS :], text)
+                if waiting_since is None and when is not None:
+                    waiting_since = when
                 continue
-            agent = msg.agent
             agent_turns[agent] = agent_turns.get(agent, 0) + 1
-            findings = check(msg.text, context).findings
+            findings = check(text, context).findings
             if use_model and findings and findings[-1].rule.startswith(MODEL_PREFIX):
                 learned = [f for f in findings if f.rule.startswith(MODEL_PREFIX)]
                 findings = findings[: len(findings) - len(learned)]  # the model's come last
@@ -126,7 +129,6 @@ class ConversationJudge:
                     review.append(self._review_entry(index, msg, learned))
             seconds = None
             timed = ""
-            when = msg.time
             if waiting_since is not None and when is not None and when >= waiting_since:
                 seconds = when - waiting_since
                 timer = "reply-time" if answered else "first-response"
@@ -139,7 +141,7 @@ class ConversationJudge:
                 stats[3] = max(stats[3], seconds)
                 if seconds > limit:
                     stats[1] += 1
-                    f = self._service_finding(timer, seconds=_fmt_seconds(seconds), limit=_fmt_seconds(limit))
+                    f = self._timing_finding(timer, seconds, limit)
                     if f:
                         findings = (*findings, f)
                         timed = f.rule
@@ -152,18 +154,27 @@ class ConversationJudge:
                 turns[0][2] = (*turns[0][2], self._greeting)
             if self._farewell and not self._says(turns[-EDGE_TURNS:], self._closer, compact):
                 turns[-1][2] = (*turns[-1][2], self._farewell)
-        first = messages[0] if messages else None
-        return Judged(
-            conversation=first.conversation if first else "",
-            source=first.source if first else "",
-            first_line=first.line if first else 0,
-            start_time=next((m.time for m in messages if m.time is not None), None),
-            agent_turns=agent_turns,
-            buyer_turns=buyer_turns,
-            turns=tuple(_new_tuple(Turn, entry) for entry in turns if entry[2]),
-            timing={a: tuple(v) for a, v in timing.items()},
-            review=tuple(review),
-        )
+        if not messages:
+            return _new_tuple(Judged, ("", "", 0, None, agent_turns, buyer_turns, (), {}, ()))
+        first = messages[0]
+        start_time = first.time if first.time is not None else next(
+            (m.time for m in messages if m.time is not None), None)
+        return _new_tuple(Judged, (
+            first.conversation, first.source, first.line, start_time, agent_turns, buyer_turns,
+            tuple([_new_tuple(Turn, entry) for entry in turns if entry[2]]),
+            {a: tuple(v) for a, v in timing.items()} if timing else {}, tuple(review)))
+
+    def _timing_finding(self, timer: str, seconds: float, limit: float) -> Finding | None:
+        """The finding of a reply that came ``seconds`` after the buyer's turn (over ``limit``);
+        one object for each rule and shown seconds (findings are immutable)."""
+        shown = _fmt_seconds(seconds)
+        f = self._timing_findings.get((timer, shown))
+        if f is None:
+            if len(self._timing_findings) >= 4096:
+                self._timing_findings.clear()
+            f = self._timing_findings[timer, shown] = self._service_finding(timer, seconds=shown,
+                                                                              limit=_fmt_seconds(limit))
+        return f
 
     def _review_entry(self, index: int, msg: Message, learned: list[Finding]) -> tuple:
         best = max(learned, key=lambda f: (f.probability or 0.0, f.category))
@@ -178,13 +189,20 @@ class Conversation(NamedTuple):
     whole: bool
 
 
-def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int = 5000) -> Iterator:
+MAX_MESSAGES = 5000  # a conversation longer than this is judged in parts
+
+
+def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int = MAX_MESSAGES,
+                        gone: Iterable[str] = ()) -> Iterator:
     """Messages -> :class:`Conversation` objects; other items (skips) pass through in order.
 
     Memory stays bounded: at most ``max_open`` conversations are held; the least recently
     active one is closed when another opens. A conversation longer than ``max_messages`` is
-    judged in parts (parts skip the greeting/farewell rules)."""
-    open_: dict[str, list[Message]] = {}
+    judged in parts (parts skip the greeting/farewell rules). ``gone``: conversations open
+    before the first item, least recently active first, already given out: each holds its place
+    until it is closed, and is not given again (a scan taken up again at a line, see chunked.py)."""
+    given: list[Message] = []  # what a conversation of ``gone`` holds (an open one has a message)
+    open_: dict[str, list[Message]] = dict.fromkeys(gone, given)
     split: set[str] = set()
     last_key: str | None = None  # the conversation of the last message: the most recently active
     for item in items:
@@ -195,10 +213,12 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
         if key == last_key:  # a conversation's lines mostly come together: it keeps its place
             bucket = open_[key]
         else:
-            bucket = open_.pop(key, [])
+            bucket = open_.pop(key, given) or []
             if not bucket and len(open_) >= max_open:  # a new conversation (an open one has a message)
                 oldest = next(iter(open_))
-                yield Conversation(oldest, tuple(open_.pop(oldest)), oldest not in split)
+                closed = open_.pop(oldest)
+                if closed is not given:
+                    yield Conversation(oldest, tuple(closed), oldest not in split)
                 split.discard(oldest)
             open_[key] = bucket  # re-inserted: dict order is least recently active first
             last_key = key
@@ -207,5 +227,6 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
             split.add(key)
             last_key = None
             yield Conversation(key, tuple(open_.pop(key)), False)
-    for key, bucket in open_.items():
-        yield Conversation(key, tuple(bucket), key not in split)
+    for key, left in open_.items():
+        if left is not given:
+            yield Conversation(key, tuple(left), key not in split)

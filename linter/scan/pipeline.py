@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
-from .judge import Conversation, ConversationJudge, Judged, group_conversations
-from .readers import Message, Skip
+from .chunked import CHUNK_LINES, judge_chunk, scan_chunks
+from .judge import MAX_MESSAGES, Conversation, ConversationJudge, Judged, group_conversations
+from .readers import LogReader, Message, Skip
 from .records import RECORD_FIELDS, finding_records, marked_text  # noqa: F401 - re-exported (the Spark job)
 from .summary import ScanSummary
 
@@ -92,10 +93,16 @@ class Batch(NamedTuple):
 def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, output: Output, jobs: int = 1,
                  max_open: int = 5000) -> Generator[Batch | Skip, None, None]:
     """The scan: skips as they are read, and one :class:`Batch` per batch of conversations, in
-    input order. The batches are the same for any ``jobs`` and their totals are merged in order
-    (:meth:`ScanSummary.merge`), so every report is the same byte for byte. With ``jobs > 1`` the
-    workers judge, total and render; the parent reads, groups, merges and writes, and judges the
-    first batch before it forks them (see :func:`_in_pool`)."""
+    input order. Batches of conversations in input order, their totals merged in order
+    (:meth:`ScanSummary.merge`), give the same reports byte for byte however the conversations are
+    batched: so any ``jobs`` gives the same reports. With ``jobs > 1`` the workers judge, total and
+    render; the parent merges and writes, and judges the first batch before it forks them (see
+    :func:`_in_pool`). A :class:`LogReader` is read in chunks of raw lines that the workers parse
+    (see chunked.py); other items are grouped here and sent as conversations."""
+    if jobs > 1 and isinstance(items, LogReader):
+        with _few_collections():
+            yield from _scan_chunks(items, judge, output, jobs, max_open)
+        return
     grouped = group_conversations(items, max_open=max_open)
     with _few_collections():
         if jobs <= 1:
@@ -104,6 +111,16 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
             return
         yield from _in_pool(_batches(grouped), jobs, (judge, output), _work_batch,
                             partial(_judge_batch, judge, output, packed=True))
+
+
+def _scan_chunks(reader: LogReader, judge: ConversationJudge, output: Output, jobs: int,
+                 max_open: int) -> Iterator[Batch | Skip]:
+    initargs = (judge, output)
+    packed = partial(_judge_batch, judge, output, packed=True)
+    return scan_chunks(
+        reader.chunks(CHUNK_LINES), max_open, MAX_MESSAGES, partial(_judge_batch, judge, output),
+        run_chunks=lambda entries, local: _in_pool(entries, jobs, initargs, _work_chunk, local),
+        run_rest=lambda grouped: _in_pool(_batches(grouped), jobs, initargs, _work_batch, packed))
 
 
 @contextlib.contextmanager
@@ -220,6 +237,11 @@ def _judge_all(judge: ConversationJudge, batch: list) -> list[Judged]:
 def _work_batch(batch: list) -> Batch:
     assert _judge is not None and _output is not None
     return _judge_batch(_judge, _output, batch, packed=True)
+
+
+def _work_chunk(entry: tuple) -> object:
+    assert _judge is not None and _output is not None
+    return judge_chunk(partial(_judge_batch, _judge, _output), entry)
 
 
 def _judge_batch(judge: ConversationJudge, output: Output, batch: list, packed: bool = False) -> Batch:

@@ -15,12 +15,13 @@ import csv
 import glob
 import gzip
 import io
+import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from ..text.roles import UnknownRole
 from .fields import (  # noqa: F401 - re-exported: the names a reader of chat logs needs
@@ -125,6 +126,47 @@ def sniff_format(path: str, first_line: str) -> str:
         return "jsonl"
     return "text"
 
+LINE_FORMATS = ("jsonl", "jddc")  # formats whose lines are read each on its own
+
+
+class RawLines(NamedTuple):
+    """Lines of a line-oriented file as read (each with its line break), the first numbered
+    ``first``; ``how`` is how to parse them: :func:`line_parser`'s arguments after the path."""
+
+    path: str
+    first: int
+    data: bytes
+    how: tuple
+
+
+def line_parser(path: str, fmt: str, encoding: str, fast: bool,
+                mapping: tuple[tuple[str, str], ...]) -> Callable[[int, bytes], Message | Skip | None]:
+    """Parses one raw line of a JSONL or JDDC file -> Message, Skip, or None for a blank line.
+    ``fast``: UTF-8 JSONL parsed from its bytes where it can be (:class:`JsonLines`); a line it
+    cannot take is decoded and parsed as any other, so the records and skips are the same."""
+    decode = codecs.getdecoder(encoding)
+    columns = dict(mapping)
+
+    def parse(number: int, data: bytes) -> Message | Skip | None:
+        line = decode_line(decode, encoding, path, number, data)
+        return line if isinstance(line, Skip) else parse_line(fmt, path, number, line, columns)
+
+    return JsonLines(path, mapping, parse).parse if fast else parse
+
+
+def parse_chunk(chunk: RawLines | list[Message | Skip]) -> list[Message | Skip]:
+    """The items of a chunk of :meth:`LogReader.chunks`, as the reader gives them."""
+    if not isinstance(chunk, RawLines):
+        return chunk
+    parse = line_parser(chunk.path, *chunk.how)
+    items = []
+    for number, data in enumerate(io.BytesIO(chunk.data), chunk.first):
+        item = parse(number, data)
+        if item is not None:
+            items.append(item)
+    return items
+
+
 def decode_line(decode, encoding: str, path: str, number: int, data: bytes) -> str | Skip:
     """One raw line -> text without its line break (BOM dropped on line 1), or a Skip."""
     try:
@@ -188,6 +230,27 @@ class LogReader:
         for path in self.paths:
             yield from self._read_file(path)
 
+    def chunks(self, lines: int) -> Iterator[RawLines | list[Message | Skip]]:
+        """What :meth:`__iter__` gives, in chunks for workers to parse: a line-oriented file's lines
+        (JSONL, JDDC) about ``lines`` at a time as read (:class:`RawLines`); the items of other files,
+        and skips of whole files, parsed here, in lists of up to ``lines``. A chunk holds lines of one
+        file; :func:`parse_chunk` of each, in order, is :meth:`__iter__`."""
+        for path in self.paths:
+            items: list[Message | Skip] = []  # a chunk holds the lines of one file
+            for item in self._read_file(path, lines):
+                if isinstance(item, RawLines):
+                    if items:
+                        yield items
+                        items = []
+                    yield item
+                else:
+                    items.append(item)
+                    if len(items) >= lines:
+                        yield items
+                        items = []
+            if items:
+                yield items
+
     # one file -------------------------------------------------------------------------------
     def _open(self, path: str) -> tuple[BinaryIO, BinaryIO | None]:
         if path == "-":
@@ -200,7 +263,9 @@ class LogReader:
             return gzip.open(raw), raw  # type: ignore[return-value]
         return raw, raw
 
-    def _read_file(self, path: str) -> Iterator[Message | Skip]:
+    def _read_file(self, path: str, chunk_lines: int = 0) -> Iterator[Any]:
+        """The file's items (Message, Skip); with ``chunk_lines``, a line-oriented file's lines as
+        :class:`RawLines`."""
         try:
             stream, raw = self._open(path)
         except OSError as exc:
@@ -223,16 +288,19 @@ class LogReader:
             first = first.lstrip("\ufeff")
             fmt = self.fmt.format if self.fmt.format != "auto" else sniff_format(path, first)
             self.files.append((path, fmt, encoding))
-            if fmt == "jsonl" and encoding in ("utf-8", "utf-8-sig") and BYTES_LOADS is not None:
-                yield from self._jsonl_bytes(path, stream, raw, encoding)
+            if fmt in LINE_FORMATS:
+                how = (fmt, line_encoding, fmt == "jsonl" and encoding in ("utf-8", "utf-8-sig")
+                       and BYTES_LOADS is not None, tuple(sorted(self.fmt.mapping.items())))
+                if chunk_lines and source is raw:
+                    yield from self._plain_chunks(path, raw, how, chunk_lines)
+                    return
+                numbered = self._raw_lines(source, raw, path)
+                yield from (self._raw_chunks(path, numbered, how, chunk_lines) if chunk_lines
+                            else self._lines(path, numbered, how))
                 return
             lines = self._decoded_lines(source, raw, path, line_encoding)
-            if fmt == "jsonl":
-                yield from self._jsonl(path, lines)
-            elif fmt in ("csv", "tsv"):
+            if fmt in ("csv", "tsv"):
                 yield from self._table(path, lines, "," if fmt == "csv" else "\t")
-            elif fmt == "jddc":
-                yield from self._jddc(path, lines)
             else:
                 yield from self._text(path, lines)
         finally:
@@ -240,9 +308,9 @@ class LogReader:
                 stream.close()
                 raw.close()
 
-    def _raw_lines(self, stream, raw, path: str) -> Iterator[tuple[int, bytes | Skip]]:
-        """(line number, raw bytes) of every line, counted; a read error ends the file as a Skip."""
-        number = 0
+    def _raw_lines(self, stream, raw, path: str, number: int = 0) -> Iterator[tuple[int, bytes | Skip]]:
+        """(line number, raw bytes) of every line after line ``number``, counted; a read error ends
+        the file as a Skip."""
         compressed = raw is not None and stream is not raw
         counted = 0  # lines already added to self.lines (kept in step every 1024 lines and at the end)
         try:
@@ -273,29 +341,61 @@ class LogReader:
             yield number, data if isinstance(data, Skip) else decode_line(decode, encoding, path, number, data)
 
     # formats --------------------------------------------------------------------------------
-    def _jsonl(self, path: str, lines) -> Iterator[Message | Skip]:
-        for number, line in lines:
-            item = line if isinstance(line, Skip) else parse_line("jsonl", path, number, line, self.fmt.mapping)
+    @staticmethod
+    def _lines(path: str, numbered, how: tuple) -> Iterator[Message | Skip]:
+        """A line-oriented file (JSONL, JDDC) parsed a line at a time (:func:`line_parser`)."""
+        parse = line_parser(path, *how)
+        for number, data in numbered:
+            item = data if isinstance(data, Skip) else parse(number, data)
             if item is not None:
                 yield item
 
-    def _jsonl_bytes(self, path: str, stream, raw, encoding: str) -> Iterator[Message | Skip]:
-        """UTF-8 JSONL parsed from the raw bytes; a line the fast parser cannot take goes the way
-        of :meth:`_jsonl`, so the records and skips are the same."""
-        mapping = self.fmt.mapping
-        parse = JsonLines(path, tuple(sorted(mapping.items()))).parse
-        decode = codecs.getdecoder(encoding)
-        for number, data in self._raw_lines(stream, raw, path):
+    def _plain_chunks(self, path: str, raw, how: tuple, lines: int) -> Iterator[RawLines | Skip]:
+        """An uncompressed file's lines ``lines`` at a time, read without a step per line. After a
+        read error the file is read again from its start a line at a time (:meth:`_raw_lines`), the
+        lines already sent passed over: the lines before the error and its skip are then those of
+        the file read a line at a time (the same reads from the same places)."""
+        number = 0
+        while True:
+            try:
+                block = list(itertools.islice(raw, lines))
+            except OSError:
+                raw.seek(0)
+                for _ in itertools.islice(raw, number):
+                    pass
+                yield from self._raw_chunks(path, self._raw_lines(raw, raw, path, number), how, lines)
+                return
+            if not block:
+                break
+            data = b"".join(block)
+            self.lines += len(block)
+            self.bytes_read += len(data)
+            yield RawLines(path, number + 1, data, how)
+            number += len(block)
+        self._done += os.fstat(raw.fileno()).st_size
+        self.bytes_read = self._done
+
+    @staticmethod
+    def _raw_chunks(path: str, numbered, how: tuple, lines: int) -> Iterator[RawLines | Skip]:
+        """A line-oriented file's lines as read, ``lines`` at a time, for :func:`parse_chunk`; a read
+        error in its place."""
+        buffer: list[bytes] = []
+        first = 1
+        for number, data in numbered:
             if isinstance(data, Skip):
+                if buffer:
+                    yield RawLines(path, first, b"".join(buffer), how)
+                    buffer = []
                 yield data
                 continue
-            item = parse(number, data)
-            if item is None:
-                line = decode_line(decode, encoding, path, number, data)
-                item = line if isinstance(line, Skip) else parse_line("jsonl", path, number, line, mapping)
-                if item is None:
-                    continue
-            yield item
+            if not buffer:
+                first = number
+            buffer.append(data)
+            if len(buffer) >= lines:
+                yield RawLines(path, first, b"".join(buffer), how)
+                buffer = []
+        if buffer:
+            yield RawLines(path, first, b"".join(buffer), how)
 
     def _table(self, path: str, lines, delimiter: str) -> Iterator[Message | Skip]:
         pending: list[Skip] = []
@@ -347,12 +447,6 @@ class LogReader:
                 else:
                     yield from_fields(path, start, dict(zip(header, row, strict=True)), cols)
         yield from pending
-
-    def _jddc(self, path: str, lines) -> Iterator[Message | Skip]:
-        for number, line in lines:
-            item = line if isinstance(line, Skip) else parse_line("jddc", path, number, line, self.fmt.mapping)
-            if item is not None:
-                yield item
 
     def _text(self, path: str, lines) -> Iterator[Message | Skip]:
         pattern = self._line_pattern

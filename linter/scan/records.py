@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
-from ..text.mask import mask_text
+from ..text.mask import mask_sensitive, mask_text
 from .fields import format_time, mask_numbers
 from .judge import Judged, Turn
 
@@ -83,10 +83,14 @@ def _boolean(value: bool) -> str:
     return "true" if value else "false"
 
 
-def finding_lines(judged: Judged, show_matches: bool = False) -> Iterator[str]:
+def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | None = None) -> Iterator[str]:
     """The JSONL lines of :func:`finding_records`, each what ``json.dumps(record,
-    ensure_ascii=False) + "\\n"`` gives, byte for byte; what a turn's findings share is quoted once."""
+    ensure_ascii=False) + "\\n"`` gives, byte for byte; what a turn's findings share is quoted once,
+    and what a finding shares with others of its rule once per ``fragments`` (a dict kept by the
+    caller, e.g. for a batch)."""
     q = encode_basestring
+    if fragments is None:
+        fragments = {}
     conversation = q(judged.conversation)
     conversation_fatal = _boolean(any(f.fatal for turn in judged.turns for f in turn.findings))
     for turn in judged.turns:
@@ -94,11 +98,17 @@ def finding_lines(judged: Judged, show_matches: bool = False) -> Iterator[str]:
         when, text, buyer, seconds = _turn_fields(turn, show_matches)
         head = (f'{{"conversation": {conversation}, "turn": {int.__repr__(turn.turn)}, "agent": {q(msg.agent)}, '
                 f'"time": {q(when)}, "source": {q(msg.source)}, "line": {int.__repr__(msg.line)}, "rule": ')
-        timed = "null" if seconds is None else float.__repr__(seconds)
+        timed = f'{conversation_fatal}, "seconds": {"null" if seconds is None else float.__repr__(seconds)}, "match": '
+        untimed = f'{conversation_fatal}, "seconds": null, "match": '
         tail = f', "buyer": {q(buyer)}, "text": '
         for f in turn.findings:
-            yield (f'{head}{q(f.rule)}, "category": {q(f.category)}, "severity": {q(f.severity._value_)}, '
-                   f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, '
-                   f'"conversation_fatal": {conversation_fatal}, '
-                   f'"seconds": {timed if f.rule == turn.timed else "null"}, "match": {q(f.shown_match(show_matches))}, '
-                   f'"message": {q(f.message)}, "suggestion": {q(f.suggestion)}{tail}{q(_marked(text, f))}}}\n')
+            key = f[:6] + f[12:13]  # rule, category, severity, points, message, suggestion; fatal
+            shared = fragments.get(key)
+            if shared is None:
+                shared = fragments[key] = (
+                    (f'{q(f.rule)}, "category": {q(f.category)}, "severity": {q(f.severity._value_)}, '
+                     f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, "conversation_fatal": '),
+                    f', "message": {q(f.message)}, "suggestion": {q(f.suggestion)}')
+            match = mask_sensitive(f.match) if f.sensitive and not show_matches else f.match
+            yield (f'{head}{shared[0]}{timed if f.rule == turn.timed else untimed}{q(match)}{shared[1]}'
+                   f'{tail}{q(_marked(text, f))}}}\n')

@@ -156,48 +156,53 @@ class ScanSummary:
         max_rank = self.max_rank
         # what a turn's findings share (agent, period, day) is looked up once per turn; the sums of
         # a turn's points are added once (integers: the same totals in any order)
+        agents = self.agents
         for turn in judged.turns:
-            agent = turn.message.agent or NO_AGENT
-            a = self._agent(turn.message.agent)
-            when = turn.message.time if turn.message.time is not None else judged.start_time
+            message = turn.message
+            agent = message.agent or NO_AGENT
+            stats = agents.get(agent)
+            if stats is None:
+                stats = agents[agent] = AgentStats()
+            when = message.time if message.time is not None else judged.start_time
             period_text, day = _period_and_day(when, period)
             bucket = periods.get((agent, period_text))
             if bucket is None:
                 bucket = periods[agent, period_text] = {"points": 0, "counts": {}}
             points = counted_points = fatal = 0
             for f in turn.findings:
-                points += f.points
+                rule_id, category, level, worth = f[:4]  # rule, category, severity, points
+                points += worth
                 # the plain value (an enum's .value and a dict keyed by members run Python code)
-                severity = f.severity._value_
+                severity = level._value_
                 rank = _RANKS[severity]
                 max_rank = max(max_rank, rank)
                 severities[severity] = severities.get(severity, 0) + 1
                 if f.fatal:
                     fatal += 1
-                cat = categories.get(f.category)
+                cat = categories.get(category)
                 if cat is None:
-                    cat = categories[f.category] = [0, 0]
+                    cat = categories[category] = [0, 0]
                 cat[0] += 1
-                cat[1] += f.points
-                rule = rules.get(f.rule)
+                cat[1] += worth
+                rule = rules.get(rule_id)
                 if rule is None:
-                    rule = rules[f.rule] = [f.category, severity, 0, 0]
+                    rule = rules[rule_id] = [category, severity, 0, 0]
                 rule[2] += 1
-                rule[3] += f.points
+                rule[3] += worth
                 if rank >= counted:
-                    counted_points += f.points
+                    counted_points += worth
                 if watched:
-                    for key in (f.rule, f.category):
+                    for key in (rule_id, category):
                         if key in watched:
                             bucket["counts"][key] = bucket["counts"].get(key, 0) + 1
             found = len(turn.findings)
             c["findings"] += found
             c["points"] += points
             conv_points += points
-            a.findings += found
-            a.points += points
+            stats.findings += found
+            stats.points += points
             if fatal:
-                a.fatal += fatal
+                stats.fatal += fatal
                 c["fatal_findings"] += fatal
                 conv_fatal = True
             agents_hit[agent] = agents_hit.get(agent, False) or fatal > 0
@@ -221,8 +226,9 @@ class ScanSummary:
                 else:
                     self.review.offer(entry)
         if conv_points or conv_fatal:
+            # the start time is formatted only for the few conversations reported (worst())
             self._worst.append((conv_fatal, conv_points, judged.conversation, judged.source, judged.first_line,
-                                format_time(judged.start_time), tuple(sorted(agents_hit))))
+                                judged.start_time, tuple(sorted(agents_hit))))
             if len(self._worst) > 4 * self.top + 64:
                 self._trim()
 
@@ -311,7 +317,7 @@ class ScanSummary:
     def worst(self) -> list[dict]:
         self._trim()
         return [
-            {"conversation": w[2], "points": w[1], "fatal": w[0], "source": w[3], "line": w[4], "time": w[5],
+            {"conversation": w[2], "points": w[1], "fatal": w[0], "source": w[3], "line": w[4], "time": format_time(w[5]),
              "agents": list(w[6])}
             for w in self._worst
         ]
