@@ -132,6 +132,7 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
     、, 和) or between its words (a bare 不 / 没 there only right before a frame word, or 不了 right
     after one); a hedge after it in its sentence (这个我们真的不能做 may follow a comma)."""
     cs, ce = span
+    compact = view.norm.compact
     lo, _hi = clause_bounds(view, cs, ce)
     hi = clause_bounds(view, cs, ce, SENTENCE_BREAK)[1] if hedges else ce
     reach = NEGATION_BEFORE
@@ -144,18 +145,17 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
             continue
         if any(s < se and e > ss for ss, se in slot_spans):
             continue  # part of a slot word (不发 in a refusal frame), not a negation of it
-        if e <= cs and word in _LOCAL_NEGATIONS and view.norm.compact.startswith(_PROHIBITIONS, cs):
+        if e <= cs and word in _LOCAL_NEGATIONS and compact.startswith(_PROHIBITIONS, cs):
             continue  # a prohibition is no statement a bare 不 can deny: 不买别瞎问 still says 别瞎问
         if s >= cs and word in _LOCAL_NEGATIONS and not any(
             (0 <= ss - e <= INNER_NEGATION and not crosses_clause(view.norm, e - 1, ss + 1))
-            or (se == s and view.norm.compact.startswith("不了", s))
+            or (se == s and compact.startswith("不了", s))
             for ss, se in slot_spans
         ):
             continue  # inside the frame 不/没 negate the word right after them only, in their clause (包邮不了 要么加5块; 快递不送，要加6块)
         return word
     for s, e, word in hedges:
         if s >= ce and e <= hi:
-            compact = view.norm.compact
             if any(compact[ss:se] == compact[s:e] for ss, se in slot_spans):
                 continue  # the frame's own word said again (COD不支持 偏远地区更不支持) hedges nothing
             return word
