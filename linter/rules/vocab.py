@@ -8,6 +8,7 @@ or a table::
     [vocab.credit_card]
     words = ["信用卡", "花呗", "@jd_credit"]   # "@name" includes another class
     pinyin = true       # also xin yong ka, 信用ka ... (see phonetic.py)
+                        # "full": the full pinyin alone (fa piao kai bu liao), no mixes
     initials = true     # also xyk
     homophones = true   # also 信用咔, 花唄 ...
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import product
 
 from ..text import phonetic
 
@@ -34,7 +36,7 @@ _FLAGS = ("pinyin", "initials", "homophones")
 class VocabClass:
     name: str
     words: tuple[str, ...]  # as written, "@refs" unresolved
-    pinyin: bool = False
+    pinyin: bool | str = False  # True, False or "full" (the full pinyin only)
     initials: bool = False
     homophones: bool = False
     source: str = ""
@@ -84,8 +86,8 @@ def parse_vocab(data, source: str, errors: list[str], nearest) -> dict[str, Voca
                 words = []
                 bad = True
         for flag in _FLAGS:
-            if flag in value and not isinstance(value[flag], bool):
-                errors.append(f"{where}: '{flag}' must be true or false")
+            if flag in value and not isinstance(value[flag], bool) and not (flag == "pinyin" and value[flag] == "full"):
+                errors.append(f"{where}: '{flag}' must be true or false" + (' (or "full")' if flag == "pinyin" else ""))
                 bad = True
         excluded = value.get("except", [])
         if not (isinstance(excluded, list) and all(isinstance(w, str) and w.strip() for w in excluded)):
@@ -166,10 +168,36 @@ class Vocabulary:
 
 def _spellings(word: str, cls: VocabClass) -> set[str]:
     out: set[str] = set()
-    if cls.pinyin:
+    if cls.pinyin == "full":
+        out |= _full_pinyin(word)
+    elif cls.pinyin:
         out |= phonetic.pinyin_variants(word)
     if cls.initials:
         out |= phonetic.initials(word)
     if cls.homophones:
         out |= phonetic.homophones(word)
     return out
+
+
+# characters whose second reading is as common in typed pinyin as the first (开不了 kai bu liao,
+# 关了 guan le); every other character is read its commonest way only (款 is never xin)
+_TWO_READINGS = frozenset("了得还行长重都")
+
+
+def _full_pinyin(word: str) -> set[str]:
+    """The word spelt in full pinyin (开不了 -> kaibuliao, kaibule), for a word of two or more
+    Chinese characters; letters and digits in it stay. A sentence typed in pinyin (fa piao kai bu
+    liao de qin) reads as the words it spells, and a one-syllable word never matches inside other
+    Latin text."""
+    options: list[tuple[str, ...]] = []
+    han = 0
+    for ch in word:
+        rs = phonetic._table()[0].get(ch)
+        if rs:
+            options.append(rs[:2] if ch in _TWO_READINGS else rs[:1])
+            han += 1
+        elif ch.isascii() and ch.isalnum():
+            options.append((ch,))
+        else:
+            return set()
+    return {"".join(combo) for combo in product(*options)} if han >= 2 else set()

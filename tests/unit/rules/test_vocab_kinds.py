@@ -50,6 +50,21 @@ def test_vocab_reference_expands_with_generated_spellings():
     assert {"信用卡", "xyk", "xinyongka", "信用ka"} <= set(slot)
 
 
+def test_full_pinyin_spells_whole_words_only():
+    rule = _rule('[vocab]\nno = { words = ["开不了", "不", "v转"], pinyin = "full" }\n'
+                 '[[rule]]\nkind = "frame"\n' + RULE + 'frame = [["@no"], ["发票"]]\n')
+    slot = set(rule.frame.slots[0])
+    assert {"kaibuliao", "kaibule"} <= slot  # 了 is typed both ways
+    assert not {"开buliao", "kai不了", "bu"} & slot  # no mixes; a one-syllable word is no word in Latin text
+    assert slot == {"开不了", "不", "v转", "kaibuliao", "kaibule"}
+
+
+def test_pinyin_takes_true_false_or_full():
+    errors = _errors('[vocab]\nno = { words = ["开不了"], pinyin = "yes" }\n'
+                     '[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["@no"]\n')
+    assert any("vocab no: 'pinyin' must be true or false (or \"full\")" in e for e in errors)
+
+
 def test_unknown_vocab_is_named_with_the_nearest():
     errors = _errors('[[rule]]\nkind = "frame"\n' + RULE + 'frame = [["@credit_crd"], ["加收"]]\n')
     assert errors == ["rulesets/x.toml: rule x.rule: 'frame[0]': unknown vocab '@credit_crd' (did you mean '@credit_card'?)"
