@@ -23,7 +23,7 @@ from ..text.normalize import fold_phrase
 from .categories import CATEGORIES
 from .model import CONVERSATION_CHECKS, Context, ConversationCheck, Example, ExampleTurn, Frame, Near, Rule
 from .platforms import PLATFORM_NAMES
-from .vocab import Vocabulary, parse_vocab
+from .vocab import Vocabulary, full_pinyin, parse_vocab
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
 FIXES = ("mask", "suggestion", "remove")
@@ -35,12 +35,12 @@ _RULE_KEYS = {
     "options": dict, "allow": list, "boundary": str, "near": dict, "not_near": dict, "unless": list,
     "context": dict, "platforms": list, "fatal": bool, "sensitive": bool, "fix": str, "max_gap": int,
     "examples": dict, "kind": str, "frame": list, "window": int, "negation": bool, "ordered": bool,
-    "check": str, "seconds": float, "expect": list, "yields_to": list,
+    "check": str, "seconds": float, "expect": list, "yields_to": list, "pinyin": str,
 }
 # The closed set of rule kinds: what each matches with, the keys it needs (one of each tuple) and
 # the keys only it may use. Every kind may add the common keys (allow, near, unless, context, ...).
 KINDS: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str]]] = {
-    "pattern": ((("phrases", "regex"),), frozenset({"phrases", "regex", "triggers", "boundary", "max_gap"})),
+    "pattern": ((("phrases", "regex"),), frozenset({"phrases", "regex", "triggers", "boundary", "max_gap", "pinyin"})),
     "detector": ((("detector",),), frozenset({"detector", "options"})),
     "frame": ((("frame",),), frozenset({"frame", "window", "ordered"})),
     # judged on a whole conversation by `kefulint scan` (see model.CONVERSATION_CHECKS), not on a message
@@ -407,6 +407,14 @@ def _parse_rule(
         if not raw[key].strip():
             errors.append(f"'{key}' must not be empty")
     phrases = _str_list(raw.get("phrases", []), "phrases", errors, vocab)
+    if "pinyin" in raw:  # the phrases typed in full pinyin too (zhuan zhang gei wo)
+        if raw["pinyin"] != "full":
+            errors.append(f"'pinyin' must be \"full\" (the phrases spelt in full pinyin), not {raw['pinyin']!r}")
+        elif raw.get("boundary"):
+            errors.append("'pinyin' cannot go with 'boundary': a pinyin spelling is no jieba word")
+        else:
+            spelt = dict.fromkeys(v for p in phrases for v in sorted(full_pinyin(p)))
+            phrases = phrases + tuple(v for v in spelt if v not in phrases)
     patterns = tuple(_regex_vocab(p, vocab, errors) for p in _str_list(raw.get("regex", []), "regex", errors))
     for pattern in patterns:
         try:

@@ -169,7 +169,7 @@ class Vocabulary:
 def _spellings(word: str, cls: VocabClass) -> set[str]:
     out: set[str] = set()
     if cls.pinyin == "full":
-        out |= _full_pinyin(word)
+        out |= full_pinyin(word)
     elif cls.pinyin:
         out |= phonetic.pinyin_variants(word)
     if cls.initials:
@@ -184,7 +184,7 @@ def _spellings(word: str, cls: VocabClass) -> set[str]:
 _TWO_READINGS = frozenset("了得还行长重都")
 
 
-def _full_pinyin(word: str) -> set[str]:
+def full_pinyin(word: str) -> set[str]:
     """The word spelt in full pinyin (开不了 -> kaibuliao, kaibule), for a word of two or more
     Chinese characters; letters and digits in it stay. A sentence typed in pinyin (fa piao kai bu
     liao de qin) reads as the words it spells, and a one-syllable word never matches inside other

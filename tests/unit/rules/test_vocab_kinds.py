@@ -65,6 +65,17 @@ def test_pinyin_takes_true_false_or_full():
     assert any("vocab no: 'pinyin' must be true or false (or \"full\")" in e for e in errors)
 
 
+def test_a_pattern_rule_may_take_its_phrases_in_full_pinyin():
+    rule = _rule('[[rule]]\nkind = "pattern"\npinyin = "full"\n' + RULE + 'phrases = ["没办法", "私下转"]\n')
+    assert rule.phrases == ("没办法", "私下转", "meibanfa", "sixiazhuan")
+    errors = _errors('[[rule]]\nkind = "pattern"\npinyin = "yes"\n' + RULE + 'phrases = ["没办法"]\n')
+    assert errors == ["rulesets/x.toml: rule x.rule: 'pinyin' must be \"full\" (the phrases spelt in full pinyin), not 'yes'"]
+    errors = _errors('[[rule]]\nkind = "pattern"\npinyin = "full"\nboundary = "word"\n' + RULE + 'phrases = ["第一"]\n')
+    assert any("'pinyin' cannot go with 'boundary'" in e for e in errors)
+    errors = _errors('[[rule]]\nkind = "frame"\npinyin = "full"\n' + RULE + 'frame = [["没办法"]]\n')
+    assert any("'pinyin' is not used by kind 'frame'" in e for e in errors)
+
+
 def test_unknown_vocab_is_named_with_the_nearest():
     errors = _errors('[[rule]]\nkind = "frame"\n' + RULE + 'frame = [["@credit_crd"], ["加收"]]\n')
     assert errors == ["rulesets/x.toml: rule x.rule: 'frame[0]': unknown vocab '@credit_crd' (did you mean '@credit_card'?)"
