@@ -42,7 +42,7 @@ _RULE_KEYS = {
 KINDS: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str]]] = {
     "pattern": ((("phrases", "regex"),), frozenset({"phrases", "regex", "triggers", "boundary", "max_gap", "pinyin"})),
     "detector": ((("detector",),), frozenset({"detector", "options"})),
-    "frame": ((("frame",),), frozenset({"frame", "window", "ordered"})),
+    "frame": ((("frame",),), frozenset({"frame", "window", "ordered", "pinyin"})),
     # judged on a whole conversation by `kefulint scan` (see model.CONVERSATION_CHECKS), not on a message
     "conversation": ((("check",),), frozenset({"check", "seconds", "expect"})),
 }
@@ -350,6 +350,9 @@ def _frame(raw: dict, errors: list[str], vocab: Vocabulary | None) -> Frame | No
                 errors.append(f"'frame[{i}]': '{w}' must name a category, and not in the first slot"
                               if w[1:] in CATEGORIES else
                               f"'frame[{i}]': unknown category '{w[1:]}'{nearest(w[1:], CATEGORIES)}")
+        if raw.get("pinyin") == "full":  # every word of the slot typed in full pinyin too
+            spelt = dict.fromkeys(v for w in words if w[0] not in "%#" for v in sorted(full_pinyin(w)))
+            words = words + tuple(v for v in spelt if v not in words)
         slots.append(words)
     window = raw.get("window", 12)
     if window < 0:
@@ -407,7 +410,7 @@ def _parse_rule(
         if not raw[key].strip():
             errors.append(f"'{key}' must not be empty")
     phrases = _str_list(raw.get("phrases", []), "phrases", errors, vocab)
-    if "pinyin" in raw:  # the phrases typed in full pinyin too (zhuan zhang gei wo)
+    if "pinyin" in raw:  # the phrases (a frame: its slots' words) typed in full pinyin too (zhuan zhang gei wo)
         if raw["pinyin"] != "full":
             errors.append(f"'pinyin' must be \"full\" (the phrases spelt in full pinyin), not {raw['pinyin']!r}")
         elif raw.get("boundary"):

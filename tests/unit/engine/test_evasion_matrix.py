@@ -47,3 +47,14 @@ def test_phone_number_forms(linter):
                                   "订单号 2024111112345678", "JD0012345678901 已签收"])
 def test_codes_and_prices_stay_clean(linter, text):
     assert {f.category for f in linter.check(text).findings} == set()
+
+
+PAY = ["发个红包给我", "发个🧧给我", "红包发我", "🧧发我"]
+CARD_FEE = ["信用卡付款加3个点", "💳付款加3个点", "信💳付款加3个点", "xin yong ka 付款加3个点"]
+
+
+def test_emoji_that_stand_for_a_red_packet_or_a_card(linter):
+    assert _missed(linter, [f"{p}就行，不用重新拍" for p in PAY], "offplatform.payment") == []
+    assert _missed(linter, CARD_FEE, "payment.credit_card") == []
+    clean = ["新年快乐🧧🧧", "💳和花呗都能用，不加钱", "领个🧧券再拍更划算"]
+    assert [t for t in clean if linter.check(t).findings] == []

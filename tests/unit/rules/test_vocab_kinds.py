@@ -72,8 +72,10 @@ def test_a_pattern_rule_may_take_its_phrases_in_full_pinyin():
     assert errors == ["rulesets/x.toml: rule x.rule: 'pinyin' must be \"full\" (the phrases spelt in full pinyin), not 'yes'"]
     errors = _errors('[[rule]]\nkind = "pattern"\npinyin = "full"\nboundary = "word"\n' + RULE + 'phrases = ["第一"]\n')
     assert any("'pinyin' cannot go with 'boundary'" in e for e in errors)
-    errors = _errors('[[rule]]\nkind = "frame"\npinyin = "full"\n' + RULE + 'frame = [["没办法"]]\n')
-    assert any("'pinyin' is not used by kind 'frame'" in e for e in errors)
+    frame = _rule('[[rule]]\nkind = "frame"\npinyin = "full"\n' + RULE + 'frame = [["自己看", "@refuse_open"], ["页面", "%contact.phone"]]\n').frame
+    assert {"zijikan"} <= set(frame.slots[0]) and set(frame.slots[1]) == {"页面", "%contact.phone", "yemian"}
+    errors = _errors('[[rule]]\nkind = "detector"\ndetector = "mobile"\npinyin = "full"\n' + RULE)
+    assert any("'pinyin' is not used by kind 'detector'" in e for e in errors)
 
 
 def test_unknown_vocab_is_named_with_the_nearest():
