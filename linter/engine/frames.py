@@ -130,7 +130,8 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
     """The negation or hedge that clears a frame: a negation in the frame's clause at most
     ``NEGATION_BEFORE`` characters before it (``LISTED_REACH`` for the second item of a list: 或,
     、, 和) or between its words (a bare 不 / 没 there only right before a frame word, or 不了 right
-    after one); a hedge after it in its sentence (这个我们真的不能做 may follow a comma)."""
+    after one), unless a 的话 between them makes the negation a condition's (不想加的话直接微信转我);
+    a hedge after it in its sentence (这个我们真的不能做 may follow a comma)."""
     cs, ce = span
     compact = view.norm.compact
     lo, _hi = clause_bounds(view, cs, ce)
@@ -145,6 +146,8 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
             continue
         if any(s < se and e > ss for ss, se in slot_spans):
             continue  # part of a slot word (不发 in a refusal frame), not a negation of it
+        if e <= cs and "的话" in compact[e:cs]:
+            continue  # the negation is the condition's, the frame its consequence: 不想加的话直接微信转我
         if e <= cs and word in _LOCAL_NEGATIONS and compact.startswith(_PROHIBITIONS, cs):
             continue  # a prohibition is no statement a bare 不 can deny: 不买别瞎问 still says 别瞎问
         if s >= cs and word in _LOCAL_NEGATIONS and not any(

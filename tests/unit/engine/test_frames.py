@@ -200,3 +200,12 @@ def test_purpose_negations_inside_a_frame_negate_the_next_word_only(linter):
 def test_star_emoji_between_spaced_digits_are_separators(linter):
     assert "contact.phone" in cats(linter, "1 3 9 ★ 6 0 2 7 ★ 5 5 1 8 找阿珍")
     assert "contact.phone" not in cats(linter, "五星好评 ★★★★★ 谢谢亲")
+
+
+def test_a_negation_inside_a_condition_does_not_reach_its_consequence(linter):
+    # 不想加的话 / 不方便的话 is the condition; what follows 的话 is said outright
+    for text, category in (("花呗要加3个点，不想加的话直接微信转我也行", "offplatform.payment"),
+                           ("不方便的话加我微信聊", "contact.wechat")):
+        assert category in {f.category for f in linter.check(text).findings}, text
+    for text in ("我们不加微信，需要的话旺旺找我", "不能私下转账，有问题的话平台联系"):
+        assert not linter.check(text).findings, text
