@@ -19,6 +19,11 @@ EMAIL = regex.compile(
     rf"[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,62}}){{0,6}}{_DOT}{TLD_PATTERN}(?![a-z0-9])"
 )
 
+# an address whose host is a mail provider named without its top-level domain (lily2020@163, abc@qq)
+EMAIL_PROVIDER = regex.compile(
+    r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}\s*(?:@|艾特|\(at\)|\[at\])\s*"
+    r"(?:qq|163|126|139|188|yeah|gmail|foxmail|hotmail|outlook|sina|sohu|aliyun|icloud|yahoo)(?![a-z0-9]|\s*(?:\.|点|dot))"
+)
 
 # The gate of both: a dot (or 点) before a top-level domain, ://, www, @, 艾特 or " at "; the
 # prefilters say what a link (a dot or 点 right before letters) and an address (@, 艾特, at) cannot
@@ -88,6 +93,11 @@ def find_email(view, options, keywords):
         if domain_allowed(host, options["allow"]) or domain_allowed(host, view.platform.extra_domains):
             continue
         yield Hit(m.start(), m.end(), f"邮箱 @{host}")
+    if "@" in view.folded or "艾特" in view.folded or "(at)" in view.folded or "[at]" in view.folded:
+        for m in EMAIL_PROVIDER.finditer(view.folded):
+            host = _AT.split(m.group(), maxsplit=1)[-1].strip() + ".com"
+            if not domain_allowed(host, options["allow"]):
+                yield Hit(m.start(), m.end(), f"邮箱 @{host}")
 
 
 DETECTORS = (

@@ -58,3 +58,11 @@ def test_emoji_that_stand_for_a_red_packet_or_a_card(linter):
     assert _missed(linter, CARD_FEE, "payment.credit_card") == []
     clean = ["新年快乐🧧🧧", "💳和花呗都能用，不加钱", "领个🧧券再拍更划算"]
     assert [t for t in clean if linter.check(t).findings] == []
+
+
+def test_an_address_at_a_provider_named_without_its_domain(linter):
+    texts = [f"邮箱{sep}lily_2020{at}{host}" for sep in ("：", " ", "是") for at in ("@", " @ ", "艾特")
+             for host in ("qq", "163", "126", "gmail", "foxmail")]
+    assert _missed(linter, texts, "contact.email") == []
+    clean = ["@163邮箱都可以登录", "联系@小王 处理", "艾特qq同学一下"]
+    assert [t for t in clean if linter.check(t).findings] == []
