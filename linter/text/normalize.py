@@ -78,6 +78,8 @@ _STAND_INS = {
 
 
 def _build_fold() -> dict[int, str]:
+    import unicodedata
+
     table: dict[int, str] = {}
     for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
         table[cp] = chr(cp - 0xFEE0)
@@ -105,6 +107,10 @@ def _build_fold() -> dict[int, str]:
     for base in (0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6):  # mathematical digits
         for i in range(10):
             table[base + i] = str(i)
+    for cp in range(0x1D400, 0x1D6A4):  # mathematical letters (𝐡𝐞𝐱𝐢𝐧𝐠, 𝚆𝚇, 𝓌𝓍): bold, italic, script, monospace...
+        nf = unicodedata.normalize("NFKC", chr(cp))
+        if len(nf) == 1 and nf.isascii() and nf.isalpha():
+            table[cp] = nf.lower()
     for i, cp in enumerate(range(0x2080, 0x208A)):  # subscript digits
         table[cp] = str(i)
     for i, ch in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹"):
@@ -115,8 +121,6 @@ def _build_fold() -> dict[int, str]:
     table[0x20E3] = ""
     table[0xFE0F] = ""
     # Latin letters with tone marks or accents read as the plain letter (kòu kòu, wēi xìn)
-    import unicodedata
-
     for cp in range(0xC0, 0x250):
         letter = unicodedata.normalize("NFD", chr(cp))[0]
         if letter.isascii() and letter.isalpha() and cp not in table:

@@ -66,3 +66,9 @@ def test_an_address_at_a_provider_named_without_its_domain(linter):
     assert _missed(linter, texts, "contact.email") == []
     clean = ["@163邮箱都可以登录", "联系@小王 处理", "艾特qq同学一下"]
     assert [t for t in clean if linter.check(t).findings] == []
+
+
+def test_mathematical_letters_read_as_plain_ones(linter):
+    texts = ["𝚆𝚇同步哈 𝚕𝚒𝚗𝚐𝚢𝚊𝚗𝟿𝟿", "薇信：𝐡𝐞𝐱𝐢𝐧𝐠𝟓𝟓 加的时候说是天猫的", "𝓥𝓧: 𝓱𝓮𝔁𝓲𝓷𝓰55"]
+    assert _missed(linter, texts, "contact.wechat") == []
+    assert not linter.check("𝐍𝐞𝐰 𝐀𝐫𝐫𝐢𝐯𝐚𝐥 新款到货啦").findings
