@@ -225,6 +225,42 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
     return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))
 
 
+class JddcLines:
+    """A JDDC file's lines (decoded, line break dropped), each read as :func:`parse_line` reads it,
+    the columns resolved once and each role once: the common line (its text and role in columns,
+    a known role, no time column mapped) made a message without a dict per line; any other goes
+    to :func:`from_fields` as parse_line sends it, so every record and skip is the same."""
+
+    def __init__(self, path: str, mapping: dict[str, str]) -> None:
+        self.path = path
+        merged = {**JDDC_MAP, **mapping}
+        self._cols = {name: merged.get(name) for name in FIELDS}
+        index = {column: i for i, column in enumerate(JDDC_COLUMNS)}
+        # each field's column by position; None: no such column (the field reads as missing)
+        text, role, conversation, agent, time = (index.get(self._cols[name] or "") for name in FIELDS)
+        self._fast = text is not None and role is not None and time is None
+        self._text, self._role, self._conversation, self._agent = text or 0, role or 0, conversation, agent
+        self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
+
+    def parse(self, number: int, line: str) -> Message | Skip | None:
+        if not line.strip():
+            return None
+        parts = line.split("\t", 6)
+        if len(parts) < 7:
+            return Skip(self.path, number, f"{len(parts)} tab-separated columns, JDDC has 7")
+        if self._fast:
+            value = parts[self._role]
+            role = self._roles.get(value)
+            if role is None and (role := role_of(value)) is not None and len(self._roles) < 64:
+                self._roles[value] = role
+            if role is not None:
+                conv = parts[self._conversation] if self._conversation is not None else ""
+                agent = parts[self._agent] if self._agent is not None else ""
+                return _new_tuple(Message, (self.path, number, _intern(conv) if conv else self.path, role,
+                                            _intern(agent) if agent else "", None, parts[self._text]))
+        return from_fields(self.path, number, dict(zip(JDDC_COLUMNS, parts, strict=True)), self._cols)
+
+
 class JsonLines:
     """The fast path of a file's UTF-8 JSONL lines, straight from their bytes (needs
     :data:`BYTES_LOADS`), the columns resolved once per set of keys (a log's lines share one) and
