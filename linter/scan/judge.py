@@ -152,7 +152,9 @@ class ConversationJudge:
             compact: dict[int, str] = {}
             if self._greeting and not self._says(turns[:EDGE_TURNS], self._opener, compact):
                 turns[0][2] = (*turns[0][2], self._greeting)
-            if self._farewell and not self._says(turns[-EDGE_TURNS:], self._closer, compact):
+            # the last turn first: a close is most often there (859 of the JDDC export's 994
+            # conversations), and the turn before it is then never normalized
+            if self._farewell and not self._says(turns[: -EDGE_TURNS - 1 : -1], self._closer, compact):
                 turns[-1][2] = (*turns[-1][2], self._farewell)
         if not messages:
             return _new_tuple(Judged, ("", "", 0, None, agent_turns, buyer_turns, (), {}, ()))

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from .chunked import CHUNK_LINES, judge_chunk, scan_chunks
 from .judge import MAX_MESSAGES, Conversation, ConversationJudge, Judged, group_conversations
-from .readers import LogReader, Message, Skip
+from .readers import LogReader, Message, Skip, parse_chunk
 from .records import RECORD_FIELDS, finding_records, marked_text  # noqa: F401 - re-exported (the Spark job)
 from .summary import ScanSummary
 
@@ -98,11 +98,16 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
     batched: so any ``jobs`` gives the same reports. With ``jobs > 1`` the workers judge, total and
     render; the parent merges and writes, and judges the first batch before it forks them (see
     :func:`_in_pool`). A :class:`LogReader` is read in chunks of raw lines that the workers parse
-    (see chunked.py); other items are grouped here and sent as conversations."""
-    if jobs > 1 and isinstance(items, LogReader):
-        with _few_collections():
-            yield from _scan_chunks(items, judge, output, jobs, max_open)
-        return
+    (see chunked.py), or this process with one job; other items are grouped here and sent as
+    conversations."""
+    if isinstance(items, LogReader):
+        if jobs > 1:
+            with _few_collections():
+                yield from _scan_chunks(items, judge, output, jobs, max_open)
+            return
+        # the same items, a chunk of lines at a time: no generator step per line between the file
+        # and the parser (a tenth less CPU in reading the scan log)
+        items = itertools.chain.from_iterable(map(parse_chunk, items.chunks(CHUNK_LINES)))
     grouped = group_conversations(items, max_open=max_open)
     with _few_collections():
         if jobs <= 1:

@@ -12,7 +12,7 @@ EDGE_LINES = [
     f"{SESSION}\tu1\t 1 \t0\t0\t\t空格里的角色",
     f"{SESSION}\tu1\t2\t0\t0\t\t未知角色",
     f"{SESSION}\tu1\t\t0\t0\t\t没有角色",
-    f"\tu1\t1\t0\t0\t\t没有会话",
+    "\tu1\t1\t0\t0\t\t没有会话",
     f"{SESSION}\t\t0\t0\t0\t\t",
     f"{SESSION}\tu1\t1\t0\t0\tNULL",
     f"{SESSION}\tu1\t1",
