@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..text.mask import mask_sensitive, quoted
@@ -276,6 +277,7 @@ class JsonLines:
         self._keys: tuple[str, ...] | None = None
         self._cols: dict[str, str | None] = {}
         self._fields: tuple[str | None, ...] = (None,) * len(FIELDS)
+        self._values: Callable[[dict], tuple] | None = None
         self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
 
     def parse(self, number: int, data: bytes) -> Message | Skip | None:
@@ -289,12 +291,17 @@ class JsonLines:
         if keys != self._keys:
             self._cols = _columns(keys, self._mapping)
             self._keys, self._fields = keys, tuple(self._cols[name] for name in FIELDS)
-        text_key, role_key, conv_key, agent_key, time_key = self._fields
-        text = row.get(text_key) if text_key else None
-        role_value = row.get(role_key) if role_key else None
-        conv = row.get(conv_key) if conv_key else None
-        agent = row.get(agent_key) if agent_key else None
-        when = row.get(time_key) if time_key else None
+            # every field in the row (the usual line): the five values in one call
+            self._values = itemgetter(*self._fields) if all(k in row for k in self._fields) else None
+        if self._values is not None:
+            text, role_value, conv, agent, when = self._values(row)
+        else:
+            text_key, role_key, conv_key, agent_key, time_key = self._fields
+            text = row.get(text_key) if text_key else None
+            role_value = row.get(role_key) if role_key else None
+            conv = row.get(conv_key) if conv_key else None
+            agent = row.get(agent_key) if agent_key else None
+            when = row.get(time_key) if time_key else None
         # the common line, read here as from_fields reads it: text, role, conversation and agent
         # strings, a known role, a time that is a string, a number of at most 64 bits, or none
         if (type(text) is str and type(role_value) is str and (conv is None or type(conv) is str)
@@ -303,8 +310,8 @@ class JsonLines:
             role = self._roles.get(role_value) or self._role(role_value)
             if role is not None:
                 seconds: float | None
-                if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number
-                    seconds = _from_epoch(when)
+                if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number (_from_epoch)
+                    seconds = (when / 1000.0 if when > 1e11 else when) + _CHINA_OFFSET
                     if not _YEAR_1 <= seconds < _YEAR_10000:
                         return from_fields(self.path, number, row, self._cols)
                 else:
