@@ -214,7 +214,7 @@ def test_a_log_file_scans_the_same_with_any_jobs_and_keeps_its_skips_in_order(ju
 def test_a_log_reader_with_one_job_scans_as_its_items_do(judge, tmp_path, monkeypatch):
     """With one job a LogReader is read a chunk of lines at a time: the same skips in the same places,
     the same batches as the reader's items one by one (JSONL, JDDC and CSV files, a missing file)."""
-    monkeypatch.setattr(pipeline, "CHUNK_LINES", 7)
+    monkeypatch.setattr(pipeline, "READ_LINES", 7)
     rng = random.Random(5)
     jsonl, jddc = [], []
     for n in range(60):
