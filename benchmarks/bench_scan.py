@@ -164,11 +164,13 @@ def run(cmd: list[str], memory: bool = False) -> dict:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     children = sum(v for p, v in cpu_by_pid.items() if p != proc.pid)
     parent = max(cpu - children, cpu_by_pid.get(proc.pid, 0.0))  # the parent's own, from the total
-    busiest = max([parent, *(v for p, v in cpu_by_pid.items() if p != proc.pid)])
+    workers = [v for p, v in cpu_by_pid.items() if p != proc.pid]
+    busiest = max([parent, *workers])
     # the wall time on this machine left to itself: no shorter than the busiest process, nor than
     # all the CPU spread over every core
     bound = max(busiest, cpu / (os.cpu_count() or 1))
     return {"wall": wall, "cpu": cpu, "busiest": busiest, "bound": bound, "parent": parent,
+            "worker_min": min(workers, default=0.0), "worker_max": max(workers, default=0.0),
             "rss": peak[0] / 1024, "pss": peak[1] / 1024}
 
 
@@ -277,6 +279,8 @@ def main() -> None:
     print(f"\n--jobs 2 / --jobs 1: {j1['wall'] / j2['wall']:.2f}x wall, {j1['bound'] / j2['bound']:.2f}x CPU-bound "
           f"(max of the busiest process's CPU and all CPU over {os.cpu_count()} cores); reports identical across "
           f"--jobs: {res['identical across --jobs']}; JSONL read with {json_reader()}")
+    print(f"--jobs 2 CPU by process: parent {j2['parent']:.2f} s, workers {j2['worker_min']:.2f}–{j2['worker_max']:.2f} s "
+          f"(the busier does {j2['worker_max'] / max(j2['worker_min'], 1e-9):.2f}x the other's work)")
     for jobs in (1, 2):
         r, s = res[f"jddc j{jobs}"], res[f"startup j{jobs}"]
         print(f"JDDC export ({res['jddc lines']:,} lines) --jobs {jobs}: {r['wall']:.2f} s wall / {r['cpu']:.2f} s CPU; "

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..text.mask import mask_sensitive, quoted
@@ -225,6 +226,42 @@ def parse_line(fmt: str, path: str, number: int, line: str, mapping: dict[str, s
     return from_fields(path, number, row, _columns(tuple(row), tuple(sorted(mapping.items()))))
 
 
+class JddcLines:
+    """A JDDC file's lines (decoded, line break dropped), each read as :func:`parse_line` reads it,
+    the columns resolved once and each role once: the common line (its text and role in columns,
+    a known role, no time column mapped) made a message without a dict per line; any other goes
+    to :func:`from_fields` as parse_line sends it, so every record and skip is the same."""
+
+    def __init__(self, path: str, mapping: dict[str, str]) -> None:
+        self.path = path
+        merged = {**JDDC_MAP, **mapping}
+        self._cols = {name: merged.get(name) for name in FIELDS}
+        index = {column: i for i, column in enumerate(JDDC_COLUMNS)}
+        # each field's column by position; None: no such column (the field reads as missing)
+        text, role, conversation, agent, time = (index.get(self._cols[name] or "") for name in FIELDS)
+        self._fast = text is not None and role is not None and time is None
+        self._text, self._role, self._conversation, self._agent = text or 0, role or 0, conversation, agent
+        self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
+
+    def parse(self, number: int, line: str) -> Message | Skip | None:
+        if not line.strip():
+            return None
+        parts = line.split("\t", 6)
+        if len(parts) < 7:
+            return Skip(self.path, number, f"{len(parts)} tab-separated columns, JDDC has 7")
+        if self._fast:
+            value = parts[self._role]
+            role = self._roles.get(value)
+            if role is None and (role := role_of(value)) is not None and len(self._roles) < 64:
+                self._roles[value] = role
+            if role is not None:
+                conv = parts[self._conversation] if self._conversation is not None else ""
+                agent = parts[self._agent] if self._agent is not None else ""
+                return _new_tuple(Message, (self.path, number, _intern(conv) if conv else self.path, role,
+                                            _intern(agent) if agent else "", None, parts[self._text]))
+        return from_fields(self.path, number, dict(zip(JDDC_COLUMNS, parts, strict=True)), self._cols)
+
+
 class JsonLines:
     """The fast path of a file's UTF-8 JSONL lines, straight from their bytes (needs
     :data:`BYTES_LOADS`), the columns resolved once per set of keys (a log's lines share one) and
@@ -240,6 +277,7 @@ class JsonLines:
         self._keys: tuple[str, ...] | None = None
         self._cols: dict[str, str | None] = {}
         self._fields: tuple[str | None, ...] = (None,) * len(FIELDS)
+        self._values: Callable[[dict], tuple] | None = None
         self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
 
     def parse(self, number: int, data: bytes) -> Message | Skip | None:
@@ -253,12 +291,17 @@ class JsonLines:
         if keys != self._keys:
             self._cols = _columns(keys, self._mapping)
             self._keys, self._fields = keys, tuple(self._cols[name] for name in FIELDS)
-        text_key, role_key, conv_key, agent_key, time_key = self._fields
-        text = row.get(text_key) if text_key else None
-        role_value = row.get(role_key) if role_key else None
-        conv = row.get(conv_key) if conv_key else None
-        agent = row.get(agent_key) if agent_key else None
-        when = row.get(time_key) if time_key else None
+            # every field in the row (the usual line): the five values in one call
+            self._values = itemgetter(*self._fields) if all(k in row for k in self._fields) else None
+        if self._values is not None:
+            text, role_value, conv, agent, when = self._values(row)
+        else:
+            text_key, role_key, conv_key, agent_key, time_key = self._fields
+            text = row.get(text_key) if text_key else None
+            role_value = row.get(role_key) if role_key else None
+            conv = row.get(conv_key) if conv_key else None
+            agent = row.get(agent_key) if agent_key else None
+            when = row.get(time_key) if time_key else None
         # the common line, read here as from_fields reads it: text, role, conversation and agent
         # strings, a known role, a time that is a string, a number of at most 64 bits, or none
         if (type(text) is str and type(role_value) is str and (conv is None or type(conv) is str)
@@ -267,8 +310,8 @@ class JsonLines:
             role = self._roles.get(role_value) or self._role(role_value)
             if role is not None:
                 seconds: float | None
-                if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number
-                    seconds = _from_epoch(when)
+                if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number (_from_epoch)
+                    seconds = (when / 1000.0 if when > 1e11 else when) + _CHINA_OFFSET
                     if not _YEAR_1 <= seconds < _YEAR_10000:
                         return from_fields(self.path, number, row, self._cols)
                 else:

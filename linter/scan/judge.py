@@ -15,7 +15,7 @@ from ..finding import Finding
 from ..model.findings import PREFIX as MODEL_PREFIX
 from ..text.normalize import Normalized, fold_phrase
 from .readers import Message
-from .service_phrases import CLOSER_FRAMES, OPENER_FRAMES, intent_pattern
+from .service_phrases import CLOSER_FRAMES, OPENER_FRAMES, intent_patterns
 from .service_rules import ServiceSettings
 
 _new_tuple = tuple.__new__  # a Turn without the named tuple's Python-level __new__
@@ -63,8 +63,8 @@ class ConversationJudge:
         self.service = service or ServiceSettings()
         self._rules = self.service.rules(linter.rules)  # check -> rule (rulesets/service.toml)
         # greetings and farewells by intent: the rules' words (rulesets/service.toml) or a frame (service_phrases.py)
-        self._opener = intent_pattern(filter(None, (fold_phrase(p) for p in self._expected("greeting"))), OPENER_FRAMES)
-        self._closer = intent_pattern(filter(None, (fold_phrase(p) for p in self._expected("farewell"))), CLOSER_FRAMES)
+        self._opener = intent_patterns(filter(None, (fold_phrase(p) for p in self._expected("greeting"))), OPENER_FRAMES)
+        self._closer = intent_patterns(filter(None, (fold_phrase(p) for p in self._expected("farewell"))), CLOSER_FRAMES)
         # looked up once, not per turn: the timing checks' limits (a disabled rule still measures)
         # and the greeting and farewell findings, which have no values (one object each)
         self._limits = {check: rule.seconds if (rule := self._rules.get(check)) is not None and rule.seconds is not None
@@ -86,15 +86,17 @@ class ConversationJudge:
                        start=0, end=0, line=1, column=1, match="")
 
     @staticmethod
-    def _says(turns: list[list], pattern, compact: dict[int, str]) -> bool:
-        """Whether one of ``turns`` says ``pattern``; ``compact`` keeps each turn's search form by
-        position, so that a turn both first and last in a short conversation is normalized once."""
+    def _says(turns: list[list], patterns: tuple, compact: dict[int, str]) -> bool:
+        """Whether one of ``turns`` says what one of ``patterns`` finds; ``compact`` keeps each turn's
+        search form by position, so that a turn both first and last in a short conversation is
+        normalized once."""
         for entry in turns:
             form = compact.get(entry[1])
             if form is None:
                 form = compact[entry[1]] = Normalized(entry[0].text).compact
-            if pattern.search(form):
-                return True
+            for pattern in patterns:
+                if pattern.search(form):
+                    return True
         return False
 
     def judge(self, messages: Iterable[Message], whole: bool = True) -> Judged:
@@ -152,7 +154,9 @@ class ConversationJudge:
             compact: dict[int, str] = {}
             if self._greeting and not self._says(turns[:EDGE_TURNS], self._opener, compact):
                 turns[0][2] = (*turns[0][2], self._greeting)
-            if self._farewell and not self._says(turns[-EDGE_TURNS:], self._closer, compact):
+            # the last turn first: a close is most often there (859 of the JDDC export's 994
+            # conversations), and the turn before it is then never normalized
+            if self._farewell and not self._says(turns[: -EDGE_TURNS - 1 : -1], self._closer, compact):
                 turns[-1][2] = (*turns[-1][2], self._farewell)
         if not messages:
             return _new_tuple(Judged, ("", "", 0, None, agent_turns, buyer_turns, (), {}, ()))

