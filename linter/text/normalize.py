@@ -328,15 +328,15 @@ class Normalized:
             tables = _TABLES or _fold_tables()
             top = max(marked)
             astral = top > "\uffff"
-            foldable = tables.foldable.intersection(marked)
-            if not astral and not foldable:
+            # isdisjoint makes no set: most marked characters are digits and numerals, none foldable
+            if not astral and tables.foldable.isdisjoint(marked):
                 folded, fold_map = original, None
                 # marked: the text's digits and numerals, every one of them (as _enough_numerals
                 # counts them); a Chinese numeral among them sorts after the digits
                 if top > "9" and len(marked) >= MIN_CN_RUN_DIGITS:
                     folded = _cn_numerals_to_digits(folded)
             else:
-                folded, fold_map = _fold(original, tables, foldable)
+                folded, fold_map = _fold(original, tables, tables.foldable.intersection(marked))
                 if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
                     astral = _ASTRAL.search(folded) is not None
         # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1 (looked for only when there is
