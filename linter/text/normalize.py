@@ -349,11 +349,16 @@ class Normalized:
         # a text the fold left as it is has every digit among the marked characters
         self.digits_at_most = len(marked) if folded is original else len(folded)
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs
-        # only when something else is left (emoji, symbols, other punctuation)
-        out = folded.replace("，", "").replace("。", "").replace("？", "").replace("！", "").replace("~", "").replace(" ", "")
-        # no noise left: every character a letter or a digit (what the noise class leaves out of the
-        # BMP, "+" aside; str.isalnum is one C loop, the class search a regex call), or none in the class
-        if (out.isalnum() or _noise_bmp().search(out) is None) and not (astral and _ASTRAL.search(out)):
+        # only when something else is left (emoji, symbols, other punctuation). No noise left: every
+        # character a letter or a digit (what the noise class leaves out of the BMP, "+" aside;
+        # str.isalnum is one C loop, the class search a regex call), or none in the class. The two
+        # commonest marks first: a reply with no other (most) is told so by one isalnum
+        out = folded.replace("，", "").replace("。", "")
+        bare = out.isalnum()
+        if not bare:
+            out = out.replace("？", "").replace("！", "").replace("~", "").replace(" ", "")
+            bare = out.isalnum() or _noise_bmp().search(out) is None
+        if bare and not (astral and _ASTRAL.search(out)):
             self.compact = out
         else:
             self.compact = _noise().sub("", out)
