@@ -11,8 +11,7 @@ import enum
 import re
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import RulesetError
 from ..text.domains import MAIL_PROVIDERS
@@ -465,9 +464,9 @@ def _compile_pattern(pattern: str, trusted: bool) -> tuple[Any, float | None]:
     return regex.compile(pattern), REGEX_TIMEOUT
 
 
-@dataclass(frozen=True, slots=True)
-class _RuleWords:
-    """A rule's confirmation words in compact form; searched only around a candidate."""
+class _RuleWords(NamedTuple):
+    """A rule's confirmation words in compact form; searched only around a candidate. (A named
+    tuple: a frozen dataclass costs a cold start ~0.5 ms more to define.)"""
 
     allow: tuple[str, ...]
     unless: tuple[str, ...]
