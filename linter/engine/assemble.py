@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..finding import Finding, Severity
 from ..text.mask import mask_text
-from .fixes import Edit, Target, action_for, apply_edits, proposals
 from .match import REGEX_TIMED_OUT, Candidate
 from .state import EngineState
 
 if TYPE_CHECKING:
     from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
+
+    # the fixer is imported when a fix is first worked out or applied: a check without findings
+    # (a cold start's usual one) does not load it
+    from .fixes import Edit, Target
 
 _NEWLINE = re.compile("\n")
 _UNSET = object()
@@ -97,6 +100,8 @@ class Result(NamedTuple):
     def suggested_text(self) -> str:
         """The reply with the fix applied; the reply itself when there is none. Lints with no
         finding at error unless ``needs_rewrite``."""
+        from .fixes import apply_edits
+
         edits = self.edits
         return apply_edits(self.text, edits) if edits else self.text
 
@@ -125,6 +130,8 @@ class Result(NamedTuple):
                 if f.sensitive and not any(e.start <= f.start and f.end <= e.end for e in edits)]
         if not left:
             return self.suggested_text
+        from .fixes import apply_edits
+
         return apply_edits(mask_text(self.text, left), edits)
 
     def to_dict(self, show_matches: bool = False) -> dict:
@@ -251,6 +258,8 @@ class Assembling(EngineState):
             return None
         if not targets:
             return ()
+        from .fixes import apply_edits, proposals
+
         for edits in proposals(text, targets):
             fixed = apply_edits(text, edits)
             if fixed.strip() and not self._has_error(fixed, context, tolerated):
@@ -275,6 +284,8 @@ def _effective(c: Candidate) -> Severity:
 
 def _targets(findings: Sequence[Finding], rules: Sequence[Rule], safe_only: bool) -> list[Target] | None:
     """What the fixer works on; None when a finding at error has no fix at all."""
+    from .fixes import Target, action_for
+
     targets = []
     for f, rule in zip(findings, rules, strict=True):
         error = f.severity is Severity.ERROR
@@ -289,6 +300,8 @@ def _targets(findings: Sequence[Finding], rules: Sequence[Rule], safe_only: bool
 
 def apply_fixes(text: str, edits: Sequence[Edit]) -> str:
     """``text`` with the edits of a fix (``Result.edits``, :meth:`Linter.fix_plan`) applied."""
+    from .fixes import apply_edits
+
     return apply_edits(text, edits)
 
 

@@ -32,7 +32,7 @@ def _clears(compact: str, word: str) -> bool:
 def _sentence(view: MessageView, cs: int, ce: int) -> str:
     """The compact text of the sentence(s) that hold compact[cs:ce]: an exclusion word in another
     sentence clears nothing (如果您还想要，可以重新拍下 after 我已经帮您把订单关闭了。)."""
-    lo, hi = frames.clause_bounds(view, cs, ce, frames.SENTENCE_BREAK)
+    lo, hi = frames.clause_bounds(view, cs, ce, frames.sentence_break())
     return view.norm.compact[lo:hi]
 
 

@@ -20,13 +20,30 @@ Span = tuple[int, int]  # compact start, end
 # A space between two Chinese words ends a clause too: chat replies use it for a comma
 # (信用卡不行 你直接支付宝转我); spaced-out characters (私 下 付 款) do not, one character apart;
 # so does a space after a sentence-final particle (别拍了 zfb转我).
-SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
-_WORD_BREAK = re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
+# (the regexes of this module are compiled when a frame first needs them, not by a cold start)
+
+
+@cache
+def sentence_break() -> re.Pattern:
+    return re.compile(r"[。！!？?\n]")
+
+
+@cache
+def _word_break() -> re.Pattern:
+    return re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
+
+
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
 # A frame listed after another (不会要求您私下转账或扫码付款, 不加微信、QQ) is in reach of the
 # negation before the list: this many compact characters, within its clause
 LISTED_REACH = 24
-_LISTED = re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
+
+
+@cache
+def _listed() -> re.Pattern:
+    return re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
+
+
 # A bare 不 or 没 inside a frame negates the frame word right after it (at most this many compact
 # characters on), and 不了 the one before it (多开不了); a prohibition (不能, 禁止, 不允许) inside
 # a frame clears it wherever it stands
@@ -100,7 +117,7 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
 
 
 def clause_bounds(view, cs: int, ce: int, breaks: re.Pattern | None = None) -> Span:
-    """The compact span of the clause(s) (or sentences, with ``breaks`` SENTENCE_BREAK) that hold
+    """The compact span of the clause(s) (or sentences, with ``breaks`` sentence_break()) that hold
     compact[cs:ce]: from the end of the last break that ends at or before it to the start of the
     first break that starts at or after it. The breaks of a message are found once (MessageView.breaks):
     no break runs over a kept character, so none straddles the span's ends."""
@@ -122,7 +139,7 @@ def crosses_clause(norm, cs: int, ce: int) -> bool:
         return False
     cmap = norm.compact_map
     fs, fe = cmap[cs], cmap[ce - 1]
-    return fe - fs >= ce - cs and _WORD_BREAK.search(norm.folded, fs, fe) is not None
+    return fe - fs >= ce - cs and _word_break().search(norm.folded, fs, fe) is not None
 
 
 def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tuple[int, int, str]],
@@ -135,11 +152,11 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
     cs, ce = span
     compact = view.norm.compact
     lo, _hi = clause_bounds(view, cs, ce)
-    hi = clause_bounds(view, cs, ce, SENTENCE_BREAK)[1] if hedges else ce
+    hi = clause_bounds(view, cs, ce, sentence_break())[1] if hedges else ce
     reach = NEGATION_BEFORE
     if negations and cs:
         fs = view.norm.compact_map[cs]
-        if _LISTED.search(view.norm.folded, max(0, fs - 4), fs):
+        if _listed().search(view.norm.folded, max(0, fs - 4), fs):
             reach = LISTED_REACH
     for s, e, word in negations:
         if s < max(lo, cs - reach) or e > ce:
@@ -168,14 +185,16 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
 def warned(view, span: Span, warnings: Sequence[tuple[int, int, str]]) -> str | None:
     """A warning in the frame's sentence, before or after it (本店客服不会以任何理由让您加微信、QQ或
     扫码付款，如有此类信息请立即举报！)."""
-    lo, hi = clause_bounds(view, span[0], span[1], SENTENCE_BREAK)
+    lo, hi = clause_bounds(view, span[0], span[1], sentence_break())
     for s, e, word in warnings:
         if s >= lo and e <= hi:
             return word
     return None
 
 
-_LIST_ITEM = re.compile(r"\n\s*(?:\d{1,2}|[①-⑩]|[一二三四五六七八九十])[.、)）．:：]")
+@cache
+def _list_item() -> re.Pattern:
+    return re.compile(r"\n\s*(?:\d{1,2}|[①-⑩]|[一二三四五六七八九十])[.、)）．:：]")
 
 
 def crosses_item(norm, cs: int, ce: int) -> bool:
@@ -184,7 +203,7 @@ def crosses_item(norm, cs: int, ce: int) -> bool:
     if "\n" not in norm.folded:
         return False
     cmap = norm.compact_map
-    return _LIST_ITEM.search(norm.folded, cmap[cs], cmap[ce - 1]) is not None
+    return _list_item().search(norm.folded, cmap[cs], cmap[ce - 1]) is not None
 
 
 def crosses_list(norm, cs: int, ce: int) -> bool:

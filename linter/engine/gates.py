@@ -22,9 +22,11 @@ class DetectorGates:
     rules: frozenset[int]  # every rule these gates guard
     always: bool  # some detector declares no prefilter: no early exit
     min_digits: int  # fewest digits a digit-gated detector needs (0: there is none)
-    # the prefiltered detectors' characters, in one class: none of them in a text, none of these
-    # detectors can find anything (None: there is none)
+    # the prefiltered detectors' characters: none of them in a text, none of these detectors can find
+    # anything (None: there is none). A few are looked for one by one (``look_in``: str.__contains__
+    # is a C loop per character, a class search a bitmap test per character), more in one class
     look: re.Pattern | None
+    look_in: tuple[str, ...]
     # one of them matches when a prefiltered detector may find something (searched one by one: a
     # pattern that starts with a character class searches fast, an alternation of them does not)
     prefilters: tuple[re.Pattern, ...]
@@ -56,12 +58,12 @@ class DetectorGates:
         digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
         filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]
         # one character class first (a bitmap search); the prefilters' regexes only when it matched
-        chars = re.escape("".join(sorted({c for chars, _pf in filtered for c in chars or ""})))
+        chars = "".join(sorted({c for chars, _pf in filtered for c in chars or ""}))
         return {
             "rules": sorted(indexes),
             "always": any((not md and not pf) or chars is None for md, _mr, chars, pf, _g in keys),
             "min_digits": min(digits) if digits else 0,
-            "look": f"[{chars}]" if chars else None,
+            "look": chars or None,
             "prefilters": sorted({pf for _c, pf in filtered}),
             "groups": [
                 [md, mr, pf, gate_of[gate] if gate is not None else None, sorted(ris)]
@@ -71,6 +73,7 @@ class DetectorGates:
 
     @classmethod
     def from_data(cls, data: dict) -> DetectorGates:
+        look = data["look"]
         groups = tuple(
             (md, mr, re.compile(pf) if pf is not None else None, _Gate(gate) if gate is not None else None,
              frozenset(ris))
@@ -80,7 +83,8 @@ class DetectorGates:
             rules=frozenset(data["rules"]),
             always=data["always"],
             min_digits=data["min_digits"],
-            look=re.compile(data["look"]) if data["look"] is not None else None,
+            look=re.compile(f"[{re.escape(look)}]") if look is not None and len(look) > _LOOK_IN else None,
+            look_in=tuple(look) if look is not None and len(look) <= _LOOK_IN else (),
             prefilters=tuple(re.compile(pf) for pf in data["prefilters"]),
             groups=groups,
             undigited=tuple(group for group in groups if not group[0]),
@@ -96,7 +100,13 @@ class DetectorGates:
         if (self.enough_digits is not None and norm.digits_at_most >= self.min_digits
                 and self.enough_digits.match(folded) is not None):
             return False
-        if self.look is None or self.look.search(folded) is None:
+        if self.look_in:
+            for ch in self.look_in:
+                if ch in folded:
+                    break
+            else:
+                return True
+        elif self.look is None or self.look.search(folded) is None:
             return True
         for prefilter in self.prefilters:  # noqa: SIM110 (a loop: all() over a generator costs more per message)
             if prefilter.search(folded) is not None:
@@ -134,6 +144,10 @@ class DetectorGates:
             if gate is not None and not gate(view):
                 continue
             active.update(ris)
+
+
+# up to this many prefilter characters are looked for one by one (see DetectorGates.look_in)
+_LOOK_IN = 8
 
 
 def _enough_digits(n: int) -> re.Pattern | None:

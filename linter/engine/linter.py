@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
 
 _new_tuple = tuple.__new__
-# the fields of a Result after the six ``check`` sets for a clean reply: their defaults, whatever they are
-_RESULT_DEFAULTS = tuple(Result._field_defaults[name] for name in Result._fields[6:])
+# the fields of a Result after the six ``check`` sets for a clean reply: their defaults, named one by
+# one (a tuple display costs less per message than unpacking a tuple into one)
+_CANDIDATES, _ERRORS, _FIXING = (Result._field_defaults[name] for name in Result._fields[6:])
 
 
 class Linter(Compiling, Matching, Confirming, Assembling):
@@ -105,7 +106,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         if pieces:
             candidates.extend(self._rejoined_candidates(text, context, candidates, False))
         if not candidates:  # the common case, kept cheap: Result without its Python-level __new__
-            result = _new_tuple(Result, (text, (), 0, False, False, platform, *_RESULT_DEFAULTS))
+            result = _new_tuple(Result, (text, (), 0, False, False, platform, _CANDIDATES, _ERRORS, _FIXING))
         else:
             result = self._result(text, candidates, context, platform)
         return self.add_model_findings(result) if self.use_model else result

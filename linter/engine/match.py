@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -63,8 +64,11 @@ _PLATFORM_CUE = GLOBAL * ROLES + PLATFORM
 _PIECES_CUE = GLOBAL * ROLES + PIECES
 # letters and digits written apart (y d j j 6 6 8): an id spelled out, read once more joined
 _SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]")
-# a buyer's consent phrase denied by the one or two characters before it (我不想取消, 别取消, 没同意)
-_BUYER_DENIES = re.compile(r"(?:不|别|没|甭|不用|不要|不想|不能|不让|不许|未)$")
+@cache
+def _buyer_denies() -> re.Pattern:
+    """A buyer's consent phrase denied by the one or two characters before it (我不想取消, 别取消,
+    没同意); compiled when a buyer turn is first read."""
+    return re.compile(r"(?:不|别|没|甭|不用|不要|不想|不能|不让|不许|未)$")
 _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
@@ -343,10 +347,11 @@ class Matching(EngineState):
         automaton, _keys, values, _wakes = self._buyer_automaton or self._built("buyer")
         norm = Normalized(turn)
         compact = norm.compact
+        denies = _buyer_denies().search
         found = frozenset(
             ri for idx, s, _e in automaton.find_matches_as_indexes(compact, OVERLAPPING) for ri in values[idx]
             # 我不想取消, 别取消: a phrase of consent the buyer denies consents to nothing
-            if ri >= 0 or not _BUYER_DENIES.search(compact, max(0, s - 2), s) or _apart(norm, s)
+            if ri >= 0 or not denies(compact, max(0, s - 2), s) or _apart(norm, s)
         )
         if len(self._turn_hits) >= TURN_CACHE:
             self._turn_hits.clear()

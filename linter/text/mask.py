@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from .normalize import CN_DIGITS, SOUND_DIGITS
 
@@ -10,8 +11,16 @@ from .normalize import CN_DIGITS, SOUND_DIGITS
 _CN_DIGITS = "".join(CN_DIGITS) + "貳陸" + "".join(SOUND_DIGITS)
 # what gets masked: Latin letters and digits (ASCII and full-width), digits of any script
 # (①, ❶, ...), Chinese numerals; never Chinese words around them
-_SECRET = re.compile(f"[0-9A-Za-z\\d\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
-_DIGIT_LIKE = re.compile(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
+# (compiled when a report first masks something: a check without findings does not pay for them)
+@cache
+def _secret() -> re.Pattern:
+    return re.compile(f"[0-9A-Za-z\\d\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
+
+
+@cache
+def _digit_like() -> re.Pattern:
+    return re.compile(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
+
 
 
 def mask_sensitive(text: str, names: bool = True) -> str:
@@ -19,11 +28,12 @@ def mask_sensitive(text: str, names: bool = True) -> str:
     ``13800138000`` -> ``138****8000``, ``shanshan_tb88`` -> ``sh******_**88``; a name of two to
     four Chinese characters keeps its surname: ``周婷婷`` -> ``周**`` (``names=False``: a string that
     is only part of a text, such as a token, is not read as a name)."""
-    positions = [m.start() for m in _SECRET.finditer(text)]
+    positions = [m.start() for m in _secret().finditer(text)]
     n = len(positions)
     if names and not n and 2 <= len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text):
         return text[0] + "*" * (len(text) - 1)  # a person's name: 周婷婷 -> 周**
-    digits_only = all(_DIGIT_LIKE.match(text, i) for i in positions)
+    digit_like = _digit_like().match
+    digits_only = all(digit_like(text, i) for i in positions)
     if n >= 11 and digits_only:  # phone style: 138****8000
         keep_head, keep_tail = 3, 4
     elif n >= 7:

@@ -246,19 +246,36 @@ SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'�
 # 十/百/千/万 counts (13958762210 二十四小时开机) and ends the run before it; a sound-alike only
 # continues one right before a numeral
 _SOUND_CLASS = "".join(SOUND_DIGITS)
-_CN_RUN = re.compile(
-    rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
-)
-_CN_DIGIT = re.compile(f"[{_CN_DIGIT_CHARS}]")
+# the regexes of numerals are compiled when a text first has a numeral to fold: a cold start of
+# a reply without one does not pay for them (~1.3 ms)
+
+
+@cache
+def _cn_run() -> re.Pattern:
+    return re.compile(
+        rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
+    )
+
+
+@cache
+def _cn_digit() -> re.Pattern:
+    return re.compile(f"[{_CN_DIGIT_CHARS}]")
+
+
 MIN_CN_RUN_DIGITS = 4
 _LETTER_IN_NUMBER = re.compile(r"(?<=\d)[ol](?=\d)")
 
 
 def _letter_digit(m: re.Match) -> str:
     return "0" if m.group() == "o" else "1"
-# matches at the start of a text with MIN_CN_RUN_DIGITS numerals or more (possessive: no backtracking;
-# one match instead of listing them all)
-_ENOUGH_NUMERALS = re.compile(f"(?:[^{_DIGIT_CLASS}]*+[{_DIGIT_CLASS}]){{{MIN_CN_RUN_DIGITS}}}")
+
+
+@cache
+def _enough_numerals() -> re.Pattern:
+    """Matches at the start of a text with MIN_CN_RUN_DIGITS numerals or more (possessive: no
+    backtracking; one match instead of listing them all)."""
+    return re.compile(f"(?:[^{_DIGIT_CLASS}]*+[{_DIGIT_CLASS}]){{{MIN_CN_RUN_DIGITS}}}")
+
 
 # --- noise ------------------------------------------------------------------------------------
 # Everything that is not a letter or a digit is dropped from the compact form: white space,
@@ -315,15 +332,15 @@ class Normalized:
             tables = _TABLES or _fold_tables()
             top = max(marked)
             astral = top > "\uffff"
-            foldable = tables.foldable.intersection(marked)
-            if not astral and not foldable:
+            # isdisjoint makes no set: most marked characters are digits and numerals, none foldable
+            if not astral and tables.foldable.isdisjoint(marked):
                 folded, fold_map = original, None
-                # marked: the text's digits and numerals, every one of them (as _ENOUGH_NUMERALS
+                # marked: the text's digits and numerals, every one of them (as _enough_numerals
                 # counts them); a Chinese numeral among them sorts after the digits
                 if top > "9" and len(marked) >= MIN_CN_RUN_DIGITS:
                     folded = _cn_numerals_to_digits(folded)
             else:
-                folded, fold_map = _fold(original, tables, foldable)
+                folded, fold_map = _fold(original, tables, tables.foldable.intersection(marked))
                 if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
                     astral = _ASTRAL.search(folded) is not None
         # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1 (looked for only when there is
@@ -336,11 +353,16 @@ class Normalized:
         # a text the fold left as it is has every digit among the marked characters
         self.digits_at_most = len(marked) if folded is original else len(folded)
         # str.replace of the usual marks is ~3x cheaper than a regex pass; the regex then runs
-        # only when something else is left (emoji, symbols, other punctuation)
-        out = folded.replace("，", "").replace("。", "").replace("？", "").replace("！", "").replace("~", "").replace(" ", "")
-        # no noise left: every character a letter or a digit (what the noise class leaves out of the
-        # BMP, "+" aside; str.isalnum is one C loop, the class search a regex call), or none in the class
-        if (out.isalnum() or _noise_bmp().search(out) is None) and not (astral and _ASTRAL.search(out)):
+        # only when something else is left (emoji, symbols, other punctuation). No noise left: every
+        # character a letter or a digit (what the noise class leaves out of the BMP, "+" aside;
+        # str.isalnum is one C loop, the class search a regex call), or none in the class. The two
+        # commonest marks first: a reply with no other (most) is told so by one isalnum
+        out = folded.replace("，", "").replace("。", "")
+        bare = out.isalnum()
+        if not bare:
+            out = out.replace("？", "").replace("！", "").replace("~", "").replace(" ", "")
+            bare = out.isalnum() or _noise_bmp().search(out) is None
+        if bare and not (astral and _ASTRAL.search(out)):
             self.compact = out
         else:
             self.compact = _noise().sub("", out)
@@ -427,7 +449,7 @@ def _fold(text: str, tables: _FoldTables, foldable: frozenset[str]) -> tuple[str
     else:
         folded = text.translate(tables.fold)
         fold_map = None
-    if _CN_DIGIT.search(folded) and _ENOUGH_NUMERALS.match(folded):
+    if _cn_digit().search(folded) and _enough_numerals().match(folded):
         folded = _cn_numerals_to_digits(folded)
     if fold_map is not None:
         fold_map.append(len(text))
@@ -440,7 +462,7 @@ def _cn_numerals_to_digits(folded: str) -> str:
     number cut by single stops (一五八、二六七四、〇九三一)."""
     out = None
     runs = [(m.start(), m.end(), sum(1 for ch in m.group() if ch.isdigit() or ch in CN_DIGITS))
-            for m in _CN_RUN.finditer(folded)]
+            for m in _cn_run().finditer(folded)]
     for i, (start, end, digits) in enumerate(runs):
         if digits < MIN_CN_RUN_DIGITS and not (digits == 3 and _in_group_chain(folded, runs, i)):
             continue

@@ -166,3 +166,20 @@ def test_explain_lists_a_frame_asleep_that_its_context_skips():
     other = next(r for r in linter.rules if r.id == "tmall.other-person-on-request")
     skipped = {s["rule"] for s in linter.explain("问题不大", [other.context.buyer[0]])["skipped"]}
     assert {"contact.wechat-confirm", "contact.phone-confirm"} <= skipped
+
+
+@pytest.mark.parametrize("text", ["亲，在的", "banana 3", "邮箱 abc@qq", "官网 shop.com", "点评一下", "1380013800", ""])
+def test_prefilter_characters_looked_for_one_by_one_or_as_a_class_alike(text, monkeypatch):
+    from kefulint.engine import gates as gates_module
+    from kefulint.engine.gates import DetectorGates
+    from kefulint.text.normalize import Normalized
+
+    linter = Linter.default()
+    data = DetectorGates.build(linter.rules, sorted(linter._gates_plain.rules))
+    monkeypatch.setattr(gates_module, "_LOOK_IN", len(data["look"]))
+    one_by_one = DetectorGates.from_data(data)
+    monkeypatch.setattr(gates_module, "_LOOK_IN", 0)
+    as_class = DetectorGates.from_data(data)
+    assert one_by_one.look_in and one_by_one.look is None
+    assert as_class.look is not None and not as_class.look_in
+    assert one_by_one.idle(Normalized(text)) is as_class.idle(Normalized(text))

@@ -59,7 +59,7 @@ def test_the_warm_up_finds_what_the_compiled_class_finds(monkeypatch):
 
 def test_numerals_become_digits_when_the_text_has_four_of_them_with_one_chinese():
     """Counting the digits and numerals that the class search lists stands for the look of
-    _ENOUGH_NUMERALS (a text with no foldable character)."""
+    _enough_numerals (a text with no foldable character)."""
     import random
 
     rng = random.Random(14)
@@ -67,7 +67,7 @@ def test_numerals_become_digits_when_the_text_has_four_of_them_with_one_chinese(
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         expected = text
-        if normalize._CN_DIGIT.search(text) and normalize._ENOUGH_NUMERALS.match(text):
+        if normalize._cn_digit().search(text) and normalize._enough_numerals().match(text):
             expected = normalize._cn_numerals_to_digits(text)
         assert normalize.Normalized(text).folded == expected, text
 
