@@ -142,6 +142,12 @@ def crosses_clause(norm, cs: int, ce: int) -> bool:
     return fe - fs >= ce - cs and _word_break().search(norm.folded, fs, fe) is not None
 
 
+def _gap_after(norm, e: int) -> bool:
+    """Whether a space or a mark stands between compact[e - 1] and compact[e] as written."""
+    cmap = norm.compact_map
+    return cmap[e] != cmap[e - 1] + 1
+
+
 def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tuple[int, int, str]],
             hedges: Sequence[tuple[int, int, str]]) -> str | None:
     """The negation or hedge that clears a frame: a negation in the frame's clause at most
@@ -167,6 +173,8 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
             continue  # the negation is the condition's, the frame its consequence: 不想加的话直接微信转我
         if e <= cs and word in _LOCAL_NEGATIONS and compact.startswith(_PROHIBITIONS, cs):
             continue  # a prohibition is no statement a bare 不 can deny: 不买别瞎问 still says 别瞎问
+        if s >= cs and word in _LOCAL_NEGATIONS and e < ce and _gap_after(view.norm, e):
+            continue  # 不 with a space or a mark after it ends a question (中评能改一下不 改完我补您)
         if s >= cs and word in _LOCAL_NEGATIONS and not any(
             (0 <= ss - e <= INNER_NEGATION and not crosses_clause(view.norm, e - 1, ss + 1))
             or (se == s and compact.startswith("不了", s))

@@ -209,3 +209,15 @@ def test_a_negation_inside_a_condition_does_not_reach_its_consequence(linter):
         assert category in {f.category for f in linter.check(text).findings}, text
     for text in ("我们不加微信，需要的话旺旺找我", "不能私下转账，有问题的话平台联系"):
         assert not linter.check(text).findings, text
+
+
+def test_a_bu_that_ends_a_question_denies_nothing_after_it(linter):
+    # 能改一下不 asks; the space after it ends the question, and what follows is an offer
+    assert "review.manipulation" in cats(linter, "那个中评能改一下不 改完我补您一副手套")
+    assert "review.manipulation" not in cats(linter, "中评不改也没关系，我们照常售后")
+
+
+def test_no_need_to_use_the_link_is_the_offers_condition(linter):
+    # 不用补拍 says how to pay instead; it does not deny the transfer after it
+    assert "offplatform.payment" in cats(linter, "差价不用补拍 wx转我就行")
+    assert "offplatform.payment" not in cats(linter, "不用补拍，也不用转账，系统自动退差价")
