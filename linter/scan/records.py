@@ -93,14 +93,19 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
         fragments = {}
     conversation = q(judged.conversation)
     conversation_fatal = _boolean(any(f.fatal for turn in judged.turns for f in turn.findings))
+    untimed = f'{conversation_fatal}, "seconds": null, "match": '  # a finding that measured no seconds
     for turn in judged.turns:
         msg = turn.message
-        when, text, buyer, seconds = _turn_fields(turn, show_matches)
+        text = _shown_text(turn, show_matches)
+        buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
         head = (f'{{"conversation": {conversation}, "turn": {int.__repr__(turn.turn)}, "agent": {q(msg.agent)}, '
-                f'"time": {q(when)}, "source": {q(msg.source)}, "line": {int.__repr__(msg.line)}, "rule": ')
-        timed = f'{conversation_fatal}, "seconds": {"null" if seconds is None else float.__repr__(seconds)}, "match": '
-        untimed = f'{conversation_fatal}, "seconds": null, "match": '
+                f'"time": {q(format_time(msg.time))}, "source": {q(msg.source)}, "line": {int.__repr__(msg.line)}, '
+                '"rule": ')
+        # only the finding of the rule that measured the turn's seconds shows them
+        timed = (f'{conversation_fatal}, "seconds": {float.__repr__(round(turn.seconds, 3))}, "match": '
+                 if turn.timed else untimed)
         tail = f', "buyer": {q(buyer)}, "text": '
+        unmarked = None  # the tail with the text as it is: a finding without a span (the service rules')
         for f in turn.findings:
             key = f[:6] + f[12:13]  # rule, category, severity, points, message, suggestion; fatal
             shared = fragments.get(key)
@@ -110,5 +115,10 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
                      f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, "conversation_fatal": '),
                     f', "message": {q(f.message)}, "suggestion": {q(f.suggestion)}')
             match = mask_sensitive(f.match) if f.sensitive and not show_matches else f.match
-            yield (f'{head}{shared[0]}{timed if f.rule == turn.timed else untimed}{q(match)}{shared[1]}'
-                   f'{tail}{q(_marked(text, f))}}}\n')
+            if f.end > f.start:
+                end = f'{tail}{q(_marked(text, f))}}}\n'
+            elif unmarked is None:
+                end = unmarked = f'{tail}{q(text)}}}\n'
+            else:
+                end = unmarked
+            yield f'{head}{shared[0]}{timed if f.rule == turn.timed else untimed}{q(match)}{shared[1]}{end}'

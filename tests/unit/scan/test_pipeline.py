@@ -130,6 +130,8 @@ def test_records_rendered_as_json_dumps_writes_them(judge):
 def test_time_and_period_formatted_as_datetime_does():
     rng = random.Random(14)
     values = [0.0, 0.9999995, 0.9999994, 86399.9999996, 1730419200.4999995, 1730419199.9999999, 253402300799.0]
+    # around where utc_second starts rounding the fraction (0.9999), and whole seconds given as ints
+    values += [0.9999, 0.99990001, 0.99995, 1730419200.9999, 1730419200.99990005, 59.99999949, 1730419200, 86399]
     values += [rng.uniform(0, 4e9) for _ in range(5000)]
     values += [float(rng.randrange(0, 4 * 10**9)) + rng.choice([0.5, 0.9999995, 0.0000005, 0.999999]) for _ in range(2000)]
     for seconds in values:
