@@ -71,7 +71,11 @@ _LONG_NUMBER = re.compile(r"\d{6,}")
 
 def mask_numbers(text: str) -> str:
     """Long digit runs (a phone, QQ or card number) masked, as every report masks them."""
-    return _LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), text)
+    return _LONG_NUMBER.sub(_masked_number, text) if _LONG_NUMBER.search(text) else text
+
+
+def _masked_number(m: re.Match) -> str:
+    return mask_sensitive(m.group())
 
 
 def parse_mapping(spec: str) -> dict[str, str]:

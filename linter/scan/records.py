@@ -26,9 +26,9 @@ def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
 def _shown_text(turn: Turn, show_matches: bool) -> str:
     text = turn.message.text
     if not show_matches:
-        spans = [(f.start, f.end) for f in turn.findings if f.sensitive]
-        if spans:
-            text = mask_text(text, spans)
+        for f in turn.findings:
+            if f.sensitive:  # few turns: most findings are the service rules'
+                return mask_text(text, [(g.start, g.end) for g in turn.findings if g.sensitive])
     return text
 
 
@@ -91,19 +91,26 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
     q = encode_basestring
     if fragments is None:
         fragments = {}
-    conversation = q(judged.conversation)
+    start = f'{{"conversation": {q(judged.conversation)}, "turn": '
     conversation_fatal = _boolean(any(f.fatal for turn in judged.turns for f in turn.findings))
     untimed = f'{conversation_fatal}, "seconds": null, "match": '  # a finding that measured no seconds
+    agent = source = None  # a conversation's turns mostly share them: quoted when they change
     for turn in judged.turns:
         msg = turn.message
         text = _shown_text(turn, show_matches)
         buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
-        head = (f'{{"conversation": {conversation}, "turn": {int.__repr__(turn.turn)}, "agent": {q(msg.agent)}, '
-                f'"time": {q(format_time(msg.time))}, "source": {q(msg.source)}, "line": {int.__repr__(msg.line)}, '
-                '"rule": ')
+        if msg.agent is not agent:
+            agent = msg.agent
+            agent_part = f', "agent": {q(agent)}, "time": "'
+        if msg.source is not source:
+            source = msg.source
+            source_part = f'", "source": {q(source)}, "line": '
+        # the time between its quotes: digits, dashes, colons and a space, nothing to escape
+        head = f'{start}{int.__repr__(turn.turn)}{agent_part}{format_time(msg.time)}{source_part}{int.__repr__(msg.line)}, "rule": '
         # only the finding of the rule that measured the turn's seconds shows them
-        timed = (f'{conversation_fatal}, "seconds": {float.__repr__(round(turn.seconds, 3))}, "match": '
-                 if turn.timed else untimed)
+        seconds = turn.seconds
+        timed = (f'{conversation_fatal}, "seconds": {float.__repr__(round(seconds, 3))}, "match": '
+                 if turn.timed and seconds is not None else untimed)
         tail = f', "buyer": {q(buyer)}, "text": '
         unmarked = None  # the tail with the text as it is: a finding without a span (the service rules')
         for f in turn.findings:

@@ -159,6 +159,12 @@ def test_jsonl_lines_are_the_records_json_dumps_writes(judge, show_matches):
             line += 1
             items.append(Message('src "q"\\', line, f'c"{i}\\\n🌟', role, "小\"美" if role == "agent" else "",
                                  1730419200.5 + line, said))
+    # one conversation whose agent and source change from turn to turn (each quoted where it changes)
+    for n, (agent, source) in enumerate([("甲", "a.jsonl"), ('乙"', "a.jsonl"), ('乙"', 'b\\.jsonl'), ("甲", "a.jsonl")]):
+        for role, said in (("buyer", "在吗 13800138000"), ("agent", "加我微信 abc_123 详聊")):
+            line += 1
+            items.append(Message(source, line, "mixed", role, agent if role == "agent" else "",
+                                 None if n == 2 else 1730419200.0 + 70 * line, said))
     seen = 0
     for item in judge_stream(items, judge):
         if isinstance(item, Skip):
