@@ -99,10 +99,12 @@ class Linter(Compiling, Matching, Confirming, Assembling):
         return self._model
 
     # checking ----------------------------------------------------------------------------
-    def check(self, text: str, context: Iterable | None = None) -> Result:
+    def check(self, text: str, context: Iterable | None = None, *, norm: Normalized | None = None) -> Result:
         """Lint one reply. ``context`` holds the buyer's turns just before it (strings or
-        ``{"role", "text"}`` dicts, oldest first)."""
-        candidates, pieces, platform = self._plain_candidates(text, context, False)  # platform: judged on
+        ``{"role", "text"}`` dicts, oldest first). ``norm``: ``Normalized(text)`` when the caller
+        reads the search forms too (the scan's greeting and farewell checks), so that the text is
+        normalized once."""
+        candidates, pieces, platform = self._plain_candidates(text, context, False, None, norm)  # platform: judged on
         if pieces:
             candidates.extend(self._rejoined_candidates(text, context, candidates, False))
         if not candidates:  # the common case, kept cheap: Result without its Python-level __new__

@@ -166,12 +166,14 @@ class Matching(EngineState):
         return out
 
     def _plain_candidates(self, text: str, context, keep_rejected: bool,
-                          trace: dict | None = None) -> tuple[list[Candidate], bool, str]:
+                          trace: dict | None = None, norm: Normalized | None = None) -> tuple[list[Candidate], bool, str]:
         """The candidates of the text as written, whether it holds a cue that a contact detail may
-        be written in pieces (see _rejoined_candidates), and the platform it is judged on."""
+        be written in pieces (see _rejoined_candidates), and the platform it is judged on. ``norm``:
+        the text's search forms when the caller made them (see Linter.check)."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
-        norm = Normalized(text)
+        if norm is None:
+            norm = Normalized(text)
         buyer_hits = self._buyer_hits(context) if context else {}
         if buyer_hits:
             automaton, keys, values, wakes = self._automaton or self._built("main")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import re
 import sys
 from collections.abc import Callable
@@ -72,7 +71,11 @@ _LONG_NUMBER = re.compile(r"\d{6,}")
 
 def mask_numbers(text: str) -> str:
     """Long digit runs (a phone, QQ or card number) masked, as every report masks them."""
-    return _LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), text)
+    return _LONG_NUMBER.sub(_masked_number, text) if _LONG_NUMBER.search(text) else text
+
+
+def _masked_number(m: re.Match) -> str:
+    return mask_sensitive(m.group())
 
 
 def parse_mapping(spec: str) -> dict[str, str]:
@@ -143,14 +146,19 @@ def utc_second(seconds: float) -> int | None:
     microsecond, half to even, then drops the fraction); None outside the years it can show."""
     if not 0.0 <= seconds < _YEAR_10000:
         return None
-    frac, whole = math.modf(seconds)
-    return int(whole) + (round(frac * 1e6) >= 1_000_000)
+    whole = int(seconds)
+    frac = seconds - whole  # exact, as math.modf gives it (the two are within 1 of each other)
+    # a fraction under 0.9999 never rounds up to a whole second: the rounding is done for the few above
+    return whole + (frac > 0.9999 and round(frac * 1e6) >= 1_000_000)
 
 
 @lru_cache(maxsize=4096)
 def day_text(day: int) -> str:
     """Day number since 1970-01-01 -> YYYY-MM-DD: reports format a date once per day."""
     return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+
+
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))  # hours, minutes, seconds: looked up, not formatted (~3x less)
 
 
 def format_time(seconds: float | None) -> str:
@@ -161,9 +169,7 @@ def format_time(seconds: float | None) -> str:
     if second is None:
         return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
     day, rest = divmod(second, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{day_text(day)} {hours:02d}:{minutes:02d}:{secs:02d}"
+    return f"{day_text(day)} {_TWO_DIGITS[rest // 3600]}:{_TWO_DIGITS[rest // 60 % 60]}:{_TWO_DIGITS[rest % 60]}"
 
 
 def _column(name: str, columns, mapping: dict[str, str]) -> str | None:

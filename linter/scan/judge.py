@@ -86,14 +86,10 @@ class ConversationJudge:
                        start=0, end=0, line=1, column=1, match="")
 
     @staticmethod
-    def _says(turns: list[list], patterns: tuple, compact: dict[int, str]) -> bool:
-        """Whether one of ``turns`` says what one of ``patterns`` finds; ``compact`` keeps each turn's
-        search form by position, so that a turn both first and last in a short conversation is
-        normalized once."""
-        for entry in turns:
-            form = compact.get(entry[1])
-            if form is None:
-                form = compact[entry[1]] = Normalized(entry[0].text).compact
+    def _says(forms: list[str], patterns: tuple) -> bool:
+        """Whether one of ``forms`` (agent turns' compact search forms) says what one of ``patterns``
+        finds."""
+        for form in forms:
             for pattern in patterns:
                 if pattern.search(form):
                     return True
@@ -113,6 +109,9 @@ class ConversationJudge:
         buyer_turns = 0
         timing: dict[str, list] = {}
         turns: list[list[Any]] = []  # [message, turn, findings, seconds, timed, buyer turn before]
+        # every agent turn's compact search form, as the check made it: the greeting and farewell
+        # checks read the first and last two (normalizing them again cost ~5% of a scan)
+        forms: list[str] = []
         review: list[tuple] = []
         for index, msg in enumerate(messages, start=1):
             _source, _line, _conversation, role, agent, when, text = msg
@@ -123,7 +122,9 @@ class ConversationJudge:
                     waiting_since = when
                 continue
             agent_turns[agent] = agent_turns.get(agent, 0) + 1
-            findings = check(text, context).findings
+            norm = Normalized(text)
+            forms.append(norm.compact)
+            findings = check(text, context, norm=norm).findings
             if use_model and findings and findings[-1].rule.startswith(MODEL_PREFIX):
                 learned = [f for f in findings if f.rule.startswith(MODEL_PREFIX)]
                 findings = findings[: len(findings) - len(learned)]  # the model's come last
@@ -151,12 +152,11 @@ class ConversationJudge:
             answered = True
             turns.append([msg, index, findings, seconds, timed, context[-1] if context else ""])
         if whole and turns:  # once per conversation, by intent, in the first / last two agent turns
-            compact: dict[int, str] = {}
-            if self._greeting and not self._says(turns[:EDGE_TURNS], self._opener, compact):
+            if self._greeting and not self._says(forms[:EDGE_TURNS], self._opener):
                 turns[0][2] = (*turns[0][2], self._greeting)
             # the last turn first: a close is most often there (859 of the JDDC export's 994
-            # conversations), and the turn before it is then never normalized
-            if self._farewell and not self._says(turns[: -EDGE_TURNS - 1 : -1], self._closer, compact):
+            # conversations), and the turn before it is then never searched
+            if self._farewell and not self._says(forms[: -EDGE_TURNS - 1 : -1], self._closer):
                 turns[-1][2] = (*turns[-1][2], self._farewell)
         if not messages:
             return _new_tuple(Judged, ("", "", 0, None, agent_turns, buyer_turns, (), {}, ()))

@@ -26,9 +26,9 @@ def marked_text(turn: Turn, index: int, show_matches: bool = False) -> str:
 def _shown_text(turn: Turn, show_matches: bool) -> str:
     text = turn.message.text
     if not show_matches:
-        spans = [(f.start, f.end) for f in turn.findings if f.sensitive]
-        if spans:
-            text = mask_text(text, spans)
+        for f in turn.findings:
+            if f.sensitive:  # few turns: most findings are the service rules'
+                return mask_text(text, [(g.start, g.end) for g in turn.findings if g.sensitive])
     return text
 
 
@@ -91,16 +91,28 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
     q = encode_basestring
     if fragments is None:
         fragments = {}
-    conversation = q(judged.conversation)
+    start = f'{{"conversation": {q(judged.conversation)}, "turn": '
     conversation_fatal = _boolean(any(f.fatal for turn in judged.turns for f in turn.findings))
+    untimed = f'{conversation_fatal}, "seconds": null, "match": '  # a finding that measured no seconds
+    agent = source = None  # a conversation's turns mostly share them: quoted when they change
     for turn in judged.turns:
         msg = turn.message
-        when, text, buyer, seconds = _turn_fields(turn, show_matches)
-        head = (f'{{"conversation": {conversation}, "turn": {int.__repr__(turn.turn)}, "agent": {q(msg.agent)}, '
-                f'"time": {q(when)}, "source": {q(msg.source)}, "line": {int.__repr__(msg.line)}, "rule": ')
-        timed = f'{conversation_fatal}, "seconds": {"null" if seconds is None else float.__repr__(seconds)}, "match": '
-        untimed = f'{conversation_fatal}, "seconds": null, "match": '
+        text = _shown_text(turn, show_matches)
+        buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
+        if msg.agent is not agent:
+            agent = msg.agent
+            agent_part = f', "agent": {q(agent)}, "time": "'
+        if msg.source is not source:
+            source = msg.source
+            source_part = f'", "source": {q(source)}, "line": '
+        # the time between its quotes: digits, dashes, colons and a space, nothing to escape
+        head = f'{start}{int.__repr__(turn.turn)}{agent_part}{format_time(msg.time)}{source_part}{int.__repr__(msg.line)}, "rule": '
+        # only the finding of the rule that measured the turn's seconds shows them
+        seconds = turn.seconds
+        timed = (f'{conversation_fatal}, "seconds": {float.__repr__(round(seconds, 3))}, "match": '
+                 if turn.timed and seconds is not None else untimed)
         tail = f', "buyer": {q(buyer)}, "text": '
+        unmarked = None  # the tail with the text as it is: a finding without a span (the service rules')
         for f in turn.findings:
             key = f[:6] + f[12:13]  # rule, category, severity, points, message, suggestion; fatal
             shared = fragments.get(key)
@@ -110,5 +122,10 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
                      f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, "conversation_fatal": '),
                     f', "message": {q(f.message)}, "suggestion": {q(f.suggestion)}')
             match = mask_sensitive(f.match) if f.sensitive and not show_matches else f.match
-            yield (f'{head}{shared[0]}{timed if f.rule == turn.timed else untimed}{q(match)}{shared[1]}'
-                   f'{tail}{q(_marked(text, f))}}}\n')
+            if f.end > f.start:
+                end = f'{tail}{q(_marked(text, f))}}}\n'
+            elif unmarked is None:
+                end = unmarked = f'{tail}{q(text)}}}\n'
+            else:
+                end = unmarked
+            yield f'{head}{shared[0]}{timed if f.rule == turn.timed else untimed}{q(match)}{shared[1]}{end}'

@@ -53,7 +53,12 @@ def _period_and_day(seconds: float | None, period: str) -> tuple[str, str]:
     second = utc_second(seconds)
     if second is None:
         return period_key(seconds, period), period_key(seconds, "day")
-    day = second // 86400
+    return _day_keys(second // 86400, period)
+
+
+@lru_cache(maxsize=4096)
+def _day_keys(day: int, period: str) -> tuple[str, str]:
+    """A day's period and its date, looked up once for a turn (a scan's turns share a few days)."""
     return "all" if period == "all" else _day_period(day, period), _day_period(day, "day")
 
 
@@ -175,8 +180,12 @@ class ScanSummary:
                 # the plain value (an enum's .value and a dict keyed by members run Python code)
                 severity = level._value_
                 rank = _RANKS[severity]
-                max_rank = max(max_rank, rank)
-                severities[severity] = severities.get(severity, 0) + 1
+                seen = severities.get(severity)
+                if seen is None:  # only a severity not seen before can raise the highest rank
+                    severities[severity] = 1
+                    max_rank = max(max_rank, rank)
+                else:
+                    severities[severity] = seen + 1
                 if f.fatal:
                     fatal += 1
                 cat = categories.get(category)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import API_CONTEXT, API_REPLIES, snapshot
 from kefulint import Linter, Result, Settings, Severity, apply_fixes
 from kefulint.errors import ConfigError
 from kefulint.text.roles import UnknownRole
@@ -22,6 +22,19 @@ def test_check_returns_typed_result(linter):
     assert isinstance(res, Result)
     assert res.blocked and res.points == sum(f.points for f in res.findings)
     assert all(f.severity in Severity for f in res.findings)
+
+
+def test_a_norm_the_caller_made_gives_the_same_result(linter):
+    """check(text, norm=Normalized(text)) (the scan normalizes once for its greeting and farewell
+    checks too) returns what check(text) returns, on every rule example and the API replies."""
+    from kefulint.text.normalize import Normalized
+
+    cases = [(ex.text, ex.context or None) for rule in linter.rules for ex in (*rule.bad, *rule.good)
+             if isinstance(ex.text, str)]
+    cases += [(t, API_CONTEXT.get(t)) for t in API_REPLIES]
+    for text, context in cases:
+        given = linter.check(text, context, norm=Normalized(text))
+        assert given.to_dict(show_matches=True) == linter.check(text, context).to_dict(show_matches=True), text
 
 
 def test_context_rules_see_buyer_turns_only(linter):

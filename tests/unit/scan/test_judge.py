@@ -136,6 +136,32 @@ def test_the_greeting_may_come_second_and_each_is_reported_once_per_conversation
     assert rules_of(many) == ["service.greeting", "service.farewell"]
 
 
+def test_greeting_and_farewell_decide_as_when_the_edge_turns_were_normalized_again():
+    """The judge reads the compact forms Linter.check made; what it decides equals normalizing the
+    first and last two agent turns anew (the code before), on the JD agent replies grouped into
+    conversations of one to four agent turns (folded, spaced, with or without an opening or close)."""
+    import itertools
+    import json
+
+    from conftest import shared_path
+
+    with open(shared_path("data", "jddc_agent_utterances", "agent_utterances.jsonl"), encoding="utf-8") as fh:
+        replies = [json.loads(line)["text"] for line in itertools.islice(fh, 4000) if line.strip()]
+    replies += ["您 好！歡迎光臨", "感謝您的諮詢", "ｈｉ 亲，在的", "再　見"]
+
+    def says(texts, patterns):
+        return any(p.search(Normalized(t).compact) for t in texts for p in patterns)
+
+    sizes = itertools.cycle((1, 2, 3, 4))
+    start = 0
+    while start < len(replies):
+        texts = replies[start : start + next(sizes)]
+        start += len(texts)
+        found = rules_of(JUDGE.judge(msgs(*[turn for t in texts for turn in (("buyer", "在吗"), ("agent", t))])))
+        expected = (not says(texts[:2], JUDGE._opener), not says(texts[-2:], JUDGE._closer))
+        assert ("service.greeting" in found, "service.farewell" in found) == expected, texts
+
+
 def test_configured_phrases_count_besides_the_vocabulary():
     judge = ConversationJudge(LINTER, ServiceSettings(greeting=("木木家居小助手",), farewell=("木木家居祝您",)))
     assert rules_of(judge.judge(msgs(("agent", "木木家居小助手为您解答"), ("agent", "木木家居祝您顺心")))) == []

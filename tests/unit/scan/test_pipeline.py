@@ -130,6 +130,8 @@ def test_records_rendered_as_json_dumps_writes_them(judge):
 def test_time_and_period_formatted_as_datetime_does():
     rng = random.Random(14)
     values = [0.0, 0.9999995, 0.9999994, 86399.9999996, 1730419200.4999995, 1730419199.9999999, 253402300799.0]
+    # around where utc_second starts rounding the fraction (0.9999), and whole seconds given as ints
+    values += [0.9999, 0.99990001, 0.99995, 1730419200.9999, 1730419200.99990005, 59.99999949, 1730419200, 86399]
     values += [rng.uniform(0, 4e9) for _ in range(5000)]
     values += [float(rng.randrange(0, 4 * 10**9)) + rng.choice([0.5, 0.9999995, 0.0000005, 0.999999]) for _ in range(2000)]
     for seconds in values:
@@ -157,6 +159,12 @@ def test_jsonl_lines_are_the_records_json_dumps_writes(judge, show_matches):
             line += 1
             items.append(Message('src "q"\\', line, f'c"{i}\\\n🌟', role, "小\"美" if role == "agent" else "",
                                  1730419200.5 + line, said))
+    # one conversation whose agent and source change from turn to turn (each quoted where it changes)
+    for n, (agent, source) in enumerate([("甲", "a.jsonl"), ('乙"', "a.jsonl"), ('乙"', 'b\\.jsonl'), ("甲", "a.jsonl")]):
+        for role, said in (("buyer", "在吗 13800138000"), ("agent", "加我微信 abc_123 详聊")):
+            line += 1
+            items.append(Message(source, line, "mixed", role, agent if role == "agent" else "",
+                                 None if n == 2 else 1730419200.0 + 70 * line, said))
     seen = 0
     for item in judge_stream(items, judge):
         if isinstance(item, Skip):
