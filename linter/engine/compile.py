@@ -139,6 +139,7 @@ class Compiling(EngineState):
         self._keyed_rules = frozenset(tables["keyed_rules"])
         self._screens = {ri: name for ri, name in tables["screened"]}
         self._screened = frozenset(self._screens)
+        self._screen_searches: dict[int, Callable[[str], object]] = {}  # each made when it first screens
         self._gates = DetectorGates.from_data(tables["gates"])
         self._gates_plain = DetectorGates.from_data(tables["gates_plain"])
         self._tables = dict(tables["automata"])
@@ -294,7 +295,7 @@ class Compiling(EngineState):
         context_rules = [ri for ri, r in enumerate(self.rules) if r.context and r.context.buyer]
         keyed_rules = [ri for ri in detector_rules if DETECTORS[self.rules[ri].detector or ""].needs_keywords]
         # keyword detectors with a prefilter on the compact text, of rules that have nothing but
-        # their detector: a message whose text fails it does not wake them (see Matching._screen)
+        # their detector: a message whose text fails it does not wake them (see Matching._plain_candidates)
         screened = [
             [ri, det.compact_prefilter] for ri in keyed_rules
             if (det := DETECTORS[self.rules[ri].detector or ""]).compact_prefilter

@@ -63,6 +63,7 @@ class EngineState:
     _keyed_rules: frozenset[int]
     _screens: dict[int, str]  # keyword detectors' rules -> the compiled option that screens a message
     _screened: frozenset[int]
+    _screen_searches: dict[int, Callable[[str], object]]  # their prefilters' searches, made on first use
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
 
