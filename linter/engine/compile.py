@@ -160,6 +160,12 @@ class Compiling(EngineState):
         self._sources = {ri: tuple(map(frozenset, slots)) for ri, slots in tables["frame_sources"]}
         self._sourced = frozenset(self._sources)
         self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
+        self._frame_wake = {ri: SLOT + j for ri, j in tables["frame_wake"]}
+        # the frames that a search for the few words of one slot can find dead without the frame
+        # automaton, and those words (set with the frame automaton); each search made on first use
+        self._prechecked: frozenset[int] = frozenset()
+        self._precheck_words: dict[int, tuple[str, ...]] = {}
+        self._precheck_searches: dict[int, Callable[[str], object]] = {}
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
         # the rules as a plain list, each set when a message first has a candidate of it (reading
@@ -190,6 +196,8 @@ class Compiling(EngineState):
         built = (WarmUp(keys, ready), keys, values, wakes)
         if name == "frame":
             self._need_sets = _need_sets(values, self._frame_needs)
+            self._precheck_words = _precheck_words(keys, self._need_sets, self._frame_needs, self._frame_wake)
+            self._prechecked = frozenset(self._precheck_words)
         setattr(self, attr, built)
         return built
 
@@ -200,6 +208,12 @@ class Compiling(EngineState):
         if part is None:  # gone or corrupt since the Linter was made: built again (the same tables)
             part = self._build_tables()["automata"][name]
         return part
+
+    def _precheck_search(self, ri: int) -> Callable[[str], object]:
+        """The search for the words of frame ``ri``'s precheck slot (see _precheck_words), kept once made."""
+        words = self._precheck_words[ri]
+        search = self._precheck_searches[ri] = re.compile("|".join(map(re.escape, words))).search
+        return search
 
     def _detector(self, ri: int) -> tuple[Callable, dict]:
         """(find, compiled options) of rule ``ri``'s detector, made when it first runs."""
@@ -325,6 +339,8 @@ class Compiling(EngineState):
             "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
                               for ri, rule in enumerate(self.rules) if rule.frame],
             "frame_sources": _frame_sources(self.rules),
+            # [frame rule index, its waking slot] (the slot whose words are in the main automaton)
+            "frame_wake": [[ri, _waking_slot(rule.frame.slots)] for ri, rule in enumerate(self.rules) if rule.frame],
             # the early exits, from what each detector that runs without a keyword declares; with no
             # buyer context, context rules are off and their detectors need not be looked for
             "gates": DetectorGates.build(self.rules, free),
@@ -402,6 +418,27 @@ def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tup
             if use in wanted:
                 index[use].add(i)
     return {ri: tuple(frozenset(index[key]) for key in keys) for ri, keys in needs.items() if keys}
+
+
+# A woken frame whose slot of this many words or fewer (not its waking slot) has none of them in
+# a message is dead without the frame automaton: one regex search for them costs a few percent of
+# a pass of it (~27,000 instructions with the Python around it). Larger slots are not looked for
+# apart: their words' characters are in most replies, and each search would be spent in vain.
+PRECHECK_WORDS = 64
+
+
+def _precheck_words(keys: list[str], need_sets: dict[int, tuple[frozenset[int], ...]],
+                    needs: dict[int, tuple[int, ...]], wake: dict[int, int]) -> dict[int, tuple[str, ...]]:
+    """Per frame with slots of words only: the words of its smallest such slot other than its
+    waking slot (whose word woke it, so it is always there), longest first, if there are at most
+    PRECHECK_WORDS of them."""
+    out = {}
+    for ri, sets in need_sets.items():
+        smallest = min(((len(patterns), patterns) for key, patterns in zip(needs[ri], sets, strict=True)
+                        if ri not in wake or key != hit_key(ri, wake[ri])), default=None, key=lambda sp: sp[0])
+        if smallest is not None and smallest[0] <= PRECHECK_WORDS:
+            out[ri] = tuple(sorted((keys[i] for i in smallest[1]), key=lambda w: (-len(w), w)))
+    return out
 
 
 def _frame_sources(rules: Sequence[Rule]) -> list:

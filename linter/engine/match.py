@@ -407,10 +407,19 @@ class Matching(EngineState):
         frame lives on. One pass of it for all of them, before a MessageView is made (a common word
         such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
         automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
+        woken = self._needy_frames.intersection(active)
+        if woken <= self._prechecked:
+            # each woken frame has a slot of few words: none of them here, every one is dead
+            # without the automaton (a slot's words found: the pass below, as for any other)
+            searches = self._precheck_searches
+            for ri in woken:
+                if (searches.get(ri) or self._precheck_search(ri))(compact) is not None:
+                    break
+            else:
+                return set(woken), None
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
         present = set(map(_first, matches))
         need_sets = self._need_sets
-        woken = self._needy_frames.intersection(active)
         dead = set()
         for ri in woken:
             for patterns in need_sets[ri]:

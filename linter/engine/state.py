@@ -51,6 +51,10 @@ class EngineState:
     _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
     _needy_frames: frozenset[int]  # the frames with such slots
     _need_sets: dict[int, tuple[frozenset[int], ...]]  # per such frame and slot: the frame automaton's patterns of it
+    _frame_wake: dict[int, int]  # per frame: SLOT + its waking slot
+    _prechecked: frozenset[int]  # the frames with a slot of few words, looked for apart (compile._precheck_words)
+    _precheck_words: dict[int, tuple[str, ...]]  # per such frame: those words
+    _precheck_searches: dict[int, Callable[[str], object]]  # per such frame: their search, made on first use
     _sources: dict[int, tuple[frozenset[int], ...]]  # per frame and slot of other rules' findings only: those rules
     _sourced: frozenset[int]  # the frames with such slots
     _global_allow: tuple[str, ...]
@@ -79,5 +83,7 @@ class EngineState:
         def _built(self, name: str) -> tuple: ...
 
         def _detector(self, ri: int) -> tuple[Callable, dict]: ...
+
+        def _precheck_search(self, ri: int) -> Callable[[str], object]: ...
 
         def _negation(self, view: MessageView, cs: int, ce: int, inner: Iterable) -> str | None: ...
