@@ -161,11 +161,12 @@ class Compiling(EngineState):
         self._sourced = frozenset(self._sources)
         self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
         self._frame_wake = {ri: SLOT + j for ri, j in tables["frame_wake"]}
-        # the frames that a search for the few words of one slot can find dead without the frame
-        # automaton, and those words (set with the frame automaton); each search made on first use
+        # the frames that a small automaton of the few words of one slot can find dead without the
+        # frame automaton, those words, and (the automaton, per its pattern the frames it keeps
+        # alive); set with the frame automaton
         self._prechecked: frozenset[int] = frozenset()
         self._precheck_words: dict[int, tuple[str, ...]] = {}
-        self._precheck_searches: dict[int, Callable[[str], object]] = {}
+        self._precheck: tuple[Any, list[frozenset[int]]] | None = None
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
         # the rules as a plain list, each set when a message first has a candidate of it (reading
@@ -198,6 +199,15 @@ class Compiling(EngineState):
             self._need_sets = _need_sets(values, self._frame_needs)
             self._precheck_words = _precheck_words(keys, self._need_sets, self._frame_needs, self._frame_wake)
             self._prechecked = frozenset(self._precheck_words)
+            if self._prechecked:
+                pkeys, frames_of = _precheck_table(self._precheck_words)
+
+                def ready_precheck(automaton) -> None:
+                    owner = linter()
+                    if owner is not None:
+                        owner._precheck = (automaton, frames_of)
+
+                self._precheck = (WarmUp(pkeys, ready_precheck), frames_of)
         setattr(self, attr, built)
         return built
 
@@ -208,12 +218,6 @@ class Compiling(EngineState):
         if part is None:  # gone or corrupt since the Linter was made: built again (the same tables)
             part = self._build_tables()["automata"][name]
         return part
-
-    def _precheck_search(self, ri: int) -> Callable[[str], object]:
-        """The search for the words of frame ``ri``'s precheck slot (see _precheck_words), kept once made."""
-        words = self._precheck_words[ri]
-        search = self._precheck_searches[ri] = re.compile("|".join(map(re.escape, words))).search
-        return search
 
     def _detector(self, ri: int) -> tuple[Callable, dict]:
         """(find, compiled options) of rule ``ri``'s detector, made when it first runs."""
@@ -421,9 +425,11 @@ def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tup
 
 
 # A woken frame whose slot of this many words or fewer (not its waking slot) has none of them in
-# a message is dead without the frame automaton: one regex search for them costs a few percent of
-# a pass of it (~27,000 instructions with the Python around it). Larger slots are not looked for
-# apart: their words' characters are in most replies, and each search would be spent in vain.
+# a message is dead without the frame automaton's pass (~27,000 instructions with the Python around
+# it): one pass of a small automaton of such slots' words finds it so. Larger slots are left to the
+# frame automaton: their words are in most replies that wake their frame, and the small pass would
+# be spent in vain. (A regex search per frame costs less per message, but compiling ~40 of them
+# costs a short-lived process more than it saves.)
 PRECHECK_WORDS = 64
 
 
@@ -439,6 +445,16 @@ def _precheck_words(keys: list[str], need_sets: dict[int, tuple[frozenset[int], 
         if smallest is not None and smallest[0] <= PRECHECK_WORDS:
             out[ri] = tuple(sorted((keys[i] for i in smallest[1]), key=lambda w: (-len(w), w)))
     return out
+
+
+def _precheck_table(words: dict[int, tuple[str, ...]]) -> tuple[list[str], list[frozenset[int]]]:
+    """The precheck automaton's keys (every frame's precheck words, once each) and per key the
+    frames whose precheck slot holds it."""
+    frames_of: dict[str, set[int]] = {}
+    for ri, slot in words.items():
+        for word in slot:
+            frames_of.setdefault(word, set()).add(ri)
+    return list(frames_of), [frozenset(ris) for ris in frames_of.values()]
 
 
 def _frame_sources(rules: Sequence[Rule]) -> list:

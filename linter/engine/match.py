@@ -408,14 +408,14 @@ class Matching(EngineState):
         such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
         automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
         woken = self._needy_frames.intersection(active)
-        if woken <= self._prechecked:
-            # each woken frame has a slot of few words: none of them here, every one is dead
-            # without the automaton (a slot's words found: the pass below, as for any other)
-            searches = self._precheck_searches
-            for ri in woken:
-                if (searches.get(ri) or self._precheck_search(ri))(compact) is not None:
-                    break
-            else:
+        if woken <= self._prechecked and self._precheck is not None:
+            # each woken frame has a slot of few words (compile._precheck_words), looked for by a
+            # small automaton: none of them here, every one is dead without the pass below
+            precheck, frames_of = self._precheck
+            alive: set[int] = set()
+            for idx, _start, _end in precheck.find_matches_as_indexes(compact, OVERLAPPING):
+                alive |= frames_of[idx]
+            if alive.isdisjoint(woken):
                 return set(woken), None
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
         present = set(map(_first, matches))

@@ -54,7 +54,7 @@ class EngineState:
     _frame_wake: dict[int, int]  # per frame: SLOT + its waking slot
     _prechecked: frozenset[int]  # the frames with a slot of few words, looked for apart (compile._precheck_words)
     _precheck_words: dict[int, tuple[str, ...]]  # per such frame: those words
-    _precheck_searches: dict[int, Callable[[str], object]]  # per such frame: their search, made on first use
+    _precheck: tuple[Any, list[frozenset[int]]] | None  # their automaton, per pattern the frames it keeps alive
     _sources: dict[int, tuple[frozenset[int], ...]]  # per frame and slot of other rules' findings only: those rules
     _sourced: frozenset[int]  # the frames with such slots
     _global_allow: tuple[str, ...]
@@ -83,7 +83,5 @@ class EngineState:
         def _built(self, name: str) -> tuple: ...
 
         def _detector(self, ri: int) -> tuple[Callable, dict]: ...
-
-        def _precheck_search(self, ri: int) -> Callable[[str], object]: ...
 
         def _negation(self, view: MessageView, cs: int, ce: int, inner: Iterable) -> str | None: ...
