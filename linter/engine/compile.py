@@ -139,6 +139,7 @@ class Compiling(EngineState):
         self._keyed_rules = frozenset(tables["keyed_rules"])
         self._screens = {ri: name for ri, name in tables["screened"]}
         self._screened = frozenset(self._screens)
+        self._screen_searches: dict[int, Callable[[str], object]] = {}  # each made when it first screens
         self._gates = DetectorGates.from_data(tables["gates"])
         self._gates_plain = DetectorGates.from_data(tables["gates_plain"])
         self._tables = dict(tables["automata"])
@@ -159,6 +160,13 @@ class Compiling(EngineState):
         self._sources = {ri: tuple(map(frozenset, slots)) for ri, slots in tables["frame_sources"]}
         self._sourced = frozenset(self._sources)
         self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
+        self._frame_wake = {ri: SLOT + j for ri, j in tables["frame_wake"]}
+        # the frames that a small automaton of the few words of one slot can find dead without the
+        # frame automaton, those words, and (the automaton, per its pattern the frames it keeps
+        # alive); set with the frame automaton
+        self._prechecked: frozenset[int] = frozenset()
+        self._precheck_words: dict[int, tuple[str, ...]] = {}
+        self._precheck: tuple[Any, list[frozenset[int]]] | None = None
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
         # the rules as a plain list, each set when a message first has a candidate of it (reading
@@ -189,6 +197,17 @@ class Compiling(EngineState):
         built = (WarmUp(keys, ready), keys, values, wakes)
         if name == "frame":
             self._need_sets = _need_sets(values, self._frame_needs)
+            self._precheck_words = _precheck_words(keys, self._need_sets, self._frame_needs, self._frame_wake)
+            self._prechecked = frozenset(self._precheck_words)
+            if self._prechecked:
+                pkeys, frames_of = _precheck_table(self._precheck_words)
+
+                def ready_precheck(automaton) -> None:
+                    owner = linter()
+                    if owner is not None:
+                        owner._precheck = (automaton, frames_of)
+
+                self._precheck = (WarmUp(pkeys, ready_precheck), frames_of)
         setattr(self, attr, built)
         return built
 
@@ -294,7 +313,7 @@ class Compiling(EngineState):
         context_rules = [ri for ri, r in enumerate(self.rules) if r.context and r.context.buyer]
         keyed_rules = [ri for ri in detector_rules if DETECTORS[self.rules[ri].detector or ""].needs_keywords]
         # keyword detectors with a prefilter on the compact text, of rules that have nothing but
-        # their detector: a message whose text fails it does not wake them (see Matching._screen)
+        # their detector: a message whose text fails it does not wake them (see Matching._plain_candidates)
         screened = [
             [ri, det.compact_prefilter] for ri in keyed_rules
             if (det := DETECTORS[self.rules[ri].detector or ""]).compact_prefilter
@@ -324,6 +343,8 @@ class Compiling(EngineState):
             "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
                               for ri, rule in enumerate(self.rules) if rule.frame],
             "frame_sources": _frame_sources(self.rules),
+            # [frame rule index, its waking slot] (the slot whose words are in the main automaton)
+            "frame_wake": [[ri, _waking_slot(rule.frame.slots)] for ri, rule in enumerate(self.rules) if rule.frame],
             # the early exits, from what each detector that runs without a keyword declares; with no
             # buyer context, context rules are off and their detectors need not be looked for
             "gates": DetectorGates.build(self.rules, free),
@@ -401,6 +422,39 @@ def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tup
             if use in wanted:
                 index[use].add(i)
     return {ri: tuple(frozenset(index[key]) for key in keys) for ri, keys in needs.items() if keys}
+
+
+# A woken frame whose slot of this many words or fewer (not its waking slot) has none of them in
+# a message is dead without the frame automaton's pass (~27,000 instructions with the Python around
+# it): one pass of a small automaton of such slots' words finds it so. Larger slots are left to the
+# frame automaton: their words are in most replies that wake their frame, and the small pass would
+# be spent in vain. (A regex search per frame costs less per message, but compiling ~40 of them
+# costs a short-lived process more than it saves.)
+PRECHECK_WORDS = 64
+
+
+def _precheck_words(keys: list[str], need_sets: dict[int, tuple[frozenset[int], ...]],
+                    needs: dict[int, tuple[int, ...]], wake: dict[int, int]) -> dict[int, tuple[str, ...]]:
+    """Per frame with slots of words only: the words of its smallest such slot other than its
+    waking slot (whose word woke it, so it is always there), longest first, if there are at most
+    PRECHECK_WORDS of them."""
+    out = {}
+    for ri, sets in need_sets.items():
+        smallest = min(((len(patterns), patterns) for key, patterns in zip(needs[ri], sets, strict=True)
+                        if ri not in wake or key != hit_key(ri, wake[ri])), default=None, key=lambda sp: sp[0])
+        if smallest is not None and smallest[0] <= PRECHECK_WORDS:
+            out[ri] = tuple(sorted((keys[i] for i in smallest[1]), key=lambda w: (-len(w), w)))
+    return out
+
+
+def _precheck_table(words: dict[int, tuple[str, ...]]) -> tuple[list[str], list[frozenset[int]]]:
+    """The precheck automaton's keys (every frame's precheck words, once each) and per key the
+    frames whose precheck slot holds it."""
+    frames_of: dict[str, set[int]] = {}
+    for ri, slot in words.items():
+        for word in slot:
+            frames_of.setdefault(word, set()).add(ri)
+    return list(frames_of), [frozenset(ris) for ris in frames_of.values()]
 
 
 def _frame_sources(rules: Sequence[Rule]) -> list:

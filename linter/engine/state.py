@@ -51,6 +51,10 @@ class EngineState:
     _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
     _needy_frames: frozenset[int]  # the frames with such slots
     _need_sets: dict[int, tuple[frozenset[int], ...]]  # per such frame and slot: the frame automaton's patterns of it
+    _frame_wake: dict[int, int]  # per frame: SLOT + its waking slot
+    _prechecked: frozenset[int]  # the frames with a slot of few words, looked for apart (compile._precheck_words)
+    _precheck_words: dict[int, tuple[str, ...]]  # per such frame: those words
+    _precheck: tuple[Any, list[frozenset[int]]] | None  # their automaton, per pattern the frames it keeps alive
     _sources: dict[int, tuple[frozenset[int], ...]]  # per frame and slot of other rules' findings only: those rules
     _sourced: frozenset[int]  # the frames with such slots
     _global_allow: tuple[str, ...]
@@ -63,6 +67,7 @@ class EngineState:
     _keyed_rules: frozenset[int]
     _screens: dict[int, str]  # keyword detectors' rules -> the compiled option that screens a message
     _screened: frozenset[int]
+    _screen_searches: dict[int, Callable[[str], object]]  # their prefilters' searches, made on first use
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
 

@@ -183,3 +183,14 @@ def test_prefilter_characters_looked_for_one_by_one_or_as_a_class_alike(text, mo
     assert one_by_one.look_in and one_by_one.look is None
     assert as_class.look is not None and not as_class.look_in
     assert one_by_one.idle(Normalized(text)) is as_class.idle(Normalized(text))
+
+
+@pytest.mark.parametrize("text", [
+    "您的订单已经发出了哦", "订单上写的是王芳，手机是她的", "收件人是客户林佳怡，地址没错的", "下单的是那个李桂香吗",
+    "订单里的地址是黄色大楼", "这个订单是张先生下的，手机尾号8899",
+])
+def test_a_screened_keyword_rule_finds_what_it_finds_unscreened(text):
+    # the prefilter of a keyword detector puts its woken rule back to sleep (Matching._plain_candidates)
+    on, off = Linter.default(), Linter(Linter.default().rules, shortcuts=False)
+    assert [(f.rule, f.start, f.end) for f in on.check(text).findings] == \
+        [(f.rule, f.start, f.end) for f in off.check(text).findings]
