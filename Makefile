@@ -3,9 +3,9 @@
 #   make test   installs what the tests need (dev tools, the spark extra for the Spark test, headless
 #               Chromium for the page tests) and runs every test
 # and the quick loop while working:
-#   make check  ruff, mypy on linter/ and cli/, unit and rule tests (under 30 s); tests/system/ (processes
-#               that build a Linter of their own, many threads, kills, soaks, the browser, Spark, the
-#               whole JD corpus) runs in make test only
+#   make check  ruff, mypy on linter/ and cli/, unit and rule tests on every core (pytest-xdist),
+#               under 30 s; tests/system/ (processes that build a Linter of their own, many threads,
+#               kills, soaks, the browser, Spark, the whole JD corpus) runs in make test only
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -52,7 +52,7 @@ test: install-dev browser
 check: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	bash scripts/typecheck.sh $(PY)
-	KEFULINT_QUICK=1 PYTHONDONTWRITEBYTECODE= bash scripts/run-tests.sh $(PY) tests/unit tests/rules
+	KEFULINT_QUICK=1 PYTHONDONTWRITEBYTECODE= bash scripts/run-tests.sh $(PY) -n auto tests/unit tests/rules
 
 bench: install-dev
 	cd benchmarks && ../$(PY) run_all.py
