@@ -20,10 +20,11 @@ from ..detectors import DETECTORS
 from ..errors import RulesetError, nearest
 from ..finding import Severity
 from ..text.normalize import fold_phrase
+from ..text.phonetic import full_pinyin
 from .categories import CATEGORIES
 from .model import CONVERSATION_CHECKS, Context, ConversationCheck, Example, ExampleTurn, Frame, Near, Rule
 from .platforms import PLATFORM_NAMES
-from .vocab import Vocabulary, full_pinyin, parse_vocab
+from .vocab import Vocabulary, parse_vocab
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
 FIXES = ("mask", "suggestion", "remove")
@@ -334,6 +335,13 @@ def _conversation(raw: dict, errors: list[str], vocab: Vocabulary | None) -> Con
     return ConversationCheck(check=check, seconds=None if seconds is None else float(seconds), expect=expect)
 
 
+def _with_full_pinyin(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` and then their full pinyin spellings (a rule's ``pinyin = "full"``); a frame token
+    (%category, #id) is no word."""
+    spelt = dict.fromkeys(v for w in words if w[0] not in "%#" for v in sorted(full_pinyin(w)))
+    return words + tuple(v for v in spelt if v not in words)
+
+
 def _frame(raw: dict, errors: list[str], vocab: Vocabulary | None) -> Frame | None:
     slots_raw = raw["frame"]
     if not slots_raw or not all(isinstance(slot, list) and slot for slot in slots_raw):
@@ -351,8 +359,7 @@ def _frame(raw: dict, errors: list[str], vocab: Vocabulary | None) -> Frame | No
                               if w[1:] in CATEGORIES else
                               f"'frame[{i}]': unknown category '{w[1:]}'{nearest(w[1:], CATEGORIES)}")
         if raw.get("pinyin") == "full":  # every word of the slot typed in full pinyin too
-            spelt = dict.fromkeys(v for w in words if w[0] not in "%#" for v in sorted(full_pinyin(w)))
-            words = words + tuple(v for v in spelt if v not in words)
+            words = _with_full_pinyin(words)
         slots.append(words)
     window = raw.get("window", 12)
     if window < 0:
@@ -416,8 +423,7 @@ def _parse_rule(
         elif raw.get("boundary"):
             errors.append("'pinyin' cannot go with 'boundary': a pinyin spelling is no jieba word")
         else:
-            spelt = dict.fromkeys(v for p in phrases for v in sorted(full_pinyin(p)))
-            phrases = phrases + tuple(v for v in spelt if v not in phrases)
+            phrases = _with_full_pinyin(phrases)
     patterns = tuple(_regex_vocab(p, vocab, errors) for p in _str_list(raw.get("regex", []), "regex", errors))
     for pattern in patterns:
         try:

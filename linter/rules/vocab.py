@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import product
 
 from ..text import phonetic
 
@@ -169,7 +168,7 @@ class Vocabulary:
 def _spellings(word: str, cls: VocabClass) -> set[str]:
     out: set[str] = set()
     if cls.pinyin == "full":
-        out |= full_pinyin(word)
+        out |= phonetic.full_pinyin(word)
     elif cls.pinyin:
         out |= phonetic.pinyin_variants(word)
     if cls.initials:
@@ -178,26 +177,3 @@ def _spellings(word: str, cls: VocabClass) -> set[str]:
         out |= phonetic.homophones(word)
     return out
 
-
-# characters whose second reading is as common in typed pinyin as the first (开不了 kai bu liao,
-# 关了 guan le); every other character is read its commonest way only (款 is never xin)
-_TWO_READINGS = frozenset("了得还行长重都")
-
-
-def full_pinyin(word: str) -> set[str]:
-    """The word spelt in full pinyin (开不了 -> kaibuliao, kaibule), for a word of two or more
-    Chinese characters; letters and digits in it stay. A sentence typed in pinyin (fa piao kai bu
-    liao de qin) reads as the words it spells, and a one-syllable word never matches inside other
-    Latin text."""
-    options: list[tuple[str, ...]] = []
-    han = 0
-    for ch in word:
-        rs = phonetic._table()[0].get(ch)
-        if rs:
-            options.append(rs[:2] if ch in _TWO_READINGS else rs[:1])
-            han += 1
-        elif ch.isascii() and ch.isalnum():
-            options.append((ch,))
-        else:
-            return set()
-    return {"".join(combo) for combo in product(*options)} if han >= 2 else set()

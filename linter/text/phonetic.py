@@ -1,6 +1,7 @@
 """The phonetic layer: how agents spell a word so that a filter misses it.
 
 * full pinyin, with or without spaces (``hao ping fan xian``; spaces vanish in the compact form),
+  alone for a class or rule that asks for ``"full"`` (``full_pinyin``: no character mixes),
 * pinyin mixed with characters (``货到付kuan``, ``huodao付款``),
 * initials (``xyk`` for 信用卡, ``zfb`` for 支付宝),
 * homophone characters (``反现`` for 返现, ``发飘`` for 发票).
@@ -68,6 +69,30 @@ def pinyin_variants(word: str) -> set[str]:
     out = {"".join(combo) for combo in product(*parts)}
     out.discard(word)
     return out
+
+
+# characters whose second reading is as common in typed pinyin as the first (开不了 kai bu liao,
+# 关了 guan le); every other character is read its commonest way only (款 is never xin)
+_TWO_READINGS = frozenset("了得还行长重都")
+
+
+def full_pinyin(word: str) -> set[str]:
+    """The word spelt in full pinyin (开不了 -> kaibuliao, kaibule), for a word of two or more
+    Chinese characters; letters and digits in it stay. A sentence typed in pinyin (fa piao kai bu
+    liao de qin) reads as the words it spells, and a one-syllable word never matches inside other
+    Latin text."""
+    options: list[tuple[str, ...]] = []
+    han = 0
+    for ch in word:
+        rs = _table()[0].get(ch)
+        if rs:
+            options.append(rs[:2] if ch in _TWO_READINGS else rs[:1])
+            han += 1
+        elif ch.isascii() and ch.isalnum():
+            options.append((ch,))
+        else:
+            return set()
+    return {"".join(combo) for combo in product(*options)} if han >= 2 else set()
 
 
 def initials(word: str) -> set[str]:
