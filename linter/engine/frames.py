@@ -50,6 +50,7 @@ def _listed() -> re.Pattern:
 INNER_NEGATION = 4
 _LOCAL_NEGATIONS = frozenset({"不", "没", "没有", "别", "莫", "勿", "免", "无", "避免", "以免", "防止"})
 _PROHIBITIONS = ("别", "莫", "勿")  # a frame that starts with one of these is itself a prohibition
+_REFUSING = re.compile("[不没无禁]")  # a slot word that refuses by itself
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 
@@ -65,10 +66,20 @@ def _id_patterns():
             regex.compile(r"[a-z]{1,4}\d{8,}"))
 
 
+@cache
+def _quoted() -> re.Pattern:
+    """A short name in quotes ('劳保用品', “宠物医疗器械”, 『营养咨询服务费』): what a reply proposes to
+    write somewhere. Straight quotes open and close alike; the name holds no quote, break or clause mark."""
+    return re.compile(r"""['"“‘「『《]([^'"“”‘’「」『』《》\n，,。；;！!？?]{2,12})['"”’」』》]""")
+
+
 def token_spans(view, token: str) -> list[Span]:
     """Compact spans of a frame token in the message (see Frame)."""
     out = []
-    if token == "#id":
+    if token == "#quoted":
+        for m in _quoted().finditer(view.folded):
+            out.append(view.folded_to_compact(m.start(1), m.end(1)))
+    elif token == "#id":
         account, tracking = _id_patterns()
         for m in account.finditer(view.folded):
             word = m.group()
@@ -113,6 +124,46 @@ def match(slots: Sequence[Sequence[Span]], window: int, ordered: bool = False) -
             parts.append((best[1], best[2]))
         else:
             found.append((start, end, tuple(parts)))
+    return found
+
+
+# A topic named first (关于您提到的货到付款，…, 至于信用卡：…) is what the rest of its sentence speaks
+# of: a frame whose first word follows such a marker may find its other words anywhere after it in
+# that sentence, up to this many compact characters on (long replies explain before they refuse)
+TOPIC_REACH = 60
+
+
+@cache
+def _topic_marker() -> re.Pattern:
+    return re.compile(r"(?:关于|至于|对于|针对|说到)(?:(?:您|你)(?:说|提到|问|讲|提|关心|想要)的)?(?:这个|那个)?$")
+
+
+def topic_before(view, cs: int) -> Span | None:
+    """The topic marker right before compact[cs:] (关于您提到的), if any."""
+    m = _topic_marker().search(view.norm.compact, max(0, cs - 10), cs)
+    return (m.start(), cs) if m else None
+
+
+def topic_match(view, slots: Sequence[Sequence[Span]]) -> list[tuple[int, int, tuple[Span, ...]]]:
+    """Frame spans whose first word is a topic (see TOPIC_REACH): the span starts at the marker,
+    which is a part of it (a 您说的 there reports the topic, it negates nothing)."""
+    found: list[tuple[int, int, tuple[Span, ...]]] = []
+    for s0, e0 in slots[0]:
+        topic = topic_before(view, s0)
+        if topic is None:
+            continue
+        limit = min(e0 + TOPIC_REACH, clause_bounds(view, s0, e0, sentence_break())[1])
+        parts: list[Span] = [topic, (s0, e0)]
+        end = e0
+        for hits in slots[1:]:
+            after = [(s, e) for s, e in hits if s >= e0 and e <= limit]
+            if not after:
+                break
+            best = min(after)
+            end = max(end, best[1])
+            parts.append(best)
+        else:
+            found.append((topic[0], end, tuple(parts)))
     return found
 
 
@@ -164,17 +215,22 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
         fs = view.norm.compact_map[cs]
         if _listed().search(view.norm.folded, max(0, fs - 4), fs):
             reach = LISTED_REACH
+    refusing = any(_REFUSING.search(compact, ss, se) for ss, se in slot_spans)
     for s, e, word in negations:
         if s < max(lo, cs - reach) or e > ce:
             continue
         if any(s < se and e > ss for ss, se in slot_spans):
             continue  # part of a slot word (不发 in a refusal frame), not a negation of it
+        if any(0 <= s - se <= 2 and _REFUSING.search(compact, ss, se) for ss, se in slot_spans):
+            continue  # it carries on the frame's own refusal (不接受任何形式的额度支付)
         if e <= cs and "的话" in compact[e:cs]:
             continue  # the negation is the condition's, the frame its consequence: 不想加的话直接微信转我
         if e <= cs and word in _LOCAL_NEGATIONS and compact.startswith(_PROHIBITIONS, cs):
             continue  # a prohibition is no statement a bare 不 can deny: 不买别瞎问 still says 别瞎问
         if s >= cs and word in _LOCAL_NEGATIONS and e < ce and _gap_after(view.norm, e):
             continue  # 不 with a space or a mark after it ends a question (中评能改一下不 改完我补您)
+        if s >= cs and refusing and not any(not crosses_clause(view.norm, min(s, ss), max(e, se)) for ss, se in slot_spans):
+            continue  # inside a refusal, a negation in a clause of its own gives a reason (由于物流无法代收，因此本店不支持)
         if s >= cs and word in _LOCAL_NEGATIONS and not any(
             (0 <= ss - e <= INNER_NEGATION and not crosses_clause(view.norm, e - 1, ss + 1))
             or (se == s and compact.startswith("不了", s))

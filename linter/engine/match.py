@@ -481,7 +481,10 @@ class Matching(EngineState):
                 slots[j] += frames.token_spans(view, token)
             if not slots[j]:
                 return
-        for cs, ce, parts in frames.match(slots, frame.window, frame.ordered):
+        spans = frames.match(slots, frame.window, frame.ordered)
+        if not spans and len(slots) > 1 and frame.window < frames.TOPIC_REACH:
+            spans = frames.topic_match(view, slots)
+        for cs, ce, parts in spans:
             os_, oe = norm.compact_span(cs, ce)
             note = " + ".join(f"「{norm.compact[s:e]}」" for s, e in parts)
             if frame.window <= frames.PHRASE_WINDOW and frames.crosses_list(norm, cs, ce):
@@ -493,6 +496,9 @@ class Matching(EngineState):
                 continue
             if frame.negation:
                 inner = [sp for spans in slots for sp in spans if cs <= sp[0] and sp[1] <= ce]
+                topic = frames.topic_before(view, cs)
+                if topic:  # 关于您说的货到付款：the buyer's topic, reported, denies nothing
+                    inner.append(topic)
                 word = self._negation(view, cs, ce, inner)
                 if word:
                     yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected=f"否定/保留「{word}」(negation)")

@@ -53,7 +53,7 @@ MESSAGE_KEYS = frozenset({"allow", "near", "not_near", "unless", "context", "pla
                           "fix", "negation", "yields_to"})
 CONVERSATION_KINDS = frozenset({"conversation"})
 VOCAB_FILE = "vocab"
-FRAME_TOKENS = ("#id", "#number", "#digits")  # rulesets/vocab.toml: the shared vocabularies, not a ruleset
+FRAME_TOKENS = ("#id", "#number", "#digits", "#quoted")  # rulesets/vocab.toml: the shared vocabularies, not a ruleset
 _REQUIRED = ("id", "kind", "category", "severity", "points", "message", "suggestion")
 _TOP_KEYS = ("ruleset", "rule", "vocab")
 _RULESET_KEYS = ("name", "description", "reference")
