@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 import regex
 
@@ -28,7 +29,7 @@ EMAIL_PROVIDER = regex.compile(
 # The gate of both: a dot (or 点) before a top-level domain, ://, www, @, 艾特 or " at "; the
 # prefilters say what a link (a dot or 点 right before letters) and an address (@, 艾特, at) cannot
 # do without.
-_LINKISH = re.compile(rf"[.点]\s*{TLD_PATTERN}(?![a-z])|://|www|@|艾特|[\s(\[]at[\s)\]]")
+_LINKISH = re.compile(rf"[.点]\s*{TLD_PATTERN}(?![a-z])|://|www|w w w|@|艾特|[\s(\[]at[\s)\]]|[.点]\s*[a-z](?:\s+[a-z]){{1,3}}(?![a-z])")
 
 
 def linkish(view) -> bool:
@@ -59,9 +60,50 @@ def domain_allowed(host: str, domains) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+# the spaces of a spelled-out link (w w w 点 shop 点 c o m, t . cn / 8Kx2Qa): a space between two of a
+# link's characters where one side is a separator or a single character; "kefu at qq点com" keeps its
+# spaces (a word on each side)
+_LINK_SPACE = regex.compile(r"(?<=[a-z0-9./:点-])\s+(?=[a-z0-9./:点-])")
+_SEPARATOR = frozenset("./:点")
+_LINK_CHAR = frozenset(string.ascii_lowercase + string.digits + "-")
+
+
+def _single(folded: str, i: int, step: int) -> bool:
+    """Whether the character at i is a separator or a token of one character (looking away from the space)."""
+    if folded[i] in _SEPARATOR:
+        return True
+    j = i + step
+    return not (0 <= j < len(folded) and folded[j] in _LINK_CHAR)
+
+
+def _despaced(folded: str) -> tuple[str, list[int]] | None:
+    """The text without the spaces inside spelled-out links and where each of its characters was;
+    None when it has none."""
+    drop: set[int] = set()
+    for m in _LINK_SPACE.finditer(folded):
+        if _single(folded, m.start() - 1, -1) or _single(folded, m.end(), 1):
+            drop.update(range(m.start(), m.end()))
+    if not drop:
+        return None
+    where = [i for i in range(len(folded)) if i not in drop]
+    return "".join(folded[i] for i in where), where
+
+
 def find_url(view, options, keywords):
+    found = False
+    for hit in _find_url(view, options, view.folded, None):
+        found = True
+        yield hit
+    if not found and _LINK_SPACE.search(view.folded):
+        spelled = _despaced(view.folded)
+        if spelled:
+            yield from _find_url(view, options, *spelled)
+
+
+def _find_url(view, options, folded: str, where: list[int] | None):
+    """Links in ``folded`` (the text, or the text without a spelled-out link's spaces: ``where``
+    maps its characters back)."""
     allowed = tuple(view.platform.domains) + tuple(options["allow"]) + tuple(view.platform.extra_domains)
-    folded = view.folded
     for m in URL.finditer(folded):
         text = m.group()
         if folded.startswith("@", m.end()) or _AT_AFTER.match(folded, m.end()):
@@ -81,10 +123,11 @@ def find_url(view, options, keywords):
             or _MAIL_CUE_BEFORE.search(folded, max(0, m.start() - 12), m.start())
         ):
             continue  # an e-mail provider named alone (后缀 163.com, Q号后面加qq点com), not a link
+        start, end = (m.start(), m.end()) if where is None else (where[m.start()], where[m.end() - 1] + 1)
         if domain_allowed(host, options["neutral"]):
-            yield Hit(m.start(), m.end(), f"第三方官网 {host}", Severity.WARNING)
+            yield Hit(start, end, f"第三方官网 {host}", Severity.WARNING)
         else:
-            yield Hit(m.start(), m.end(), f"站外域名 {host}")
+            yield Hit(start, end, f"站外域名 {host}")
 
 
 def find_email(view, options, keywords):
@@ -107,7 +150,7 @@ DETECTORS = (
         find_url,
         options={"allow": (list, []), "neutral": (list, [])},
         prefilter_chars=".点",
-        prefilter="[.点][a-z]",  # a link's dot (or 点) comes right before its top-level domain
+        prefilter=r"[.点]\s*[a-z]",  # a link's dot (or 点) comes before its top-level domain (spaces: a spelled-out link)
         gate=linkish,
     ),
     Detector("email", "电子邮箱（含全角＠、艾特、点com 等写法）", find_email, options={"allow": (list, [])},
