@@ -239,7 +239,7 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
             continue  # inside the frame 不/没 negate the word right after them only, in their clause (包邮不了 要么加5块; 快递不送，要加6块)
         return word
     for ss, se in slot_spans:
-        if "的话" in compact[se:se + 3] and _REFUSING.search(compact, ss, se):
+        if "的话" in compact[se:se + 3] and _REFUSING.search(compact, max(ss, se - 2), se):
             return "的话"  # a refusal put as a condition (花呗没开通的话，银行卡付也行) refuses nothing
     for s, e, word in hedges:
         if not refusing and cs <= s and e <= ce and not any(s < se and e > ss for ss, se in slot_spans):
