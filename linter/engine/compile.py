@@ -160,6 +160,8 @@ class Compiling(EngineState):
         self._sources = {ri: tuple(map(frozenset, slots)) for ri, slots in tables["frame_sources"]}
         self._sourced = frozenset(self._sources)
         self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
+        self._need_bits: list[int] = []  # the same as bits (_need_bits), set with it
+        self._need_masks: dict[int, int] = {}
         self._frame_wake = {ri: SLOT + j for ri, j in tables["frame_wake"]}
         # the frames that a small automaton of the few words of one slot can find dead without the
         # frame automaton, those words, and (the automaton, per its pattern the frames it keeps
@@ -197,6 +199,7 @@ class Compiling(EngineState):
         built = (WarmUp(keys, ready), keys, values, wakes)
         if name == "frame":
             self._need_sets = _need_sets(values, self._frame_needs)
+            self._need_bits, self._need_masks = _need_bits(values, self._frame_needs)
             self._precheck_words = _precheck_words(keys, self._need_sets, self._frame_needs, self._frame_wake)
             self._prechecked = frozenset(self._precheck_words)
             if self._prechecked:
@@ -422,6 +425,31 @@ def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tup
             if use in wanted:
                 index[use].add(i)
     return {ri: tuple(frozenset(index[key]) for key in keys) for ri, keys in needs.items() if keys}
+
+
+def _need_bits(values: list, needs: dict[int, tuple[int, ...]]) -> tuple[list[int], dict[int, int]]:
+    """_need_sets as bits, one per slot: per pattern of the frame automaton, the bits of the slots
+    it is a word of; per frame, the bits of its slots (a woken frame is dead when a message's
+    patterns leave one of its bits unset: one ``|`` per match and one test per frame, where the
+    sets took a set of the matches and a test per slot)."""
+    bit: dict[int, int] = {}
+    for keys in needs.values():
+        for key in keys:
+            bit.setdefault(key, 1 << len(bit))
+    bits = []
+    for uses, _activates in values:
+        b = 0
+        for use in uses:
+            b |= bit.get(use, 0)
+        bits.append(b)
+    masks = {}
+    for ri, keys in needs.items():
+        if keys:
+            m = 0
+            for key in keys:
+                m |= bit[key]
+            masks[ri] = m
+    return bits, masks
 
 
 # A woken frame whose slot of this many words or fewer (not its waking slot) has none of them in

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from functools import cache
-from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..finding import Severity
@@ -73,7 +72,6 @@ _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
 _WARNING = SCOPE * ROLES + WARNING
-_first = itemgetter(0)
 _NONE: frozenset[int] = frozenset()  # no rule: the dead and starved of most messages, not made anew for each
 
 
@@ -420,14 +418,12 @@ class Matching(EngineState):
             if alive.isdisjoint(woken):
                 return set(woken), None
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
-        present = set(map(_first, matches))
-        need_sets = self._need_sets
-        dead = set()
-        for ri in woken:
-            for patterns in need_sets[ri]:
-                if present.isdisjoint(patterns):
-                    dead.add(ri)
-                    break
+        bits = self._need_bits
+        got = 0
+        for idx, _start, _end in matches:
+            got |= bits[idx]
+        masks = self._need_masks
+        dead = {ri for ri in woken if masks[ri] & got != masks[ri]}
         return dead, self._collect(matches, keys, values) if len(dead) < len(woken) else None
 
     def _starved(self, active: set[int], dead: AbstractSet[int]) -> set[int]:
@@ -435,7 +431,13 @@ class Matching(EngineState):
         those rules awake (付款 wakes a frame that needs a link, which no rule here can find)."""
         sources = self._sources
         awake = active - dead if dead else active
-        return {ri for ri in self._sourced.intersection(active) if any(rules.isdisjoint(awake) for rules in sources[ri])}
+        starved = set()
+        for ri in self._sourced.intersection(active):  # loops: a generator per frame costs more than the test
+            for rules in sources[ri]:
+                if rules.isdisjoint(awake):
+                    starved.add(ri)
+                    break
+        return starved
 
     def _frame_hits(self, view: MessageView) -> dict:
         """Hits of every frame word and negation word, from the second automaton; once per message."""
