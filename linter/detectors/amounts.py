@@ -15,13 +15,15 @@ _UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 # an amount: digits (spaces between them allowed), or Chinese numerals with units
 _AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?|[{_CN_NUM}]{{2,}})\s*(?:元|块|万)?"
 # the words that bring in what the buyer paid
-_PAID_WORDS = "你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款"
+_PAID_WORDS = "下单那个|下单的|你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款"
 _PAID = regex.compile(rf"(?:{_PAID_WORDS})[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}")
 _BILLED = regex.compile(
     rf"(?:开票金额|发票金额|票面|开成|写成|开个整数|开个|开到|给您开|帮您开|给你开|帮你开|给您写|帮您写|给你写|金额写|金额给您写|开票|(?<![打离展召拉])开)[^\d{_CN_NUM}满]{{0,4}}{_AMOUNT}"
 )
 # the amount said first: 金额按你说的1200开了, 1500的票
 _BILLED_BEFORE = regex.compile(rf"{_AMOUNT}的?(?:开了|开给你|开给您|给你开|给您开|的票|整开)")
+# a paid amount and the billed one in one breath: 399的开到1000
+_PAID_THEN_BILLED = regex.compile(rf"{_AMOUNT}的(?:东西|单子|订单)?(?:开到|开成|写成)\s*{_AMOUNT}")
 
 
 def cn_amount(text: str) -> float | None:
@@ -57,6 +59,11 @@ def find_invoice_inflation(view, options, keywords):
     if not keywords:
         return
     folded = view.folded
+    for m in _PAID_THEN_BILLED.finditer(folded):
+        paid_value, billed = cn_amount(m.group(1)), cn_amount(m.group(2))
+        if paid_value and billed and billed > paid_value * (1 + options["tolerance_percent"] / 100):
+            yield Hit(m.start(2), m.end(2), f"开票金额 {billed:g} 高于实付 {paid_value:g}")
+            return
     paid = [v for m in _PAID.finditer(folded) if (v := cn_amount(m.group(1))) is not None]
     if not paid:
         return
@@ -70,7 +77,7 @@ def find_invoice_inflation(view, options, keywords):
 def _prepare(options: dict) -> dict:
     # nothing without a paid amount, and none without one of its words: they are letters, all
     # kept in the compact text (a common keyword such as 发票 would otherwise wake the rule)
-    return {**options, "paid_words": re.compile(_PAID_WORDS)}
+    return {**options, "paid_words": re.compile(_PAID_WORDS + "|的开到|的开成|的写成")}
 
 
 DETECTORS = (
