@@ -31,6 +31,7 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 def clause_break() -> re.Pattern:
     return re.compile(
         r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff][了吧哦啊呀呢哈嘛啦呗]) +(?=\S)"
+        r"|(?<=[\U0001F300-\U0001FAFF\u2600-\u27BF]) +(?=\S)"  # 可以不买的哦😊 穷就别: an emoji and a space end a clause
     )
 
 
