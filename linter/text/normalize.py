@@ -477,12 +477,22 @@ def _cn_numerals_to_digits(folded: str) -> str:
 _GROUP_STOPS = frozenset("、，,。 ")
 
 
+# what stands between the first part of a number and the next one when it is read out in parts:
+# 一三八，后面是零六七二 / 一八八 你先记一下 后头是五三零二
+@cache
+def _next_part() -> re.Pattern:
+    return re.compile(r"[\s，,。.、;；!！~～]*(?:你先记一下|您先记一下|记一下)?[\s，,。]*(?:再)?(?:后面|后边|后头|然后|接着)(?:的|是|为|就是)?[\s:：]*")
+
+
 def _in_group_chain(folded: str, runs: list, i: int) -> bool:
-    """Whether run ``i`` has a neighbour of 3+ numerals one stop away (groups of a number)."""
+    """Whether run ``i`` has a neighbour of 3+ numerals one stop away (groups of a number), or is
+    the first part of a number read out in parts (一三八，后面是零六七二)."""
     start, end, _ = runs[i]
     if i + 1 < len(runs):
         s, _, d = runs[i + 1]
         if s == end + 1 and folded[end] in _GROUP_STOPS and d >= 3:
+            return True
+        if d >= 3 and s - end <= 14 and _next_part().fullmatch(folded, end, s):
             return True
     if i > 0:
         _, e, d = runs[i - 1]
