@@ -166,3 +166,13 @@ def test_spans_point_into_original_text(linter):
     assert text[f.start : f.end] == "１３８ ００１３ ８０００"
     assert f.masked_match == "１３８ **** ８０００"
     assert (f.line, f.column) == (1, text.index("１") + 1)
+
+
+def test_spelled_out_links_with_spaces():
+    from kefulint import Linter
+
+    linter = Linter.default()
+    for text in ("t . cn / 8Kx2Qa 点开就是工厂店", "w w w 点 yeshan-outdoor 点 c o m 会员价更低"):
+        assert "offplatform.link" in {f.category for f in linter.check(text).findings}, text
+    for text in ("尺码 1 . 5 m 的", "邮箱 yuemanju at qq点com，直接发那个就行"):
+        assert "offplatform.link" not in {f.category for f in linter.check(text).findings}, text

@@ -221,3 +221,38 @@ def test_no_need_to_use_the_link_is_the_offers_condition(linter):
     # 不用补拍 says how to pay instead; it does not deny the transfer after it
     assert "offplatform.payment" in cats(linter, "差价不用补拍 wx转我就行")
     assert "offplatform.payment" not in cats(linter, "不用补拍，也不用转账，系统自动退差价")
+
+
+# --- the ninth session's scope mechanisms -------------------------------------------------------
+def test_a_topic_named_first_reaches_to_the_end_of_its_sentence(linter):
+    text = "您好！关于您提到的货到付款，由于手表属于高价值商品，物流公司无法提供代收服务，因此本店不提供此项服务。"
+    assert "payment.cod" in cats(linter, text)
+    # the topic's reach ends with its sentence
+    assert "payment.cod" not in cats(linter, "关于货到付款，可以正常下单的，送到以后直接给快递员就行，我们当天安排仓库发货，顺丰包邮到家。有的店铺不做这个。")
+
+
+def test_inside_a_refusal_a_negation_of_another_clause_is_a_reason(linter):
+    assert "payment.cod" in cats(linter, "货到付款的话，由于物流无法代收，因此本店不支持")
+    # in a frame that is no refusal, a negation between its words still clears it
+    assert "review.manipulation" not in cats(linter, "我们不能以好评为条件返现或送礼品，这是平台明确禁止的，您如实评价就好")
+
+
+def test_a_refusal_carried_on_or_repeated_is_no_denial(linter):
+    assert "payment.credit_card" in cats(linter, "支付方面，暂不接受任何形式的额度支付（包括透支卡）")
+    assert "payment.credit_card" in cats(linter, "花呗分期🙅 不支持哦")
+
+
+def test_a_hedge_between_the_words_and_a_refusal_as_a_condition(linter):
+    assert "review.manipulation" not in cats(linter, "好评返现我们不做的哦 如实评价就好")
+    assert "payment.credit_card" not in cats(linter, "花呗没开通的话，余额宝或者银行卡付都行")
+    assert "invoice.refusal" in cats(linter, "发票?没有 发票要的话自己去税务局开")
+
+
+def test_an_emoji_and_a_space_end_a_clause(linter):
+    assert "etiquette.abuse" in cats(linter, "嫌贵可以不买的哦😊 穷就别喝好茶啦")
+
+
+def test_quoted_names_in_invoice_frames(linter):
+    assert "invoice.fraud" in cats(linter, "发票品目可根据您的需要调整为'电子配件'类别")
+    assert "invoice.fraud" not in cats(linter, "好的 给您开增值税普通发票 内容写'手机配件' 跟实际商品一致")
+    assert "invoice.fraud" not in cats(linter, "快递可以改成“顺丰”")

@@ -73,3 +73,11 @@ def test_a_numeral_before_a_counting_unit_ends_a_number(linter):
     text = "有问题直接打我电话 13958762210 二十四小时开机"
     assert "13958762210" in digits(text)
     assert "contact.phone" in {f.category for f in linter.check(text).findings}
+
+
+def test_a_three_numeral_first_part_joins_the_parts_after_a_label(linter):
+    for text in ("有的，您记一下：一三八，后面是零六七二，再后面五五一九。",
+                 "我手机是一八八 你先记一下 后头是五三零二 再后头四七一六"):
+        assert "contact.phone" in {f.category for f in linter.check(text).findings}, text
+    assert not linter.check("第一三八页，后面是第二百页").findings or "contact.phone" not in {
+        f.category for f in linter.check("第一三八页，后面是第二百页").findings}
