@@ -119,6 +119,10 @@ def _build_fold() -> dict[int, str]:
         table[ord(ch)] = str(i)
     for ch, repl in _STAND_INS.items():
         table[ord(ch)] = repl
+    # a traditional character folds through the variants too (帳 -> 帐 -> 账, 唄 -> 呗)
+    for cp, value in list(table.items()):
+        if len(value) == 1 and value in _STAND_INS and len(_STAND_INS[value]) == 1 and "\u4e00" <= value <= "\u9fff":
+            table[cp] = _STAND_INS[value]
     # keycap digits (1️⃣ = 1 + U+FE0F + U+20E3): the marks go, so the digits make one number
     table[0x20E3] = ""
     table[0xFE0F] = ""
