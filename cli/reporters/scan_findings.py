@@ -11,7 +11,7 @@ from functools import partial
 from typing import TextIO
 
 from kefulint.scan.judge import Judged
-from kefulint.scan.records import RECORD_FIELDS, finding_lines, finding_records
+from kefulint.scan.records import RECORD_FIELDS, add_finding_lines, finding_records
 
 # json.dumps(record, ensure_ascii=False) byte for byte: json.dumps makes an encoder per call
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -35,13 +35,14 @@ def render_records(records: list[dict], fmt: str) -> bytes:
 
 def render_findings(judged: list[Judged], show_matches: bool, fmt: str) -> bytes:
     """The findings of judged conversations as :func:`render_records` renders their records; JSONL
-    written straight from the findings (:func:`~kefulint.scan.records.finding_lines`)."""
+    written straight from the findings (:func:`~kefulint.scan.records.add_finding_lines`)."""
     if fmt == "csv":
         return render_records([r for j in judged for r in finding_records(j, show_matches)], fmt)
-    # encoded a conversation at a time: a batch's findings are never held as one string (two bytes
-    # a character) beside its bytes
-    fragments: dict = {}  # what findings of one rule share, quoted once a batch
-    return b"".join(["".join(finding_lines(j, show_matches, fragments)).encode("utf-8") for j in judged])
+    pieces: list[bytes] = []
+    fragments: dict = {}  # what findings of one rule share, encoded once a batch
+    for j in judged:
+        add_finding_lines(pieces, j, show_matches, fragments)
+    return b"".join(pieces)
 
 
 class FindingsWriter:

@@ -23,6 +23,7 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from .judge import group_conversations
@@ -65,8 +66,7 @@ def judge_chunk(judge_batch: Callable, entry: tuple[int, RawLines | list]) -> Ch
                  inner[0][0].line if inner else 0, body, runs[-1])
 
 
-def _conversation(message: Message) -> str:
-    return message.conversation
+_conversation = attrgetter("conversation")  # no Python-level call a message
 
 
 class Interleaved(Exception):

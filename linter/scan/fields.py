@@ -7,7 +7,7 @@ import importlib
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -284,54 +284,94 @@ class JsonLines:
         self._cols: dict[str, str | None] = {}
         self._fields: tuple[str | None, ...] = (None,) * len(FIELDS)
         self._values: Callable[[dict], tuple] | None = None
+        self._stable: Callable[[dict], tuple] | None = None
         self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
 
     def parse(self, number: int, data: bytes) -> Message | Skip | None:
-        try:
-            row = BYTES_LOADS(data)
-        except ValueError:
-            return self._otherwise(number, data)
-        if type(row) is not dict:
-            return self._otherwise(number, data)
-        keys = tuple(row)
-        if keys != self._keys:
-            self._cols = _columns(keys, self._mapping)
-            self._keys, self._fields = keys, tuple(self._cols[name] for name in FIELDS)
-            # every field in the row (the usual line): the five values in one call
-            self._values = itemgetter(*self._fields) if all(k in row for k in self._fields) else None
-        if self._values is not None:
-            text, role_value, conv, agent, when = self._values(row)
-        else:
-            text_key, role_key, conv_key, agent_key, time_key = self._fields
-            text = row.get(text_key) if text_key else None
-            role_value = row.get(role_key) if role_key else None
-            conv = row.get(conv_key) if conv_key else None
-            agent = row.get(agent_key) if agent_key else None
-            when = row.get(time_key) if time_key else None
-        # the common line, read here as from_fields reads it: text, role, conversation and agent
-        # strings, a known role, a time that is a string, a number of at most 64 bits, or none
-        if (type(text) is str and type(role_value) is str and (conv is None or type(conv) is str)
-                and (agent is None or type(agent) is str)
-                and (when is None or type(when) in (str, int) or (type(when) is float and -_INT64 < when < _INT64))):
-            role = self._roles.get(role_value) or self._role(role_value)
-            if role is not None:
-                seconds: float | None
-                if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number (_from_epoch)
-                    seconds = (when / 1000.0 if when > 1e11 else when) + _CHINA_OFFSET
-                    if not _YEAR_1 <= seconds < _YEAR_10000:
-                        return from_fields(self.path, number, row, self._cols)
+        items = self.parse_lines(number, (data,))
+        return items[0] if items else None
+
+    def parse_lines(self, number: int, lines: Iterable[bytes]) -> list[Message | Skip]:
+        """:meth:`parse` of each line, numbered from ``number`` on, blank lines left out: one loop
+        for a chunk's lines, not a call per line."""
+        items: list[Message | Skip] = []
+        append = items.append
+        loads = BYTES_LOADS
+        path = self.path
+        roles = self._roles
+        # the values' getter while the columns are settled (see _settled): then any row that has
+        # those five keys reads the same columns, whatever its other keys
+        stable = self._stable
+        number -= 1
+        for data in lines:
+            number += 1
+            try:
+                row = loads(data)
+            except ValueError:
+                item = self._otherwise(number, data)
+                if item is not None:
+                    append(item)
+                continue
+            if type(row) is not dict:
+                item = self._otherwise(number, data)
+                if item is not None:
+                    append(item)
+                continue
+            fields = None
+            if stable is not None:  # the usual line: no tuple of its keys made to compare
+                try:  # noqa: SIM105 - contextlib.suppress: a with block per line
+                    fields = stable(row)
+                except KeyError:
+                    pass
+            if fields is None:
+                keys = tuple(row)
+                if keys != self._keys:
+                    self._cols = _columns(keys, self._mapping)
+                    self._keys, self._fields = keys, tuple(self._cols[name] for name in FIELDS)
+                    # every field in the row (the usual line): the five values in one call
+                    self._values = itemgetter(*self._fields) if all(k in row for k in self._fields) else None
+                    stable = self._stable = self._values if all(_settled(name, column, self._mapping) for name, column
+                                                 in zip(FIELDS, self._fields, strict=True)) else None
+                if self._values is not None:
+                    fields = self._values(row)
                 else:
-                    try:
-                        seconds = parse_time(when)
-                    except ValueError:
-                        return from_fields(self.path, number, row, self._cols)
-                return _new_tuple(Message, (self.path, number, _intern(conv) if conv else self.path, role,
-                                            _intern(agent) if agent else "", seconds, text))
-        for value in (text, role_value, conv, agent, when):
-            if type(value) is float and not -_INT64 < value < _INT64:
-                # an integer past 64 bits comes back a float: str() and reasons would differ
-                return self._otherwise(number, data)
-        return from_fields(self.path, number, row, self._cols)
+                    text_key, role_key, conv_key, agent_key, time_key = self._fields
+                    fields = (row.get(text_key) if text_key else None, row.get(role_key) if role_key else None,
+                              row.get(conv_key) if conv_key else None, row.get(agent_key) if agent_key else None,
+                              row.get(time_key) if time_key else None)
+            text, role_value, conv, agent, when = fields
+            # the common line, read here as from_fields reads it: text, role, conversation and agent
+            # strings, a known role, a time that is a string, a number of at most 64 bits, or none
+            if (type(text) is str and type(role_value) is str and (conv is None or type(conv) is str)
+                    and (agent is None or type(agent) is str)
+                    and ((type(when) is float and -_INT64 < when < _INT64) or when is None or type(when) in (str, int))):
+                role = roles.get(role_value) or self._role(role_value)
+                if role is not None:
+                    seconds: float | None
+                    if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number (_from_epoch)
+                        seconds = (when / 1000.0 if when > 1e11 else when) + _CHINA_OFFSET
+                        if not _YEAR_1 <= seconds < _YEAR_10000:
+                            append(from_fields(path, number, row, self._cols))
+                            continue
+                    else:
+                        try:
+                            seconds = parse_time(when)
+                        except ValueError:
+                            append(from_fields(path, number, row, self._cols))
+                            continue
+                    append(_new_tuple(Message, (path, number, _intern(conv) if conv else path, role,
+                                                _intern(agent) if agent else "", seconds, text)))
+                    continue
+            for value in (text, role_value, conv, agent, when):
+                if type(value) is float and not -_INT64 < value < _INT64:
+                    # an integer past 64 bits comes back a float: str() and reasons would differ
+                    item = self._otherwise(number, data)
+                    if item is not None:
+                        append(item)
+                    break
+            else:
+                append(from_fields(path, number, row, self._cols))
+        return items
 
     def _role(self, value: str) -> str | None:
         role = role_of(value)
@@ -341,6 +381,12 @@ class JsonLines:
 
 
 _INT64 = 2.0**63
+
+
+def _settled(name: str, column: str | None, mapping: tuple[tuple[str, str], ...]) -> bool:
+    """Whether ``column`` is field ``name``'s column in any row that has it (:func:`_column`):
+    mapped, or the first name tried."""
+    return column is not None and (any(key == name for key, _ in mapping) or column == DEFAULT_FIELDS[name][0])
 
 
 @lru_cache(maxsize=64)

@@ -161,9 +161,14 @@ def parse_chunk(chunk: RawLines | list[Message | Skip]) -> list[Message | Skip]:
     """The items of a chunk of :meth:`LogReader.chunks`, as the reader gives them."""
     if not isinstance(chunk, RawLines):
         return chunk
+    lines = io.BytesIO(chunk.data)
+    fmt, encoding, fast, mapping = chunk.how
+    if fast:  # the common line read inside one loop over the chunk
+        return JsonLines(chunk.path, mapping, line_parser(chunk.path, fmt, encoding, False, mapping)).parse_lines(
+            chunk.first, lines)
     parse = line_parser(chunk.path, *chunk.how)
     items = []
-    for number, data in enumerate(io.BytesIO(chunk.data), chunk.first):
+    for number, data in enumerate(lines, chunk.first):
         item = parse(number, data)
         if item is not None:
             items.append(item)

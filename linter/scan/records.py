@@ -83,17 +83,19 @@ def _boolean(value: bool) -> str:
     return "true" if value else "false"
 
 
-def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | None = None) -> Iterator[str]:
-    """The JSONL lines of :func:`finding_records`, each what ``json.dumps(record,
-    ensure_ascii=False) + "\\n"`` gives, byte for byte; what a turn's findings share is quoted once,
-    and what a finding shares with others of its rule once per ``fragments`` (a dict kept by the
-    caller, e.g. for a batch)."""
+def add_finding_lines(out: list[bytes], judged: Judged, show_matches: bool = False,
+                      fragments: dict | None = None) -> None:
+    """Appends to ``out`` the JSONL lines of :func:`finding_records` in UTF-8, in pieces: joined,
+    each line is what ``json.dumps(record, ensure_ascii=False) + "\\n"`` encodes to, byte for byte.
+    What a turn's findings share is quoted and encoded once, and what a finding shares with others
+    of its rule once per ``fragments`` (a dict kept by the caller, e.g. for a batch): a line is
+    joined from encoded pieces, never built as a string and encoded whole (~3x less work a line)."""
     q = encode_basestring
     if fragments is None:
         fragments = {}
     start = f'{{"conversation": {q(judged.conversation)}, "turn": '
     conversation_fatal = _boolean(any(f.fatal for turn in judged.turns for f in turn.findings))
-    untimed = f'{conversation_fatal}, "seconds": null, "match": '  # a finding that measured no seconds
+    untimed = f'{conversation_fatal}, "seconds": null, "match": '.encode()  # a finding that measured no seconds
     agent = source = None  # a conversation's turns mostly share them: quoted when they change
     for turn in judged.turns:
         msg = turn.message
@@ -106,10 +108,11 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
             source = msg.source
             source_part = f'", "source": {q(source)}, "line": '
         # the time between its quotes: digits, dashes, colons and a space, nothing to escape
-        head = f'{start}{int.__repr__(turn.turn)}{agent_part}{format_time(msg.time)}{source_part}{int.__repr__(msg.line)}, "rule": '
+        head = (f'{start}{int.__repr__(turn.turn)}{agent_part}{format_time(msg.time)}{source_part}'
+                f'{int.__repr__(msg.line)}, "rule": ').encode()
         # only the finding of the rule that measured the turn's seconds shows them
         seconds = turn.seconds
-        timed = (f'{conversation_fatal}, "seconds": {float.__repr__(round(seconds, 3))}, "match": '
+        timed = (f'{conversation_fatal}, "seconds": {float.__repr__(round(seconds, 3))}, "match": '.encode()
                  if turn.timed and seconds is not None else untimed)
         tail = f', "buyer": {q(buyer)}, "text": '
         unmarked = None  # the tail with the text as it is: a finding without a span (the service rules')
@@ -119,13 +122,19 @@ def finding_lines(judged: Judged, show_matches: bool = False, fragments: dict | 
             if shared is None:
                 shared = fragments[key] = (
                     (f'{q(f.rule)}, "category": {q(f.category)}, "severity": {q(f.severity._value_)}, '
-                     f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, "conversation_fatal": '),
-                    f', "message": {q(f.message)}, "suggestion": {q(f.suggestion)}')
-            match = mask_sensitive(f.match) if f.sensitive and not show_matches else f.match
+                     f'"points": {int.__repr__(f.points)}, "fatal": {_boolean(f.fatal)}, "conversation_fatal": ')
+                    .encode(), f', "message": {q(f.message)}, "suggestion": {q(f.suggestion)}'.encode())
+            if f.match:
+                match = q(mask_sensitive(f.match) if f.sensitive and not show_matches else f.match).encode()
+            else:
+                match = _EMPTY
             if f.end > f.start:
-                end = f'{tail}{q(_marked(text, f))}}}\n'
+                end = f'{tail}{q(_marked(text, f))}}}\n'.encode()
             elif unmarked is None:
-                end = unmarked = f'{tail}{q(text)}}}\n'
+                end = unmarked = f'{tail}{q(text)}}}\n'.encode()
             else:
                 end = unmarked
-            yield f'{head}{shared[0]}{timed if f.rule == turn.timed else untimed}{q(match)}{shared[1]}{end}'
+            out += (head, shared[0], timed if f.rule == turn.timed else untimed, match, shared[1], end)
+
+
+_EMPTY = b'""'  # an empty match, quoted

@@ -99,3 +99,36 @@ def test_fast_path_reads_what_json_reads(tmp_path, monkeypatch, bom):
     assert len(fast) == len(plain) > 1000
     for got, expected in zip(fast, plain, strict=True):
         assert repr(got) == repr(expected)  # repr: a NaN time equals itself, -0.0 is not 0
+
+
+# rows whose columns change from line to line: a field's first name beside a later one (text and
+# content), the later one alone, extra keys, keys in another order, a mapped column
+SWITCHING = [
+    b'{"conversation": "c1", "role": "agent", "agent": "a", "time": 1730419200.5, "text": "t1"}',
+    b'{"conversation": "c1", "role": "agent", "agent": "a", "time": 1730419201.5, "text": "t2", "content": "c2"}',
+    b'{"conversation": "c1", "role": "agent", "agent": "a", "time": 1730419202.5, "content": "c3"}',
+    b'{"conversation": "c1", "role": "agent", "agent": "a", "time": 1730419203.5, "content": "c4", "msg": "m4"}',
+    b'{"conversation": "c1", "role": "agent", "agent": "a", "time": 1730419204.5, "msg": "m5", "text": "t5"}',
+    b'{"conversation": "c1", "sender": "buyer", "role": "agent", "time": 1730419205.5, "text": "t6"}',
+    b'{"conversation": "c1", "sender": "buyer", "time": 1730419206.5, "text": "t7", "content": "c7"}',
+    b'{"text": "t8", "time": 1730419207.5, "role": "agent", "conversation": "c2", "agent": "b"}',
+    b'{"session_id": "s9", "conversation": "c9", "role": "agent", "agent": "a", "time": 1730419208.5, "text": "t9"}',
+    b'{"session_id": "s10", "role": "agent", "agent": "a", "time": 1730419209.5, "text": "t10"}',
+]
+
+
+@pytest.mark.parametrize("mapping", [{}, {"text": "content"}, {"conversation": "session_id", "role": "sender"}])
+def test_chunks_read_what_json_reads_when_the_columns_change(tmp_path, monkeypatch, mapping):
+    """Lines parsed a chunk at a time (the scan's workers) read the same as the json module, however
+    each line's keys pick its columns."""
+    rng = random.Random(5)
+    lines = [rng.choice(SWITCHING + EDGE_LINES[:3]) for _ in range(400)]
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    fmt = LogFormat(format="jsonl", mapping=mapping)
+    monkeypatch.setattr(readers, "BYTES_LOADS", None)
+    plain = list(LogReader([str(path)], fmt))
+    monkeypatch.undo()
+    for size in (1, 7, 500):
+        chunked = [item for chunk in LogReader([str(path)], fmt).chunks(size) for item in readers.parse_chunk(chunk)]
+        assert repr(chunked) == repr(plain)

@@ -15,7 +15,7 @@ from kefulint.scan import pipeline
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import Output, finding_records, judge_stream, scan_batches
 from kefulint.scan.readers import LogReader, Message, Skip, format_time
-from kefulint.scan.records import finding_lines
+from kefulint.scan.records import add_finding_lines
 from kefulint.scan.summary import ScanSummary, Thresholds, _period_and_day, period_key
 
 # flagged by the rules, by the review model only (several with the same probability, so the
@@ -170,9 +170,10 @@ def test_jsonl_lines_are_the_records_json_dumps_writes(judge, show_matches):
         if isinstance(item, Skip):
             continue
         records = list(finding_records(item, show_matches))
-        lines = list(finding_lines(item, show_matches))
-        assert lines == [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
-        seen += len(lines)
+        pieces: list[bytes] = []
+        add_finding_lines(pieces, item, show_matches)
+        assert b"".join(pieces) == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+        seen += len(records)
     assert seen > 20
 
 
