@@ -15,7 +15,7 @@ _UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 # an amount: digits (spaces between them allowed), or Chinese numerals with units
 _AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?|[{_CN_NUM}]{{2,}})\s*(?:元|块|万)?"
 # the words that bring in what the buyer paid
-_PAID_WORDS = "您买的是|你买的是|买的是|下单那个|下单的|你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款"
+_PAID_WORDS = "转我|您买的是|你买的是|买的是|下单那个|下单的|你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款"
 _PAID = regex.compile(rf"(?:{_PAID_WORDS})[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}")
 _BILLED = regex.compile(
     rf"(?:开票金额|发票金额|票面|开成|写成|开个整数|开个|开到|给您开|帮您开|给你开|帮你开|给您写|帮您写|给你写|金额写|金额给您写|开票|(?<![打离展召拉])开)[^\d{_CN_NUM}满]{{0,4}}{_AMOUNT}"

@@ -501,18 +501,19 @@ class Matching(EngineState):
                 topic = frames.topic_before(view, cs)
                 if topic:  # 关于您说的货到付款：the buyer's topic, reported, denies nothing
                     inner.append(topic)
-                word = self._negation(view, cs, ce, inner)
+                word = self._negation(view, cs, ce, inner, hedged=not rule.category.startswith("etiquette."))
                 if word:
                     yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected=f"否定/保留「{word}」(negation)")
                     continue
             yield Candidate(rule, cs, ce, os_, oe, "frame", note)
 
-    def _negation(self, view: MessageView, cs: int, ce: int, inner) -> str | None:
+    def _negation(self, view: MessageView, cs: int, ce: int, inner, hedged: bool = True) -> str | None:
         """The negation or hedge in scope of compact[cs:ce]; words inside the ``inner`` spans are
-        the candidate's own (不发 in a refusal is no negation of it)."""
+        the candidate's own (不发 in a refusal is no negation of it). An insult or a banned phrase
+        is not ``hedged``: a refusal after it (穷就别买这么贵的锅，分期我们不做) takes nothing back."""
         hits = self._frame_hits(view)
         scope = hits.get(_NEGATION, ())
-        hedges = hits.get(_HEDGE, ())
+        hedges = hits.get(_HEDGE, ()) if hedged else ()
         warnings = hits.get(_WARNING, ())
         not_neg = hits.get(_NOT_NEGATION, ())
         if warnings:
