@@ -54,9 +54,15 @@ PHRASE, TRIGGER, CONTEXT, KEYWORD, WAKE, PLATFORM, PIECES, NEGATION, NOT_NEGATIO
 )
 
 
+_HIT_KEYS: dict[int, int] = {}
+
+
 def hit_key(ri: int, role: int) -> int:
-    """The key of rule ``ri``'s hits in ``role`` (a :class:`Role`, or SLOT + j)."""
-    return ri * ROLES + role
+    """The key of rule ``ri``'s hits in ``role`` (a :class:`Role`, or SLOT + j). One int object per
+    key: a key is listed for every word that hits it (~100,000 times), and an int above 256 is an
+    object of its own each time it is made (3.5 MB of copies)."""
+    key = ri * ROLES + role
+    return _HIT_KEYS.setdefault(key, key)
 
 # Words that say a contact detail may be written in pieces (see text/rejoin.py); only a message
 # holding one of them is rejoined and checked again.

@@ -96,6 +96,15 @@ def _pack(part: list) -> list:
     return [keys, index, distinct]
 
 
+# the automata's keys, one str object each: "main", "plain" and "frame" list most words alike, and
+# each part read from JSON would hold a copy of every key of its own (~1.5 MB for a scan)
+_KEYS: dict = {}
+
+
+def _pooled(key):
+    return _KEYS.setdefault(key, key)
+
+
 def _unpack(part: Any) -> list | None:
     """[keys, values] of a stored automaton (values shared between keys: read, never changed); None
     when it is not one."""
@@ -103,7 +112,7 @@ def _unpack(part: Any) -> list | None:
         keys, index, distinct = part
         if type(index) is not list or type(distinct) is not list or set(map(type, index)) - {int}:
             return None
-        unpacked = [keys, list(map(distinct.__getitem__, index))]
+        unpacked = [list(map(_pooled, keys)), list(map(distinct.__getitem__, index))]
     except (TypeError, ValueError, IndexError):
         return None
     return unpacked if _automaton_ok(unpacked) else None
