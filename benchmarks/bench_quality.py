@@ -62,8 +62,9 @@ def main() -> int:
     round10 = writers_of(writers_dir / "round10", "ABCDGHIJLMN", "author10")  # the eighth, dev2's fifteen categories
     final8 = writers_of(writers_dir / "final", "EFKO", "author10")
     round11 = (writers_of(writers_dir / "round11", "ABCDE", "author11")  # written in the ninth, dev2's fifteen categories
-               + writers_of(writers_dir / "round12", "ABCD", "author12"))
-    final9 = writers_of(writers_dir / "final", "FG", "author11") + writers_of(writers_dir / "final", "E", "author12")
+               + writers_of(writers_dir / "round12", "ABCD", "author12") + writers_of(writers_dir / "round13", "ABC", "author13"))
+    final9 = (writers_of(writers_dir / "final", "FG", "author11") + writers_of(writers_dir / "final", "E", "author12")
+              + writers_of(writers_dir / "final", "D", "author13"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": [i for i in others if holdout_part(i.id) == "tuned"],
@@ -88,9 +89,9 @@ def main() -> int:
         "writers 10A-10D,10G-10N (dev2's categories) tuned 70%": [i for i in round10 if holdout_part(i.id) == "tuned"],
         "writers 10A-10D,10G-10N (dev2's categories) untouched 30%": [i for i in round10 if holdout_part(i.id) == "untouched"],
         "writers 10E,10F,10K,10O final (dev2's categories, never read)": final8,
-        "writers 11A-11E,12A-12D (ninth session) tuned 70%": [i for i in round11 if holdout_part(i.id) == "tuned"],
-        "writers 11A-11E,12A-12D (ninth session) untouched 30%": [i for i in round11 if holdout_part(i.id) == "untouched"],
-        "writers 11F,11G,12E final (ninth session, never read)": final9,
+        "writers 11A-11E,12A-12D,13A-13C (ninth session) tuned 70%": [i for i in round11 if holdout_part(i.id) == "tuned"],
+        "writers 11A-11E,12A-12D,13A-13C (ninth session) untouched 30%": [i for i in round11 if holdout_part(i.id) == "untouched"],
+        "writers 11F,11G,12E,13D final (ninth session, never read)": final9,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -99,7 +100,7 @@ def main() -> int:
                 "writers 7A-7W,7Z,8A-8K (tune sets) untouched 30%", "writers 7E,7F,7K,7X,7Y final (seventh session, never read)",
                 "writers 9A-9C final (eighth session, never read)",
                 "writers 10A-10D,10G-10N (dev2's categories) untouched 30%", "writers 10E,10F,10K,10O final (dev2's categories, never read)",
-                "writers 11A-11E,12A-12D (ninth session) untouched 30%", "writers 11F,11G,12E final (ninth session, never read)")
+                "writers 11A-11E,12A-12D,13A-13C (ninth session) untouched 30%", "writers 11F,11G,12E,13D final (ninth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
