@@ -407,15 +407,22 @@ def _wakes(values: list) -> list[frozenset[int]]:
     for a pattern whose hits concern no one rule (platform cues, cues for pieces)."""
     # keyed by the sorted rule list as a tuple (and whether the pattern is a cue): a cold start makes
     # this list for ~13,000 patterns, of a few hundred distinct sets
+    # values read from the cache are a few hundred objects shared between the patterns: each is
+    # looked at once (by identity), not once per pattern
     distinct: dict[tuple, frozenset[int]] = {}
+    seen: dict[int, frozenset[int]] = {}
     wakes: list[frozenset[int]] = []
     append = wakes.append
     cues = _CUES.isdisjoint
-    for uses, activates in values:
-        key = (cues(uses), *activates)
-        woken = distinct.get(key)
+    for value in values:
+        woken = seen.get(id(value))
         if woken is None:
-            woken = distinct[key] = frozenset(activates if key[0] else [*activates, GLOBAL])
+            uses, activates = value
+            key = (cues(uses), *activates)
+            woken = distinct.get(key)
+            if woken is None:
+                woken = distinct[key] = frozenset(activates if key[0] else [*activates, GLOBAL])
+            seen[id(value)] = woken
         append(woken)
     return wakes
 

@@ -97,12 +97,21 @@ def _pack(part: list) -> list:
 
 
 # the automata's keys, one str object each: "main", "plain" and "frame" list most words alike, and
-# each part read from JSON would hold a copy of every key of its own (~1.5 MB for a scan)
+# each part read from JSON would hold a copy of every key of its own (~1.5 MB for a scan). The first
+# part read keeps its keys as they are (a cold start reads one); a later one takes theirs.
 _KEYS: dict = {}
+_FIRST: list = []
 
 
-def _pooled(key):
-    return _KEYS.setdefault(key, key)
+def _pooled_keys(keys: list) -> list:
+    if not _FIRST and not _KEYS:
+        _FIRST.append(keys)
+        return keys
+    if _FIRST:
+        for key in _FIRST.pop():
+            _KEYS.setdefault(key, key)
+    pool = _KEYS.setdefault
+    return [pool(key, key) for key in keys]
 
 
 def _unpack(part: Any) -> list | None:
@@ -112,7 +121,7 @@ def _unpack(part: Any) -> list | None:
         keys, index, distinct = part
         if type(index) is not list or type(distinct) is not list or set(map(type, index)) - {int}:
             return None
-        unpacked = [list(map(_pooled, keys)), list(map(distinct.__getitem__, index))]
+        unpacked = [_pooled_keys(keys), list(map(distinct.__getitem__, index))]
     except (TypeError, ValueError, IndexError):
         return None
     return unpacked if _automaton_ok(unpacked) else None

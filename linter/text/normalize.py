@@ -86,7 +86,9 @@ def _build_fold() -> dict[int, str]:
     for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
         table[cp] = chr(cp - 0xFEE0)
     table[0x3000] = " "
-    table.update(_load_t2s())
+    # a traditional character folds through the variants too (帳 -> 帐 -> 账)
+    variants = {ch: repl for ch, repl in _STAND_INS.items() if len(repl) == 1 and "\u4e00" <= ch <= "\u9fff"}
+    table.update({cp: variants.get(value, value) for cp, value in _load_t2s().items()})
     for cp in range(ord("A"), ord("Z") + 1):
         table[cp] = chr(cp + 32)
     for cp in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case
@@ -119,10 +121,6 @@ def _build_fold() -> dict[int, str]:
         table[ord(ch)] = str(i)
     for ch, repl in _STAND_INS.items():
         table[ord(ch)] = repl
-    # a traditional character folds through the variants too (帳 -> 帐 -> 账, 唄 -> 呗)
-    for cp, value in list(table.items()):
-        if len(value) == 1 and value in _STAND_INS and len(_STAND_INS[value]) == 1 and "\u4e00" <= value <= "\u9fff":
-            table[cp] = _STAND_INS[value]
     # keycap digits (1️⃣ = 1 + U+FE0F + U+20E3): the marks go, so the digits make one number
     table[0x20E3] = ""
     table[0xFE0F] = ""
