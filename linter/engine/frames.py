@@ -51,6 +51,9 @@ INNER_NEGATION = 4
 _LOCAL_NEGATIONS = frozenset({"不", "没", "没有", "别", "莫", "勿", "免", "无", "避免", "以免", "防止"})
 _PROHIBITIONS = ("别", "莫", "勿")  # a frame that starts with one of these is itself a prohibition
 _REFUSING = re.compile("[不没无禁]")  # a slot word that refuses by itself
+# A hedge after a claim or an offer takes it back (保证有效…不敢保证); an insult or a banned phrase is
+# neither, and a refusal after it takes nothing back (穷就别买这么贵的锅，分期我们不做)
+UNHEDGED = ("etiquette.",)
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 

@@ -501,7 +501,7 @@ class Matching(EngineState):
                 topic = frames.topic_before(view, cs)
                 if topic:  # 关于您说的货到付款：the buyer's topic, reported, denies nothing
                     inner.append(topic)
-                word = self._negation(view, cs, ce, inner, hedged=not rule.category.startswith("etiquette."))
+                word = self._negation(view, cs, ce, inner, hedged=not rule.category.startswith(frames.UNHEDGED))
                 if word:
                     yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected=f"否定/保留「{word}」(negation)")
                     continue
@@ -509,8 +509,8 @@ class Matching(EngineState):
 
     def _negation(self, view: MessageView, cs: int, ce: int, inner, hedged: bool = True) -> str | None:
         """The negation or hedge in scope of compact[cs:ce]; words inside the ``inner`` spans are
-        the candidate's own (不发 in a refusal is no negation of it). An insult or a banned phrase
-        is not ``hedged``: a refusal after it (穷就别买这么贵的锅，分期我们不做) takes nothing back."""
+        the candidate's own (不发 in a refusal is no negation of it); with ``hedged`` false (the
+        categories of frames.UNHEDGED) hedges are not looked for."""
         hits = self._frame_hits(view)
         scope = hits.get(_NEGATION, ())
         hedges = hits.get(_HEDGE, ()) if hedged else ()

@@ -479,11 +479,15 @@ def _cn_numerals_to_digits(folded: str) -> str:
 _GROUP_STOPS = frozenset("、，,。 ")
 
 
-# what stands between the first part of a number and the next one when it is read out in parts:
-# 一三八，后面是零六七二 / 一八八 你先记一下 后头是五三零二
+# The words that bring in the next part of a number read out in parts (一三八，后面是零六七二); text.numruns
+# joins the parts' digits with them too.
+NEXT_PART_WORDS = r"后面|后边|后头|后几位|后\d{1,2}位|后半段?|剩下的?|然后|接着|再加上?|加上"
+
+
+# what stands between the first part of a number and the next one: 一八八 你先记一下 后头是五三零二
 @cache
 def _next_part() -> re.Pattern:
-    return re.compile(r"[\s，,。.、;；!！~～]*(?:你先记一下|您先记一下|记一下)?[\s，,。]*(?:再)?(?:后面|后边|后头|然后|接着)(?:的|是|为|就是)?[\s:：]*")
+    return re.compile(rf"[\s，,。.、;；!！~～]*(?:你先记一下|您先记一下|记一下)?[\s，,。]*(?:再)?(?:{NEXT_PART_WORDS})(?:的|是|为|就是)?[\s:：]*")
 
 
 def _in_group_chain(folded: str, runs: list, i: int) -> bool:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import regex
 
-from .normalize import SEP_CLASS
+from .normalize import NEXT_PART_WORDS, SEP_CLASS
 
 
 class NumberRun(NamedTuple):
@@ -27,7 +27,7 @@ _RUN = regex.compile(rf"[0-9](?:{SEP_CLASS}{{0,3}}[0-9])*")
 _NON_DIGIT = regex.compile(r"[^0-9]")
 # What may stand between the two halves of a split number.
 _JOIN = regex.compile(
-    r"(?:开头|打头)?(?:的|是)?[\s,，。.;；!！~～]*(?:后面|后边|后头|后几位|后\d{1,2}位|后半段?|剩下的?|然后|接着|再加上?|加上)的?"
+    rf"(?:开头|打头)?(?:的|是)?[\s,，。.;；!！~～]*(?:{NEXT_PART_WORDS})的?"
     r"(?:\d{1,2}位)?(?:数字|号码)?(?:是|为|接)?[:：]?\s*"
 )
 # Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
