@@ -87,15 +87,15 @@ def _finish(stream: io.TextIOWrapper) -> None:
               help="Plain-text line pattern with groups time, speaker (or agent/buyer/role), text. 文本行格式")
 @click.option("--encoding", type=click.Choice(ENCODINGS), default=None,
               help="Input encoding (default auto-detected per file: UTF-8, UTF-16 with BOM, or GB18030). 编码")
-@click.option("-o", "--output", default=None, metavar="PATH",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None, metavar="PATH",
               help="Write findings here ('-' for stdout; .csv -> CSV, else JSONL; .gz compressed). 问题明细")
 @click.option("--format", "out_format", type=click.Choice(["jsonl", "csv"]), default=None,
               help="Findings format (default from the --output extension); without -o the findings go to "
                    "standard output and the summary to standard error.")
-@click.option("--html", "html_path", default=None, metavar="PATH", help="Self-contained HTML report. 网页报告")
-@click.option("--summary-json", "summary_json", default=None, metavar="PATH",
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None, metavar="PATH", help="Self-contained HTML report. 网页报告")
+@click.option("--summary-json", "summary_json", type=click.Path(dir_okay=False), default=None, metavar="PATH",
               help="Write the summary (counts, agents, categories, rules) as JSON. 汇总 JSON")
-@click.option("--skipped", "skipped_path", default=None, metavar="PATH",
+@click.option("--skipped", "skipped_path", type=click.Path(dir_okay=False), default=None, metavar="PATH",
               help="Write every skipped line here, one 'file:line: reason' a line. 全部跳过行的清单")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Worst conversations to list (default 10).")
 @click.option("--threshold", "threshold_points", type=click.IntRange(min=0), default=None,

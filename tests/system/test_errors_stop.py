@@ -74,6 +74,14 @@ def test_jsonl_lines_end_at_newline_only(here):
 # --- scan --------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("option", ["-o", "--html", "--summary-json", "--skipped"])
+def test_scan_output_that_is_a_directory_stops_before_scanning(here, option):
+    (here / "log.jsonl").write_text('{"role": "agent", "text": "好的"}\n', encoding="utf-8")
+    (here / "out").mkdir()
+    r = run("scan", "log.jsonl", option, "out", "-q")
+    assert r.exit_code == 2 and "'out' is a directory" in r.stderr and "Traceback" not in r.output
+
+
 def test_scan_reads_a_csv_with_a_title_row_above_the_header(here):
     (here / "qianniu.csv").write_text("聊天记录导出 2024-11-11\n会话,角色,内容\nc1,买家,在吗\nc1,客服,加我微信 abc_123456\n",
                                       encoding="utf-8")
