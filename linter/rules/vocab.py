@@ -41,7 +41,8 @@ class VocabClass:
     source: str = ""
     # a class made of every concatenation of a word of each part (问 + 快递 + 去 -> 问快递去)
     product: tuple[tuple[str, ...], ...] = ()
-    # generated spellings that are everyday words of their own (微号 -> 尾号)
+    # words left out: generated spellings that are everyday words of their own (微号 -> 尾号), or
+    # words of a product that are not what the class means (醉香 among 醉 + praise)
     excluded: tuple[str, ...] = ()
 
 
@@ -136,7 +137,8 @@ class Vocabulary:
                 combos = [a + b for a in combos for b in options]
                 if len(combos) > MAX_PRODUCT:
                     raise KeyError(f"vocab @{name}: the product makes more than {MAX_PRODUCT} words")
-            self._cache[name] = tuple(dict.fromkeys(combos))
+            excluded = set(cls.excluded)
+            self._cache[name] = tuple(w for w in dict.fromkeys(combos) if w not in excluded)
             return self._cache[name]
         for w in cls.words:
             if w.startswith("@"):

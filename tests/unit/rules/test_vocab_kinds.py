@@ -172,3 +172,8 @@ def test_yields_to_names_other_known_categories():
     assert any("'yields_to': 'payment.credit_card' is the rule's own category" in e for e in errors)
     rule = _rule('[[rule]]\nkind = "pattern"\n' + RULE + 'phrases = ["a"]\nyields_to = ["etiquette.abuse"]\n')
     assert rule.yields_to == ("etiquette.abuse",)
+
+
+def test_except_drops_a_word_a_product_makes():
+    words = shared_vocabulary().words("most_praise", lambda *_: "")
+    assert "醉好吃" in words and "最好吃" in words and "醉香" not in words
