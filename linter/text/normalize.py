@@ -115,6 +115,10 @@ def _build_fold() -> dict[int, str]:
         nf = unicodedata.normalize("NFKC", chr(cp))
         if len(nf) == 1 and nf.isascii() and nf.isalpha():
             table[cp] = nf.lower()
+    for cp in range(0x2160, 0x2180):  # Roman numerals that are one letter (ⅴⅹ for vx, Ⅽ, Ⅿ)
+        nf = unicodedata.normalize("NFKC", chr(cp))
+        if len(nf) == 1 and nf.isascii():
+            table[cp] = nf.lower()
     for i, cp in enumerate(range(0x2080, 0x208A)):  # subscript digits
         table[cp] = str(i)
     for i, ch in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹"):

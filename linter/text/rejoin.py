@@ -50,6 +50,8 @@ _SPELLED_AS = {"点": ".", "dot": ".", "圈a": "@", "圈": "@", "艾特": "@", "
                "下划线": "_", "底杠": "_", "底线": "_", "横杠": "-", "杠": "-"}
 # letters written apart: "w w w", "h u a x i n"
 _SPACED = regex.compile(r"(?<![a-z0-9])(?:[a-z0-9_@.\-][ \t]){3,}[a-z0-9_@.\-](?![a-z0-9])")
+# an id written a character at a time between dots or dashes: "m.a.o.l.i.a.n.g.6.6"
+_DOTTED = regex.compile(r"(?<![a-z0-9_.\-@])(?:[a-z0-9][.·\-]){4,}[a-z0-9](?![a-z0-9_.\-@])")
 _AROUND_MARK = regex.compile(r"(?<=[a-z0-9])[ \t]+(?=[.@_])|(?<=[.@_])[ \t]+(?=[a-z0-9])")
 _PROVIDERS = MAIL_PROVIDERS
 _PROVIDER = "|".join(sorted((regex.escape(p) for p in _PROVIDERS), key=len, reverse=True))
@@ -58,11 +60,12 @@ _AT_PROVIDER = regex.compile(
     rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在|后面跟|后面是|后面加|后面接)?\s*({_PROVIDER})\s*(?:的|邮箱)"
     rf"|(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})\s+在\s+({_PROVIDER})(?![a-z0-9])"
 )
-# an address given in two labelled parts: "前缀是 bobo_design。后缀 163.com", "前面是 lele_。后面接 shop520"
+# an address given in two labelled parts: "前缀是 bobo_design。后缀 163.com", "前面是 lele_。后面接 shop520",
+# "前半截是 mianli2019。后面接163", "前缀 xiedian_zj。后面 @yeah.net"
 _PARTS = regex.compile(
-    rf"(?:前面|前缀|开头|前半段?|前几位)(?:是|为|部分)?[:：]?\s*({_TOK})"
-    rf"[^a-z0-9]{{0,24}}?(?:后面|后缀|后半段?|后几位|剩下的?)(?:接|是|为|部分|就是|跟|跟个|加)?[:：]?\s*"
-    rf"(?:网易|腾讯)?(?:那个|的)?\s*({_TOK}|{_PROVIDER})"
+    rf"(?:前面|前缀|开头|前半(?:段|截|部分)?|前几位)(?:部分)?(?:是|为)?[:：]?\s*({_TOK})"
+    rf"[^a-z0-9]{{0,24}}?(?:后面|后缀|后半(?:段|截|部分)?|后几位|剩下的?)(?:部分)?(?:接|是|为|就是|跟|跟个|加)?[:：]?\s*"
+    rf"(?:网易|腾讯)?(?:那个|的)?\s*@?\s*({_TOK}|{_PROVIDER})"
 )
 
 
@@ -71,8 +74,10 @@ _STAND_IN_BETWEEN = regex.compile(
     "(?<=\\p{Han})[" + "".join(sorted(STAND_IN_EMOJI)) + "]\ufe0f?(?=\\p{Han})"
 )
 
-# "把#换成@": the address is written with a stand-in for @
-_STAND_IN_AT = regex.compile(r"(?:把|将)?\s*([#＃*&%$])\s*(?:换成|改成|替换成|替换为|改为|当作|代表)\s*[@＠]")
+# "把#换成@" (换成那个圈a): the address is written with a stand-in for @
+_STAND_IN_AT = regex.compile(
+    r"(?:把|将)?\s*([#＃*&%$])\s*(?:换成|改成|替换成|替换为|改为|当作|代表)\s*(?:那个)?\s*(?:[@＠]|圈a|圈圈a|小老鼠|艾特)"
+)
 
 
 def _sub(pattern: regex.Pattern, repl: Callable[[regex.Match], str], text: str, omap: list[int]):
@@ -130,6 +135,7 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
     out, omap = _sub(_SAID_COM, lambda m: "com", out, omap)
     out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)
+    out, omap = _sub(_DOTTED, lambda m: regex.sub(r"[.·\-]", "", m.group()), out, omap)
     out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
     out, omap = _sub(_PARTS, _join_parts, out, omap)
     out, omap = _sub(_AT_PROVIDER, lambda m: f"{m.group(1) or m.group(3)}@{_PROVIDERS[m.group(2) or m.group(4)]}", out, omap)
