@@ -261,7 +261,9 @@ _SOUND_CLASS = "".join(SOUND_DIGITS)
 @cache
 def _cn_run() -> re.Pattern:
     return re.compile(
-        rf"[{_DIGIT_CLASS}](?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
+        # a numeral right after 前/后 that digits follow names the part (前三186, 后四1790), it is not one
+        rf"(?:(?<![前后])[{_DIGIT_CLASS}]|[{_DIGIT_CLASS}](?![0-9]))"
+        rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
     )
 
 
