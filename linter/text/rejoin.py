@@ -63,7 +63,7 @@ _AT_PROVIDER = regex.compile(
 # an address given in two labelled parts: "前缀是 bobo_design。后缀 163.com", "前面是 lele_。后面接 shop520",
 # "前半截是 mianli2019。后面接163", "前缀 xiedian_zj。后面 @yeah.net"
 _PARTS = regex.compile(
-    rf"(?:前面|前缀|开头|前半(?:段|截|部分)?|前几位)(?:部分)?(?:是|为)?[:：]?\s*({_TOK})"
+    rf"(?:前面|前缀|开头|前半(?:段|截|部分)?|前几位|用户名)(?:部分)?(?:是|为)?[:：]?\s*({_TOK})"
     rf"[^a-z0-9]{{0,24}}?(?:后面|后缀|后半(?:段|截|部分)?|后几位|剩下的?)(?:部分)?(?:接|是|为|就是|跟|跟个|加)?[:：]?\s*"
     rf"(?:网易|腾讯)?(?:那个|的)?\s*(?:@|艾特|圈a|小老鼠)?\s*({_TOK}|{_PROVIDER})"
 )
