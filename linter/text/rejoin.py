@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import regex
 
-from .domains import MAIL_PROVIDERS
+from .domains import MAIL_HOSTS, MAIL_PROVIDERS
 from .normalize import STAND_IN_EMOJI
 
 # full-width ASCII to ASCII and capitals to lower case, one character for one (offsets stay)
@@ -28,7 +28,11 @@ _TOK = r"[a-z0-9][a-z0-9_.\-]*"
 _NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[ \t]*[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+[ \t]*(?=[a-z0-9_@.\-])")
 # spelled symbols between Latin or digit parts
 _SPELLED = regex.compile(
-    r"(?<=[a-z0-9_])(?:\s*[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在)\s+|\s*[(\[](dot|at)[)\]]\s*)(?=[a-z0-9])"
+    r"(?<=[a-z0-9_])(?:\s*[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[](dot|at)[)\]]\s*)(?=[a-z0-9])"
+)
+# a stand-in for @ right before a mail host, without a word about it: guoyuan#qq.com
+_HASH_BEFORE_HOST = regex.compile(
+    r"(?<=[a-z0-9_.\-])[#＃](?=(?:" + "|".join(sorted({regex.escape(h) for h in MAIL_HOSTS}, key=len, reverse=True)) + r")(?![a-z0-9]))"
 )
 # "com" said aloud: 点 康姆
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
@@ -46,7 +50,7 @@ _EN_WORD = "(?:" + "|".join(sorted(_EN_DIGIT, key=len, reverse=True)) + ")"
 _EN_RUN = regex.compile(rf"(?<![a-z]){_EN_WORD}(?:[ \t,，-]*{_EN_WORD}){{2,}}(?![a-z])")
 _KEY_DIGIT = {"零": "0", "〇": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
               "八": "8", "九": "9"}
-_SPELLED_AS = {"点": ".", "dot": ".", "圈a": "@", "圈": "@", "艾特": "@", "at": "@", "在": "@",
+_SPELLED_AS = {"点": ".", "dot": ".", "dian": ".", "圈a": "@", "quan a": "@", "圈": "@", "艾特": "@", "at": "@", "在": "@",
                "下划线": "_", "底杠": "_", "底线": "_", "横杠": "-", "杠": "-"}
 # letters written apart: "w w w", "h u a x i n"
 _SPACED = regex.compile(r"(?<![a-z0-9])(?:[a-z0-9_@.\-][ \t]){3,}[a-z0-9_@.\-](?![a-z0-9])")
@@ -132,6 +136,7 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_EN_RUN, lambda m: "".join(_EN_DIGIT[w] for w in regex.findall(_EN_WORD, m.group())), out, omap)
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)
+    out, omap = _sub(_HASH_BEFORE_HOST, _constant("@"), out, omap)
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
     out, omap = _sub(_SAID_COM, lambda m: "com", out, omap)
     out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)
