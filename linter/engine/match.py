@@ -182,7 +182,7 @@ class Matching(EngineState):
         folded = norm.folded
         # 好🌟评🌟返🌟现 (emoji between the characters) and y d j j 6 6 8 are read once more, joined
         pieces = ((folded is not text and not STAND_IN_EMOJI.isdisjoint(text))
-                  or (" " in folded and _SPACED_OUT.search(folded) is not None))
+                  or ((" " in folded or "." in folded) and _SPACED_OUT.search(folded) is not None))
         # explain looks with every rule's gates, to list the context rules it then skips
         gates = self._gates if context or (trace is not None and "explain" in trace) else self._gates_plain
         if not matches:  # the common case: no phrase of any rule
