@@ -155,25 +155,20 @@ class Compiling(EngineState):
         # from the tables: a Linter of the rules cache decodes no rule it has no candidate of
         self._frame_special = {ri: tuple((frozenset(cats), tuple(tokens), bool(words)) for cats, tokens, words in slots)
                                for ri, slots in tables["frame_special"]}
-        # per frame without a slot of other rules' findings: the hit keys of its slots of words only
-        self._frame_needs = {
-            ri: () if any(cats for cats, _t, _w in special) else
-            tuple(hit_key(ri, SLOT + j) for j, (_c, tokens, _w) in enumerate(special) if not tokens)
-            for ri, special in self._frame_special.items()
-        }
+        self._frame_needs = _frame_needs(self._frame_special)
         self._needy_frames = frozenset(ri for ri, needs in self._frame_needs.items() if needs)
         # per frame with slots of other rules' findings only: per such slot, the rules of its categories
         self._sources = {ri: tuple(map(frozenset, slots)) for ri, slots in tables["frame_sources"]}
         self._sourced = frozenset(self._sources)
-        self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
-        self._need_bits: list[int] = []  # the same as bits (_need_bits), set with it
-        self._need_masks: dict[int, int] = {}
+        # per frame with slots of words only: the bits of those slots (each frame automaton
+        # pattern's bits are the second item of its value, see _need_bits)
+        self._need_masks = dict(map(tuple, tables["frame_masks"]))
         self._frame_wake = {ri: SLOT + j for ri, j in tables["frame_wake"]}
         # the frames that a small automaton of the few words of one slot can find dead without the
         # frame automaton, those words, and (the automaton, per its pattern the frames it keeps
-        # alive); set with the frame automaton
-        self._prechecked: frozenset[int] = frozenset()
-        self._precheck_words: dict[int, tuple[str, ...]] = {}
+        # alive; made with the frame automaton)
+        self._precheck_words = {ri: tuple(words) for ri, words in tables["precheck_words"]}
+        self._prechecked = frozenset(self._precheck_words)
         self._precheck: tuple[Any, list[frozenset[int]]] | None = None
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
@@ -204,10 +199,6 @@ class Compiling(EngineState):
 
         built = (WarmUp(keys, ready), keys, values, wakes)
         if name == "frame":
-            self._need_sets = _need_sets(values, self._frame_needs)
-            self._need_bits, self._need_masks = _need_bits(values, self._frame_needs)
-            self._precheck_words = _precheck_words(keys, self._need_sets, self._frame_needs, self._frame_wake)
-            self._prechecked = frozenset(self._precheck_words)
             if self._prechecked:
                 pkeys, frames_of = _precheck_table(self._precheck_words)
 
@@ -339,6 +330,10 @@ class Compiling(EngineState):
                 mark = ri if what == CONTEXT else ~ri if what == CONSENT else None
                 if mark is not None and mark not in buyer.setdefault(key, []):
                     buyer[key].append(mark)
+        frame_special = [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
+                         for ri, rule in enumerate(self.rules) if rule.frame]
+        frame_wake = [[ri, _waking_slot(rule.frame.slots)] for ri, rule in enumerate(self.rules) if rule.frame]
+        frame_values, masks, precheck = _frame_dead_checks(fkeys, frame_table, frame_special, frame_wake)
         return {
             "words": words,
             "always": always,
@@ -349,11 +344,14 @@ class Compiling(EngineState):
             "context_rules": context_rules,
             "keyed_rules": keyed_rules,
             "screened": screened,
-            "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
-                              for ri, rule in enumerate(self.rules) if rule.frame],
+            "frame_special": frame_special,
             "frame_sources": _frame_sources(self.rules),
             # [frame rule index, its waking slot] (the slot whose words are in the main automaton)
-            "frame_wake": [[ri, _waking_slot(rule.frame.slots)] for ri, rule in enumerate(self.rules) if rule.frame],
+            "frame_wake": frame_wake,
+            # [frame rule index, the bits of its slots of words only] (see _need_bits)
+            "frame_masks": masks,
+            # [frame rule index, the words of its slot looked for apart] (see _precheck_words)
+            "precheck_words": precheck,
             # the early exits, from what each detector that runs without a keyword declares; with no
             # buyer context, context rules are off and their detectors need not be looked for
             "gates": DetectorGates.build(self.rules, free),
@@ -362,7 +360,7 @@ class Compiling(EngineState):
             "automata": {
                 "main": _automaton_table(table, keyed_rules, ()),
                 "plain": _automaton_table(table, keyed_rules, context_rules),
-                "frame": [fkeys, [[frame_table.get(k, []), []] for k in fkeys]],
+                "frame": [fkeys, frame_values],
                 "buyer": [list(buyer) or ["\x00"], list(buyer.values()) or [[]]],
             },
         }
@@ -425,6 +423,31 @@ def _wakes(values: list) -> list[frozenset[int]]:
             seen[id(value)] = woken
         append(woken)
     return wakes
+
+
+def _frame_needs(special: dict[int, tuple]) -> dict[int, tuple[int, ...]]:
+    """Per frame without a slot of other rules' findings: the hit keys of its slots of words only
+    (empty for the others)."""
+    return {
+        ri: () if any(cats for cats, _t, _w in slots) else
+        tuple(hit_key(ri, SLOT + j) for j, (_c, tokens, _w) in enumerate(slots) if not tokens)
+        for ri, slots in special.items()
+    }
+
+
+def _frame_dead_checks(keys: list[str], table: dict[str, list[int]], special: list,
+                       wake: list) -> tuple[list, list, list]:
+    """What finds a woken frame dead, computed once with the tables (a scan that needs the frame
+    automaton would otherwise spend ~20 ms on it at first use): the frame automaton's values,
+    [hit keys, the bits of the slots the pattern is a word of]; per frame with slots of words only,
+    [rule index, the bits of its slots]; per frame looked for apart, [rule index, its words]."""
+    needs = _frame_needs({ri: tuple((cats, tokens, words) for cats, tokens, words in slots) for ri, slots in special})
+    values = [[table.get(k, []), []] for k in keys]
+    bits, masks = _need_bits(values, needs)
+    values = [[uses, b] for (uses, _none), b in zip(values, bits, strict=True)]
+    waking = {ri: SLOT + j for ri, j in wake}
+    precheck = _precheck_words(keys, _need_sets(values, needs), needs, waking)
+    return values, [[ri, m] for ri, m in masks.items()], [[ri, list(words)] for ri, words in precheck.items()]
 
 
 def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tuple[frozenset[int], ...]]:
