@@ -111,6 +111,7 @@ class Compiling(EngineState):
         rules cache's), which spares hashing them."""
         tables = path = None
         if cache:
+            from .regexcode import codes_of, usable
             from .tablecache import load_tables, store_tables, tables_path
 
             path = tables_path(self.rules, self.settings, cache if isinstance(cache, str) else None)
@@ -123,10 +124,13 @@ class Compiling(EngineState):
                     pass  # a file that only looked right: built again
         if path is None:
             tables = _built_before(self.rules, self.settings, self._build_tables)
+            self._adopt(tables)
         else:
             tables = self._build_tables()
-            store_tables(path, tables)
-        self._adopt(tables)
+            codes = codes_of(p for rule in self.rules if rule.trusted for p in rule.regex)
+            store_tables(path, tables, codes)
+            self._adopt(tables)
+            self._regex_codes = usable(codes)
 
     def _adopt(self, tables: dict, path=None) -> None:
         """Takes the compiled tables (plain data) as the Linter's state; automata, regexes and
@@ -172,6 +176,9 @@ class Compiling(EngineState):
         self._precheck: tuple[Any, list[frozenset[int]]] | None = None
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
+        # the rule regexes' code as compiled before (regexcode.py), read from the cache when a
+        # pattern is first compiled; none for tables not from the cache
+        self._regex_codes: dict[str, list] | None = None if path is not None else {}
         # the rules as a plain list, each set when a message first has a candidate of it (reading
         # a RuleList decodes through Python code on every access)
         self._rule_at: list[Rule | None] = [None] * len(self.rules)
@@ -198,16 +205,15 @@ class Compiling(EngineState):
                 setattr(owner, attr, (automaton, keys, values, wakes))
 
         built = (WarmUp(keys, ready), keys, values, wakes)
-        if name == "frame":
-            if self._prechecked:
-                pkeys, frames_of = _precheck_table(self._precheck_words)
+        if name == "frame" and self._prechecked:
+            pkeys, frames_of = _precheck_table(self._precheck_words)
 
-                def ready_precheck(automaton) -> None:
-                    owner = linter()
-                    if owner is not None:
-                        owner._precheck = (automaton, frames_of)
+            def ready_precheck(automaton) -> None:
+                owner = linter()
+                if owner is not None:
+                    owner._precheck = (automaton, frames_of)
 
-                self._precheck = (WarmUp(pkeys, ready_precheck), frames_of)
+            self._precheck = (WarmUp(pkeys, ready_precheck), frames_of)
         setattr(self, attr, built)
         return built
 
@@ -371,8 +377,17 @@ class Compiling(EngineState):
         patterns = self._regexes[ri]
         if patterns is None:
             rule = self.rules[ri]
-            patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted) for p in rule.regex)
+            codes = self._regex_codes
+            if codes is None:
+                codes = self._regex_codes = self._stored_codes()
+            patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted, codes.get(p)) for p in rule.regex)
         return patterns
+
+    def _stored_codes(self) -> dict[str, list]:
+        from .regexcode import usable
+        from .tablecache import REGEX_PART, load_part_data
+
+        return usable(load_part_data(self._tables_path, REGEX_PART)) if self._tables_path is not None else {}
 
 
 
@@ -566,11 +581,18 @@ def _waking_slot(slots) -> int:
     return best
 
 
-def _compile_pattern(pattern: str, trusted: bool) -> tuple[Any, float | None]:
+def _compile_pattern(pattern: str, trusted: bool, code: list | None = None) -> tuple[Any, float | None]:
     """(compiled, timeout of a search or None). Built-in patterns run on stdlib ``re`` (several
-    times faster per call); user patterns on ``regex`` with a per-search timeout, so that none can
-    hang a scan."""
+    times faster per call; made from their stored ``code`` when the cache has it); user patterns
+    on ``regex`` with a per-search timeout, so that none can hang a scan."""
     if trusted:
+        if code is not None:
+            from .regexcode import compile_from
+
+            try:
+                return compile_from(pattern, code), None
+            except (TypeError, ValueError, RuntimeError):
+                pass  # not valid code after all: compiled as usual
         try:
             return re.compile(pattern), None
         except re.error:

@@ -35,6 +35,7 @@ class EngineState:
     shortcuts: bool  # False: no early exit or detector prefilter (a test compares)
     # set by the compile step
     _regexes: list[tuple[tuple[Any, float | None], ...] | None]  # compiled on first use
+    _regex_codes: dict[str, list] | None  # their code from the cache (regexcode.py), read on first use
     _gates: Any  # the early exits built from the active detectors (compile.py), with context
     _gates_plain: Any  # the same without the context rules
     _turn_hits: dict[str, frozenset[int]]  # buyer turn -> context rules it speaks to
