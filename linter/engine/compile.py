@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import RulesetError
 from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
-from .automaton import WarmUp
+from .automaton import Joined, WarmUp
 from .gates import DetectorGates
 from .state import EngineState
 
@@ -204,7 +204,7 @@ class Compiling(EngineState):
             if owner is not None:
                 setattr(owner, attr, (automaton, keys, values, wakes))
 
-        built = (WarmUp(keys, ready), keys, values, wakes)
+        built = (self._main_automaton(keys, ready) if name == "main" else WarmUp(keys, ready), keys, values, wakes)
         if name == "frame" and self._prechecked:
             pkeys, frames_of = _precheck_table(self._precheck_words)
 
@@ -216,6 +216,17 @@ class Compiling(EngineState):
             self._precheck = (WarmUp(pkeys, ready_precheck), frames_of)
         setattr(self, attr, built)
         return built
+
+    def _main_automaton(self, keys: list[str], ready: Callable[[Any], None]) -> Any:
+        """The automaton with buyer context: the one without it (whose keys come first, see
+        _build_tables) joined with one of the words only context rules listen for."""
+        plain, plain_keys = (self._automaton_plain or self._built("plain"))[:2]
+        n = len(plain_keys)
+        if keys[:n] != plain_keys:  # tables of another order (not made here): one automaton of them all
+            return WarmUp(keys, ready)
+        if len(keys) == n:
+            return plain
+        return Joined(plain, WarmUp(keys[n:], _keep_built), n)
 
     def _stored_part(self, name: str) -> list:
         from .tablecache import load_part
@@ -327,7 +338,9 @@ class Compiling(EngineState):
         ]
         free = [ri for ri in detector_rules if ri not in keyed_rules]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
-        # for (their triggers, such as 可以 or digits, are common words).
+        # for (their triggers, such as 可以 or digits, are common words); with it, the same keys
+        # first and then the words only context rules listen for (see _main_automaton)
+        plain = _automaton_table(table, keyed_rules, context_rules)
         buyer: dict[str, list[int]] = {}
         for key, uses in table.items():
             for use in uses:
@@ -364,8 +377,8 @@ class Compiling(EngineState):
             "gates_plain": DetectorGates.build(self.rules, [ri for ri in free if ri not in context_rules]),
             # per automaton: its keys, and per key what a hit means
             "automata": {
-                "main": _automaton_table(table, keyed_rules, ()),
-                "plain": _automaton_table(table, keyed_rules, context_rules),
+                "main": _plain_keys_first(_automaton_table(table, keyed_rules, ()), plain),
+                "plain": plain,
                 "frame": [fkeys, frame_values],
                 "buyer": [list(buyer) or ["\x00"], list(buyer.values()) or [[]]],
             },
@@ -412,6 +425,22 @@ def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_
     if not keys:
         keys, values = ["\x00"], [[[], []]]
     return [keys, values]
+
+
+def _plain_keys_first(main: list, plain: list) -> list:
+    """The automaton table ``main`` with the keys of ``plain`` first, in their order (each with its
+    value in ``main``), then the others: the automaton with buyer context is then the one without
+    it joined with a smaller one of the others (see Compiling._main_automaton)."""
+    keys, values = main
+    value_of = dict(zip(keys, values, strict=True))
+    first = plain[0]
+    taken = frozenset(first)
+    rest = [k for k in keys if k not in taken]
+    return [first + rest, [value_of.get(k, [[], []]) for k in first] + [value_of[k] for k in rest]]
+
+
+def _keep_built(_automaton: Any) -> None:
+    """A stand-in of a part of a joined automaton keeps the automaton it builds (see Joined)."""
 
 
 def _wakes(values: list) -> list[frozenset[int]]:
