@@ -486,9 +486,9 @@ def _frame_dead_checks(keys: list[str], table: dict[str, list[int]], special: li
     [hit keys, the bits of the slots the pattern is a word of]; per frame with slots of words only,
     [rule index, the bits of its slots]; per frame looked for apart, [rule index, its words]."""
     needs = _frame_needs({ri: tuple((cats, tokens, words) for cats, tokens, words in slots) for ri, slots in special})
-    values = [[table.get(k, []), []] for k in keys]
-    bits, masks = _need_bits(values, needs)
-    values = [[uses, b] for (uses, _none), b in zip(values, bits, strict=True)]
+    uses = [table.get(k, []) for k in keys]
+    bits, masks = _need_bits([[u, []] for u in uses], needs)
+    values: list[list[Any]] = [[u, b] for u, b in zip(uses, bits, strict=True)]
     waking = {ri: SLOT + j for ri, j in wake}
     precheck = _precheck_words(keys, _need_sets(values, needs), needs, waking)
     return values, [[ri, m] for ri, m in masks.items()], [[ri, list(words)] for ri, words in precheck.items()]

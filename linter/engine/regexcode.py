@@ -18,11 +18,11 @@ import sys
 import warnings
 from typing import Any
 
-try:
-    import _sre
-    from re import _compiler, _parser
+try:  # CPython's regular expression engine and the two steps of re.compile before it
+    import _sre  # type: ignore[import-not-found]
+    from re import _compiler, _parser  # type: ignore[attr-defined]
 except ImportError:  # another interpreter: patterns are compiled as usual
-    _sre = None  # type: ignore[assignment]
+    _sre = None
 
 
 def stamp() -> list:
