@@ -4,6 +4,7 @@ pays: a cold ``kefulint check`` of a reply or two would spend more on building t
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 # Characters a stand-in looks through before the automaton is built (~2 ms of lookups, a quarter of
@@ -57,3 +58,35 @@ class WarmUp:
                 if i is not None:
                     out.append((i, start, end))
         return out
+
+
+_BY_END_THEN_START = itemgetter(2, 1)
+
+
+class Joined:
+    """Finds what ``build(keys)`` finds, the same (key index, start, end) in the same order, with
+    two automata: ``first`` of keys[:offset] (an automaton used on its own too) and ``second`` of
+    keys[offset:]. The automaton with buyer context is the one without it and a smaller one of the
+    words only context rules listen for: a scan builds ~7,000 keys for it instead of ~22,000.
+    An automaton gives its matches by end, then by start (the longer key first): the two lists,
+    merged in that order, are the one automaton's."""
+
+    __slots__ = ("_first", "_offset", "_second")
+
+    def __init__(self, first: Any, second: Any, offset: int) -> None:
+        self._first = first
+        self._second = second
+        self._offset = offset
+
+    def find_matches_as_indexes(self, text: str, overlapping: bool = False) -> list[tuple[int, int, int]]:
+        found = self._first.find_matches_as_indexes(text, overlapping)
+        more = self._second.find_matches_as_indexes(text, overlapping)
+        if not more:
+            return found
+        offset = self._offset
+        more = [(i + offset, start, end) for i, start, end in more]
+        if not found:
+            return more
+        found = found + more
+        found.sort(key=_BY_END_THEN_START)
+        return found

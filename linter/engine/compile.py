@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import RulesetError
 from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
-from .automaton import WarmUp
+from .automaton import Joined, WarmUp
 from .gates import DetectorGates
 from .state import EngineState
 
@@ -111,6 +111,7 @@ class Compiling(EngineState):
         rules cache's), which spares hashing them."""
         tables = path = None
         if cache:
+            from .regexcode import codes_of, usable
             from .tablecache import load_tables, store_tables, tables_path
 
             path = tables_path(self.rules, self.settings, cache if isinstance(cache, str) else None)
@@ -123,10 +124,13 @@ class Compiling(EngineState):
                     pass  # a file that only looked right: built again
         if path is None:
             tables = _built_before(self.rules, self.settings, self._build_tables)
+            self._adopt(tables)
         else:
             tables = self._build_tables()
-            store_tables(path, tables)
-        self._adopt(tables)
+            codes = codes_of(p for rule in self.rules if rule.trusted for p in rule.regex)
+            store_tables(path, tables, codes)
+            self._adopt(tables)
+            self._regex_codes = usable(codes)
 
     def _adopt(self, tables: dict, path=None) -> None:
         """Takes the compiled tables (plain data) as the Linter's state; automata, regexes and
@@ -155,28 +159,26 @@ class Compiling(EngineState):
         # from the tables: a Linter of the rules cache decodes no rule it has no candidate of
         self._frame_special = {ri: tuple((frozenset(cats), tuple(tokens), bool(words)) for cats, tokens, words in slots)
                                for ri, slots in tables["frame_special"]}
-        # per frame without a slot of other rules' findings: the hit keys of its slots of words only
-        self._frame_needs = {
-            ri: () if any(cats for cats, _t, _w in special) else
-            tuple(hit_key(ri, SLOT + j) for j, (_c, tokens, _w) in enumerate(special) if not tokens)
-            for ri, special in self._frame_special.items()
-        }
+        self._frame_needs = _frame_needs(self._frame_special)
         self._needy_frames = frozenset(ri for ri, needs in self._frame_needs.items() if needs)
         # per frame with slots of other rules' findings only: per such slot, the rules of its categories
         self._sources = {ri: tuple(map(frozenset, slots)) for ri, slots in tables["frame_sources"]}
         self._sourced = frozenset(self._sources)
-        self._need_sets: dict[int, tuple[frozenset[int], ...]] = {}  # set with the frame automaton
-        self._need_bits: list[int] = []  # the same as bits (_need_bits), set with it
-        self._need_masks: dict[int, int] = {}
+        # per frame with slots of words only: the bits of those slots (each frame automaton
+        # pattern's bits are the second item of its value, see _need_bits)
+        self._need_masks = dict(map(tuple, tables["frame_masks"]))
         self._frame_wake = {ri: SLOT + j for ri, j in tables["frame_wake"]}
         # the frames that a small automaton of the few words of one slot can find dead without the
         # frame automaton, those words, and (the automaton, per its pattern the frames it keeps
-        # alive); set with the frame automaton
-        self._prechecked: frozenset[int] = frozenset()
-        self._precheck_words: dict[int, tuple[str, ...]] = {}
+        # alive; made with the frame automaton)
+        self._precheck_words = {ri: tuple(words) for ri, words in tables["precheck_words"]}
+        self._prechecked = frozenset(self._precheck_words)
         self._precheck: tuple[Any, list[frozenset[int]]] | None = None
         self._cue_platform = dict(self._cues)
         self._regexes: list[tuple[tuple[Any, float | None], ...] | None] = [None] * len(self.rules)
+        # the rule regexes' code as compiled before (regexcode.py), read from the cache when a
+        # pattern is first compiled; none for tables not from the cache
+        self._regex_codes: dict[str, list] | None = None if path is not None else {}
         # the rules as a plain list, each set when a message first has a candidate of it (reading
         # a RuleList decodes through Python code on every access)
         self._rule_at: list[Rule | None] = [None] * len(self.rules)
@@ -202,23 +204,29 @@ class Compiling(EngineState):
             if owner is not None:
                 setattr(owner, attr, (automaton, keys, values, wakes))
 
-        built = (WarmUp(keys, ready), keys, values, wakes)
-        if name == "frame":
-            self._need_sets = _need_sets(values, self._frame_needs)
-            self._need_bits, self._need_masks = _need_bits(values, self._frame_needs)
-            self._precheck_words = _precheck_words(keys, self._need_sets, self._frame_needs, self._frame_wake)
-            self._prechecked = frozenset(self._precheck_words)
-            if self._prechecked:
-                pkeys, frames_of = _precheck_table(self._precheck_words)
+        built = (self._main_automaton(keys, ready) if name == "main" else WarmUp(keys, ready), keys, values, wakes)
+        if name == "frame" and self._prechecked:
+            pkeys, frames_of = _precheck_table(self._precheck_words)
 
-                def ready_precheck(automaton) -> None:
-                    owner = linter()
-                    if owner is not None:
-                        owner._precheck = (automaton, frames_of)
+            def ready_precheck(automaton) -> None:
+                owner = linter()
+                if owner is not None:
+                    owner._precheck = (automaton, frames_of)
 
-                self._precheck = (WarmUp(pkeys, ready_precheck), frames_of)
+            self._precheck = (WarmUp(pkeys, ready_precheck), frames_of)
         setattr(self, attr, built)
         return built
+
+    def _main_automaton(self, keys: list[str], ready: Callable[[Any], None]) -> Any:
+        """The automaton with buyer context: the one without it (whose keys come first, see
+        _build_tables) joined with one of the words only context rules listen for."""
+        plain, plain_keys = (self._automaton_plain or self._built("plain"))[:2]
+        n = len(plain_keys)
+        if keys[:n] != plain_keys:  # tables of another order (not made here): one automaton of them all
+            return WarmUp(keys, ready)
+        if len(keys) == n:
+            return plain
+        return Joined(plain, WarmUp(keys[n:], _keep_built), n)
 
     def _stored_part(self, name: str) -> list:
         from .tablecache import load_part
@@ -330,7 +338,9 @@ class Compiling(EngineState):
         ]
         free = [ri for ri in detector_rules if ri not in keyed_rules]
         # Two automata: without buyer context, the patterns of context-only rules are never looked
-        # for (their triggers, such as 可以 or digits, are common words).
+        # for (their triggers, such as 可以 or digits, are common words); with it, the same keys
+        # first and then the words only context rules listen for (see _main_automaton)
+        plain = _automaton_table(table, keyed_rules, context_rules)
         buyer: dict[str, list[int]] = {}
         for key, uses in table.items():
             for use in uses:
@@ -339,6 +349,10 @@ class Compiling(EngineState):
                 mark = ri if what == CONTEXT else ~ri if what == CONSENT else None
                 if mark is not None and mark not in buyer.setdefault(key, []):
                     buyer[key].append(mark)
+        frame_special = [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
+                         for ri, rule in enumerate(self.rules) if rule.frame]
+        frame_wake = [[ri, _waking_slot(rule.frame.slots)] for ri, rule in enumerate(self.rules) if rule.frame]
+        frame_values, masks, precheck = _frame_dead_checks(fkeys, frame_table, frame_special, frame_wake)
         return {
             "words": words,
             "always": always,
@@ -349,20 +363,23 @@ class Compiling(EngineState):
             "context_rules": context_rules,
             "keyed_rules": keyed_rules,
             "screened": screened,
-            "frame_special": [[ri, [[sorted(cats), list(tokens), words] for cats, tokens, words in rule.frame.special()]]
-                              for ri, rule in enumerate(self.rules) if rule.frame],
+            "frame_special": frame_special,
             "frame_sources": _frame_sources(self.rules),
             # [frame rule index, its waking slot] (the slot whose words are in the main automaton)
-            "frame_wake": [[ri, _waking_slot(rule.frame.slots)] for ri, rule in enumerate(self.rules) if rule.frame],
+            "frame_wake": frame_wake,
+            # [frame rule index, the bits of its slots of words only] (see _need_bits)
+            "frame_masks": masks,
+            # [frame rule index, the words of its slot looked for apart] (see _precheck_words)
+            "precheck_words": precheck,
             # the early exits, from what each detector that runs without a keyword declares; with no
             # buyer context, context rules are off and their detectors need not be looked for
             "gates": DetectorGates.build(self.rules, free),
             "gates_plain": DetectorGates.build(self.rules, [ri for ri in free if ri not in context_rules]),
             # per automaton: its keys, and per key what a hit means
             "automata": {
-                "main": _automaton_table(table, keyed_rules, ()),
-                "plain": _automaton_table(table, keyed_rules, context_rules),
-                "frame": [fkeys, [[frame_table.get(k, []), []] for k in fkeys]],
+                "main": _plain_keys_first(_automaton_table(table, keyed_rules, ()), plain),
+                "plain": plain,
+                "frame": [fkeys, frame_values],
                 "buyer": [list(buyer) or ["\x00"], list(buyer.values()) or [[]]],
             },
         }
@@ -373,8 +390,17 @@ class Compiling(EngineState):
         patterns = self._regexes[ri]
         if patterns is None:
             rule = self.rules[ri]
-            patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted) for p in rule.regex)
+            codes = self._regex_codes
+            if codes is None:
+                codes = self._regex_codes = self._stored_codes()
+            patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted, codes.get(p)) for p in rule.regex)
         return patterns
+
+    def _stored_codes(self) -> dict[str, list]:
+        from .regexcode import usable
+        from .tablecache import REGEX_PART, load_part_data
+
+        return usable(load_part_data(self._tables_path, REGEX_PART)) if self._tables_path is not None else {}
 
 
 
@@ -401,6 +427,22 @@ def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_
     return [keys, values]
 
 
+def _plain_keys_first(main: list, plain: list) -> list:
+    """The automaton table ``main`` with the keys of ``plain`` first, in their order (each with its
+    value in ``main``), then the others: the automaton with buyer context is then the one without
+    it joined with a smaller one of the others (see Compiling._main_automaton)."""
+    keys, values = main
+    value_of = dict(zip(keys, values, strict=True))
+    first = plain[0]
+    taken = frozenset(first)
+    rest = [k for k in keys if k not in taken]
+    return [first + rest, [value_of.get(k, [[], []]) for k in first] + [value_of[k] for k in rest]]
+
+
+def _keep_built(_automaton: Any) -> None:
+    """A stand-in of a part of a joined automaton keeps the automaton it builds (see Joined)."""
+
+
 def _wakes(values: list) -> list[frozenset[int]]:
     """Per pattern of a main automaton, the rules its hit wakes (one frozenset per distinct set: a
     message's woken rules are their union, taken before its hits are sorted by use), with GLOBAL
@@ -425,6 +467,31 @@ def _wakes(values: list) -> list[frozenset[int]]:
             seen[id(value)] = woken
         append(woken)
     return wakes
+
+
+def _frame_needs(special: dict[int, tuple]) -> dict[int, tuple[int, ...]]:
+    """Per frame without a slot of other rules' findings: the hit keys of its slots of words only
+    (empty for the others)."""
+    return {
+        ri: () if any(cats for cats, _t, _w in slots) else
+        tuple(hit_key(ri, SLOT + j) for j, (_c, tokens, _w) in enumerate(slots) if not tokens)
+        for ri, slots in special.items()
+    }
+
+
+def _frame_dead_checks(keys: list[str], table: dict[str, list[int]], special: list,
+                       wake: list) -> tuple[list, list, list]:
+    """What finds a woken frame dead, computed once with the tables (a scan that needs the frame
+    automaton would otherwise spend ~20 ms on it at first use): the frame automaton's values,
+    [hit keys, the bits of the slots the pattern is a word of]; per frame with slots of words only,
+    [rule index, the bits of its slots]; per frame looked for apart, [rule index, its words]."""
+    needs = _frame_needs({ri: tuple((cats, tokens, words) for cats, tokens, words in slots) for ri, slots in special})
+    uses = [table.get(k, []) for k in keys]
+    bits, masks = _need_bits([[u, []] for u in uses], needs)
+    values: list[list[Any]] = [[u, b] for u, b in zip(uses, bits, strict=True)]
+    waking = {ri: SLOT + j for ri, j in wake}
+    precheck = _precheck_words(keys, _need_sets(values, needs), needs, waking)
+    return values, [[ri, m] for ri, m in masks.items()], [[ri, list(words)] for ri, words in precheck.items()]
 
 
 def _need_sets(values: list, needs: dict[int, tuple[int, ...]]) -> dict[int, tuple[frozenset[int], ...]]:
@@ -543,11 +610,18 @@ def _waking_slot(slots) -> int:
     return best
 
 
-def _compile_pattern(pattern: str, trusted: bool) -> tuple[Any, float | None]:
+def _compile_pattern(pattern: str, trusted: bool, code: list | None = None) -> tuple[Any, float | None]:
     """(compiled, timeout of a search or None). Built-in patterns run on stdlib ``re`` (several
-    times faster per call); user patterns on ``regex`` with a per-search timeout, so that none can
-    hang a scan."""
+    times faster per call; made from their stored ``code`` when the cache has it); user patterns
+    on ``regex`` with a per-search timeout, so that none can hang a scan."""
     if trusted:
+        if code is not None:
+            from .regexcode import compile_from
+
+            try:
+                return compile_from(pattern, code), None
+            except (TypeError, ValueError, RuntimeError):
+                pass  # not valid code after all: compiled as usual
         try:
             return re.compile(pattern), None
         except re.error:

@@ -418,10 +418,9 @@ class Matching(EngineState):
             if alive.isdisjoint(woken):
                 return set(woken), None
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
-        bits = self._need_bits
         got = 0
         for idx, _start, _end in matches:
-            got |= bits[idx]
+            got |= values[idx][1]  # the bits of the slots the pattern is a word of (compile._need_bits)
         masks = self._need_masks
         dead = {ri for ri in woken if masks[ri] & got != masks[ri]}
         return dead, self._collect(matches, keys, values) if len(dead) < len(woken) else None

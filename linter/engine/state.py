@@ -35,6 +35,7 @@ class EngineState:
     shortcuts: bool  # False: no early exit or detector prefilter (a test compares)
     # set by the compile step
     _regexes: list[tuple[tuple[Any, float | None], ...] | None]  # compiled on first use
+    _regex_codes: dict[str, list] | None  # their code from the cache (regexcode.py), read on first use
     _gates: Any  # the early exits built from the active detectors (compile.py), with context
     _gates_plain: Any  # the same without the context rules
     _turn_hits: dict[str, frozenset[int]]  # buyer turn -> context rules it speaks to
@@ -50,9 +51,7 @@ class EngineState:
     _frame_special: dict[int, tuple]
     _frame_needs: dict[int, tuple[int, ...]]  # per frame: the hit keys of its slots of words only
     _needy_frames: frozenset[int]  # the frames with such slots
-    _need_sets: dict[int, tuple[frozenset[int], ...]]  # per such frame and slot: the frame automaton's patterns of it
-    _need_bits: list[int]  # the same as bits: per frame automaton pattern, the bits of the slots it is a word of
-    _need_masks: dict[int, int]  # per such frame: the bits of its slots
+    _need_masks: dict[int, int]  # per such frame: the bits of its slots (a frame automaton's value holds its pattern's)
     _frame_wake: dict[int, int]  # per frame: SLOT + its waking slot
     _prechecked: frozenset[int]  # the frames with a slot of few words, looked for apart (compile._precheck_words)
     _precheck_words: dict[int, tuple[str, ...]]  # per such frame: those words

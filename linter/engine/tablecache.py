@@ -10,7 +10,8 @@ renamed into place, beside the rules cache (``KEFULINT_NO_CACHE=1`` turns both o
 
 One file holds what every message needs (the automaton of a message without buyer context among
 it); the other automata are stored beside it, one file each, and read when a message first needs
-them (the one with buyer context, the frame words, the buyer's turns).
+them (the one with buyer context, the frame words, the buyer's turns); so are the rule regexes'
+compiled code (see regexcode.py), read when a rule first needs its regexes.
 """
 from __future__ import annotations
 
@@ -22,14 +23,15 @@ from typing import Any
 
 from ..rules.rulecache import cache_dir, code_stamp, remove_matching, sha256, store_atomic
 
-FORMAT = "kefulint-compiled/8"  # 8: frame_wake; 7: the gates' look characters as they are; 6: frame_sources; 5: screened; 4: automata values stored once; 3: frame_special; 2: JSON (1: a pickle)
+FORMAT = "kefulint-compiled/10"  # 10: the main automaton's keys in the plain one's order first; 9: frame_masks, precheck_words, a frame value's bits; 8: frame_wake; 7: the gates' look characters as they are; 6: frame_sources; 5: screened; 4: automata values stored once; 3: frame_special; 2: JSON (1: a pickle)
 # what the first file must hold, each of its type (the rest is checked as the Linter takes it)
 _SHAPE = {"words": list, "always": list, "detector_rules": list, "context_turns": int, "late": list,
           "global_allow": list, "context_rules": list, "keyed_rules": list, "screened": list, "frame_special": list,
-          "frame_sources": list, "frame_wake": list, "gates": dict,
+          "frame_sources": list, "frame_wake": list, "frame_masks": list, "precheck_words": list, "gates": dict,
           "gates_plain": dict, "automata": dict}
 FIRST = "plain"  # the automaton stored in the first file
 APART = ("main", "frame", "buyer")  # the automata stored beside it
+REGEX_PART = "regex"  # the rule regexes' compiled code, stored beside them too
 _PREFIX = "compiled-"
 _STR = frozenset({str})
 
@@ -144,11 +146,21 @@ def load_part(path: str, name: str) -> list | None:
     return _unpack(_read(_part_path(path, name), name))
 
 
-def store_tables(path: str, tables: dict) -> None:
+def load_part_data(path: str, name: str) -> Any:
+    """The data of the part ``name`` stored beside ``path`` (not an automaton: see load_part);
+    None when missing or corrupt."""
+    return _read(_part_path(path, name), name)
+
+
+def store_tables(path: str, tables: dict, regex_codes: dict | None = None) -> None:
+    """Stores ``tables`` at ``path``, each automaton of APART beside it, and ``regex_codes`` (the
+    rule regexes compiled, see regexcode.py) beside them."""
     automata = tables["automata"]
     _write(path, "tables", {**tables, "automata": {FIRST: _pack(automata[FIRST])}})
     for name in APART:
         _write(_part_path(path, name), name, _pack(automata[name]))
+    if regex_codes is not None:
+        _write(_part_path(path, REGEX_PART), REGEX_PART, regex_codes)
     remove_matching(os.path.join(os.path.dirname(path), f"{_PREFIX}*.pickle"))  # kefulint 0.1 stored the tables as a pickle
 
 
@@ -157,4 +169,4 @@ def _write(path: str, part: str, data: Any) -> None:
     payload = json.dumps({"format": FORMAT, "key": key, "part": part, "data": data},
                          ensure_ascii=False, separators=(",", ":"))
     # every file of a key counted apart: as many keys kept as with one file each
-    store_atomic(path, payload.encode("utf-8"), f"{_PREFIX}*.json", keep_per_key=1 + len(APART))
+    store_atomic(path, payload.encode("utf-8"), f"{_PREFIX}*.json", keep_per_key=2 + len(APART))

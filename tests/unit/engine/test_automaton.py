@@ -79,3 +79,23 @@ def test_a_linter_let_go_is_freed_without_the_cyclic_collector(linter):
     finally:
         if enabled:
             gc.enable()
+
+
+def test_the_automaton_with_context_is_the_one_without_it_joined_with_the_rest(tables):
+    keys, plain_keys = tables["main"][0], tables["plain"][0]
+    n = len(plain_keys)
+    assert keys[:n] == plain_keys and len(keys) > n  # the keys without context first
+    joined = automaton.Joined(build(plain_keys), WarmUp(keys[n:], lambda _a: None), n)
+    real = build(keys)
+    for text in [*TEXTS, "可以开发票吗可以的", "好的可以，退款1688元到账，可以吗"]:
+        compact = Normalized(text).compact
+        assert joined.find_matches_as_indexes(compact, True) == real.find_matches_as_indexes(compact, True), text
+
+
+def test_joined_keys_overlapping_in_the_automatons_order():
+    keys = ["ab", "b", "abc", "bc", "c", "a", "x", "bca"]
+    real = build(keys)
+    for split in range(1, len(keys)):
+        joined = automaton.Joined(build(keys[:split]), build(keys[split:]), split)
+        for text in ("abc", "abcabc", "xabcx", "cba", "", "bcab"):
+            assert joined.find_matches_as_indexes(text, True) == real.find_matches_as_indexes(text, True), (split, text)

@@ -17,11 +17,15 @@ def test_roles_and_slots_fit_below_the_key_stride(linter):
 
 
 def test_the_tables_hold_plain_ints(linter):
-    for name in ("main", "plain", "frame"):
+    for name in ("main", "plain"):
         _keys, values = linter._tables[name]
         for uses, activates in values:
             assert all(type(u) is int for u in uses)
             assert all(type(ri) is int for ri in activates)
+    _keys, values = linter._tables["frame"]
+    for uses, bits in values:  # a frame pattern's second item: the bits of its slots (compile._need_bits)
+        assert all(type(u) is int for u in uses)
+        assert type(bits) is int
 
 
 def test_a_sneer_gives_way_to_the_insult_it_is_part_of(linter):
