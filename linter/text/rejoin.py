@@ -64,6 +64,10 @@ _AT_PROVIDER = regex.compile(
     rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在|后面跟|后面是|后面加|后面接)?\s*(?:那个)?\s*({_PROVIDER})\s*(?:的|邮箱)"
     rf"|(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})\s+在\s+({_PROVIDER})(?![a-z0-9])"
 )
+# the provider named first, then the id: "网易163那个，前面是jiafang777"
+_PROVIDER_THEN_ID = regex.compile(
+    rf"({_PROVIDER})\s*(?:那个|的)?[\s，,、]*(?:前面|前缀|用户名|名字)(?:是|为)?[:：]?\s*([a-z][a-z0-9_.\-]{{2,}})(?![a-z0-9_@.])"
+)
 # an address given in two labelled parts: "前缀是 bobo_design。后缀 163.com", "前面是 lele_。后面接 shop520",
 # "前半截是 mianli2019。后面接163", "前缀 xiedian_zj。后面 @yeah.net"
 _PARTS = regex.compile(
@@ -143,6 +147,7 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_DOTTED, lambda m: regex.sub(r"[.·\-]", "", m.group()), out, omap)
     out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
     out, omap = _sub(_PARTS, _join_parts, out, omap)
+    out, omap = _sub(_PROVIDER_THEN_ID, lambda m: f"{m.group(2)}@{_PROVIDERS[m.group(1)]}", out, omap)
     out, omap = _sub(_AT_PROVIDER, lambda m: f"{m.group(1) or m.group(3)}@{_PROVIDERS[m.group(2) or m.group(4)]}", out, omap)
     if out == light:
         return None
