@@ -620,8 +620,8 @@ def _compile_pattern(pattern: str, trusted: bool, code: list | None = None) -> t
 
             try:
                 return compile_from(pattern, code), None
-            except (TypeError, ValueError, RuntimeError):
-                pass  # not valid code after all: compiled as usual
+            except (TypeError, ValueError, RuntimeError, AttributeError, IndexError):
+                pass  # not valid code after all (or another engine's): compiled as usual
         try:
             return re.compile(pattern), None
         except re.error:

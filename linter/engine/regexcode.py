@@ -43,11 +43,16 @@ def code_of(pattern: str) -> list | None:
             code = _compiler._code(parsed, 0)
     except (re.error, Warning, RecursionError, OverflowError):
         return None
-    groupindex = dict(parsed.state.groupdict)
-    indexgroup: list[str | None] = [None] * parsed.state.groups
-    for name, i in groupindex.items():
-        indexgroup[i] = name
-    return [parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup]
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError):  # another interpreter's
+        return None  # internals (its parser or compiler changed): nothing stored
+    try:
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        return [parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup]
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError):  # as above: the parser's
+        return None  # state is not what this module knows
 
 
 def codes_of(patterns) -> dict:
