@@ -72,3 +72,13 @@ def test_code_that_is_not_valid_is_compiled_as_before(cache, rules, code):
     data["data"]["codes"] = {pattern: code for pattern in data["data"]["codes"]}
     part.write_text(json.dumps(data), encoding="utf-8")
     assert findings(Linter(rules, cache=True)) == plain
+
+
+def test_another_interpreters_internals_store_nothing(monkeypatch):
+    from kefulint.engine import regexcode
+
+    def changed(*_args):
+        raise AttributeError("this interpreter's re compiler has no such step")
+
+    monkeypatch.setattr(regexcode._compiler, "_code", changed)
+    assert regexcode.codes_of(["a+b", "(x)"])["codes"] == {}
