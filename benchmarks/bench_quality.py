@@ -67,7 +67,8 @@ def main() -> int:
               + writers_of(writers_dir / "final", "D", "author13"))
     round14 = (writers_of(writers_dir / "round14", "ABCDEF", "author14")  # written in the tenth, dev2's fifteen categories
                + writers_of(writers_dir / "round15", "ABCDE", "author15") + writers_of(writers_dir / "round16", "ABCDE", "author16")
-               + writers_of(writers_dir / "round17", "ABCDE", "author17") + writers_of(writers_dir / "round18", "ABCD", "author18"))
+               + writers_of(writers_dir / "round17", "ABCDE", "author17") + writers_of(writers_dir / "round18", "ABCD", "author18")
+               + writers_of(writers_dir / "round19", "ABCD", "author19"))
     final10 = (writers_of(writers_dir / "final", "GH", "author14") + writers_of(writers_dir / "final", "FG", "author15")
                + writers_of(writers_dir / "final", "F", "author16") + writers_of(writers_dir / "final", "F", "author17")
                + writers_of(writers_dir / "final", "E", "author18"))
@@ -98,8 +99,8 @@ def main() -> int:
         "writers 11A-11E,12A-12D,13A-13C (ninth session) tuned 70%": [i for i in round11 if holdout_part(i.id) == "tuned"],
         "writers 11A-11E,12A-12D,13A-13C (ninth session) untouched 30%": [i for i in round11 if holdout_part(i.id) == "untouched"],
         "writers 11F,11G,12E,13D final (ninth session, never read)": final9,
-        "writers 14A-18D (tenth session) tuned 70%": [i for i in round14 if holdout_part(i.id) == "tuned"],
-        "writers 14A-18D (tenth session) untouched 30%": [i for i in round14 if holdout_part(i.id) == "untouched"],
+        "writers 14A-19D (tenth session) tuned 70%": [i for i in round14 if holdout_part(i.id) == "tuned"],
+        "writers 14A-19D (tenth session) untouched 30%": [i for i in round14 if holdout_part(i.id) == "untouched"],
         "writers 14G,14H,15F,15G,16F,17F,18E final (tenth session, never read)": final10,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
@@ -110,7 +111,7 @@ def main() -> int:
                 "writers 9A-9C final (eighth session, never read)",
                 "writers 10A-10D,10G-10N (dev2's categories) untouched 30%", "writers 10E,10F,10K,10O final (dev2's categories, never read)",
                 "writers 11A-11E,12A-12D,13A-13C (ninth session) untouched 30%", "writers 11F,11G,12E,13D final (ninth session, never read)",
-                "writers 14A-18D (tenth session) untouched 30%",
+                "writers 14A-19D (tenth session) untouched 30%",
                 "writers 14G,14H,15F,15G,16F,17F,18E final (tenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
