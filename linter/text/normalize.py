@@ -263,7 +263,7 @@ def _cn_run() -> re.Pattern:
     return re.compile(
         # a numeral right after 前/后 that digits follow names the part (前三186, 后四1790), it is not one
         # 腰 / 妖 for 幺 may start a run when two numerals follow (打 腰三八 零六四四)
-        rf"(?:(?<![前后])[{_DIGIT_CLASS}]|[{_DIGIT_CLASS}](?![0-9])|[腰妖](?=[{_DIGIT_CLASS}]{{2}}))"
+        rf"(?:[0-9]|(?<![前后])[{_CN_DIGIT_CHARS}]|[{_CN_DIGIT_CHARS}](?![0-9])|[腰妖](?=[{_DIGIT_CLASS}]{{2}}))"
         rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
     )
 
