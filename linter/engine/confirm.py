@@ -18,12 +18,22 @@ if TYPE_CHECKING:
 _DENIED = re.compile(r"(?:不是|并非|并不是|未经|未经过|没经过|没有经过|没有|不|没)$")
 
 
+# a denying exclusion word between an if and its then is a condition, not what is said: 您要不加钱就只能一次性付清
+_IF = ("要", "如果", "要是", "若", "假如")
+_THEN = ("就", "的话")
+
+
+def _condition(compact: str, word: str, i: int) -> bool:
+    return word[0] in "不没" and compact.endswith(_IF, 0, i) and compact.startswith(_THEN, i + len(word))
+
+
 def _clears(compact: str, word: str) -> bool:
-    """Whether ``word`` occurs in the reply at least once not denied by the words just before it."""
+    """Whether ``word`` occurs in the reply at least once not denied by the words just before it
+    and not a denial made the condition of an if-clause (不加钱就只能…)."""
     i = compact.find(word)
     while i >= 0:
         end = i + 1 if word[0] == "是" else i  # 不是您本人: the word's own 是 is denied
-        if not _DENIED.search(compact, max(0, end - 4), end):
+        if not _DENIED.search(compact, max(0, end - 4), end) and not _condition(compact, word, i):
             return True
         i = compact.find(word, i + 1)
     return False

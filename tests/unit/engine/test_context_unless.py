@@ -69,6 +69,13 @@ def test_an_exclusion_word_that_is_denied_does_not_exclude(linter):
     assert "privacy.third_party" not in cats(linter, "收货人为赵磊，收货地址为北京市朝阳区望京，是您本人吗")
 
 
+def test_an_exclusion_word_made_a_condition_does_not_exclude(linter):
+    # "不加钱" clears a surcharge ("分期不加钱"), but not as the if of an if-then: 要不加钱就只能…
+    reply = "分期可以，但是要加5%，这个是我们这边额外收的，您要不加钱就只能一次性付清"
+    assert "payment.credit_card" in cats(linter, reply)
+    assert "payment.credit_card" not in cats(linter, "分期可以，我们这边不加钱")
+
+
 def test_an_exclusion_word_in_another_sentence_clears_nothing(linter):
     closed = "我这边已经帮您把订单关闭了，库存也释放了。如果您还想要，可以重新拍下"
     assert "trade.close" in cats(linter, closed)
