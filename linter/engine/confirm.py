@@ -39,6 +39,17 @@ def _clears(compact: str, word: str) -> bool:
     return False
 
 
+# a reply that repeats the buyer's question and answers it no: 评价有返现吗？没有的亲，我们不做这个
+_ASKED = ("吗", "么", "嘛")
+_ANSWER_NO = ("没有", "没的", "木有", "并没有", "不是", "不能", "不可以", "不行", "不会", "不支持", "不做", "不搞", "不提供")
+
+
+def _echoed_question(view: MessageView, cs: int, ce: int) -> bool:
+    lo, hi = frames.clause_bounds(view, cs, ce, frames.sentence_break())
+    compact = view.norm.compact
+    return compact.endswith(_ASKED, lo, hi) and compact.startswith(_ANSWER_NO, hi)
+
+
 def _sentence(view: MessageView, cs: int, ce: int) -> str:
     """The compact text of the sentence(s) that hold compact[cs:ce]: an exclusion word in another
     sentence clears nothing (如果您还想要，可以重新拍下 after 我已经帮您把订单关闭了。)."""
@@ -67,6 +78,9 @@ class Confirming(EngineState):
             for w in words.unless:
                 if w in sentence and _clears(sentence, w):
                     return f"整句排除词「{w}」(unless)"
+        # (an insult asked as a question stays one: 您是眼瞎吗？不是吧)
+        if ce > cs and not rule.category.startswith("etiquette.") and _echoed_question(view, cs, ce):
+            return "复述买家的问题后否定 (the buyer's question echoed, then answered no)"
         if rule.not_near:
             found = view.word_near(cs, ce, words.not_near, rule.not_near.before, rule.not_near.after, inside=False, same_clause=True)
             if found:

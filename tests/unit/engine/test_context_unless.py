@@ -76,6 +76,13 @@ def test_an_exclusion_word_made_a_condition_does_not_exclude(linter):
     assert "payment.credit_card" not in cats(linter, "分期可以，我们这边不加钱")
 
 
+def test_a_question_echoed_and_answered_no_is_no_offer(linter):
+    assert "review.manipulation" not in cats(linter, "评价有返现吗？没有的亲，我们不做这个")
+    assert "review.manipulation" in cats(linter, "好评返现吗？有的，5元")
+    # an insult asked as a question stays one
+    assert "etiquette.abuse" in cats(linter, "您是眼瞎吗？不过我们还是可以帮您换")
+
+
 def test_an_exclusion_word_in_another_sentence_clears_nothing(linter):
     closed = "我这边已经帮您把订单关闭了，库存也释放了。如果您还想要，可以重新拍下"
     assert "trade.close" in cats(linter, closed)
