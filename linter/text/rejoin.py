@@ -30,9 +30,11 @@ _NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[ \t]*[\p{So}\p{Sk}\p{Cf}\
 _SPELLED = regex.compile(
     r"(?<=[a-z0-9_])(?:\s*[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[](dot|at)[)\]]\s*)(?=[a-z0-9])"
 )
-# a stand-in for @ right before a mail host, without a word about it: guoyuan#qq.com
+# a stand-in for @ right before a mail host or a company's own domain, without a word about it:
+# guoyuan#qq.com, invoice#yangshengshop.cn
 _HASH_BEFORE_HOST = regex.compile(
-    r"(?<=[a-z0-9_.\-])[#＃](?=(?:" + "|".join(sorted({regex.escape(h) for h in MAIL_HOSTS}, key=len, reverse=True)) + r")(?![a-z0-9]))"
+    r"(?<=[a-z0-9_.\-][a-z0-9_])[#＃](?=(?:" + "|".join(sorted({regex.escape(h) for h in MAIL_HOSTS}, key=len, reverse=True))
+    + r"|[a-z0-9][a-z0-9\-]+\.(?:com|cn|net|org|cc|top|vip|shop|com\.cn|net\.cn))(?![a-z0-9.]))"
 )
 # "com" said aloud: 点 康姆
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")

@@ -56,6 +56,8 @@ def test_no_pypinyin_at_run_time(monkeypatch):
         ("laotie.dongbei (at) gmail (dot) com", "laotie.dongbei@gmail.com"),
         ("水单发 finance 在 hxjj 点 net", "finance@hxjj.net"),
         ("1 3 5 x 0 9 8 8 x 2 6 4 1（把x去掉就是号码）", "13509882641"),
+        ("guoyuan#qq.com", "guoyuan@qq.com"),
+        ("发票问题发邮件到 invoice#yangshengshop.cn", "invoice@yangshengshop.cn"),
     ],
 )
 def test_rejoin(text, joined):
@@ -64,7 +66,7 @@ def test_rejoin(text, joined):
     assert len(omap) == len(out) and all(0 <= i < len(text) for i in omap)
 
 
-@pytest.mark.parametrize("text", ["下午3点半到", "https://locate.apple.com/cn/", "订单 2024 已发货", "第一次买", "我在家"])
+@pytest.mark.parametrize("text", ["下午3点半到", "https://locate.apple.com/cn/", "订单 2024 已发货", "第一次买", "我在家", "色号#12 偏红"])
 def test_rejoin_leaves_ordinary_text(text):
     assert rejoin(text) is None
 
