@@ -455,10 +455,12 @@ def _fold(text: str, tables: _FoldTables, foldable: frozenset[str]) -> tuple[str
     is folded, it is folded too, as the table does."""
     if tables.chained is None:
         tables.derive()
+    expanding, chained = tables.expanding, tables.chained
+    assert expanding is not None and chained is not None  # derive made them
     if not foldable:
         folded = text  # astral characters, none of them foldable
         fold_map = None
-    elif not tables.expanding.isdisjoint(foldable):
+    elif not expanding.isdisjoint(foldable):
         fold = tables.fold
         parts: list[str] = []
         fold_map = []
@@ -467,7 +469,7 @@ def _fold(text: str, tables: _FoldTables, foldable: frozenset[str]) -> tuple[str
             parts.append(repl)
             fold_map.extend([i] * len(repl))
         folded = "".join(parts)
-    elif len(foldable) <= _FOLD_BY_REPLACE and tables.chained.isdisjoint(foldable):
+    elif len(foldable) <= _FOLD_BY_REPLACE and chained.isdisjoint(foldable):
         fold = tables.fold
         folded = text
         # one character for one, none of them folding to another of them
