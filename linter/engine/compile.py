@@ -194,7 +194,7 @@ class Compiling(EngineState):
             part = self._tables[name] = self._stored_part(name)
         keys, values = part
         attr = _AUTOMATON_ATTRS[name]
-        wakes = _wakes(values) if name in ("main", "plain") else None
+        woken = name in ("main", "plain")
         # the stand-in holds the Linter weakly: a Linter let go is freed at once, not by the cyclic
         # collector (which would walk its tables first)
         linter = weakref.ref(self)
@@ -202,9 +202,13 @@ class Compiling(EngineState):
         def ready(automaton) -> None:  # the stand-in built the automaton: it takes the stand-in's place
             owner = linter()
             if owner is not None:
-                setattr(owner, attr, (automaton, keys, values, wakes))
+                setattr(owner, attr, (automaton, keys, values, _wakes(values) if woken else None))
 
-        built = (self._main_automaton(keys, ready) if name == "main" else WarmUp(keys, ready), keys, values, wakes)
+        automaton = self._main_automaton(keys, ready) if name == "main" else WarmUp(keys, ready)
+        # while a stand-in answers (a cold check of a reply or a few), the wake sets of the patterns it
+        # matches are made as they are read; the list of them all comes with the automaton
+        wakes = (_WakesOfMatched(values) if isinstance(automaton, WarmUp) else _wakes(values)) if woken else None
+        built = (automaton, keys, values, wakes)
         if name == "frame" and self._prechecked:
             pkeys, frames_of = _precheck_table(self._precheck_words)
 
@@ -467,6 +471,22 @@ def _wakes(values: list) -> list[frozenset[int]]:
             seen[id(value)] = woken
         append(woken)
     return wakes
+
+
+class _WakesOfMatched(dict):
+    """``_wakes(values)[i]``, each made when first read (see Compiling._built): a cold check reads a
+    few of ~13,000."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: list) -> None:
+        super().__init__()
+        self._values = values
+
+    def __missing__(self, idx: int) -> frozenset[int]:
+        uses, activates = self._values[idx]
+        woken = self[idx] = frozenset(activates if _CUES.isdisjoint(uses) else [*activates, GLOBAL])
+        return woken
 
 
 def _frame_needs(special: dict[int, tuple]) -> dict[int, tuple[int, ...]]:

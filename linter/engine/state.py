@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 # an Aho-Corasick automaton, its patterns and, per pattern index, what a hit of that pattern means;
 # for the main automata also per pattern index the rules a hit wakes (None for the others; see
-# compile._wakes)
-Automaton = tuple[Any, list[str], list, list | None]
+# compile._wakes; a dict of those read so far while a stand-in answers)
+Automaton = tuple[Any, list[str], list, list | dict | None]
 
 
 class EngineState:

@@ -164,14 +164,17 @@ class _FoldTables:
 
     __slots__ = ("_left", "_marked", "chained", "expanding", "find_marked", "fold", "foldable")
 
-    def __init__(self, fold: dict[int, str], foldable: frozenset[str], expanding: frozenset[str],
+    def __init__(self, fold: dict[int, str], foldable: frozenset[str] | None, expanding: frozenset[str] | None,
                  marked: frozenset[str]) -> None:
         self.fold = fold  # code point -> what it folds to
-        self.foldable = foldable  # the characters the fold changes (full-width punctuation aside)
-        self.expanding = expanding  # those that fold to more (or fewer) than one character
-        # those that fold to a character that folds again (帳 -> 帐 -> 账): folded one at a time, in
-        # place, they could be folded twice; the table folds each character of a text once
-        self.chained = frozenset(chr(cp) for cp, repl in fold.items() if len(repl) == 1 and ord(repl) in fold)
+        # the characters the fold changes (full-width punctuation aside), those of them that fold to
+        # more (or fewer) than one character, and those that fold to a character that folds again
+        # (帳 -> 帐 -> 账: folded one at a time, in place, they could be folded twice; the table folds
+        # each character of a text once); None until ``derive`` makes them, when a text first has a
+        # character other than a digit to look at: a cold check of a plain reply needs none of them
+        self.foldable = foldable
+        self.expanding = expanding
+        self.chained: frozenset[str] | None = None
         # the foldable characters of the BMP, the digits and Chinese numerals and every astral
         # character, in one class (a bitmap and one range): most messages hold none of the first and
         # the last, and one search then settles all three (and counts the numerals). ``find_marked(text)``
@@ -179,6 +182,16 @@ class _FoldTables:
         self._marked = marked
         self._left = _MARKED_WARM_UP
         self.find_marked: Callable[..., list[str]] = self._warm_up
+
+    def derive(self) -> frozenset[str]:
+        """Makes ``foldable``, ``expanding`` and ``chained`` (those not given); returns ``foldable``."""
+        fold = self.fold
+        if self.foldable is None:
+            self.foldable = frozenset(map(chr, fold)) - _UNMARKED_PUNCT
+        if self.expanding is None:
+            self.expanding = frozenset(chr(cp) for cp, repl in fold.items() if len(repl) != 1)
+        self.chained = frozenset(chr(cp) for cp, repl in fold.items() if len(repl) == 1 and ord(repl) in fold)
+        return self.foldable
 
     def _warm_up(self, text: str) -> list[str]:
         self._left -= len(text)
@@ -218,12 +231,11 @@ def _fold_tables() -> _FoldTables:
 
 def _new_fold_tables() -> _FoldTables:
     fold = _build_fold()
-    foldable = frozenset(map(chr, fold)) - _UNMARKED_PUNCT
     # A regex class of BMP characters compiles to a bitmap and tests fast; one astral character in
     # a class makes `re` test every character linearly (~100x slower), so astral ones are looked
     # for with a single range (_ASTRAL) and confirmed with the set.
     bmp = frozenset(map(chr, filter(0x10000 .__gt__, fold))) - _UNMARKED_PUNCT | frozenset(_CN_DIGIT_CHARS + "0123456789")
-    return _FoldTables(fold, foldable, frozenset(chr(cp) for cp, repl in fold.items() if len(repl) != 1), bmp)
+    return _FoldTables(fold, None, None, bmp)
 
 
 def __getattr__(name: str):
@@ -347,15 +359,18 @@ class Normalized:
             tables = _TABLES or _fold_tables()
             top = max(marked)
             astral = top > "\uffff"
+            # digits only (no character up to "9" folds): nothing to fold, no numeral to turn
+            if top <= "9":
+                folded, fold_map = original, None
             # isdisjoint makes no set: most marked characters are digits and numerals, none foldable
-            if not astral and tables.foldable.isdisjoint(marked):
+            elif not astral and (tables.foldable or tables.derive()).isdisjoint(marked):
                 folded, fold_map = original, None
                 # marked: the text's digits and numerals, every one of them (as _enough_numerals
                 # counts them); a Chinese numeral among them sorts after the digits
-                if top > "9" and len(marked) >= MIN_CN_RUN_DIGITS:
+                if len(marked) >= MIN_CN_RUN_DIGITS:
                     folded = _cn_numerals_to_digits(folded)
             else:
-                folded, fold_map = _fold(original, tables, tables.foldable.intersection(marked))
+                folded, fold_map = _fold(original, tables, (tables.foldable or tables.derive()).intersection(marked))
                 if not astral:  # folding can make one: 頠 -> 𬱟 (traditional to simplified)
                     astral = _ASTRAL.search(folded) is not None
         # 1o29384 75, 13l0: a letter o or l between digits is 0 or 1 (looked for only when there is
@@ -442,10 +457,14 @@ def _fold(text: str, tables: _FoldTables, foldable: frozenset[str]) -> tuple[str
     """``foldable``: the foldable characters of ``text`` (the caller looked). Full-width punctuation
     is not among them (a text with nothing else to fold keeps it, see _KEPT_PUNCT); once the text
     is folded, it is folded too, as the table does."""
+    if tables.chained is None:
+        tables.derive()
+    expanding, chained = tables.expanding, tables.chained
+    assert expanding is not None and chained is not None  # derive made them
     if not foldable:
         folded = text  # astral characters, none of them foldable
         fold_map = None
-    elif not tables.expanding.isdisjoint(foldable):
+    elif not expanding.isdisjoint(foldable):
         fold = tables.fold
         parts: list[str] = []
         fold_map = []
@@ -454,7 +473,7 @@ def _fold(text: str, tables: _FoldTables, foldable: frozenset[str]) -> tuple[str
             parts.append(repl)
             fold_map.extend([i] * len(repl))
         folded = "".join(parts)
-    elif len(foldable) <= _FOLD_BY_REPLACE and tables.chained.isdisjoint(foldable):
+    elif len(foldable) <= _FOLD_BY_REPLACE and chained.isdisjoint(foldable):
         fold = tables.fold
         folded = text
         # one character for one, none of them folding to another of them

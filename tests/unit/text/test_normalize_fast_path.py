@@ -20,7 +20,7 @@ mixed = st.one_of(st.text(max_size=60), st.lists(pieces, max_size=30).map("".joi
 def slow(text: str) -> tuple[str, str]:
     """(folded, compact) of ``text``, every character looked up in the fold table."""
     tables = normalize._fold_tables()
-    if tables.foldable.isdisjoint(text):  # only full-width punctuation: kept as it is
+    if (tables.foldable or tables.derive()).isdisjoint(text):  # only full-width punctuation: kept as it is
         folded = text
     else:
         folded = "".join(tables.fold.get(ord(ch), ch) for ch in text)

@@ -86,6 +86,7 @@ def test_a_few_characters_folded_one_at_a_time_fold_as_the_table_does():
     """A text with a few different foldable characters is folded by a str.replace of each (and of
     its full-width punctuation); the result is what the table folds it to in one pass."""
     tables = normalize._fold_tables()
+    tables.derive()  # the sets a fold reads, made when a text first needs them
     texts = ["加我VX：abc，谢谢！", "帳號ＱＱ１２３４５", "訂單已發貨，請查收～", "ＡＢＣ（测试）？", "帐户和帳戶",
              "⼾口本", "Ａ" + "，" * 3 + "Ｂ", "這個產品質量很好，價格實惠，發貨速度快！", "ＱＱ；ＷＸ｜ＶＸ",
              "親，這個訂單已經給您發貨了，請您註意查收，謝謝您的耐心等待，歡迎再來選購喔！"]
@@ -97,3 +98,13 @@ def test_a_few_characters_folded_one_at_a_time_fold_as_the_table_does():
     # a traditional character folds through the variants in one step (帳 -> 账, not 帐): no chain left
     assert "帳".translate(tables.fold) == "账" and "帳" not in tables.chained and "Ａ" not in tables.chained
     assert len(tables.foldable.intersection(texts[-1])) > normalize._FOLD_BY_REPLACE  # folded the table's way
+
+
+def test_the_fold_sets_are_made_when_a_text_first_needs_them():
+    """A plain reply, or one with digits only, folds nothing: the sets a fold reads are not made for it."""
+    tables = normalize._new_fold_tables()
+    assert tables.foldable is None and tables.expanding is None and tables.chained is None
+    full = normalize._fold_tables()
+    full.derive()
+    tables.derive()
+    assert (tables.foldable, tables.expanding, tables.chained) == (full.foldable, full.expanding, full.chained)
