@@ -36,6 +36,9 @@ _HASH_BEFORE_HOST = regex.compile(
     r"(?<=[a-z0-9_.\-][a-z0-9_])[#＃](?=(?:" + "|".join(sorted({regex.escape(h) for h in MAIL_HOSTS}, key=len, reverse=True))
     + r"|[a-z0-9][a-z0-9\-]+\.(?:com|cn|net|org|cc|top|vip|shop|com\.cn|net\.cn))(?![a-z0-9.]))"
 )
+# a mail provider's number said in Chinese numerals before its dot: 后缀是一六三点康姆
+_SAID_PROVIDER = regex.compile(r"(?:一六三|幺六三)(?=\s*(?:点|\.|dot))|(?:一二六|幺二六)(?=\s*(?:点|\.|dot))")
+_PROVIDER_DIGITS = {"一六三": "163", "幺六三": "163", "一二六": "126", "幺二六": "126"}
 # "com" said aloud: 点 康姆
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
 # letters standing for digits, with the key given: "13S 0O12 7788（S是5 O是0）", "93O8812（O是零）"
@@ -73,7 +76,7 @@ _PROVIDER_THEN_ID = regex.compile(
 # an address given in two labelled parts: "前缀是 bobo_design。后缀 163.com", "前面是 lele_。后面接 shop520",
 # "前半截是 mianli2019。后面接163", "前缀 xiedian_zj。后面 @yeah.net"
 _PARTS = regex.compile(
-    rf"(?:前面|前缀|开头|前半(?:段|截|部分)?|前几位|用户名|收件人|店名拼音|拼音)(?:部分)?(?:是|为)?[:：]?\s*({_TOK})"
+    rf"(?:前面|前缀|开头|前半(?:段|截|部分)?|前几位|用户名|收件人|店名拼音|拼音|发件到|发邮件到|邮件发到|邮箱是|邮箱)(?:部分)?(?:是|为)?[:：]?\s*({_TOK})"
     rf"[^a-z0-9]{{0,24}}?(?:后面|后缀|后半(?:段|截|部分)?|后几位|剩下的?)(?:部分)?(?:接|是|为|就是|跟|跟个|加)?[:：]?\s*"
     rf"(?:网易|腾讯)?(?:那个|的)?\s*(?:@|艾特|圈a|小老鼠)?\s*({_TOK}|{_PROVIDER})"
 )
@@ -143,8 +146,9 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)
     out, omap = _sub(_HASH_BEFORE_HOST, _constant("@"), out, omap)
-    out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
+    out, omap = _sub(_SAID_PROVIDER, lambda m: _PROVIDER_DIGITS[m.group()], out, omap)
     out, omap = _sub(_SAID_COM, lambda m: "com", out, omap)
+    out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
     out, omap = _sub(_SPACED, lambda m: regex.sub(r"[ \t]", "", m.group()), out, omap)
     out, omap = _sub(_DOTTED, lambda m: regex.sub(r"[.·\-]", "", m.group()), out, omap)
     out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
