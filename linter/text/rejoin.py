@@ -39,6 +39,9 @@ _HASH_BEFORE_HOST = regex.compile(
 # a mail provider's number said in Chinese numerals before its dot: 后缀是一六三点康姆
 _SAID_PROVIDER = regex.compile(r"(?:一六三|幺六三)(?=\s*(?:点|\.|dot))|(?:一二六|幺二六)(?=\s*(?:点|\.|dot))")
 _PROVIDER_DIGITS = {"一六三": "163", "幺六三": "163", "一二六": "126", "幺二六": "126"}
+# a number sent in two messages pasted as two lines, said so: "号码我分两条发：6013 8210\n0029 4471 236"
+_SENT_IN_PARTS = regex.compile(r"分(?:两|2|几)(?:条|次|段|行)|分开发")
+_LINE_BETWEEN_DIGITS = regex.compile(r"(?<=[0-9])[ \t]*\n[ \t]*(?=[0-9])")
 # "com" said aloud: 点 康姆
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
 # letters standing for digits, with the key given: "13S 0O12 7788（S是5 O是0）", "93O8812（O是零）"
@@ -146,6 +149,8 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_NOISE_IN_ADDRESS, lambda m: "", out, omap)
     out, omap = _sub(_STAND_IN_BETWEEN, lambda m: "", out, omap)
     out, omap = _sub(_HASH_BEFORE_HOST, _constant("@"), out, omap)
+    if _SENT_IN_PARTS.search(out):
+        out, omap = _sub(_LINE_BETWEEN_DIGITS, _constant(" "), out, omap)
     out, omap = _sub(_SAID_PROVIDER, lambda m: _PROVIDER_DIGITS[m.group()], out, omap)
     out, omap = _sub(_SAID_COM, lambda m: "com", out, omap)
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
