@@ -62,7 +62,7 @@ TURN_CACHE = 8192  # buyer turns whose context hits a Linter keeps
 _PLATFORM_CUE = GLOBAL * ROLES + PLATFORM
 _PIECES_CUE = GLOBAL * ROLES + PIECES
 # letters and digits written apart (y d j j 6 6 8, m.a.o.l.i.a.n.g): an id spelled out, read once more joined
-_SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]|(?:[a-z0-9][.·\-]){5,}[a-z0-9]")
+_SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]|(?:[a-z0-9][.·\-]){4,}[a-z0-9]")
 @cache
 def _buyer_denies() -> re.Pattern:
     """A buyer's consent phrase denied by the one or two characters before it (我不想取消, 别取消,

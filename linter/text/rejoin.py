@@ -28,7 +28,7 @@ _TOK = r"[a-z0-9][a-z0-9_.\-]*"
 _NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[ \t]*[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+[ \t]*(?=[a-z0-9_@.\-])")
 # spelled symbols between Latin or digit parts
 _SPELLED = regex.compile(
-    r"(?<=[a-z0-9_])(?:\s*[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[](dot|at)[)\]]\s*)(?=[a-z0-9])"
+    r"(?<=[a-z0-9_])(?:\s*(?:后面(?:接|加|跟)个?)?[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[](dot|at)[)\]]\s*)(?=[a-z0-9])"
 )
 # a stand-in for @ right before a mail host or a company's own domain, without a word about it:
 # guoyuan#qq.com, invoice#yangshengshop.cn
@@ -63,7 +63,7 @@ _SPELLED_AS = {"点": ".", "dot": ".", "dian": ".", "圈a": "@", "quan a": "@", 
 # letters written apart: "w w w", "h u a x i n"
 _SPACED = regex.compile(r"(?<![a-z0-9])(?:[a-z0-9_@.\-][ \t]){3,}[a-z0-9_@.\-](?![a-z0-9])")
 # an id written a character at a time between dots or dashes: "m.a.o.l.i.a.n.g.6.6"
-_DOTTED = regex.compile(r"(?<![a-z0-9_.\-@])(?:[a-z0-9][.·\-]){4,}[a-z0-9](?![a-z0-9_.\-@])")
+_DOTTED = regex.compile(r"(?<![a-z0-9_.\-@])(?:[a-z0-9][.·\-]){4,}[a-z0-9](?=_|(?![a-z0-9.\-@]))")
 _AROUND_MARK = regex.compile(r"(?<=[a-z0-9])[ \t]+(?=[.@_])|(?<=[.@_])[ \t]+(?=[a-z0-9])")
 _PROVIDERS = MAIL_PROVIDERS
 _PROVIDER = "|".join(sorted((regex.escape(p) for p in _PROVIDERS), key=len, reverse=True))

@@ -57,6 +57,8 @@ def test_no_pypinyin_at_run_time(monkeypatch):
         ("水单发 finance 在 hxjj 点 net", "finance@hxjj.net"),
         ("1 3 5 x 0 9 8 8 x 2 6 4 1（把x去掉就是号码）", "13509882641"),
         ("guoyuan#qq.com", "guoyuan@qq.com"),
+        ("薇-信：l.a.o.m.a_2 0 1 8", "laoma_2018"),
+        ("能，jiajia.wang 后面接个艾特 gmail.com", "jiajia.wang@gmail.com"),
         ("卡是中行的。\n号码我分两条发：6013 8210\n0029 4471 236", "6013 8210 0029 4471 236"),
         ("发件到 dianpu8899，后缀是一六三点康姆", "163.com"),
         ("发票问题发邮件到 invoice#yangshengshop.cn", "invoice@yangshengshop.cn"),
