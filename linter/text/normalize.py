@@ -127,7 +127,7 @@ def _build_fold() -> dict[int, str]:
         table[ord(ch)] = repl
     # the numerals of cheques and invoices read as everyday ones (销量第壹, 伍仟元整); 陆 and 拾 stay
     # (大陆, 收拾), and in a number run every numeral is a digit anyway
-    for ch, repl in zip("壹贰貳叁參肆伍柒捌玖佰仟", "一二二三三四五七八九百千"):
+    for ch, repl in zip("壹贰貳叁參肆伍柒捌玖佰仟", "一二二三三四五七八九百千", strict=True):
         table[ord(ch)] = repl
     # keycap digits (1️⃣ = 1 + U+FE0F + U+20E3): the marks go, so the digits make one number
     table[0x20E3] = ""
