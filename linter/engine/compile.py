@@ -610,9 +610,12 @@ _AUTOMATON_ATTRS = {"main": "_automaton", "plain": "_automaton_plain", "frame": 
 
 
 # Two-character words that stand in most chat replies: a slot holding them would wake its frame on
-# most messages (帮您 in 您好，请问有什么可以帮您).
+# most messages (帮您 in 您好，请问有什么可以帮您). 好了 and 就好 end many a reply about an order (地址修改好了,
+# 退款处理好了, 稍等就好): as the waking slot of adlaw.disease-cured they woke it in 0.44 % of the JD
+# agent replies and 10.8 % of the generated ones, its disease slot in 0.022 % and none.
 _EVERYDAY = frozenset({"您好", "可以", "帮您", "给您", "帮你", "给你", "我们", "这边", "亲亲", "请问", "没有", "不是",
-                       "什么", "一下", "的话", "就是", "一个", "这个", "那个", "已经", "订单", "您的", "统一", "直接"})
+                       "什么", "一下", "的话", "就是", "一个", "这个", "那个", "已经", "订单", "您的", "统一", "直接",
+                       "好了", "就好"})
 
 
 def _waking_slot(slots) -> int:

@@ -73,6 +73,8 @@ _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE
 _WARNING = SCOPE * ROLES + WARNING
 _NONE: frozenset[int] = frozenset()  # no rule: the dead and starved of most messages, not made anew for each
+# the buyer hits of a message without context (most): one dict that nothing writes to, not a new one each
+_NO_BUYER_HITS: dict[int, int] = {}
 
 
 def _apart(norm: Normalized, s: int) -> bool:
@@ -172,7 +174,7 @@ class Matching(EngineState):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         if norm is None:
             norm = Normalized(text)
-        buyer_hits = self._buyer_hits(context) if context else {}
+        buyer_hits = self._buyer_hits(context) if context else _NO_BUYER_HITS
         if buyer_hits:
             automaton, keys, values, wakes = self._automaton or self._built("main")
         else:
