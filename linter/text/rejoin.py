@@ -33,15 +33,17 @@ _SPELLED = regex.compile(
 # a stand-in for @ right before a mail host or a company's own domain, without a word about it:
 # guoyuan#qq.com, invoice#yangshengshop.cn
 _HASH_BEFORE_HOST = regex.compile(
-    r"(?<=[a-z0-9_.\-][a-z0-9_])[#＃](?=(?:" + "|".join(sorted({regex.escape(h) for h in MAIL_HOSTS}, key=len, reverse=True))
+    r"(?<=[a-z0-9_.\-][a-z0-9_])[ \t]*[#＃][ \t]*(?=(?:" + "|".join(sorted({regex.escape(h) for h in MAIL_HOSTS}, key=len, reverse=True))
     + r"|[a-z0-9][a-z0-9\-]+\.(?:com|cn|net|org|cc|top|vip|shop|com\.cn|net\.cn))(?![a-z0-9.]))"
 )
 # a mail provider's number said in Chinese numerals before its dot: 后缀是一六三点康姆
 _SAID_PROVIDER = regex.compile(r"(?:一六三|幺六三)(?=\s*(?:点|\.|dot))|(?:一二六|幺二六)(?=\s*(?:点|\.|dot))")
 _PROVIDER_DIGITS = {"一六三": "163", "幺六三": "163", "一二六": "126", "幺二六": "126"}
 # a number sent in two messages pasted as two lines, said so: "号码我分两条发：6013 8210\n0029 4471 236"
-_SENT_IN_PARTS = regex.compile(r"分(?:两|2|几)(?:条|次|段|行)|分开发")
-_LINE_BETWEEN_DIGITS = regex.compile(r"(?<=[0-9])[ \t]*\n[ \t]*(?=[0-9])")
+_SENT_IN_PARTS = regex.compile(r"分(?:两|2|几)(?:条|次|段|行)|分开发|拆开")
+_LINE_BETWEEN_DIGITS = regex.compile(r"(?<=[0-9])[ \t]*[\n，,、][ \t]*(?=[0-9])")
+# a number the reply says to read backwards: "这个号码倒过来念：1 2 6 3 8 5 0 9 7 3 1"
+_BACKWARDS = regex.compile(r"(?:倒过来|反过来|倒着)(?:念|读|看|写)?[^0-9a-z]{0,6}([0-9](?:[ \t\-]?[0-9]){6,})")
 # "com" said aloud: 点 康姆
 _SAID_COM = regex.compile(r"(?<=[a-z0-9]\s*(?:\.|点)\s*)(康姆|康木|抗姆|康母)")
 # letters standing for digits, with the key given: "13S 0O12 7788（S是5 O是0）", "93O8812（O是零）"
@@ -88,6 +90,8 @@ _PARTS = regex.compile(
 # Emoji that read as characters (normalize.STAND_IN_EMOJI) are dropped between two Chinese characters.
 _STAND_IN_BETWEEN = regex.compile(
     "(?<=\\p{Han})[" + "".join(sorted(STAND_IN_EMOJI)) + "]\ufe0f?(?=\\p{Han})"
+    # and between the groups of a number said in numerals: 一五二 📞 八八六零 📞 三一四九
+    "|(?<=[零〇一二两三四五六七八九])[ \t]*[" + "".join(sorted(STAND_IN_EMOJI)) + "]\ufe0f?[ \t]*(?=[零〇一二两三四五六七八九])"
 )
 
 # "把#换成@" (换成那个圈a): the address is written with a stand-in for @
@@ -151,6 +155,12 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_HASH_BEFORE_HOST, _constant("@"), out, omap)
     if _SENT_IN_PARTS.search(out):
         out, omap = _sub(_LINE_BETWEEN_DIGITS, _constant(" "), out, omap)
+    backwards = _BACKWARDS.search(out)
+    if backwards:
+        start, end = backwards.span(1)
+        group = backwards.group(1)
+        where = [omap[start + i] for i, ch in enumerate(group) if ch.isdigit()]  # the span stays in order
+        out, omap = out[:start] + "".join(ch for ch in reversed(group) if ch.isdigit()) + out[end:], omap[:start] + where + omap[end:]
     out, omap = _sub(_SAID_PROVIDER, lambda m: _PROVIDER_DIGITS[m.group()], out, omap)
     out, omap = _sub(_SAID_COM, lambda m: "com", out, omap)
     out, omap = _sub(_SPELLED, lambda m: _SPELLED_AS[m.group(1) or m.group(2) or m.group(3)], out, omap)
