@@ -32,11 +32,12 @@ _JOIN = regex.compile(
 )
 # Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
 _FIRST_PART = regex.compile(
-    r"(?:前面|前边|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位?|前半段?|前缀|开头)[^0-9]{0,4}$"
-    # or the channel it is the number of: "我手机是188 你先记一下 后头是5302 再后头4716"
-    r"|(?:手机|电话|号码|手机号|电话号码?)(?:是|为|号)?[:：]?\s*$"
+    r"(?:前面|前边|前头|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位?|前半段?|前缀|开头)[^0-9]{0,4}$"
+    # or the channel it is the number of: "我手机是188 你先记一下 后头是5302 再后头4716", "跟wx同号，139 后面四位…"
+    r"|(?:手机|电话|号码|手机号|电话号码?|同号)(?:是|为|号)?[:：，,]?\s*$"
 )
-_LATER_PART = regex.compile(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|尾巴|末尾|结尾|最后)[^0-9]{0,4}$")
+# (the label may be followed by a few words before its digits: "后半段我分开发，防止被系统屏蔽：6610")
+_LATER_PART = regex.compile(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|尾巴|末尾|结尾|最后)[^0-9。！？!?\n]{0,16}$")
 # The last digits labelled as such, said before the first ones
 _TAIL_LABEL = regex.compile(r"(?:尾号|尾数|后四位|最后四位|末四位)[^0-9]{0,4}$")
 
