@@ -54,7 +54,7 @@ def _circled(first: int, last: int, start_value: int) -> dict[int, str]:
 
 # Emoji that the fold reads as a character (⭐ -> 星, ❤ -> 心) also serve as mere separators
 # inside a word: 好🌟评🌟返🌟现, 信♥用♥卡 (text/rejoin.py drops them between Chinese characters).
-STAND_IN_EMOJI = frozenset("🥇🧧💳🧠⭐🌟★☆❤♥💗💓💖💕🧡💛💙💜🖤🤍💚🟢🟩💬💯🐷🐶🐕🎵🎶🍠🐧📞☎📱✉📧🈶🉑🐟🍑")
+STAND_IN_EMOJI = frozenset("📮🥇🧧💳🧠⭐🌟★☆❤♥💗💓💖💕🧡💛💙💜🖤🤍💚🟢🟩💬💯🐷🐶🐕🎵🎶🍠🐧📞☎📱✉📧🈶🉑🐟🍑")
 
 # Emoji and symbols that stand in for a character in evasions; every other emoji is noise.
 _STAND_INS = {
@@ -65,7 +65,7 @@ _STAND_INS = {
     "📱": "手机", "✉": "邮箱", "📧": "邮箱", "🈶": "有", "🉑": "可",
     "✌": "v",  # ✌信 for V信
     "❌": "不行", "🙅": "不行",  # 货到付款❌, 🙅信用卡🙅: the cross and the no-gesture refuse
-    "🧧": "红包", "🥇": "第一", "💳": "卡", "🧠": "脑子", "🐷": "猪", "🐶": "狗", "🐕": "狗", "🎵": "抖音", "🎶": "音", "🍠": "薯", "🐟": "鱼", "🍑": "桃",
+    "🧧": "红包", "📮": "邮箱", "🥇": "第一", "💳": "卡", "🧠": "脑子", "🐷": "猪", "🐶": "狗", "🐕": "狗", "🎵": "抖音", "🎶": "音", "🍠": "薯", "🐟": "鱼", "🍑": "桃",
     # variants the simplified table leaves apart but that mean the same here
     "帐": "账", "乾": "干", "䒑": "艹", "唄": "呗",
     # Cantonese function words read as their Mandarin ones (唔开发票 = 不开发票, 关咗 = 关了);
@@ -258,7 +258,7 @@ CN_DIGITS = {
 SOUND_DIGITS = {
     "死": "4", "思": "4", "寺": "4", "酒": "9", "久": "9", "舞": "5", "午": "5", "武": "5", "吾": "5",
     "溜": "6", "留": "6", "期": "7", "妻": "7", "巴": "8", "爸": "8", "扒": "8", "衣": "1", "依": "1",
-    "妖": "1", "腰": "1", "尔": "2", "伞": "3", "散": "3", "灵": "0", "铃": "0", "玲": "0",
+    "妖": "1", "腰": "1", "尔": "2", "伞": "3", "散": "3", "灵": "0", "铃": "0", "玲": "0", "陵": "0",
 }
 _CN_TRANS = str.maketrans(CN_DIGITS | SOUND_DIGITS)
 _CN_DIGIT_CHARS = "".join(k for k in CN_DIGITS if k not in "洞拐")
@@ -279,7 +279,7 @@ def _cn_run() -> re.Pattern:
     return re.compile(
         # a numeral right after 前/后 that digits follow names the part (前三186, 后四1790), it is not one
         # 腰 / 妖 for 幺 may start a run when two numerals follow (打 腰三八 零六四四)
-        rf"(?:[0-9]|(?<![前后])[{_CN_DIGIT_CHARS}]|[{_CN_DIGIT_CHARS}](?![0-9])|[腰妖](?=[{_DIGIT_CLASS}]{{2}}))"
+        rf"(?:[0-9]|(?<![前后])[{_CN_DIGIT_CHARS}]|[{_CN_DIGIT_CHARS}](?![0-9])|[腰妖衣](?=[{_DIGIT_CLASS}]{{2}}))"
         rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
     )
 

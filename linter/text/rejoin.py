@@ -71,7 +71,7 @@ _PROVIDERS = MAIL_PROVIDERS
 _PROVIDER = "|".join(sorted((regex.escape(p) for p in _PROVIDERS), key=len, reverse=True))
 # an id followed by the provider it lives at: "nini_kf，新浪的", "taozi_2020，163 的"
 _AT_PROVIDER = regex.compile(
-    rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在|后面跟|后面是|后面加|后面接)?\s*(?:那个)?\s*({_PROVIDER})\s*(?:的|邮箱)"
+    rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在|后面跟|后面是|后面加|后面接)?\s*(?:那个)?\s*({_PROVIDER})\s*(?:那家)?(?:的|邮箱)"
     rf"|(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})\s+在\s+({_PROVIDER})(?![a-z0-9])"
 )
 # the provider named first, then the id: "网易163那个，前面是jiafang777"
