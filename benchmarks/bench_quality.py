@@ -74,9 +74,11 @@ def main() -> int:
                + writers_of(writers_dir / "final", "E", "author18"))
     round20 = (writers_of(writers_dir / "round20", "ABC", "author20")  # written in the eleventh, dev2's fifteen categories
                + writers_of(writers_dir / "round21", "ABCD", "author21") + writers_of(writers_dir / "round22", "ABCDEF", "author22")
-               + writers_of(writers_dir / "round23", "ABCDEF", "author23"))
+               + writers_of(writers_dir / "round23", "ABCDEF", "author23") + writers_of(writers_dir / "round24", "ABCD", "author24")
+               + writers_of(writers_dir / "round25", "ABCD", "author25"))
     final11 = (writers_of(writers_dir / "final", "DE", "author20") + writers_of(writers_dir / "final", "EF", "author21")
-               + writers_of(writers_dir / "final", "G", "author22") + writers_of(writers_dir / "final", "G", "author23"))
+               + writers_of(writers_dir / "final", "G", "author22") + writers_of(writers_dir / "final", "G", "author23")
+               + writers_of(writers_dir / "final", "EF", "author24") + writers_of(writers_dir / "final", "EF", "author25"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": [i for i in others if holdout_part(i.id) == "tuned"],
@@ -107,9 +109,9 @@ def main() -> int:
         "writers 14A-19D (tenth session) tuned 70%": [i for i in round14 if holdout_part(i.id) == "tuned"],
         "writers 14A-19D (tenth session) untouched 30%": [i for i in round14 if holdout_part(i.id) == "untouched"],
         "writers 14G,14H,15F,15G,16F,17F,18E final (tenth session, never read)": final10,
-        "writers 20A-23F (eleventh session) tuned 70%": [i for i in round20 if holdout_part(i.id) == "tuned"],
-        "writers 20A-23F (eleventh session) untouched 30%": [i for i in round20 if holdout_part(i.id) == "untouched"],
-        "writers 20D,20E,21E,21F,22G,23G final (eleventh session, never read)": final11,
+        "writers 20A-25D (eleventh session) tuned 70%": [i for i in round20 if holdout_part(i.id) == "tuned"],
+        "writers 20A-25D (eleventh session) untouched 30%": [i for i in round20 if holdout_part(i.id) == "untouched"],
+        "writers 20D-25F final (eleventh session, never read)": final11,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -121,8 +123,8 @@ def main() -> int:
                 "writers 11A-11E,12A-12D,13A-13C (ninth session) untouched 30%", "writers 11F,11G,12E,13D final (ninth session, never read)",
                 "writers 14A-19D (tenth session) untouched 30%",
                 "writers 14G,14H,15F,15G,16F,17F,18E final (tenth session, never read)",
-                "writers 20A-23F (eleventh session) untouched 30%",
-                "writers 20D,20E,21E,21F,22G,23G final (eleventh session, never read)")
+                "writers 20A-25D (eleventh session) untouched 30%",
+                "writers 20D-25F final (eleventh session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
