@@ -13,7 +13,8 @@ _DIGIT_VALUE = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰
                 "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
 _UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 # an amount: digits (spaces between them allowed), or Chinese numerals with units
-_AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?|[{_CN_NUM}]{{2,}})\s*(?:元|块|万)?"
+# (a list's number is none: 1. 2、 3) before words)
+_AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?(?!\d|[.．、)）]\s*[^\d\s])|[{_CN_NUM}]{{2,}})\s*(?:元|块|万)?"
 # the words that bring in what the buyer paid
 _PAID_WORDS = "实际按|您拍了|你拍了|拍的是|一共|总共|共计|实际您付|实际你付|您只付|你只付|转我|您买的是|你买的是|买的是|下单那个|下单的|你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款"
 # a count is no amount paid (一共2双, 总共3件)
