@@ -27,13 +27,31 @@ def _condition(compact: str, word: str, i: int) -> bool:
     return word[0] in "不没" and compact.endswith(_IF, 0, i) and compact.startswith(_THEN, i + len(word))
 
 
-def _clears(compact: str, word: str) -> bool:
-    """Whether ``word`` occurs in the reply at least once not denied by the words just before it
-    and not a denial made the condition of an if-clause (不加钱就只能…)."""
+# a clause after the candidate's that offers another way to pay (用储蓄卡就不加钱, 一次付清就没有
+# 额外费用) says what that way costs: its exclusion word clears nothing of the first clause
+_ALTERNATIVE_OPENING = ("用", "选", "换", "改", "走", "直接", "如果", "要是", "储蓄卡", "借记卡",
+                        "一次付清", "一次性付", "全款", "直接付", "余额")
+_ALTERNATIVE_THEN = ("就", "的话", "可以")
+
+
+def _alternative(view: MessageView, cs: int, ce: int, i: int, word: str) -> bool:
+    compact = view.norm.compact
+    lo, hi = frames.clause_bounds(view, i, i + len(word))
+    if lo < frames.clause_bounds(view, cs, ce)[1]:
+        return False
+    return compact.startswith(_ALTERNATIVE_OPENING, lo) and any(t in compact[lo:i + len(word)] for t in _ALTERNATIVE_THEN)
+
+
+def _clears(compact: str, word: str, offset: int = 0, view: MessageView | None = None, span: tuple[int, int] = (0, 0)) -> bool:
+    """Whether ``word`` occurs in the reply at least once not denied by the words just before it,
+    not a denial made the condition of an if-clause (不加钱就只能…) and not said of another way
+    to pay in a later clause (分期要加3%，用全款就不加钱); ``compact`` starts at ``offset``
+    of the view's compact text."""
     i = compact.find(word)
     while i >= 0:
         end = i + 1 if word[0] == "是" else i  # 不是您本人: the word's own 是 is denied
-        if not _DENIED.search(compact, max(0, end - 4), end) and not _condition(compact, word, i):
+        if (not _DENIED.search(compact, max(0, end - 4), end) and not _condition(compact, word, i)
+                and not (view is not None and _alternative(view, span[0], span[1], offset + i, word))):
             return True
         i = compact.find(word, i + 1)
     return False
@@ -50,11 +68,11 @@ def _echoed_question(view: MessageView, cs: int, ce: int) -> bool:
     return compact.endswith(_ASKED, lo, hi) and compact.startswith(_ANSWER_NO, hi)
 
 
-def _sentence(view: MessageView, cs: int, ce: int) -> str:
-    """The compact text of the sentence(s) that hold compact[cs:ce]: an exclusion word in another
+def _sentence(view: MessageView, cs: int, ce: int) -> tuple[str, int]:
+    """The compact text of the sentence(s) that hold compact[cs:ce], and where it starts: an exclusion word in another
     sentence clears nothing (如果您还想要，可以重新拍下 after 我已经帮您把订单关闭了。)."""
     lo, hi = frames.clause_bounds(view, cs, ce, frames.sentence_break())
-    return view.norm.compact[lo:hi]
+    return view.norm.compact[lo:hi], lo
 
 
 class Confirming(EngineState):
@@ -74,9 +92,10 @@ class Confirming(EngineState):
         if words.unless:
             # a reply to the buyer's turn (好的 / 可以 after a request) is judged as a whole: a
             # refusal anywhere in it clears it; any other rule, by its own sentence
-            sentence = view.norm.compact if rule.context and rule.context.buyer else _sentence(view, cs, ce)
+            whole = bool(rule.context and rule.context.buyer)
+            sentence, offset = (view.norm.compact, 0) if whole else _sentence(view, cs, ce)
             for w in words.unless:
-                if w in sentence and _clears(sentence, w):
+                if w in sentence and _clears(sentence, w, offset, None if whole or ce <= cs else view, (cs, ce)):
                     return f"整句排除词「{w}」(unless)"
         # (an insult asked as a question stays one: 您是眼瞎吗？不是吧)
         if ce > cs and not rule.category.startswith("etiquette.") and _echoed_question(view, cs, ce):
