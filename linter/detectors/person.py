@@ -11,7 +11,7 @@ from . import Detector, Hit
 from ._util import folded_words
 
 # characters that end a name: what follows a name rather than belongs to it (王芳下单, 周婷婷她也)
-_AFTER_NAME = frozenset("也她他的说买下在和跟是了都就还又把被给从到对向啊呀吧呢哦嘛啦")
+_AFTER_NAME = frozenset("也她他的说买下在和跟是了过都就还又把被给从到对向啊呀吧呢哦嘛啦")
 
 
 @lru_cache(maxsize=1)
