@@ -27,6 +27,12 @@ _BILLED_BEFORE = regex.compile(rf"{_AMOUNT}的?(?:开了|开给你|开给您|给
 # a paid amount and the billed one in one breath: 399的开到1000
 _PAID_THEN_BILLED = regex.compile(rf"{_AMOUNT}的(?:东西|单子|订单)?(?:开到|开成|写成)\s*{_AMOUNT}")
 
+# counts: an invoice for more pieces than were bought (买了三本，开成十本; 发票写椅子12把，实际您拿8把)
+_QTY = rf"(\d+|[{_CN_NUM}]+)\s*([台件本把个套箱盒瓶双条只支袋桶份])"
+_QTY_WORDS = "买了|买的是|拍了|拍的是|拿了|实际拿|实际您拿|实际你拿|您拿|你拿|实际要|实际只要|其实只要|实际收到"
+_BOUGHT_QTY = regex.compile(rf"(?:{_QTY_WORDS})\s*{_QTY}")
+_BILLED_QTY = regex.compile(rf"(?:开成|写成|数量写|数量开|票上写|发票写|发票就写|票写|按)[\p{{Han}}]{{0,6}}?\s*{_QTY}")
+
 
 def cn_amount(text: str) -> float | None:
     """The value of an amount in digits or Chinese numerals (伍仟 -> 5000, 两千五 -> 2500)."""
@@ -66,6 +72,7 @@ def find_invoice_inflation(view, options, keywords):
         if paid_value and billed and billed > paid_value * (1 + options["tolerance_percent"] / 100):
             yield Hit(m.start(2), m.end(2), f"开票金额 {billed:g} 高于实付 {paid_value:g}")
             return
+    yield from _inflated_count(folded)
     paid = [v for m in _PAID.finditer(folded) if (v := cn_amount(m.group(1))) is not None]
     if not paid:
         return
@@ -76,10 +83,27 @@ def find_invoice_inflation(view, options, keywords):
             yield Hit(m.start(1), m.end(1), f"开票金额 {value:g} 高于实付 {most:g}")
 
 
+def _inflated_count(folded: str):
+    if "送" in folded or "赠" in folded:
+        return  # a gift is on the invoice too (买二送一，开三盒)
+    bought: dict[str, float] = {}
+    for m in _BOUGHT_QTY.finditer(folded):
+        value = cn_amount(m.group(1))
+        if value is not None:
+            bought[m.group(2)] = max(value, bought.get(m.group(2), 0))
+    if not bought:
+        return
+    for m in _BILLED_QTY.finditer(folded):
+        value, unit = cn_amount(m.group(1)), m.group(2)
+        if value is not None and unit in bought and value > bought[unit]:
+            yield Hit(m.start(1), m.end(2), f"发票数量 {value:g}{unit} 多于实际 {bought[unit]:g}{unit}")
+            return
+
+
 def _prepare(options: dict) -> dict:
     # nothing without a paid amount, and none without one of its words: they are letters, all
     # kept in the compact text (a common keyword such as 发票 would otherwise wake the rule)
-    return {**options, "paid_words": re.compile(_PAID_WORDS + "|的开到|的开成|的写成")}
+    return {**options, "paid_words": re.compile(_PAID_WORDS + "|的开到|的开成|的写成|" + _QTY_WORDS)}
 
 
 DETECTORS = (
