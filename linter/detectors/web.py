@@ -7,7 +7,7 @@ import string
 import regex
 
 from ..finding import Severity
-from ..text.domains import MAIL_HOSTS, TLD_PATTERN
+from ..text.domains import MAIL_HOSTS, MAIL_PROVIDERS, TLD_PATTERN
 from . import Detector, Hit
 
 _DOT = r"(?:\s*(?:\.|点|dot)\s*)"
@@ -42,6 +42,12 @@ _PATH = regex.compile(r"[/:?#]")
 _AT = regex.compile(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
 _LETTER = regex.compile(r"[a-z]")
 _AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+|\s+在\s+(?=[a-z0-9]))")
+_LOCAL_REST = regex.compile(r"[a-z0-9._%+\-]*")
+# or the words that join a mail provider to it: "petlove.shop.cs 后面加 gmail 点 com"
+_PROVIDER_AFTER = regex.compile(
+    r"[ \t]*[，,、]?[ \t]*(?:后面|后缀)(?:加|接|跟|是)?个?[ \t]*(?:at[ \t]+|@|艾特)?[ \t]*(?:"
+    + "|".join(sorted((regex.escape(p) for p in MAIL_PROVIDERS), key=len, reverse=True)) + ")"
+)
 # the host of an e-mail address whose @ is spelled out (shopkf圈a163点com): the e-mail rule's
 _AT_BEFORE = regex.compile(r"(?:圈a|圈圈a|艾特|爱特|at|\(at\)|\[at\]|@|[a-z0-9]\s+在)\s*$")
 # a mail provider's host right after the words that introduce an address's second half
@@ -106,7 +112,8 @@ def _find_url(view, options, folded: str, where: list[int] | None):
     allowed = tuple(view.platform.domains) + tuple(options["allow"]) + tuple(view.platform.extra_domains)
     for m in URL.finditer(folded):
         text = m.group()
-        if folded.startswith("@", m.end()) or _AT_AFTER.match(folded, m.end()):
+        rest = _LOCAL_REST.match(folded, m.end()).end()  # petlove.shop|.cs@…: the name goes on past the host
+        if folded.startswith("@", rest) or _AT_AFTER.match(folded, rest) or _PROVIDER_AFTER.match(folded, rest):
             continue  # the local part of an e-mail address (xiaomei.shop@163.com)
         if _AT_BEFORE.search(folded, max(0, m.start() - 6), m.start()) or (
             text.startswith("a") and folded[m.start() - 1 : m.start()] == "圈"

@@ -73,6 +73,9 @@ _PROVIDER = "|".join(sorted((regex.escape(p) for p in _PROVIDERS), key=len, reve
 _AT_PROVIDER = regex.compile(
     rf"(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[\s，,、]*(?:是|在|后面跟|后面是|后面加|后面接)?\s*(?:那个)?\s*({_PROVIDER})\s*(?:那家)?(?:的|邮箱)"
     rf"|(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})\s+在\s+({_PROVIDER})(?![a-z0-9])"
+    # and "petlove.shop.cs 后面加 gmail 点 com", "yuexiang.kz ，后面加 at foxmail 点 com"
+    rf"|(?<![a-z0-9_@.])([a-z][a-z0-9_.\-]{{2,}})[ \t]*[，,、]?[ \t]*(?:后面|后缀)(?:加|接|跟|是)?个?[ \t]*(?:at[ \t]+|@|艾特)?[ \t]*"
+    rf"({_PROVIDER})[ \t]*(?:\.|点|dot)[ \t]*(?:com|cn|net)(?![a-z])"
 )
 # the provider named first, then the id: "网易163那个，前面是jiafang777"
 _PROVIDER_THEN_ID = regex.compile(
@@ -169,7 +172,7 @@ def rejoin(text: str) -> tuple[str, list[int]] | None:
     out, omap = _sub(_AROUND_MARK, lambda m: "", out, omap)
     out, omap = _sub(_PARTS, _join_parts, out, omap)
     out, omap = _sub(_PROVIDER_THEN_ID, lambda m: f"{m.group(2)}@{_PROVIDERS[m.group(1)]}", out, omap)
-    out, omap = _sub(_AT_PROVIDER, lambda m: f"{m.group(1) or m.group(3)}@{_PROVIDERS[m.group(2) or m.group(4)]}", out, omap)
+    out, omap = _sub(_AT_PROVIDER, lambda m: f"{m.group(1) or m.group(3) or m.group(5)}@{_PROVIDERS[m.group(2) or m.group(4) or m.group(6)]}", out, omap)
     if out == light:
         return None
     return out, omap
