@@ -195,9 +195,12 @@ class Assembling(EngineState):
             insort(spans, (start, c.end, rank))
             kept.append((c, severity))
         if any(c.rule.yields_to for c, _s in kept):
-            # a finding whose category another says already gives way (see Rule.yields_to)
-            said = {c.rule.category for c, _s in kept if not c.rule.yields_to}
-            kept = [k for k in kept if said.isdisjoint(k[0].rule.yields_to)]
+            # a finding whose category another says already gives way (see Rule.yields_to), even
+            # when that other gives way in turn (别催 yields to an invoice refusal, which yields
+            # to the fraud it charges for); two that would yield to each other both stay
+            kept = [k for k in kept if not k[0].rule.yields_to or not any(
+                o[0].rule.category in k[0].rule.yields_to and k[0].rule.category not in o[0].rule.yields_to
+                for o in kept if o is not k)]
         kept.sort(key=lambda k: (k[0].start, k[0].end, k[0].rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
         findings: list[Finding] = []
