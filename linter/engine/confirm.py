@@ -36,7 +36,7 @@ _ALTERNATIVE_THEN = ("就", "的话", "可以")
 
 def _alternative(view: MessageView, cs: int, ce: int, i: int, word: str) -> bool:
     compact = view.norm.compact
-    lo, hi = frames.clause_bounds(view, i, i + len(word))
+    lo = frames.clause_bounds(view, i, i + len(word))[0]
     if lo < frames.clause_bounds(view, cs, ce)[1]:
         return False
     return compact.startswith(_ALTERNATIVE_OPENING, lo) and any(t in compact[lo:i + len(word)] for t in _ALTERNATIVE_THEN)
