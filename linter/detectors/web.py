@@ -112,7 +112,8 @@ def _find_url(view, options, folded: str, where: list[int] | None):
     allowed = tuple(view.platform.domains) + tuple(options["allow"]) + tuple(view.platform.extra_domains)
     for m in URL.finditer(folded):
         text = m.group()
-        rest = _LOCAL_REST.match(folded, m.end()).end()  # petlove.shop|.cs@…: the name goes on past the host
+        tail = _LOCAL_REST.match(folded, m.end())  # petlove.shop|.cs@…: the name goes on past the host
+        rest = tail.end() if tail else m.end()
         if folded.startswith("@", rest) or _AT_AFTER.match(folded, rest) or _PROVIDER_AFTER.match(folded, rest):
             continue  # the local part of an e-mail address (xiaomei.shop@163.com)
         if _AT_BEFORE.search(folded, max(0, m.start() - 6), m.start()) or (
