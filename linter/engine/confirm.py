@@ -84,6 +84,11 @@ class Confirming(EngineState):
         cs, ce = cand.cstart, cand.cend
         if cand.source != rule.detector and not rule.frame and ce - cs > 1 and view.norm.compact_gap(cs, ce) > rule.max_gap:
             return "字符间隔过大 (gap between characters too large)"
+        compact = view.norm.compact
+        if (cand.source != rule.detector and ce < len(compact) and compact[ce].isdigit()
+                and ce - cs >= 3 and compact[ce - 3:ce].isdigit()):
+            # (a word that ends in a digit or two, 加1 / 补2, stands for any amount)
+            return "数字未完 (a word that ends in a number, inside a longer one: 率100 in 回报率1000)"
         words = self._words[ri]
         for allow in (words.allow, self._global_allow):
             found = view.word_covering(cs, ce, allow) if allow else None
