@@ -54,6 +54,8 @@ _REFUSING = re.compile("[不没无禁]")  # a slot word that refuses by itself
 # A hedge after a claim or an offer takes it back (保证有效…不敢保证); an insult or a banned phrase is
 # neither, and a refusal after it takes nothing back (穷就别买这么贵的锅，分期我们不做)
 UNHEDGED = ("etiquette.",)
+# categories whose frames refuse: a refusal after one says the same again (去别家看看吧，我们这价格真做不了)
+REFUSALS = ("invoice.refusal", "payment.cod", "payment.credit_card")
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 
@@ -203,7 +205,7 @@ def _gap_after(norm, e: int) -> bool:
 
 
 def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tuple[int, int, str]],
-            hedges: Sequence[tuple[int, int, str]]) -> str | None:
+            hedges: Sequence[tuple[int, int, str]], refusal: bool = False) -> str | None:
     """The negation or hedge that clears a frame: a negation in the frame's clause at most
     ``NEGATION_BEFORE`` characters before it (``LISTED_REACH`` for the second item of a list: 或,
     、, 和) or between its words (a bare 不 / 没 there only right before a frame word, or 不了 right
@@ -250,8 +252,8 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
         if s >= ce and e <= hi:
             if any(compact[ss:se] == compact[s:e] for ss, se in slot_spans):
                 continue  # the frame's own word said again (COD不支持 偏远地区更不支持) hedges nothing
-            if refusing and _REFUSING.search(compact, s, e):
-                continue  # nor does a refusal after a refusal (花呗分期不行，不支持哦)
+            if (refusing or refusal) and _REFUSING.search(compact, s, e):
+                continue  # nor does a refusal after a refusal (花呗分期不行，不支持哦), or after a refusing rule's frame
             return word
     return None
 

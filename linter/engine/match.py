@@ -503,13 +503,14 @@ class Matching(EngineState):
                 topic = frames.topic_before(view, cs)
                 if topic:  # 关于您说的货到付款：the buyer's topic, reported, denies nothing
                     inner.append(topic)
-                word = self._negation(view, cs, ce, inner, hedged=not rule.category.startswith(frames.UNHEDGED))
+                word = self._negation(view, cs, ce, inner, hedged=not rule.category.startswith(frames.UNHEDGED),
+                                      refusal=rule.category in frames.REFUSALS)
                 if word:
                     yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected=f"否定/保留「{word}」(negation)")
                     continue
             yield Candidate(rule, cs, ce, os_, oe, "frame", note)
 
-    def _negation(self, view: MessageView, cs: int, ce: int, inner, hedged: bool = True) -> str | None:
+    def _negation(self, view: MessageView, cs: int, ce: int, inner, hedged: bool = True, refusal: bool = False) -> str | None:
         """The negation or hedge in scope of compact[cs:ce]; words inside the ``inner`` spans are
         the candidate's own (不发 in a refusal is no negation of it); with ``hedged`` false (the
         categories of frames.UNHEDGED) hedges are not looked for."""
@@ -529,4 +530,4 @@ class Matching(EngineState):
         if not_neg:
             scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
-        return frames.negated(view, (cs, ce), inner, scope, hedges)
+        return frames.negated(view, (cs, ce), inner, scope, hedges, refusal)
