@@ -82,7 +82,7 @@ def main() -> int:
     round26 = (writers_of(writers_dir / "round26", "ABCD", "author26")  # written for the twelfth, in dev2's style
                + writers_of(writers_dir / "round27", "ABCD", "author27") + writers_of(writers_dir / "round28", "ABC", "author28")
                + writers_of(writers_dir / "round29", "ABCD", "author29") + writers_of(writers_dir / "round30", "ABC", "author30")
-               + writers_of(writers_dir / "round31", "ABC", "author31"))
+               + writers_of(writers_dir / "round31", "ABC", "author31") + writers_of(writers_dir / "round32", "ABC", "author32"))
     final12 = (writers_of(writers_dir / "final", "E", "author27") + writers_of(writers_dir / "final", "D", "author28")
                + writers_of(writers_dir / "final", "E", "author29") + writers_of(writers_dir / "final", "D", "author30")
                + writers_of(writers_dir / "final", "D", "author31"))
@@ -119,8 +119,8 @@ def main() -> int:
         "writers 20A-25D (eleventh session) tuned 70%": [i for i in round20 if holdout_part(i.id) == "tuned"],
         "writers 20A-25D (eleventh session) untouched 30%": [i for i in round20 if holdout_part(i.id) == "untouched"],
         "writers 20D-25F final (eleventh session, never read)": final11,
-        "writers 26A-31C (twelfth session) tuned 70%": [i for i in round26 if holdout_part(i.id) == "tuned"],
-        "writers 26A-31C (twelfth session) untouched 30%": [i for i in round26 if holdout_part(i.id) == "untouched"],
+        "writers 26A-32C (twelfth session) tuned 70%": [i for i in round26 if holdout_part(i.id) == "tuned"],
+        "writers 26A-32C (twelfth session) untouched 30%": [i for i in round26 if holdout_part(i.id) == "untouched"],
         "writers 27E,28D,29E,30D,31D final (twelfth session, never read)": final12,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
@@ -135,7 +135,7 @@ def main() -> int:
                 "writers 14G,14H,15F,15G,16F,17F,18E final (tenth session, never read)",
                 "writers 20A-25D (eleventh session) untouched 30%",
                 "writers 20D-25F final (eleventh session, never read)",
-                "writers 26A-31C (twelfth session) untouched 30%", "writers 27E,28D,29E,30D,31D final (twelfth session, never read)")
+                "writers 26A-32C (twelfth session) untouched 30%", "writers 27E,28D,29E,30D,31D final (twelfth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
