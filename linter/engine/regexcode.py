@@ -21,6 +21,8 @@ from typing import Any
 try:  # CPython's regular expression engine and the two steps of re.compile before it
     import _sre  # type: ignore[import-not-found]
     from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    from .regexfactor import factor
 except ImportError:  # another interpreter: patterns are compiled as usual
     _sre = None
 
@@ -32,14 +34,17 @@ def stamp() -> list:
 
 def code_of(pattern: str) -> list | None:
     """[flags, code, groups, group index, index group] of ``pattern`` as ``re.compile(pattern)``
-    makes them; None when re cannot compile it (the engine then uses the ``regex`` module) or
-    warns about it (the warning is left to the first real compile)."""
+    makes them, but for its long alternations of words, grouped by their first character
+    (:mod:`.regexfactor`: the same matches, found faster); None when re cannot compile it (the
+    engine then uses the ``regex`` module) or warns about it (the warning is left to the first
+    real compile)."""
     if _sre is None:
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             parsed = _parser.parse(pattern, 0)
+            factor(parsed)
             code = _compiler._code(parsed, 0)
     except (re.error, Warning, RecursionError, OverflowError):
         return None
