@@ -21,8 +21,6 @@ from typing import Any
 try:  # CPython's regular expression engine and the two steps of re.compile before it
     import _sre  # type: ignore[import-not-found]
     from re import _compiler, _parser  # type: ignore[attr-defined]
-
-    from .regexfactor import factor
 except ImportError:  # another interpreter: patterns are compiled as usual
     _sre = None
 
@@ -41,6 +39,8 @@ def code_of(pattern: str) -> list | None:
     if _sre is None:
         return None
     try:
+        from .regexfactor import factor  # only where code is made: a cold start reads stored code
+
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             parsed = _parser.parse(pattern, 0)
@@ -48,8 +48,8 @@ def code_of(pattern: str) -> list | None:
             code = _compiler._code(parsed, 0)
     except (re.error, Warning, RecursionError, OverflowError):
         return None
-    except (AttributeError, TypeError, ValueError, IndexError, KeyError):  # another interpreter's
-        return None  # internals (its parser or compiler changed): nothing stored
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError, ImportError):  # another
+        return None  # interpreter's internals (its parser or compiler changed): nothing stored
     try:
         groupindex = dict(parsed.state.groupdict)
         indexgroup: list[str | None] = [None] * parsed.state.groups
