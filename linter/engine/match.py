@@ -417,11 +417,12 @@ class Matching(EngineState):
         if woken <= self._prechecked and self._precheck is not None:
             # each woken frame has a slot of few words (compile._precheck_words), looked for by a
             # small automaton: none of them here, every one is dead without the pass below
+            # (the first word that keeps a woken frame alive ends the look: the pass below decides)
             precheck, frames_of = self._precheck
-            alive: set[int] = set()
             for idx, _start, _end in precheck.find_matches_as_indexes(compact, OVERLAPPING):
-                alive |= frames_of[idx]
-            if alive.isdisjoint(woken):
+                if not woken.isdisjoint(frames_of[idx]):
+                    break
+            else:
                 return set(woken), None
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
         got = 0
