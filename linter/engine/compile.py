@@ -638,13 +638,15 @@ def _compile_pattern(pattern: str, trusted: bool, code: list | None = None) -> t
     times faster per call; made from their stored ``code`` when the cache has it); user patterns
     on ``regex`` with a per-search timeout, so that none can hang a scan."""
     if trusted:
-        if code is not None:
-            from .regexcode import compile_from
+        from .regexcode import code_of
 
-            try:
-                return compile_from(pattern, code), None
-            except (TypeError, ValueError, RuntimeError, AttributeError, IndexError):
-                pass  # not valid code after all (or another engine's): compiled as usual
+        # the stored code, else the code made here as the cache stores it (long alternations grouped:
+        # regexfactor.py); code_of makes none for what re cannot compile or warns about
+        made = _from_code(pattern, code) if code is not None else None
+        if made is None:
+            made = _from_code(pattern, code_of(pattern))
+        if made is not None:
+            return made, None
         try:
             return re.compile(pattern), None
         except re.error:
@@ -654,6 +656,18 @@ def _compile_pattern(pattern: str, trusted: bool, code: list | None = None) -> t
     from ..rules.schema import REGEX_TIMEOUT
 
     return regex.compile(pattern), REGEX_TIMEOUT
+
+
+def _from_code(pattern: str, code: list | None) -> Any:
+    """The pattern made from ``code`` (see regexcode.py), None without code or from code that is not valid."""
+    if code is None:
+        return None
+    from .regexcode import compile_from
+
+    try:
+        return compile_from(pattern, code)
+    except (TypeError, ValueError, RuntimeError, AttributeError, IndexError):
+        return None  # not valid code after all (or another engine's)
 
 
 class _RuleWords(NamedTuple):

@@ -63,8 +63,13 @@ _ANSWER_NO = ("没有", "没的", "木有", "并没有", "不是", "不能", "�
 
 
 def _echoed_question(view: MessageView, cs: int, ce: int) -> bool:
-    lo, hi = frames.clause_bounds(view, cs, ce, frames.sentence_break())
     compact = view.norm.compact
+    for asked in _ASKED:  # a reply without a question word echoes no question: no sentence bounds needed
+        if asked in compact:
+            break
+    else:
+        return False
+    lo, hi = frames.clause_bounds(view, cs, ce, frames.sentence_break())
     return compact.endswith(_ASKED, lo, hi) and compact.startswith(_ANSWER_NO, hi)
 
 
@@ -96,12 +101,15 @@ class Confirming(EngineState):
                 return f"白名单「{found}」(allow)"
         if words.unless:
             # a reply to the buyer's turn (好的 / 可以 after a request) is judged as a whole: a
-            # refusal anywhere in it clears it; any other rule, by its own sentence
-            whole = bool(rule.context and rule.context.buyer)
-            sentence, offset = (view.norm.compact, 0) if whole else _sentence(view, cs, ce)
-            for w in words.unless:
-                if w in sentence and _clears(sentence, w, offset, None if whole or ce <= cs else view, (cs, ce)):
-                    return f"整句排除词「{w}」(unless)"
+            # refusal anywhere in it clears it; any other rule, by its own sentence (looked for
+            # only when one of the words is in the reply at all: most candidates have none)
+            present = [w for w in words.unless if w in compact]
+            if present:
+                whole = bool(rule.context and rule.context.buyer)
+                sentence, offset = (compact, 0) if whole else _sentence(view, cs, ce)
+                for w in present:
+                    if w in sentence and _clears(sentence, w, offset, None if whole or ce <= cs else view, (cs, ce)):
+                        return f"整句排除词「{w}」(unless)"
         # (an insult asked as a question stays one: 您是眼瞎吗？不是吧)
         if ce > cs and not rule.category.startswith("etiquette.") and _echoed_question(view, cs, ce):
             return "复述买家的问题后否定 (the buyer's question echoed, then answered no)"

@@ -206,6 +206,7 @@ class Matching(EngineState):
             dead: AbstractSet[int] = _NONE
             starved: AbstractSet[int] = _NONE
             frame_hits = None
+            looked = False
         else:
             # the woken rules first; the hits are sorted by use only for a message that has a cue
             # (a pattern whose hits concern no one rule wakes GLOBAL) or keeps a rule awake: most put
@@ -223,6 +224,7 @@ class Matching(EngineState):
             # lists the rules skipped for platform or context (shortcuts off: each rule judged in full)
             dead = starved = _NONE
             frame_hits = None
+            looked = False
             if self.shortcuts and active:
                 if self._screened and not self._screened.isdisjoint(active):
                     # keyword detectors' rules woken by a keyword, put back to sleep where the
@@ -248,8 +250,10 @@ class Matching(EngineState):
             # detectors' early exits, as for a message without hits (a detector's rule could find
             # what a starved frame needs)
             asleep = not active or (trace is None and active <= (dead | starved if starved else dead))
-            if asleep and self.shortcuts and not gates.always and gates.idle(norm):
-                return [], pieces, platform.name
+            if asleep and self.shortcuts and not gates.always:
+                if gates.idle(norm):
+                    return [], pieces, platform.name
+                looked = True  # the detectors' gates are open: activate need not ask again
             if not cued:
                 hits = self._collect(matches, keys, values)
         view = MessageView(norm, platform, hits, self.segmenter)
@@ -258,7 +262,7 @@ class Matching(EngineState):
         else:
             view.frame_hits = frame_hits
             before = len(active)
-            gates.activate(view, active)
+            gates.activate(view, active, looked)
             if starved and len(active) > before:  # a detector's rule may feed a starved frame
                 starved = self._starved(active, dead)
             if starved:
@@ -413,11 +417,12 @@ class Matching(EngineState):
         if woken <= self._prechecked and self._precheck is not None:
             # each woken frame has a slot of few words (compile._precheck_words), looked for by a
             # small automaton: none of them here, every one is dead without the pass below
+            # (the first word that keeps a woken frame alive ends the look: the pass below decides)
             precheck, frames_of = self._precheck
-            alive: set[int] = set()
             for idx, _start, _end in precheck.find_matches_as_indexes(compact, OVERLAPPING):
-                alive |= frames_of[idx]
-            if alive.isdisjoint(woken):
+                if not woken.isdisjoint(frames_of[idx]):
+                    break
+            else:
                 return set(woken), None
         matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
         got = 0
