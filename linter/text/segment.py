@@ -2,7 +2,9 @@
 
 Two backends with one dictionary and one algorithm (dictionary only, HMM off): ``rjieba``
 (jieba-rs, in Rust: loads in ~0.15 s and ~14 MB, segments ~15x faster) and ``jieba``, the
-reference. rjieba is used where it was measured to give jieba's tokens (benchmarks/bench_segment.py):
+reference. With an index folder (the on-disk cache) rjieba is given only the dictionary words
+found in the texts it cuts, which gives the same tokens without loading the dictionary
+(jiebadict.py). rjieba is used where it was measured to give jieba's tokens (benchmarks/bench_segment.py):
 the built-in dictionary without user words. With user words the two part ways on ties (a word's
 added frequency moves every path's probability, and ``亲亲亲`` may split either way), so a shop
 that adds words gets jieba. ``KEFULINT_SEGMENTER=jieba`` chooses the reference anyway; jieba is
