@@ -13,13 +13,13 @@ about the index is amiss, the caller loads rjieba's own dictionary as before.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import importlib.util
 import json
 import mmap
 import os
 import sys
+import zlib
 from array import array
 from typing import Any
 
@@ -88,6 +88,8 @@ class DictionaryIndex:
         self._offsets = view[start : start + 8 * (self.words + 1)].cast("Q")
         self._freqs = view[start + 8 * (self.words + 1) : start + 8 * (2 * self.words + 1)].cast("Q")
         self._blob = start + 8 * (2 * self.words + 1)
+        if len(self._map) != self._blob + self._offsets[self.words]:
+            raise ValueError("a dictionary index cut short or overlong")
 
     def _word(self, i: int) -> bytes:
         base = self._blob
@@ -182,11 +184,17 @@ def partial_cut(folder: str) -> Any:
         if source is None:
             return None
         st = os.stat(source)
-        key = hashlib.sha256(f"{_FORMAT}\n{source}\n{st.st_size}\n{st.st_mtime_ns}".encode()).hexdigest()[:32]
-        path = os.path.join(folder, f"jieba-{key}.idx")
+        # the file's place, size and time: a dictionary changed or moved gets an index of its own
+        place = zlib.crc32(f"{_FORMAT}\n{source}".encode())
+        path = os.path.join(folder, f"jieba-{place:08x}-{st.st_size}-{st.st_mtime_ns}.idx")
         if not os.path.exists(path):
             os.makedirs(folder, mode=0o700, exist_ok=True)
             build_index(source, path)
-        return PartialJieba(DictionaryIndex(path)).cut
-    except (OSError, ValueError, ImportError, KeyError):
+        try:
+            index = DictionaryIndex(path)
+        except (ValueError, TypeError, IndexError):  # damaged since it was written: made again
+            build_index(source, path)
+            index = DictionaryIndex(path)
+        return PartialJieba(index).cut
+    except (OSError, ValueError, TypeError, ImportError, KeyError, IndexError):  # then rjieba's own dictionary
         return None

@@ -66,3 +66,16 @@ def test_segmenter_uses_it_only_with_an_index_folder(index_folder, monkeypatch):
     assert with_index.cut("最好的第一次") == rjieba.cut("最好的第一次", False)
     assert isinstance(getattr(with_index._cut, "__self__", None), jiebadict.PartialJieba)
     assert not isinstance(getattr(Segmenter(())._load(), "__self__", None), jiebadict.PartialJieba)
+
+
+def test_an_index_cut_short_is_made_again(tmp_path):
+    folder = tmp_path / "cache"
+    assert jiebadict.partial_cut(str(folder)) is not None
+    (path,) = folder.glob("jieba-*.idx")
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-3])
+    with pytest.raises(ValueError):
+        jiebadict.DictionaryIndex(str(path))
+    cut = jiebadict.partial_cut(str(folder))
+    assert cut is not None and cut("最好的第一次") == rjieba.cut("最好的第一次", False)
+    assert path.read_bytes() == whole
