@@ -190,6 +190,9 @@ def partial_cut(folder: str) -> Any:
         if not os.path.exists(path):
             os.makedirs(folder, mode=0o700, exist_ok=True)
             build_index(source, path)
+            for name in os.listdir(folder):  # the index of a dictionary changed or moved since
+                if name.startswith("jieba-") and name.endswith(".idx") and name != os.path.basename(path):
+                    os.remove(os.path.join(folder, name))
         try:
             index = DictionaryIndex(path)
         except (ValueError, TypeError, IndexError):  # damaged since it was written: made again

@@ -79,3 +79,13 @@ def test_an_index_cut_short_is_made_again(tmp_path):
     cut = jiebadict.partial_cut(str(folder))
     assert cut is not None and cut("最好的第一次") == rjieba.cut("最好的第一次", False)
     assert path.read_bytes() == whole
+
+
+def test_a_new_index_replaces_the_old_ones(tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "jieba-00000000-1-1.idx").write_bytes(b"old")
+    (folder / "rules-x.json").write_bytes(b"kept")
+    assert jiebadict.partial_cut(str(folder)) is not None
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 2 and "rules-x.json" in names and "jieba-00000000-1-1.idx" not in names
