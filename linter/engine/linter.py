@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..finding import Severity
 from ..rules.platforms import get_platform, load_platforms
+from ..rules.rulecache import cache_dir
 from ..rules.rulelist import RuleList
 from ..settings import Settings
 from ..text.normalize import Normalized, fold_phrase
@@ -58,7 +59,8 @@ class Linter(Compiling, Matching, Confirming, Assembling):
             (fold_phrase(cue), name) for name, p in load_platforms().items() for cue in p.cues
         ]
         self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
-        self.segmenter = Segmenter(self.settings.user_words)
+        # with the on-disk cache, the segmenter keeps its dictionary's index there (text/jiebadict.py)
+        self.segmenter = Segmenter(self.settings.user_words, cache_dir() if cache else None)
         # cache: the compiled tables from (or to) the on-disk cache (tablecache.py), for cold starts;
         # a str is a key that stands for the rules (the rules cache gives one)
         self._compile(cache)

@@ -53,6 +53,13 @@ class RuleList(Sequence["Rule"]):
         for i in range(len(self._rules)):
             yield self[i]
 
+    def where(self, line_test: Callable[[bytes], bool]) -> Iterator[Rule]:
+        """The rules whose stored line passes ``line_test``, in order; the other lines are not
+        decoded. The caller's test must keep every line of a rule it wants (a superset is fine)."""
+        for i, line in enumerate(self._lines):
+            if line_test(line):
+                yield self[i]
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RuleList | tuple):
             return tuple(self) == tuple(other)

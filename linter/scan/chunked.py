@@ -20,7 +20,7 @@ state it had there. Skips, batches and reports are the same as in one process, b
 from __future__ import annotations
 
 import itertools
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from operator import attrgetter
@@ -90,7 +90,8 @@ class Stitcher:
         self.judge_batch = judge_batch
         self.max_open = max_open
         self.max_messages = max_messages
-        self.open: dict[str, int] = {}  # conversation -> its number, least recently opened first
+        # conversation -> its number, least recently opened first (the oldest popped in constant time)
+        self.open: OrderedDict[str, int] = OrderedDict()
         self.closed = -1  # conversations up to this number closed by the grouping
         self.count = 0  # conversations opened
         self.recent: deque[str] = deque()  # conversations from number ``recent_from`` on
@@ -146,8 +147,7 @@ class Stitcher:
         if key in self.open:
             raise Interleaved(key)
         if len(self.open) >= self.max_open:
-            oldest = next(iter(self.open))
-            self.closed = self.open.pop(oldest)
+            self.closed = self.open.popitem(last=False)[1]
         self.open[key] = self.count
         self.count += 1
         self.recent.append(key)

@@ -7,12 +7,14 @@ message) so that every report treats them like any other finding.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from ..engine import Linter
 from ..finding import Finding
 from ..model.findings import PREFIX as MODEL_PREFIX
+from ..rules.rulecache import conversation_rules
 from ..text.normalize import Normalized, fold_phrase
 from .readers import Message
 from .service_phrases import CLOSER_FRAMES, OPENER_FRAMES, intent_patterns
@@ -61,7 +63,8 @@ class ConversationJudge:
     def __init__(self, linter: Linter, service: ServiceSettings | None = None) -> None:
         self.linter = linter
         self.service = service or ServiceSettings()
-        self._rules = self.service.rules(linter.rules)  # check -> rule (rulesets/service.toml)
+        # check -> rule (rulesets/service.toml)
+        self._rules = self.service.rules(conversation_rules(linter.rules))
         # greetings and farewells by intent: the rules' words (rulesets/service.toml) or a frame (service_phrases.py)
         self._opener = intent_patterns(filter(None, (fold_phrase(p) for p in self._expected("greeting"))), OPENER_FRAMES)
         self._closer = intent_patterns(filter(None, (fold_phrase(p) for p in self._expected("farewell"))), CLOSER_FRAMES)
@@ -206,7 +209,9 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
     before the first item, least recently active first, already given out: each holds its place
     until it is closed, and is not given again (a scan taken up again at a line, see chunked.py)."""
     given: list[Message] = []  # what a conversation of ``gone`` holds (an open one has a message)
-    open_: dict[str, list[Message]] = dict.fromkeys(gone, given)
+    # least recently active first; an OrderedDict gives its oldest in constant time, where a dict
+    # walks over the slots of the conversations closed before it (~50 ms of the 200k-message log)
+    open_: OrderedDict[str, list[Message]] = OrderedDict.fromkeys(gone, given)
     split: set[str] = set()
     last_key: str | None = None  # the conversation of the last message: the most recently active
     for item in items:
@@ -219,8 +224,7 @@ def group_conversations(items: Iterable, max_open: int = 5000, max_messages: int
         else:
             bucket = open_.pop(key, given) or []
             if not bucket and len(open_) >= max_open:  # a new conversation (an open one has a message)
-                oldest = next(iter(open_))
-                closed = open_.pop(oldest)
+                oldest, closed = open_.popitem(last=False)
                 if closed is not given:
                     yield Conversation(oldest, tuple(closed), oldest not in split)
                 split.discard(oldest)
