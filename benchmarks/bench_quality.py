@@ -65,27 +65,22 @@ def main() -> int:
                + writers_of(writers_dir / "round12", "ABCD", "author12") + writers_of(writers_dir / "round13", "ABC", "author13"))
     final9 = (writers_of(writers_dir / "final", "FG", "author11") + writers_of(writers_dir / "final", "E", "author12")
               + writers_of(writers_dir / "final", "D", "author13"))
-    round14 = (writers_of(writers_dir / "round14", "ABCDEF", "author14")  # written in the tenth, dev2's fifteen categories
-               + writers_of(writers_dir / "round15", "ABCDE", "author15") + writers_of(writers_dir / "round16", "ABCDE", "author16")
-               + writers_of(writers_dir / "round17", "ABCDE", "author17") + writers_of(writers_dir / "round18", "ABCD", "author18")
-               + writers_of(writers_dir / "round19", "ABCD", "author19"))
-    final10 = (writers_of(writers_dir / "final", "GH", "author14") + writers_of(writers_dir / "final", "FG", "author15")
-               + writers_of(writers_dir / "final", "F", "author16") + writers_of(writers_dir / "final", "F", "author17")
-               + writers_of(writers_dir / "final", "E", "author18"))
-    round20 = (writers_of(writers_dir / "round20", "ABC", "author20")  # written in the eleventh, dev2's fifteen categories
-               + writers_of(writers_dir / "round21", "ABCD", "author21") + writers_of(writers_dir / "round22", "ABCDEF", "author22")
-               + writers_of(writers_dir / "round23", "ABCDEF", "author23") + writers_of(writers_dir / "round24", "ABCD", "author24")
-               + writers_of(writers_dir / "round25", "ABCD", "author25"))
-    final11 = (writers_of(writers_dir / "final", "DE", "author20") + writers_of(writers_dir / "final", "EF", "author21")
-               + writers_of(writers_dir / "final", "G", "author22") + writers_of(writers_dir / "final", "G", "author23")
-               + writers_of(writers_dir / "final", "EF", "author24") + writers_of(writers_dir / "final", "EF", "author25"))
-    round26 = (writers_of(writers_dir / "round26", "ABCD", "author26")  # written for the twelfth, in dev2's style
-               + writers_of(writers_dir / "round27", "ABCD", "author27") + writers_of(writers_dir / "round28", "ABC", "author28")
-               + writers_of(writers_dir / "round29", "ABCD", "author29") + writers_of(writers_dir / "round30", "ABC", "author30")
-               + writers_of(writers_dir / "round31", "ABC", "author31") + writers_of(writers_dir / "round32", "ABC", "author32"))
-    final12 = (writers_of(writers_dir / "final", "E", "author27") + writers_of(writers_dir / "final", "D", "author28")
-               + writers_of(writers_dir / "final", "E", "author29") + writers_of(writers_dir / "final", "D", "author30")
-               + writers_of(writers_dir / "final", "D", "author31"))
+    def rounds(*specs: tuple[int, str]) -> list:
+        """The sets of writer rounds (round number, letters): roundNN/authorNN?.jsonl."""
+        return [i for n, letters in specs for i in writers_of(writers_dir / f"round{n}", letters, f"author{n}")]
+
+    def finals(*specs: tuple[int, str]) -> list:
+        """The final sets of writer rounds (round number, letters): final/authorNN?.jsonl."""
+        return [i for n, letters in specs for i in writers_of(writers_dir / "final", letters, f"author{n}")]
+
+    # written in the tenth, eleventh and twelfth sessions, dev2's fifteen categories (the twelfth's all
+    # in dev2's style, from 40 example lines)
+    round14 = rounds((14, "ABCDEF"), (15, "ABCDE"), (16, "ABCDE"), (17, "ABCDE"), (18, "ABCD"), (19, "ABCD"))
+    final10 = finals((14, "GH"), (15, "FG"), (16, "F"), (17, "F"), (18, "E"))
+    round20 = rounds((20, "ABC"), (21, "ABCD"), (22, "ABCDEF"), (23, "ABCDEF"), (24, "ABCD"), (25, "ABCD"))
+    final11 = finals((20, "DE"), (21, "EF"), (22, "G"), (23, "G"), (24, "EF"), (25, "EF"))
+    round26 = rounds((26, "ABCD"), (27, "ABCD"), (28, "ABC"), (29, "ABCD"), (30, "ABC"), (31, "ABC"), (32, "ABC"))
+    final12 = finals((27, "E"), (28, "D"), (29, "E"), (30, "D"), (31, "D"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": [i for i in others if holdout_part(i.id) == "tuned"],

@@ -56,6 +56,9 @@ _REFUSING = re.compile("[不没无禁]")  # a slot word that refuses by itself
 UNHEDGED = ("etiquette.",)
 # categories whose frames refuse: a refusal after one says the same again (去别家看看吧，我们这价格真做不了)
 REFUSALS = ("invoice.refusal", "payment.cod", "payment.credit_card")
+# categories whose frames may run over numbered list items: a contact or a shop given in steps
+# (1. 打开绿色软件 2. 搜号 … 3. 加我) is one instruction; COD, credit and invoice offers in a list stay item by item
+STEPWISE = ("contact.", "offplatform.link")
 PHRASE_WINDOW = 3  # a frame this tight reads as one phrase: it does not run over 、
 
 

@@ -499,8 +499,7 @@ class Matching(EngineState):
                 # a tight frame reads as one phrase; 支付宝、云闪付 are two items of a list
                 yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected="跨越顿号 (runs over an enumeration comma)")
                 continue
-            if not rule.category.startswith(("contact.", "offplatform.link")) and frames.crosses_item(norm, cs, ce):
-                # (a contact or a shop given in steps, 1. 打开绿色软件 2. 搜号 … 3. 加我, is one instruction)
+            if not rule.category.startswith(frames.STEPWISE) and frames.crosses_item(norm, cs, ce):
                 yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected="跨越列表项 (runs into the next item of a list)")
                 continue
             if frame.negation:
