@@ -65,6 +65,10 @@ def main() -> int:
                + writers_of(writers_dir / "round12", "ABCD", "author12") + writers_of(writers_dir / "round13", "ABC", "author13"))
     final9 = (writers_of(writers_dir / "final", "FG", "author11") + writers_of(writers_dir / "final", "E", "author12")
               + writers_of(writers_dir / "final", "D", "author13"))
+    def part(items: list, which: str) -> list:
+        """The ``which`` part ("tuned" 70 % / "untouched" 30 %) of a set, by benchmarks/_common.holdout_part."""
+        return [i for i in items if holdout_part(i.id) == which]
+
     def rounds(*specs: tuple[int, str]) -> list:
         """The sets of writer rounds (round number, letters): roundNN/authorNN?.jsonl."""
         return [i for n, letters in specs for i in writers_of(writers_dir / f"round{n}", letters, f"author{n}")]
@@ -83,39 +87,39 @@ def main() -> int:
     final12 = finals((27, "E"), (28, "D"), (29, "E"), (30, "D"), (31, "D"))
     sets = {
         "dev (first author, 150)": dev,
-        "dev2+dev3 tuned 70%": [i for i in others if holdout_part(i.id) == "tuned"],
-        "dev2+dev3 untouched 30%": [i for i in others if holdout_part(i.id) == "untouched"],
+        "dev2+dev3 tuned 70%": part(others, "tuned"),
+        "dev2+dev3 untouched 30%": part(others, "untouched"),
         "dev + dev2 + dev3, all": dev + others,
         "project's own extra sets": own,
-        "writers A-F,I-N tuned 70%": [i for i in round1 if holdout_part(i.id) == "tuned"],
-        "writers A-F,I-N untouched 30%": [i for i in round1 if holdout_part(i.id) == "untouched"],
-        "writers O-R,U-Z tuned 70%": [i for i in round2 if holdout_part(i.id) == "tuned"],
-        "writers O-R,U-Z untouched 30%": [i for i in round2 if holdout_part(i.id) == "untouched"],
-        "writers 5A-5D,5G-5M,5Q-5X tuned 70%": [i for i in round3 if holdout_part(i.id) == "tuned"],
-        "writers 5A-5D,5G-5M,5Q-5X untouched 30%": [i for i in round3 if holdout_part(i.id) == "untouched"],
+        "writers A-F,I-N tuned 70%": part(round1, "tuned"),
+        "writers A-F,I-N untouched 30%": part(round1, "untouched"),
+        "writers O-R,U-Z tuned 70%": part(round2, "tuned"),
+        "writers O-R,U-Z untouched 30%": part(round2, "untouched"),
+        "writers 5A-5D,5G-5M,5Q-5X tuned 70%": part(round3, "tuned"),
+        "writers 5A-5D,5G-5M,5Q-5X untouched 30%": part(round3, "untouched"),
         "writers G+H (never tuned on)": final1,
         "writers S+T final (never tuned on)": final2,
         "writers 5E+5F final (never read)": final3,
         "writers 5N-5P final (written last, scored once)": final4,
         "writers 6A-6C final (sixth session, never read)": final5,
-        "writers 7A-7W,7Z,8A-8K (tune sets) tuned 70%": [i for i in round7 if holdout_part(i.id) == "tuned"],
-        "writers 7A-7W,7Z,8A-8K (tune sets) untouched 30%": [i for i in round7 if holdout_part(i.id) == "untouched"],
+        "writers 7A-7W,7Z,8A-8K (tune sets) tuned 70%": part(round7, "tuned"),
+        "writers 7A-7W,7Z,8A-8K (tune sets) untouched 30%": part(round7, "untouched"),
         "writers 7E,7F,7K,7X,7Y final (seventh session, never read)": final6,
         "writers 9A-9C final (eighth session, never read)": final7,
-        "writers 10A-10D,10G-10N (dev2's categories) tuned 70%": [i for i in round10 if holdout_part(i.id) == "tuned"],
-        "writers 10A-10D,10G-10N (dev2's categories) untouched 30%": [i for i in round10 if holdout_part(i.id) == "untouched"],
+        "writers 10A-10D,10G-10N (dev2's categories) tuned 70%": part(round10, "tuned"),
+        "writers 10A-10D,10G-10N (dev2's categories) untouched 30%": part(round10, "untouched"),
         "writers 10E,10F,10K,10O final (dev2's categories, never read)": final8,
-        "writers 11A-11E,12A-12D,13A-13C (ninth session) tuned 70%": [i for i in round11 if holdout_part(i.id) == "tuned"],
-        "writers 11A-11E,12A-12D,13A-13C (ninth session) untouched 30%": [i for i in round11 if holdout_part(i.id) == "untouched"],
+        "writers 11A-11E,12A-12D,13A-13C (ninth session) tuned 70%": part(round11, "tuned"),
+        "writers 11A-11E,12A-12D,13A-13C (ninth session) untouched 30%": part(round11, "untouched"),
         "writers 11F,11G,12E,13D final (ninth session, never read)": final9,
-        "writers 14A-19D (tenth session) tuned 70%": [i for i in round14 if holdout_part(i.id) == "tuned"],
-        "writers 14A-19D (tenth session) untouched 30%": [i for i in round14 if holdout_part(i.id) == "untouched"],
+        "writers 14A-19D (tenth session) tuned 70%": part(round14, "tuned"),
+        "writers 14A-19D (tenth session) untouched 30%": part(round14, "untouched"),
         "writers 14G,14H,15F,15G,16F,17F,18E final (tenth session, never read)": final10,
-        "writers 20A-25D (eleventh session) tuned 70%": [i for i in round20 if holdout_part(i.id) == "tuned"],
-        "writers 20A-25D (eleventh session) untouched 30%": [i for i in round20 if holdout_part(i.id) == "untouched"],
+        "writers 20A-25D (eleventh session) tuned 70%": part(round20, "tuned"),
+        "writers 20A-25D (eleventh session) untouched 30%": part(round20, "untouched"),
         "writers 20D-25F final (eleventh session, never read)": final11,
-        "writers 26A-32C (twelfth session) tuned 70%": [i for i in round26 if holdout_part(i.id) == "tuned"],
-        "writers 26A-32C (twelfth session) untouched 30%": [i for i in round26 if holdout_part(i.id) == "untouched"],
+        "writers 26A-32C (twelfth session) tuned 70%": part(round26, "tuned"),
+        "writers 26A-32C (twelfth session) untouched 30%": part(round26, "untouched"),
         "writers 27E,28D,29E,30D,31D final (twelfth session, never read)": final12,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
