@@ -248,7 +248,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 # Chinese numerals that become digits inside a number run.
 CN_DIGITS = {
-    "零": "0", "〇": "0", "○": "0", "洞": "0", "拐": "7",
+    "零": "0", "〇": "0", "○": "0", "洞": "0", "拐": "7", "勾": "9",
     "一": "1", "幺": "1", "壹": "1", "二": "2", "两": "2", "贰": "2", "三": "3", "叁": "3",
     "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "七": "7", "柒": "7",
     "八": "8", "捌": "8", "九": "9", "玖": "9",
@@ -261,12 +261,12 @@ SOUND_DIGITS = {
     "妖": "1", "腰": "1", "尔": "2", "伞": "3", "散": "3", "灵": "0", "铃": "0", "玲": "0", "陵": "0",
 }
 _CN_TRANS = str.maketrans(CN_DIGITS | SOUND_DIGITS)
-_CN_DIGIT_CHARS = "".join(k for k in CN_DIGITS if k not in "洞拐")
+_CN_DIGIT_CHARS = "".join(k for k in CN_DIGITS if k not in "洞拐勾")
 _DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 # A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
-# 洞 and 拐 (radio speech for 0 and 7) continue a run but never start one (山洞, 拐弯); a numeral before
+# 洞, 拐 and 勾 (radio speech for 0, 7 and 9) continue a run but never start one (山洞, 拐弯, 打勾); a numeral before
 # 十/百/千/万 counts (13958762210 二十四小时开机) and ends the run before it; a sound-alike only
 # continues one right before a numeral
 _SOUND_CLASS = "".join(SOUND_DIGITS)
@@ -283,7 +283,7 @@ def _cn_run() -> re.Pattern:
         # starts with a class lets `re` skip the positions it cannot start at, ~3x faster on a reply)
         rf"[0-9{_CN_DIGIT_CHARS}腰妖衣](?:(?<=[0-9])|(?<=[{_CN_DIGIT_CHARS}])(?:(?<![前后].)|(?![0-9]))"
         rf"|(?<=[腰妖衣])(?=[{_DIGIT_CLASS}]{{2}}))"
-        rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
+        rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐勾](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
     )
 
 

@@ -39,7 +39,9 @@ _FIRST_PART = regex.compile(
 # (the label may be followed by a few words before its digits: "后半段我分开发，防止被系统屏蔽：6610")
 _LATER_PART = regex.compile(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|尾巴|末尾|结尾|最后)[^0-9。！？!?\n]{0,16}$")
 # The last digits labelled as such, said before the first ones
-_TAIL_LABEL = regex.compile(r"(?:尾号|尾数|后四位|最后四位|末四位)[^0-9]{0,4}$")
+_TAIL_LABEL = regex.compile(
+    r"(?:尾号|尾数|后四位|最后四位|末四位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后几位)[^0-9]{0,4}$"
+)
 
 
 def _leads(pattern: regex.Pattern) -> re.Pattern:
@@ -89,6 +91,15 @@ def _letter_before(folded: str, start: int) -> bool:
         return False
     m = _LETTERS_BEFORE.search(folded, max(0, start - 9), start)
     return not (m and m.group() in _CHANNEL_LETTERS)
+
+
+# a phone word right before a number: its first group may be longer ("电话幺三九零二八六，四四七一")
+_PHONE_BEFORE = regex.compile(r"(?:手机|电话|号码|手机号|电话号码?)(?:是|为|号)?[:：，,]?\s*$")
+
+
+def _said_phone(folded: str, start: int) -> bool:
+    window = folded[max(0, start - 8) : start]
+    return ("电" in window or "号" in window or "手" in window) and bool(_PHONE_BEFORE.search(window))
 
 
 def number_runs(folded: str) -> list[NumberRun]:
@@ -157,7 +168,8 @@ def number_runs(folded: str) -> list[NumberRun]:
     while i < len(runs):
         j = i
         while (
-            j + 1 < len(runs) and 3 <= len(runs[j].digits) <= 4 and 3 <= len(runs[j + 1].digits) <= 4
+            j + 1 < len(runs) and 3 <= len(runs[j + 1].digits) <= 4
+            and (3 <= len(runs[j].digits) <= 4 or (j == i and len(runs[j].digits) <= 8 and _said_phone(folded, runs[i].start)))
             and folded[runs[j].end] in _STOPS
             and (runs[j + 1].start - runs[j].end == 1
                  or (runs[j + 1].start - runs[j].end == 2 and folded[runs[j].end + 1] == " "))

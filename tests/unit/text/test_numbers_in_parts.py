@@ -81,3 +81,19 @@ def test_a_three_numeral_first_part_joins_the_parts_after_a_label(linter):
         assert "contact.phone" in {f.category for f in linter.check(text).findings}, text
     assert not linter.check("第一三八页，后面是第二百页").findings or "contact.phone" not in {
         f.category for f in linter.check("第一三八页，后面是第二百页").findings}
+
+
+def test_radio_numerals_continue_a_run_but_never_start_one():
+    assert "13702958617" in digits("幺三拐洞两勾五八六一拐，急事打这个")  # 勾 is 9 as 拐 is 7
+    assert not digits("请打勾，三勾就行")
+    assert not digits("勾三股四弦五")  # a run of three numerals stays words
+
+
+def test_the_tail_said_first_with_its_length():
+    assert "13939176250" in digits("我手机后八位 3917 6250，前面是139")
+    assert "13939176250" in digits("后几位是3917 6250，前面是139")
+
+
+def test_a_long_first_group_after_a_phone_word_chains_with_the_next():
+    assert "13902864471" in digits("电话幺三九零二八六，四四七一，白天都能打")
+    assert "13902864471" not in digits("订单1390286，4471件")  # no phone word: groups of 3-4 only
