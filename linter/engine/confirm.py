@@ -34,12 +34,23 @@ _ALTERNATIVE_OPENING = ("用", "选", "换", "改", "走", "直接", "如果", "
 _ALTERNATIVE_THEN = ("就", "的话", "可以")
 
 
+# a later clause that opens with another attribute of the invoice says what becomes of that one: 品名开成
+# “摄影器材配件”，金额还是按订单实付 (the name is changed, the amount kept)
+_OTHER_ATTRIBUTE = ("金额", "票面金额", "品名", "抬头")
+_BUT = ("但是", "但", "不过", "只是", "而")
+
+
 def _alternative(view: MessageView, cs: int, ce: int, i: int, word: str) -> bool:
     compact = view.norm.compact
     lo = frames.clause_bounds(view, i, i + len(word))[0]
-    if lo < frames.clause_bounds(view, cs, ce)[1]:
+    own_lo, own_hi = frames.clause_bounds(view, cs, ce)
+    if lo < own_hi:
         return False
-    return compact.startswith(_ALTERNATIVE_OPENING, lo) and any(t in compact[lo:i + len(word)] for t in _ALTERNATIVE_THEN)
+    if compact.startswith(_ALTERNATIVE_OPENING, lo) and any(t in compact[lo:i + len(word)] for t in _ALTERNATIVE_THEN):
+        return True
+    start = lo + next((len(b) for b in _BUT if compact.startswith(b, lo)), 0)
+    other = next((a for a in _OTHER_ATTRIBUTE if compact.startswith(a, start)), None)
+    return other is not None and other not in compact[own_lo:own_hi]
 
 
 def _clears(compact: str, word: str, offset: int = 0, view: MessageView | None = None, span: tuple[int, int] = (0, 0)) -> bool:

@@ -98,3 +98,10 @@ def test_a_warning_clears_its_whole_sentence(linter):
     warning = "防骗提醒：本店客服不会以任何理由让您加微信、QQ或扫码付款，如有此类信息请立即举报！"
     assert "offplatform.payment" not in cats(linter, warning)
     assert "offplatform.payment" in cats(linter, "要加急的话您扫码付款给我，马上安排")
+
+
+def test_an_exclusion_word_said_of_another_attribute_of_the_invoice_clears_nothing(linter):
+    # the name is changed, the amount kept: 按订单 belongs to the amount's clause
+    assert "invoice.fraud" in cats(linter, "我们可以把品名开成“摄影器材配件”，金额还是按订单实付")
+    assert "invoice.fraud" not in cats(linter, "品名开成“图书”就行，您买的本来就是书")
+    assert "invoice.fraud" not in cats(linter, "发票内容按商品明细开具为“儿童玩具”")
