@@ -105,3 +105,10 @@ def test_an_exclusion_word_said_of_another_attribute_of_the_invoice_clears_nothi
     assert "invoice.fraud" in cats(linter, "我们可以把品名开成“摄影器材配件”，金额还是按订单实付")
     assert "invoice.fraud" not in cats(linter, "品名开成“图书”就行，您买的本来就是书")
     assert "invoice.fraud" not in cats(linter, "发票内容按商品明细开具为“儿童玩具”")
+
+
+def test_a_verb_asked_as_a_not_a_is_no_negation(linter):
+    # 送没送到 asks "delivered or not": its 没 denies nothing of what follows
+    assert "etiquette.banned_phrase" in cats(linter, "送没送到我哪知道")
+    assert "etiquette.banned_phrase" in cats(linter, "退不退您自己看着办，反正我也没办法")
+    assert "etiquette.banned_phrase" not in cats(linter, "没送到的话我哪能不管，马上帮您查")
