@@ -112,3 +112,9 @@ def test_a_verb_asked_as_a_not_a_is_no_negation(linter):
     assert "etiquette.banned_phrase" in cats(linter, "送没送到我哪知道")
     assert "etiquette.banned_phrase" in cats(linter, "退不退您自己看着办，反正我也没办法")
     assert "etiquette.banned_phrase" not in cats(linter, "没送到的话我哪能不管，马上帮您查")
+
+
+def test_we_dont_said_after_what_it_refuses_clears_it(linter):
+    assert "offplatform.payment" not in cats(linter, "私下交易这边不做，您拍链接就好")
+    assert "review.manipulation" not in cats(linter, "好评返现咱家一律不搞，您如实评价")
+    assert "offplatform.payment" in cats(linter, "私下转账这边可以，便宜20")
