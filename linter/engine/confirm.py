@@ -35,9 +35,11 @@ _ALTERNATIVE_THEN = ("就", "的话", "可以")
 
 
 # a later clause that opens with another attribute of the invoice says what becomes of that one: 品名开成
-# “摄影器材配件”，金额还是按订单实付 (the name is changed, the amount kept)
+# “摄影器材配件”，金额还是按订单实付 (the name is changed, the amount kept; 品名写“图书”，金额按实付 only
+# describes the invoice)
 _OTHER_ATTRIBUTE = ("金额", "票面金额", "品名", "抬头")
 _BUT = ("但是", "但", "不过", "只是", "而")
+_KEPT = ("还是", "照样", "照旧", "不变", "还按", "仍")  # said as kept, against the change before it
 
 
 def _alternative(view: MessageView, cs: int, ce: int, i: int, word: str) -> bool:
@@ -50,7 +52,8 @@ def _alternative(view: MessageView, cs: int, ce: int, i: int, word: str) -> bool
         return True
     start = lo + next((len(b) for b in _BUT if compact.startswith(b, lo)), 0)
     other = next((a for a in _OTHER_ATTRIBUTE if compact.startswith(a, start)), None)
-    return other is not None and other not in compact[own_lo:own_hi]
+    return (other is not None and other not in compact[own_lo:own_hi]
+            and any(k in compact[start:i] for k in _KEPT))
 
 
 def _clears(compact: str, word: str, offset: int = 0, view: MessageView | None = None, span: tuple[int, int] = (0, 0)) -> bool:
