@@ -143,7 +143,10 @@ TOPIC_REACH = 60
 
 @cache
 def _topic_marker() -> re.Pattern:
-    return re.compile(r"(?:关于|至于|对于|针对|说到)(?:(?:您|你)(?:说|提到|问|讲|提|关心|想要)的)?(?:这个|那个)?$")
+    # (关于您提到的, or what the buyer asked or noted, without 关于: 您问的“货到了再付钱”那种方式; 您说的
+    # stays a hedge: 您说的“最好的”这个我们不敢承诺)
+    return re.compile(r"(?:(?:关于|至于|对于|针对|说到)(?:(?:您|你)(?:说|提到|问|讲|提|关心|想要)的)?"
+                      r"|(?:您|你)(?:问|备注里写|备注)的)(?:这个|那个)?$")
 
 
 def topic_before(view, cs: int) -> Span | None:

@@ -118,3 +118,10 @@ def test_we_dont_said_after_what_it_refuses_clears_it(linter):
     assert "offplatform.payment" not in cats(linter, "私下交易这边不做，您拍链接就好")
     assert "review.manipulation" not in cats(linter, "好评返现咱家一律不搞，您如实评价")
     assert "offplatform.payment" in cats(linter, "私下转账这边可以，便宜20")
+
+
+def test_what_the_buyer_asked_reported_is_a_topic_not_a_hedge(linter):
+    # 您问的 reports the buyer's question; what follows decides (您说的 stays a hedge: 您说的“最好的”这个我们不敢承诺)
+    assert "payment.cod" in cats(linter, "您问的“货到了再付钱”那种方式，我们小店不太敢接")
+    assert "payment.cod" not in cats(linter, "您问的货到付款我们是支持的，不加钱")
+    assert "adlaw.absolute" not in cats(linter, "亲，您说的“最好的”这个我们不敢承诺哈")
