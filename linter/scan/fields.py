@@ -249,6 +249,39 @@ class JddcLines:
         self._text, self._role, self._conversation, self._agent = text or 0, role or 0, conversation, agent
         self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
 
+    def parse_lines(self, number: int, lines: Iterable[str]) -> list[Message | Skip]:
+        """:meth:`parse` of each line (without its line break; a carriage return before it is
+        dropped here), numbered from ``number`` on, blank lines left out: one loop for a chunk."""
+        items: list[Message | Skip] = []
+        append = items.append
+        parse = self.parse
+        if not self._fast:
+            for line in lines:
+                item = parse(number, line.rstrip("\r"))
+                if item is not None:
+                    append(item)
+                number += 1
+            return items
+        path, roles = self.path, self._roles
+        text_at, role_at, conversation_at, agent_at = self._text, self._role, self._conversation, self._agent
+        new, message, intern = _new_tuple, Message, _intern
+        for line in lines:
+            if line.endswith("\r"):
+                line = line.rstrip("\r")
+            parts = line.split("\t", 6)
+            if len(parts) == 7 and (role := roles.get(parts[role_at])) is not None:
+                # the common line: a role seen before (so the line is not blank), parse's fast path
+                conv = parts[conversation_at] if conversation_at is not None else ""
+                agent = parts[agent_at] if agent_at is not None else ""
+                append(new(message, (path, number, intern(conv) if conv else path, role,
+                                     intern(agent) if agent else "", None, parts[text_at])))
+            else:
+                item = parse(number, line)
+                if item is not None:
+                    append(item)
+            number += 1
+        return items
+
     def parse(self, number: int, line: str) -> Message | Skip | None:
         if not line.strip():
             return None
@@ -282,7 +315,7 @@ class JsonLines:
         self._otherwise = otherwise
         self._keys: tuple[str, ...] | None = None
         self._cols: dict[str, str | None] = {}
-        self._fields: tuple[str | None, ...] = (None,) * len(FIELDS)
+        self._fields_named: tuple[str | None, ...] = (None,) * len(FIELDS)
         self._values: Callable[[dict], tuple] | None = None
         self._stable: Callable[[dict], tuple] | None = None
         self._roles: dict[str, str] = {}  # role value -> "agent" / "buyer", for the known ones
@@ -302,6 +335,8 @@ class JsonLines:
         # the values' getter while the columns are settled (see _settled): then any row that has
         # those five keys reads the same columns, whatever its other keys
         stable = self._stable
+        # what the common line needs, as locals (a global costs a dict lookup a line)
+        new, message, intern, offset, first, last = _new_tuple, Message, _intern, _CHINA_OFFSET, _YEAR_1, _YEAR_10000
         number -= 1
         for data in lines:
             number += 1
@@ -324,44 +359,35 @@ class JsonLines:
                 except KeyError:
                     pass
             if fields is None:
-                keys = tuple(row)
-                if keys != self._keys:
-                    self._cols = _columns(keys, self._mapping)
-                    self._keys, self._fields = keys, tuple(self._cols[name] for name in FIELDS)
-                    # every field in the row (the usual line): the five values in one call
-                    self._values = itemgetter(*self._fields) if all(k in row for k in self._fields) else None
-                    stable = self._stable = self._values if all(_settled(name, column, self._mapping) for name, column
-                                                 in zip(FIELDS, self._fields, strict=True)) else None
-                if self._values is not None:
-                    fields = self._values(row)
-                else:
-                    text_key, role_key, conv_key, agent_key, time_key = self._fields
-                    fields = (row.get(text_key) if text_key else None, row.get(role_key) if role_key else None,
-                              row.get(conv_key) if conv_key else None, row.get(agent_key) if agent_key else None,
-                              row.get(time_key) if time_key else None)
+                fields = self._fields(row)
+                stable = self._stable
             text, role_value, conv, agent, when = fields
             # the common line, read here as from_fields reads it: text, role, conversation and agent
             # strings, a known role, a time that is a string, a number of at most 64 bits, or none
             if (type(text) is str and type(role_value) is str and (conv is None or type(conv) is str)
-                    and (agent is None or type(agent) is str)
-                    and ((type(when) is float and -_INT64 < when < _INT64) or when is None or type(when) in (str, int))):
+                    and (agent is None or type(agent) is str)):
                 role = roles.get(role_value) or self._role(role_value)
                 if role is not None:
+                    kind = type(when)
                     seconds: float | None
-                    if type(when) is float:  # epoch seconds, the usual time: parse_time's reading of a number (_from_epoch)
-                        seconds = (when / 1000.0 if when > 1e11 else when) + _CHINA_OFFSET
-                        if not _YEAR_1 <= seconds < _YEAR_10000:
+                    if kind is float:  # epoch seconds, the usual time: parse_time's reading of a number (_from_epoch)
+                        seconds = (when / 1000.0 if when > 1e11 else when) + offset
+                        if first <= seconds < last:  # a float of at most 64 bits then, too
+                            append(new(message, (path, number, intern(conv) if conv else path, role,
+                                                 intern(agent) if agent else "", seconds, text)))
+                            continue
+                        if -_INT64 < when < _INT64:  # a time no date can show: the skip from_fields gives
                             append(from_fields(path, number, row, self._cols))
                             continue
-                    else:
+                    elif when is None or kind is str or kind is int:
                         try:
-                            seconds = parse_time(when)
+                            seconds = None if when is None else parse_time(when)
                         except ValueError:
                             append(from_fields(path, number, row, self._cols))
                             continue
-                    append(_new_tuple(Message, (path, number, _intern(conv) if conv else path, role,
-                                                _intern(agent) if agent else "", seconds, text)))
-                    continue
+                        append(new(message, (path, number, intern(conv) if conv else path, role,
+                                             intern(agent) if agent else "", seconds, text)))
+                        continue
             for value in (text, role_value, conv, agent, when):
                 if type(value) is float and not -_INT64 < value < _INT64:
                     # an integer past 64 bits comes back a float: str() and reasons would differ
@@ -372,6 +398,24 @@ class JsonLines:
             else:
                 append(from_fields(path, number, row, self._cols))
         return items
+
+    def _fields(self, row: dict) -> tuple:
+        """The five values of a row whose keys are not the settled columns' (the first row, a row
+        with other keys): the columns resolved again when its keys are new."""
+        keys = tuple(row)
+        if keys != self._keys:
+            self._cols = _columns(keys, self._mapping)
+            self._keys, self._fields_named = keys, tuple(self._cols[name] for name in FIELDS)
+            # every field in the row (the usual line): the five values in one call
+            self._values = itemgetter(*self._fields_named) if all(k in row for k in self._fields_named) else None
+            self._stable = self._values if all(_settled(name, column, self._mapping) for name, column
+                                               in zip(FIELDS, self._fields_named, strict=True)) else None
+        if self._values is not None:
+            return self._values(row)
+        text_key, role_key, conv_key, agent_key, time_key = self._fields_named
+        return (row.get(text_key) if text_key else None, row.get(role_key) if role_key else None,
+                row.get(conv_key) if conv_key else None, row.get(agent_key) if agent_key else None,
+                row.get(time_key) if time_key else None)
 
     def _role(self, value: str) -> str | None:
         role = role_of(value)
