@@ -166,6 +166,10 @@ def parse_chunk(chunk: RawLines | list[Message | Skip]) -> list[Message | Skip]:
     if fast:  # the common line read inside one loop over the chunk
         return JsonLines(chunk.path, mapping, line_parser(chunk.path, fmt, encoding, False, mapping)).parse_lines(
             chunk.first, lines)
+    if fmt == "jddc" and encoding in _WHOLE_CHUNK_ENCODINGS:
+        jddc = _jddc_chunk(chunk, encoding, mapping)
+        if jddc is not None:
+            return jddc
     parse = line_parser(chunk.path, *chunk.how)
     items = []
     for number, data in enumerate(lines, chunk.first):
@@ -173,6 +177,26 @@ def parse_chunk(chunk: RawLines | list[Message | Skip]) -> list[Message | Skip]:
         if item is not None:
             items.append(item)
     return items
+
+
+# encodings in which no character's bytes hold a line break (b"\n"), and whose decoder keeps no
+# state from one line to the next: a chunk decoded whole is its lines decoded one by one, joined
+_WHOLE_CHUNK_ENCODINGS = ("utf-8", "gb18030", "gbk")
+
+
+def _jddc_chunk(chunk: RawLines, encoding: str, mapping: tuple[tuple[str, str], ...]) -> list[Message | Skip] | None:
+    """A JDDC chunk's items as the line-at-a-time path gives them, from the chunk decoded in one
+    call and split at its line breaks; None when a line does not decode (that path reports it)."""
+    try:
+        text = chunk.data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":  # the chunk's last line break ends a line; no line follows it
+        lines.pop()
+    if chunk.first == 1 and lines:
+        lines[0] = lines[0].lstrip("\ufeff")
+    return JddcLines(chunk.path, dict(mapping)).parse_lines(chunk.first, lines)
 
 
 def decode_line(decode, encoding: str, path: str, number: int, data: bytes) -> str | Skip:

@@ -40,3 +40,30 @@ def test_each_line_as_parse_line_reads_it(mapping):
     fast = JddcLines("chat.txt", mapping)
     for number, line in enumerate(EDGE_LINES * 2, 1):  # twice: roles known from before
         assert fast.parse(number, line) == parse_line("jddc", "chat.txt", number, line, mapping), line
+
+
+@pytest.mark.parametrize("mapping", MAPPINGS[:3])
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "gbk"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r\r\n"])
+def test_a_chunk_decoded_whole_reads_as_its_lines_one_by_one(mapping, encoding, ending):
+    """parse_chunk decodes a JDDC chunk in one call (readers._jddc_chunk): the same items as the
+    lines decoded and parsed one at a time, blank lines, a BOM on line 1 and a last line without
+    its line break included; a chunk with a line that does not decode is read line by line."""
+    from kefulint.scan.readers import RawLines, line_parser, parse_chunk
+
+    lines = ["\ufeff" + EDGE_LINES[0], *EDGE_LINES, f"{SESSION}\tu2\t0\t0\t0\t\t最后一行"]
+    data = ending.join(lines).encode(encoding, "replace")
+    bad = data.replace("未知角色".encode(encoding), b"\xff\xfe\xff")
+    for first in (1, 7):
+        for raw in (data, data + ending.encode(), bad):
+            how = ("jddc", encoding, False, tuple(sorted(mapping.items())))
+            parse = line_parser("chat.txt", *how)
+            want = [item for number, line in enumerate(_lines(raw), first) if (item := parse(number, line)) is not None]
+            assert parse_chunk(RawLines("chat.txt", first, raw, how)) == want
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """Lines as a binary file gives them: split after each b"\\n" only."""
+    import io
+
+    return list(io.BytesIO(data))
