@@ -93,14 +93,31 @@ def add_finding_lines(out: list[bytes], judged: Judged, show_matches: bool = Fal
     q = encode_basestring
     if fragments is None:
         fragments = {}
+    turns = judged.turns
     start = f'{{"conversation": {q(judged.conversation)}, "turn": '
-    conversation_fatal = _boolean(any(f.fatal for turn in judged.turns for f in turn.findings))
-    untimed = f'{conversation_fatal}, "seconds": null, "match": '.encode()  # a finding that measured no seconds
+    fatal = False
+    for turn in turns:
+        for f in turn.findings:
+            if f.fatal:
+                fatal = True
+                break
+        if fatal:
+            break
+    conversation_fatal = _boolean(fatal)
+    untimed = _UNTIMED[fatal]  # a finding that measured no seconds
     agent = source = None  # a conversation's turns mostly share them: quoted when they change
-    for turn in judged.turns:
+    for turn in turns:
         msg = turn.message
-        text = _shown_text(turn, show_matches)
-        buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
+        findings = turn.findings
+        text = msg.text
+        if not show_matches:
+            for f in findings:
+                if f.sensitive:  # few turns: most findings are the service rules'
+                    text = mask_text(text, [(g.start, g.end) for g in findings if g.sensitive])
+                    break
+        buyer = turn.buyer
+        if buyer and not show_matches:
+            buyer = mask_numbers(buyer)
         if msg.agent is not agent:
             agent = msg.agent
             agent_part = f', "agent": {q(agent)}, "time": "'
@@ -111,12 +128,13 @@ def add_finding_lines(out: list[bytes], judged: Judged, show_matches: bool = Fal
         head = (f'{start}{int.__repr__(turn.turn)}{agent_part}{format_time(msg.time)}{source_part}'
                 f'{int.__repr__(msg.line)}, "rule": ').encode()
         # only the finding of the rule that measured the turn's seconds shows them
+        timed_rule = turn.timed
         seconds = turn.seconds
         timed = (f'{conversation_fatal}, "seconds": {float.__repr__(round(seconds, 3))}, "match": '.encode()
-                 if turn.timed and seconds is not None else untimed)
+                 if timed_rule and seconds is not None else untimed)
         tail = f', "buyer": {q(buyer)}, "text": '
         unmarked = None  # the tail with the text as it is: a finding without a span (the service rules')
-        for f in turn.findings:
+        for f in findings:
             key = f[:6] + f[12:13]  # rule, category, severity, points, message, suggestion; fatal
             shared = fragments.get(key)
             if shared is None:
@@ -134,7 +152,8 @@ def add_finding_lines(out: list[bytes], judged: Judged, show_matches: bool = Fal
                 end = unmarked = f'{tail}{q(text)}}}\n'.encode()
             else:
                 end = unmarked
-            out += (head, shared[0], timed if f.rule == turn.timed else untimed, match, shared[1], end)
+            out += (head, shared[0], timed if f.rule == timed_rule else untimed, match, shared[1], end)
 
 
+_UNTIMED = {flag: f'{_boolean(flag)}, "seconds": null, "match": '.encode() for flag in (False, True)}
 _EMPTY = b'""'  # an empty match, quoted
