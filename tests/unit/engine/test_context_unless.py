@@ -125,3 +125,10 @@ def test_what_the_buyer_asked_reported_is_a_topic_not_a_hedge(linter):
     assert "payment.cod" in cats(linter, "您问的“货到了再付钱”那种方式，我们小店不太敢接")
     assert "payment.cod" not in cats(linter, "您问的货到付款我们是支持的，不加钱")
     assert "adlaw.absolute" not in cats(linter, "亲，您说的“最好的”这个我们不敢承诺哈")
+
+
+def test_a_match_that_starts_inside_a_not_a_is_no_refusal(linter):
+    # 开不开发票都是这个价 asks no refusal; 要买就买 不买拉倒 (two clauses) stays one
+    assert "invoice.refusal" not in cats(linter, "这款开不开发票都是这个价，您放心拍")
+    assert "etiquette.banned_phrase" in cats(linter, "要买就买 不买拉倒")
+    assert "invoice.refusal" in cats(linter, "这个价不开发票")
