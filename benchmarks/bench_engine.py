@@ -6,6 +6,7 @@ both (valgrind's callgrind, when installed: a count that a neighbour's load does
 compares the candidate matching engines on the engine's own phrase list (why ahocorasick_rs).
 
     python benchmarks/bench_engine.py [-n 200000]
+    python benchmarks/bench_engine.py --stalls   # cache misses and mispredicted branches per message
 
 The corpus comes from ../shared/bench/gen_corpus.py (seed 20241123), as in ../shared/bench/PEERS.md.
 """
@@ -52,25 +53,48 @@ def timed(fn, texts, repeat: int = 3) -> float:
 CALLGRIND_N = 20_000
 
 
-def instructions(n: int = CALLGRIND_N) -> dict[str, float] | None:
+def instructions(n: int = CALLGRIND_N, stalls: bool = False) -> dict | None:
     """Instructions per message (valgrind --tool=callgrind, collecting only the loop: the process
     switches collection on and off around it with callgrind_control) of the bare pyahocorasick pass
     and of Linter.check, on the first ``n`` replies; None without valgrind. Hash seed fixed: the
-    counts then repeat to ~0.1%."""
+    counts then repeat to ~0.1%. ``stalls``: with callgrind's cache and branch simulation (several
+    times slower), per message and loop a dict of the instructions, first-level instruction and
+    data cache misses and mispredicted branches (conditional, indirect): where a CPU second goes
+    that the instruction count does not show."""
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
         return None
-    out = {}
+    out: dict = {}
     for what in ("ac", "kefulint"):
         with tempfile.TemporaryDirectory() as tmp:
             proc = subprocess.run(
                 ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/cg.out",
+                 *(["--cache-sim=yes", "--branch-sim=yes"] if stalls else []),
                  sys.executable, __file__, "--callgrind-loop", what, "-n", str(n)],
                 capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=False)
-            found = re.search(r"Collected : (\d+)", proc.stderr)
+            found = re.search(r"Collected :((?: \d+)+)", proc.stderr)
             if proc.returncode or not found:
                 return None
-            out[what] = int(found.group(1)) / n
+            counts = [int(c) / n for c in found.group(1).split()]
+            if not stalls:
+                out[what] = counts[0]
+                continue
+            # the events in callgrind's order: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim
+            out[what] = {"instructions": counts[0], "I1 misses": counts[3], "D1 misses": counts[4] + counts[5],
+                         "mispredicted conditional": counts[10], "mispredicted indirect": counts[12]}
     return out
+
+
+def print_stalls(n: int) -> None:
+    """The table of instructions(n, stalls=True)."""
+    counted = instructions(n, stalls=True)
+    if not counted:
+        print("valgrind (callgrind) is not installed")
+        return
+    ac, ke = counted["ac"], counted["kefulint"]
+    print(f"## Per message, callgrind's simulation ({n:,} replies, after a warm-up)\n")
+    print(table(["event", "bare pyahocorasick", "kefulint check", "kefulint / bare"],
+                [[name, f"{ac[name]:,.1f}", f"{ke[name]:,.1f}", f"{ke[name] / ac[name]:,.1f}x" if ac[name] else "-"]
+                 for name in ac]))
 
 
 def _callgrind_loop(what: str, n: int) -> None:
@@ -111,9 +135,15 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=200_000)
     ap.add_argument("--jieba-sample", type=int, default=20_000)
     ap.add_argument("--callgrind-loop", choices=["ac", "kefulint"], help=argparse.SUPPRESS)
+    ap.add_argument("--stalls", action="store_true",
+                    help="only the cache misses and mispredicted branches per message (callgrind's simulation, "
+                         f"{CALLGRIND_N:,} replies or -n)")
     args = ap.parse_args()
     if args.callgrind_loop:
         _callgrind_loop(args.callgrind_loop, args.n)
+        return
+    if args.stalls:
+        print_stalls(min(args.n, CALLGRIND_N))
         return
     texts, keywords = load_corpus(args.n)
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6

@@ -52,6 +52,8 @@ class Detector:
     prefilter: str | None = None
     # number detectors: the fewest digits a number run needs for this detector to find anything
     min_run: int = 0
+    # or the name of the option that says so for a rule (a QQ number's min_digits): the larger counts
+    min_run_option: str | None = None
     # a finer test, run only when the prefilter passed (may look at number runs, links ...)
     gate: Callable[[MessageView], bool] | None = None
     # True when the detector finds nothing without one of its keywords in the message

@@ -66,6 +66,7 @@ DETECTORS = (
             "cue_window": (int, 60),
         },
         min_digits=MIN_NUMBER_DIGITS,
+        min_run_option="min_digits",  # a run shorter than the rule's min_digits is never a QQ number
         prepare=lambda o: folded_words(folded_words(folded_words(o), "allow"), "cues"),
     ),
     Detector(

@@ -46,6 +46,8 @@ DETECTORS = (
         options={"names": (list, []), "cues": (list, []), "window": (int, 8), "before": (int, 4)},
         phrase_options=("names",),
         needs_keywords=True,
+        # no cue anywhere in the reply, none near a name (京东快递 said of the courier)
+        compact_prefilter="any_cue",
         prepare=_prepare,
     ),
 )

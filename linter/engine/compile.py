@@ -261,7 +261,7 @@ class Compiling(EngineState):
             if not key:
                 errors.append(f"rule {rule_id}: phrase {phrase!r} is empty once normalized")
                 return
-            table.setdefault(key, []).append(hit_key(ri, role))
+            _add_use(table, key, hit_key(ri, role))
 
         words: list[list[list[str]]] = []  # per rule: allow, unless, near, not_near
         always: list[int] = []
@@ -301,7 +301,7 @@ class Compiling(EngineState):
                         if not key:
                             errors.append(f"rule {rule.id}: phrase {p!r} is empty once normalized")
                             continue
-                        frame_table.setdefault(key, []).append(hit_key(ri, SLOT + j))
+                        _add_use(frame_table, key, hit_key(ri, SLOT + j))
                         if j == wake:
                             add(p, ri, Role.WAKE, rule.id)
                 if any(p[0] == "%" for slot in rule.frame.slots for p in slot):
@@ -315,9 +315,9 @@ class Compiling(EngineState):
                 detector_rules.append(ri)
         global_allow = _compact_words(self.settings.allow_phrases, "settings", errors)
         for cue, _name in self._cues:
-            table.setdefault(cue, []).append(hit_key(GLOBAL, Role.PLATFORM))
+            _add_use(table, cue, hit_key(GLOBAL, Role.PLATFORM))
         for w in REJOIN_CUES:
-            table.setdefault(fold_phrase(w), []).append(hit_key(GLOBAL, Role.PIECES))
+            _add_use(table, fold_phrase(w), hit_key(GLOBAL, Role.PIECES))
         if any(r.negation or (r.frame and r.frame.negation) for r in self.rules):
             from ..rules.schema import shared_vocabulary
 
@@ -327,7 +327,7 @@ class Compiling(EngineState):
                 for w in vocab.words(name, lambda *_: ""):
                     key = fold_phrase(w)
                     if key:
-                        frame_table.setdefault(key, []).append(hit_key(SCOPE, role))
+                        _add_use(frame_table, key, hit_key(SCOPE, role))
         if errors:
             raise RulesetError(errors)
         fkeys = list(frame_table) or ["\x00"]
@@ -406,6 +406,15 @@ class Compiling(EngineState):
 
         return usable(load_part_data(self._tables_path, REGEX_PART)) if self._tables_path is not None else {}
 
+
+
+def _add_use(table: dict[str, list[int]], key: str, use: int) -> None:
+    """Lists ``use`` among the hit keys of ``key`` once: phrases that fold to one key (VX, vx, ｖｘ)
+    would otherwise list it once each, and every hit of the key would make a candidate per copy
+    (confirmed each, then dropped at assembly)."""
+    uses = table.setdefault(key, [])
+    if use not in uses:
+        uses.append(use)
 
 
 def _automaton_table(table: dict[str, list[int]], keyed_rules: list[int], leave_out: Sequence[int]) -> list:

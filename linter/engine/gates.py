@@ -53,7 +53,10 @@ class DetectorGates:
             chars = det.prefilter_chars if det.prefilter_chars or not det.prefilter else None
             if det.gate is not None:
                 gate_of.setdefault(det.gate, det.name)
-            grouped.setdefault((det.min_digits, det.min_run, chars, pf, det.gate), set()).add(ri)
+            min_run = det.min_run
+            if det.min_run_option is not None:
+                min_run = max(min_run, det.resolved_options(rules[ri].options)[det.min_run_option])
+            grouped.setdefault((det.min_digits, min_run, chars, pf, det.gate), set()).add(ri)
         keys = list(grouped)
         digits = [md for md, _mr, chars, pf, _g in keys if md and not pf]
         filtered = [(chars, pf) for _md, _mr, chars, pf, _g in keys if pf]

@@ -102,21 +102,29 @@ def _said_phone(folded: str, start: int) -> bool:
     return ("电" in window or "号" in window or "手" in window) and bool(_PHONE_BEFORE.search(window))
 
 
+_new_tuple = tuple.__new__
+
+
 def number_runs(folded: str) -> list[NumberRun]:
     runs = []
+    size = len(folded)
     for m in _RUN.finditer(folded):
         start, end = m.span()
         run = m.group()
-        runs.append(
-            NumberRun(
-                # most runs are digits only: no call of ``regex`` (see _leads) to drop nothing
-                digits=run if run.isdigit() and run.isascii() else _NON_DIGIT.sub("", run),
-                start=start,
-                end=end,
-                letter_before=_letter_before(folded, start),
-                letter_after=end < len(folded) and _is_letter(folded[end]),
-            )
-        )
+        prev = folded[start - 1] if start else ""
+        nxt = folded[end] if end < size else ""
+        # a NumberRun made as a tuple (its __new__ with keywords is a Python call per run), the
+        # letters either side looked at in place ("" for none: no letter); the fields in order:
+        # digits (most runs are digits only: no call of ``regex``, see _leads, to drop nothing),
+        # start, end, joined, letter_before, letter_after
+        runs.append(_new_tuple(NumberRun, (
+            run if run.isdigit() and run.isascii() else _NON_DIGIT.sub("", run),
+            start,
+            end,
+            False,
+            prev.isascii() and prev.isalpha() and _letter_before(folded, start),
+            nxt.isascii() and nxt.isalpha(),
+        )))
     joined: list[NumberRun] = []
     for i, first in enumerate(runs):
         for second in runs[i + 1 : i + 3]:
