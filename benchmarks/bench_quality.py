@@ -85,8 +85,8 @@ def main() -> int:
     final11 = finals((20, "DE"), (21, "EF"), (22, "G"), (23, "G"), (24, "EF"), (25, "EF"))
     round26 = rounds((26, "ABCD"), (27, "ABCD"), (28, "ABC"), (29, "ABCD"), (30, "ABC"), (31, "ABC"), (32, "ABC"))
     final12 = finals((27, "E"), (28, "D"), (29, "E"), (30, "D"), (31, "D"))
-    round33 = rounds((33, "ABCD"), (34, "ABCD"), (35, "ABCD"), (36, "ABCD"))  # thirteenth session, dev2's style
-    final13 = finals((33, "E"), (34, "E"), (35, "E"), (36, "E"))
+    round33 = rounds((33, "ABCD"), (34, "ABCD"), (35, "ABCD"), (36, "ABCD"), (37, "ABCD"))  # thirteenth session, dev2's style
+    final13 = finals((33, "E"), (34, "E"), (35, "E"), (36, "E"), (37, "E"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -123,9 +123,9 @@ def main() -> int:
         "writers 26A-32C (twelfth session) tuned 70%": part(round26, "tuned"),
         "writers 26A-32C (twelfth session) untouched 30%": part(round26, "untouched"),
         "writers 27E,28D,29E,30D,31D final (twelfth session, never read)": final12,
-        "writers 33A-36D (thirteenth session) tuned 70%": part(round33, "tuned"),
-        "writers 33A-36D (thirteenth session) untouched 30%": part(round33, "untouched"),
-        "writers 33E,34E,35E,36E final (thirteenth session, never read)": final13,
+        "writers 33A-37D (thirteenth session) tuned 70%": part(round33, "tuned"),
+        "writers 33A-37D (thirteenth session) untouched 30%": part(round33, "untouched"),
+        "writers 33E-37E final (thirteenth session, never read)": final13,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -140,8 +140,8 @@ def main() -> int:
                 "writers 20A-25D (eleventh session) untouched 30%",
                 "writers 20D-25F final (eleventh session, never read)",
                 "writers 26A-32C (twelfth session) untouched 30%", "writers 27E,28D,29E,30D,31D final (twelfth session, never read)",
-                "writers 33A-36D (thirteenth session) untouched 30%",
-                "writers 33E,34E,35E,36E final (thirteenth session, never read)")
+                "writers 33A-37D (thirteenth session) untouched 30%",
+                "writers 33E-37E final (thirteenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
