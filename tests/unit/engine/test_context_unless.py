@@ -100,35 +100,32 @@ def test_a_warning_clears_its_whole_sentence(linter):
     assert "offplatform.payment" in cats(linter, "要加急的话您扫码付款给我，马上安排")
 
 
-def test_an_exclusion_word_said_of_another_attribute_of_the_invoice_clears_nothing(linter):
-    # the name is changed, the amount kept: 按订单 belongs to the amount's clause
-    assert "invoice.fraud" in cats(linter, "我们可以把品名开成“摄影器材配件”，金额还是按订单实付")
-    assert "invoice.fraud" not in cats(linter, "品名开成“图书”就行，您买的本来就是书")
-    assert "invoice.fraud" not in cats(linter, "发票内容按商品明细开具为“儿童玩具”")
+
+# the thirteenth session's scope mechanisms: (category, reply, expected), one line each
+SCOPE_CASES = [
+    # an exclusion word said of another attribute of the invoice, said kept, clears nothing of a renaming
+    ("invoice.fraud", "我们可以把品名开成“摄影器材配件”，金额还是按订单实付", True),
+    ("invoice.fraud", "品名开成“图书”就行，您买的本来就是书", False),
+    ("invoice.fraud", "发票内容按商品明细开具为“儿童玩具”", False),
+    # a verb asked as A-not-A (送没送到) is no negation
+    ("etiquette.banned_phrase", "送没送到我哪知道", True),
+    ("etiquette.banned_phrase", "退不退您自己看着办，反正我也没办法", True),
+    ("etiquette.banned_phrase", "没送到的话我哪能不管，马上帮您查", False),
+    # ... nor the start of a refusal (开不开发票), unless a space parts the verbs (要买就买 不买拉倒)
+    ("invoice.refusal", "这款开不开发票都是这个价，您放心拍", False),
+    ("etiquette.banned_phrase", "要买就买 不买拉倒", True),
+    ("invoice.refusal", "这个价不开发票", True),
+    # "we don't do that" after what it refuses is a hedge
+    ("offplatform.payment", "私下交易这边不做，您拍链接就好", False),
+    ("review.manipulation", "好评返现咱家一律不搞，您如实评价", False),
+    ("offplatform.payment", "私下转账这边可以，便宜20", True),
+    # 您问的 reports the buyer's topic; 您说的 stays a hedge
+    ("payment.cod", "您问的“货到了再付钱”那种方式，我们小店不太敢接", True),
+    ("payment.cod", "您问的货到付款我们是支持的，不加钱", False),
+    ("adlaw.absolute", "亲，您说的“最好的”这个我们不敢承诺哈", False),
+]
 
 
-def test_a_verb_asked_as_a_not_a_is_no_negation(linter):
-    # 送没送到 asks "delivered or not": its 没 denies nothing of what follows
-    assert "etiquette.banned_phrase" in cats(linter, "送没送到我哪知道")
-    assert "etiquette.banned_phrase" in cats(linter, "退不退您自己看着办，反正我也没办法")
-    assert "etiquette.banned_phrase" not in cats(linter, "没送到的话我哪能不管，马上帮您查")
-
-
-def test_we_dont_said_after_what_it_refuses_clears_it(linter):
-    assert "offplatform.payment" not in cats(linter, "私下交易这边不做，您拍链接就好")
-    assert "review.manipulation" not in cats(linter, "好评返现咱家一律不搞，您如实评价")
-    assert "offplatform.payment" in cats(linter, "私下转账这边可以，便宜20")
-
-
-def test_what_the_buyer_asked_reported_is_a_topic_not_a_hedge(linter):
-    # 您问的 reports the buyer's question; what follows decides (您说的 stays a hedge: 您说的“最好的”这个我们不敢承诺)
-    assert "payment.cod" in cats(linter, "您问的“货到了再付钱”那种方式，我们小店不太敢接")
-    assert "payment.cod" not in cats(linter, "您问的货到付款我们是支持的，不加钱")
-    assert "adlaw.absolute" not in cats(linter, "亲，您说的“最好的”这个我们不敢承诺哈")
-
-
-def test_a_match_that_starts_inside_a_not_a_is_no_refusal(linter):
-    # 开不开发票都是这个价 asks no refusal; 要买就买 不买拉倒 (two clauses) stays one
-    assert "invoice.refusal" not in cats(linter, "这款开不开发票都是这个价，您放心拍")
-    assert "etiquette.banned_phrase" in cats(linter, "要买就买 不买拉倒")
-    assert "invoice.refusal" in cats(linter, "这个价不开发票")
+@pytest.mark.parametrize(("category", "reply", "found"), SCOPE_CASES, ids=[c[1][:12] for c in SCOPE_CASES])
+def test_scope_mechanisms(linter, category, reply, found):
+    assert (category in cats(linter, reply)) is found
