@@ -108,11 +108,8 @@ class Confirming(EngineState):
                 and ce - cs >= 3 and compact[ce - 3:ce].isdigit()):
             # (a word that ends in a digit or two, 加1 / 补2, stands for any amount)
             return "数字未完 (a word that ends in a number, inside a longer one: 率100 in 回报率1000)"
-        if (cs > 0 and ce - cs > 2 and compact[cs] in "不没" and compact[cs - 1] == compact[cs + 1]
-                and cand.source != rule.detector
-                and view.norm.compact_map[cs + 1] - view.norm.compact_map[cs - 1] == 2):  # 买 不买拉倒 is two clauses
-            # 开不开发票都是这个价: the 不 of a verb asked as "A not A" (开不开) starts no refusal
-            return "正反问的「不」(A-not-A: 开不开)"
+        if ce - cs > 2 and cand.source != rule.detector and frames.a_not_a(view.norm, cs):
+            return "正反问的「不」(A-not-A: 开不开发票都是这个价)"
         words = self._words[ri]
         for allow in (words.allow, self._global_allow):
             found = view.word_covering(cs, ce, allow) if allow else None

@@ -195,6 +195,15 @@ def clause_bounds(view, cs: int, ce: int, breaks: re.Pattern | None = None) -> S
     return bisect_left(cmap, left), bisect_right(cmap, right - 1)
 
 
+def a_not_a(norm, i: int) -> bool:
+    """Whether compact[i] is the 不/没 of a verb asked as "A not A" (送没送到, 开不开): the same
+    character on both sides, with nothing between them in the text (要买就买 不买拉倒 is two clauses).
+    Such a 不 negates nothing and starts no refusal."""
+    compact = norm.compact
+    return (0 < i < len(compact) - 1 and compact[i] in "不没" and compact[i - 1] == compact[i + 1]
+            and norm.compact_map[i + 1] - norm.compact_map[i - 1] == 2)
+
+
 def crosses_clause(norm, cs: int, ce: int) -> bool:
     """Whether a word hit in the compact form runs over a clause break (添加，点一下 is no 加点)."""
     if ce - cs < 2:

@@ -535,7 +535,5 @@ class Matching(EngineState):
             scope = [n for n in scope if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
             hedges = [n for n in hedges if not any(s <= n[0] and n[1] <= e for s, e, _k in not_neg)]
         if scope:  # a verb asked as "A not A" (送没送到, 退不退) is a question, not a negation
-            compact = view.norm.compact
-            scope = [n for n in scope if not (n[1] - n[0] == 1 and n[0] > 0 and n[1] < len(compact)
-                                              and compact[n[0] - 1] == compact[n[1]])]
+            scope = [n for n in scope if not (n[1] - n[0] == 1 and frames.a_not_a(view.norm, n[0]))]
         return frames.negated(view, (cs, ce), inner, scope, hedges, refusal)

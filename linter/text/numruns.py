@@ -30,11 +30,13 @@ _JOIN = regex.compile(
     rf"(?:开头|打头)?(?:的|是)?[\s,，。.;；!！~～]*(?:{NEXT_PART_WORDS})的?"
     r"(?:\d{1,2}位)?(?:数字|号码)?(?:是|为|接)?[:：]?\s*"
 )
+# a phone word right before a number (手机是188, 电话：, 跟wx同号，139)
+_PHONE_LABEL = r"(?:手机|电话|号码|手机号|电话号码?|同号)(?:是|为|号)?[:：，,]?\s*$"
 # Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
 _FIRST_PART = regex.compile(
     r"(?:前面|前边|前头|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位?|前半段?|前缀|开头)[^0-9]{0,4}$"
     # or the channel it is the number of: "我手机是188 你先记一下 后头是5302 再后头4716", "跟wx同号，139 后面四位…"
-    r"|(?:手机|电话|号码|手机号|电话号码?|同号)(?:是|为|号)?[:：，,]?\s*$"
+    r"|" + _PHONE_LABEL
 )
 # (the label may be followed by a few words before its digits: "后半段我分开发，防止被系统屏蔽：6610")
 _LATER_PART = regex.compile(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|尾巴|末尾|结尾|最后)[^0-9。！？!?\n]{0,16}$")
@@ -93,13 +95,12 @@ def _letter_before(folded: str, start: int) -> bool:
     return not (m and m.group() in _CHANNEL_LETTERS)
 
 
-# a phone word right before a number: its first group may be longer ("电话幺三九零二八六，四四七一")
-_PHONE_BEFORE = regex.compile(r"(?:手机|电话|号码|手机号|电话号码?)(?:是|为|号)?[:：，,]?\s*$")
+# after a phone word a number's first group may be longer ("电话幺三九零二八六，四四七一")
+_PHONE_BEFORE = regex.compile(_PHONE_LABEL)
 
 
 def _said_phone(folded: str, start: int) -> bool:
-    window = folded[max(0, start - 8) : start]
-    return ("电" in window or "号" in window or "手" in window) and bool(_PHONE_BEFORE.search(window))
+    return bool(_PHONE_BEFORE.search(folded, max(0, start - 8), start))
 
 
 _new_tuple = tuple.__new__
