@@ -90,3 +90,68 @@ class Joined:
         found = found + more
         found.sort(key=_BY_END_THEN_START)
         return found
+
+
+class Assembled:
+    """Finds what ``build(keys)`` finds, the same (key index, start, end) in the same order, from
+    the matches an automaton of other keys (``among``) already found in the same text and a smaller
+    automaton of the keys not among them. The frame automaton's keys are mostly the main pass's
+    (of ~30,600, ~19,900 are keys of the automaton without buyer context): a scan builds ~10,700
+    keys for the frame words instead of ~30,600, and the main pass's matches of the others are
+    taken as they are. Merged by end, then start (see Joined), the two lists are the automaton's.
+
+    The matches handed in are mapped through a ``table`` made for the automaton that found them
+    (see :meth:`table`). A caller that needs only which keys are there, not their order, reads the
+    two lists apart (:meth:`rest_matches`, :attr:`rest_index`) and merges them only when it must."""
+
+    __slots__ = ("_among", "_rest", "_table", "rest_index")
+
+    def __init__(self, keys: list[str], among: list[str]) -> None:
+        index = dict(zip(keys, range(len(keys)), strict=True))
+        self._among = among
+        self._table = [index.get(key, -1) for key in among]
+        covered = [False] * len(keys)
+        for i in self._table:
+            if i >= 0:
+                covered[i] = True
+        # per pattern of the smaller automaton, its key index here
+        self.rest_index = [i for i, done in enumerate(covered) if not done]
+        self._rest = WarmUp([keys[i] for i in self.rest_index], keep_built) if self.rest_index else None
+
+    def table(self, found_keys: list[str]) -> list[int]:
+        """Per key index of an automaton of ``found_keys``, the index of that key here if it is a key
+        of ``among``, else -1 (the smaller automaton finds the others: no match is given twice)."""
+        n = len(self._among)
+        if found_keys[:n] == self._among:  # the main automaton: the keys of ``among`` first
+            return self._table + [-1] * (len(found_keys) - n)
+        index = dict(zip(self._among, self._table, strict=True))
+        return [index.get(key, -1) for key in found_keys]
+
+    def rest_matches(self, text: str) -> list[tuple[int, int, int]]:
+        """The smaller automaton's matches (its own pattern indexes: see :attr:`rest_index`)."""
+        return self._rest.find_matches_as_indexes(text, True) if self._rest is not None else []
+
+    def merged(self, found: list[tuple[int, int, int]], table: list[int],
+               rest: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The automaton's matches from ``found`` (the matches of the automaton ``table`` was made
+        for, in its order) and ``rest`` (:meth:`rest_matches` of the same text)."""
+        got = [(i, start, end) for f, start, end in found if (i := table[f]) >= 0]
+        if not rest:
+            return got
+        index = self.rest_index
+        more = [(index[i], start, end) for i, start, end in rest]
+        if not got:
+            return more
+        got += more
+        got.sort(key=_BY_END_THEN_START)
+        return got
+
+    def find_matches_as_indexes(self, text: str, found: list[tuple[int, int, int]],
+                                table: list[int]) -> list[tuple[int, int, int]]:
+        """The matches of ``text``, given ``found``: the matches of the automaton ``table`` was made
+        for in the same text."""
+        return self.merged(found, table, self.rest_matches(text))
+
+
+def keep_built(_automaton: Any) -> None:
+    """A stand-in of a part of a joined or assembled automaton keeps the automaton it builds."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..errors import RulesetError
 from ..text.domains import MAIL_PROVIDERS
 from ..text.normalize import fold_phrase
-from .automaton import Joined, WarmUp
+from .automaton import Assembled, Joined, WarmUp, keep_built
 from .gates import DetectorGates
 from .state import EngineState
 
@@ -155,6 +155,8 @@ class Compiling(EngineState):
         self._tables = dict(tables["automata"])
         self._tables_path = path
         self._automaton = self._automaton_plain = self._frame_automaton = self._buyer_automaton = None
+        self._frame_tables: dict[str, tuple[list[int], list[int]]] = {}  # per main automaton (_frame_table)
+        self._frame_rest_bits: list[int] = []  # per pattern of the frame automaton's own part, its bits
         # per frame rule, its slots' categories, tokens and whether they have words (Frame.special),
         # from the tables: a Linter of the rules cache decodes no rule it has no candidate of
         self._frame_special = {ri: tuple((frozenset(cats), tuple(tokens), bool(words)) for cats, tokens, words in slots)
@@ -204,7 +206,11 @@ class Compiling(EngineState):
             if owner is not None:
                 setattr(owner, attr, (automaton, keys, values, _wakes(values) if woken else None))
 
-        automaton = self._main_automaton(keys, ready) if name == "main" else WarmUp(keys, ready)
+        if name == "frame":  # assembled from the main pass's matches and a smaller automaton
+            automaton: Any = Assembled(keys, self._tables["plain"][0])
+            self._frame_rest_bits = [values[i][1] for i in automaton.rest_index]
+        else:
+            automaton = self._main_automaton(keys, ready) if name == "main" else WarmUp(keys, ready)
         # while a stand-in answers (a cold check of a reply or a few), the wake sets of the patterns it
         # matches are made as they are read; the list of them all comes with the automaton
         wakes = (_WakesOfMatched(values) if isinstance(automaton, WarmUp) else _wakes(values)) if woken else None
@@ -221,6 +227,15 @@ class Compiling(EngineState):
         setattr(self, attr, built)
         return built
 
+    def _frame_table(self, source: str) -> tuple[list[int], list[int]]:
+        """Per key index of the automaton ``source`` ("plain" or "main"): the index of that key in the
+        frame automaton or -1 (see automaton.Assembled), and the bits of its frame value (see
+        _need_bits; 0 for -1); made on first use."""
+        finder, _keys, values, _wakes = self._frame_automaton or self._built("frame")
+        table = finder.table(self._tables[source][0])
+        pair = self._frame_tables[source] = (table, [values[i][1] if i >= 0 else 0 for i in table])
+        return pair
+
     def _main_automaton(self, keys: list[str], ready: Callable[[Any], None]) -> Any:
         """The automaton with buyer context: the one without it (whose keys come first, see
         _build_tables) joined with one of the words only context rules listen for."""
@@ -230,7 +245,7 @@ class Compiling(EngineState):
             return WarmUp(keys, ready)
         if len(keys) == n:
             return plain
-        return Joined(plain, WarmUp(keys[n:], _keep_built), n)
+        return Joined(plain, WarmUp(keys[n:], keep_built), n)
 
     def _stored_part(self, name: str) -> list:
         from .tablecache import load_part
@@ -450,10 +465,6 @@ def _plain_keys_first(main: list, plain: list) -> list:
     taken = frozenset(first)
     rest = [k for k in keys if k not in taken]
     return [first + rest, [value_of.get(k, [[], []]) for k in first] + [value_of[k] for k in rest]]
-
-
-def _keep_built(_automaton: Any) -> None:
-    """A stand-in of a part of a joined automaton keeps the automaton it builds (see Joined)."""
 
 
 def _wakes(values: list) -> list[frozenset[int]]:

@@ -177,9 +177,11 @@ class Matching(EngineState):
         buyer_hits = self._buyer_hits(context) if context else _NO_BUYER_HITS
         if buyer_hits:
             automaton, keys, values, wakes = self._automaton or self._built("main")
+            source = "main"
         else:
             context = None  # no buyer turn says anything a context rule listens for
             automaton, keys, values, wakes = self._automaton_plain or self._built("plain")
+            source = "plain"
         matches = automaton.find_matches_as_indexes(norm.compact, OVERLAPPING)
         folded = norm.folded
         # 好🌟评🌟返🌟现 (emoji between the characters) and y d j j 6 6 8 are read once more, joined
@@ -197,6 +199,7 @@ class Matching(EngineState):
                 if gates.idle(norm):
                     return [], pieces, self._platform_name  # no detector could find anything
                 view = MessageView(norm, platform, {}, self.segmenter)
+                view.found = (matches, source)
                 active = set()
                 gates.activate(view, active, True)
                 if not active:
@@ -237,7 +240,7 @@ class Matching(EngineState):
                         if search(compact) is None:
                             active.discard(ri)
                 if not self._needy_frames.isdisjoint(active):
-                    dead, frame_hits = self._dead_frames(norm.compact, active)
+                    dead, frame_hits = self._dead_frames(norm.compact, active, (matches, source))
                 if not self._sourced.isdisjoint(active):
                     starved = self._starved(active, dead)
             if cued:
@@ -257,6 +260,7 @@ class Matching(EngineState):
             if not cued:
                 hits = self._collect(matches, keys, values)
         view = MessageView(norm, platform, hits, self.segmenter)
+        view.found = (matches, source)
         if not self.shortcuts:
             active.update(gates.rules)
         else:
@@ -407,12 +411,14 @@ class Matching(EngineState):
         return out
 
     # frames ------------------------------------------------------------------------------
-    def _dead_frames(self, compact: str, active: set[int]) -> tuple[set[int], dict | None]:
+    def _dead_frames(self, compact: str, active: set[int],
+                     found: tuple[list, str] | None = None) -> tuple[set[int], dict | None]:
         """The woken frames that can match nothing: a slot of words only, none of its words here;
         and the hits of the frame automaton (a message's ``frame_hits``), collected only when a
         frame lives on. One pass of it for all of them, before a MessageView is made (a common word
-        such as 发票 or 包邮 wakes frames whose other slot is seldom there)."""
-        automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
+        such as 发票 or 包邮 wakes frames whose other slot is seldom there). ``found``: the main
+        pass's matches and the name of its automaton (see _frame_matches)."""
+        finder, keys, values, _wakes = self._frame_automaton or self._built("frame")  # and the precheck's
         woken = self._needy_frames.intersection(active)
         if woken <= self._prechecked and self._precheck is not None:
             # each woken frame has a slot of few words (compile._precheck_words), looked for by a
@@ -424,13 +430,23 @@ class Matching(EngineState):
                     break
             else:
                 return set(woken), None
-        matches = automaton.find_matches_as_indexes(compact, OVERLAPPING)
+        # the frame words here: the main pass's matches of them and the frame automaton's own part's
+        # (automaton.Assembled), read apart for their bits (the slots each is a word of, see
+        # compile._need_bits) and merged only for a frame that lives on (most die here)
+        found_matches, source = found or self._plain_matches(compact)
+        table, bits = self._frame_tables.get(source) or self._frame_table(source)
+        rest = finder.rest_matches(compact)
         got = 0
-        for idx, _start, _end in matches:
-            got |= values[idx][1]  # the bits of the slots the pattern is a word of (compile._need_bits)
+        for idx, _start, _end in found_matches:
+            got |= bits[idx]
+        rest_bits = self._frame_rest_bits
+        for idx, _start, _end in rest:
+            got |= rest_bits[idx]
         masks = self._need_masks
         dead = {ri for ri in woken if masks[ri] & got != masks[ri]}
-        return dead, self._collect(matches, keys, values) if len(dead) < len(woken) else None
+        if len(dead) < len(woken):
+            return dead, self._collect(finder.merged(found_matches, table, rest), keys, values)
+        return dead, None
 
     def _starved(self, active: set[int], dead: AbstractSet[int]) -> set[int]:
         """The woken frames that can match nothing: a slot of other rules' findings only, none of
@@ -446,11 +462,25 @@ class Matching(EngineState):
         return starved
 
     def _frame_hits(self, view: MessageView) -> dict:
-        """Hits of every frame word and negation word, from the second automaton; once per message."""
+        """Hits of every frame word and negation word, from the frame automaton; once per message."""
         if view.frame_hits is None:
-            automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
-            view.frame_hits = self._collect(automaton.find_matches_as_indexes(view.norm.compact, OVERLAPPING), keys, values)
+            view.frame_hits = self._collect(*self._frame_matches(view.norm.compact, view.found))
         return view.frame_hits
+
+    def _frame_matches(self, compact: str, found: tuple[list, str] | None) -> tuple[list, list[str], list]:
+        """The frame automaton's matches in ``compact`` (what an automaton of its keys finds), its
+        keys and values. The automaton is assembled (automaton.Assembled): ``found`` are the
+        matches the main pass found in ``compact`` and the name of the automaton that found them
+        ("plain" or "main"); without them, the plain automaton's are looked for here."""
+        automaton, keys, values, _wakes = self._frame_automaton or self._built("frame")
+        matches, source = found or self._plain_matches(compact)
+        table, _bits = self._frame_tables.get(source) or self._frame_table(source)
+        return automaton.find_matches_as_indexes(compact, matches, table), keys, values
+
+    def _plain_matches(self, compact: str) -> tuple[list, str]:
+        """The main pass's matches in ``compact`` without buyer context, and its automaton's name."""
+        automaton = (self._automaton_plain or self._built("plain"))[0]
+        return automaton.find_matches_as_indexes(compact, OVERLAPPING), "plain"
 
     def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
         frame = rule.frame

@@ -60,7 +60,9 @@ class EngineState:
     _sourced: frozenset[int]  # the frames with such slots
     _global_allow: tuple[str, ...]
     # built from _tables on first use (Compiling._built)
-    _frame_automaton: Automaton | None
+    _frame_automaton: Automaton | None  # its automaton assembled from the main pass's matches (automaton.Assembled)
+    _frame_tables: dict[str, tuple[list[int], list[int]]]  # per main automaton: its keys' frame indexes and bits
+    _frame_rest_bits: list[int]  # the bits of the frame words the main pass does not look for
     _buyer_automaton: Automaton | None
     _automaton: Automaton | None
     _automaton_plain: Automaton | None
@@ -84,6 +86,8 @@ class EngineState:
         def _built(self, name: str) -> tuple: ...
 
         def _detector(self, ri: int) -> tuple[Callable, dict]: ...
+
+        def _frame_table(self, source: str) -> tuple[list[int], list[int]]: ...
 
         def _negation(self, view: MessageView, cs: int, ce: int, inner: Iterable, hedged: bool = True,
                       refusal: bool = False) -> str | None: ...

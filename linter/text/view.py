@@ -37,7 +37,8 @@ def clause_break() -> re.Pattern:
 
 
 class MessageView:
-    __slots__ = ("_breaks", "_digits", "_present", "_runs", "_segmenter", "frame_hits", "hits", "norm", "platform")
+    __slots__ = ("_breaks", "_digits", "_present", "_runs", "_segmenter", "found", "frame_hits", "hits", "norm",
+                 "platform")
 
     def __init__(self, norm: Normalized, platform: Platform, hits: dict, segmenter) -> None:
         self.norm = norm
@@ -47,8 +48,10 @@ class MessageView:
         self._runs: list[NumberRun] | None = None
         self._segmenter = segmenter
         self._digits: int | None = None
-        # hits of the frame words and negations, found on first need (engine/match.py)
+        # hits of the frame words and negations, found on first need (engine/match.py), assembled
+        # from ``found``: the multi-pattern pass's matches and the name of the automaton that found them
         self.frame_hits: dict | None = None
+        self.found: tuple[list, str] | None = None
         # per word list: the words of it in the message (word_covering); per break pattern: the
         # starts and ends of its matches (breaks); each found on first need. Both keyed by id: a
         # compiled pattern hashes its whole code each time (~2,600 instructions for clause_break())

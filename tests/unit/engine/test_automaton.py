@@ -99,3 +99,79 @@ def test_joined_keys_overlapping_in_the_automatons_order():
         joined = automaton.Joined(build(keys[:split]), build(keys[split:]), split)
         for text in ("abc", "abcabc", "xabcx", "cba", "", "bcab"):
             assert joined.find_matches_as_indexes(text, True) == real.find_matches_as_indexes(text, True), (split, text)
+
+
+def _frame_texts(linter) -> list[str]:
+    """TEXTS, every example of every rule (bad and good, with its buyer turns) and their halves."""
+    out = list(TEXTS)
+    for rule in linter.rules:
+        for example in (*rule.bad, *rule.good):
+            text = example.text
+            out += [text, text[: len(text) // 2], text[len(text) // 2 :], *example.context]
+    return out
+
+
+@pytest.mark.parametrize("source", ["plain", "main"])
+def test_the_assembled_frame_automaton_finds_what_a_frame_automaton_finds(linter, tables, source):
+    """The frame words' matches made of the main pass's (without or with buyer context) and the
+    smaller automaton's are a frame automaton's, in its order."""
+    fresh = type(linter)(linter.rules, linter.settings)
+    assembled, keys = fresh._built("frame")[:2]
+    assert keys == tables["frame"][0]
+    assert isinstance(assembled, automaton.Assembled)
+    assert 0 < len(assembled.rest_index) < len(keys) // 2  # most frame words are the main pass's
+    real = build(keys)
+    main = build(tables[source][0])
+    table, _bits = fresh._frame_table(source)
+    for text in _frame_texts(linter):
+        compact = Normalized(text).compact
+        found = main.find_matches_as_indexes(compact, True)
+        assert assembled.find_matches_as_indexes(compact, found, table) == \
+            real.find_matches_as_indexes(compact, True), text
+
+
+def test_the_frame_bits_read_apart_are_the_frame_automatons(linter, tables):
+    """_dead_frames reads the bits of the frame words from the two lists apart: the same bits."""
+    fresh = type(linter)(linter.rules, linter.settings)
+    assembled, keys, values = fresh._built("frame")[:3]
+    real = build(keys)
+    plain = build(tables["plain"][0])
+    _table, bits = fresh._frame_table("plain")
+    for text in _frame_texts(linter)[:400]:
+        compact = Normalized(text).compact
+        want = 0
+        for idx, _s, _e in real.find_matches_as_indexes(compact, True):
+            want |= values[idx][1]
+        got = 0
+        for idx, _s, _e in plain.find_matches_as_indexes(compact, True):
+            got |= bits[idx]
+        for idx, _s, _e in assembled.rest_matches(compact):
+            got |= fresh._frame_rest_bits[idx]
+        assert got == want, text
+
+
+def test_assembled_keys_overlapping_in_the_automatons_order():
+    keys = ["ab", "b", "abc", "bc", "c", "a", "x", "bca", "cab"]
+    texts = ("abc", "abcabc", "xabcx", "cba", "", "bcab", "cabca")
+    real = build(keys)
+    for among in (["b", "abc", "zz", "c"], ["zz"], keys, keys[::-1], ["ab", "yy", "bca"]):
+        assembled = automaton.Assembled(keys, among)
+        # an automaton of ``among`` first and more keys after it (the main automaton's shape), and
+        # one of the same keys in another order
+        longer = [*among, "q", "ca"]
+        for found_keys in (among, longer, longer[::-1]):
+            found_by = build(found_keys)
+            table = assembled.table(found_keys)
+            for text in texts:
+                assert assembled.find_matches_as_indexes(text, found_by.find_matches_as_indexes(text, True), table) \
+                    == real.find_matches_as_indexes(text, True), (among, found_keys, text)
+
+
+def test_the_frame_automaton_without_the_main_pass_finds_its_own_matches(linter):
+    """Without a main pass (a caller that has none), the plain automaton's matches are looked for."""
+    fresh = type(linter)(linter.rules, linter.settings)
+    keys = fresh._built("frame")[1]
+    real = build(keys)
+    for text in TEXTS:
+        compact = Normalized(text).compact
+        assert fresh._frame_matches(compact, None)[0] == real.find_matches_as_indexes(compact, True), text
