@@ -38,6 +38,7 @@ def test_overlapping_keys_in_the_automatons_order():
 
 def test_the_automaton_takes_over_after_the_warm_up(monkeypatch):
     monkeypatch.setattr(automaton, "WARM_UP_CHARS", 10)
+    monkeypatch.setattr(automaton, "KEYS_PER_CHAR", 0.1)
     handed = []
     stand_in = WarmUp(["微信", "信"], handed.append)
     assert stand_in.find_matches_as_indexes("加微信", True) == [(0, 1, 3), (1, 2, 3)]
@@ -175,3 +176,14 @@ def test_the_frame_automaton_without_the_main_pass_finds_its_own_matches(linter)
     for text in TEXTS:
         compact = Normalized(text).compact
         assert fresh._frame_matches(compact, None)[0] == real.find_matches_as_indexes(compact, True), text
+
+
+def test_a_stand_in_looks_through_fewer_characters_the_fewer_its_keys():
+    """Building a small automaton costs less than looking through many characters without it."""
+    keys = [f"词{i}" for i in range(500)]
+    small = WarmUp(keys, lambda _a: None)
+    assert small.find_matches_as_indexes("词1" * 5, True) == build(keys).find_matches_as_indexes("词1" * 5, True)
+    assert small._real is None  # 10 of its 500 // KEYS_PER_CHAR characters
+    small.find_matches_as_indexes("词1" * 6, True)
+    assert small._real is not None
+    assert WarmUp([f"词{i}" for i in range(100_000)], lambda _a: None)._left == automaton.WARM_UP_CHARS
