@@ -110,16 +110,18 @@ class Assembled:
 
     __slots__ = ("_among", "_rest", "_table", "rest_index")
 
-    def __init__(self, keys: list[str], among: list[str]) -> None:
-        index = dict(zip(keys, range(len(keys)), strict=True))
+    def __init__(self, keys: list[str], among: list[str], refs: list[int] | None = None) -> None:
+        """``refs``, when known (the tables cache stores them): per key, its index in ``among`` or -1."""
         self._among = among
-        self._table = [index.get(key, -1) for key in among]
-        covered = [False] * len(keys)
-        for i in self._table:
-            if i >= 0:
-                covered[i] = True
+        if refs is None:
+            position = dict(zip(among, range(len(among)), strict=True)).get
+            refs = [position(key, -1) for key in keys]
+        self._table = table = [-1] * len(among)
+        for i, r in enumerate(refs):
+            if r >= 0:
+                table[r] = i
         # per pattern of the smaller automaton, its key index here
-        self.rest_index = [i for i, done in enumerate(covered) if not done]
+        self.rest_index = [i for i, r in enumerate(refs) if r < 0]
         self._rest = WarmUp([keys[i] for i in self.rest_index], keep_built) if self.rest_index else None
 
     def table(self, found_keys: list[str]) -> list[int]:

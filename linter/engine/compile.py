@@ -156,6 +156,8 @@ class Compiling(EngineState):
         self._tables_path = path
         self._automaton = self._automaton_plain = self._frame_automaton = self._buyer_automaton = None
         self._frame_tables: dict[str, tuple[list[int], list[int]]] = {}  # per main automaton (_frame_table)
+        # per automaton read from the cache (_stored_part): per key its index among the plain one's or -1
+        self._plain_refs: dict[str, list[int]] = {}
         self._frame_rest_bits: list[int] = []  # per pattern of the frame automaton's own part, its bits
         # per frame rule, its slots' categories, tokens and whether they have words (Frame.special),
         # from the tables: a Linter of the rules cache decodes no rule it has no candidate of
@@ -207,7 +209,7 @@ class Compiling(EngineState):
                 setattr(owner, attr, (automaton, keys, values, _wakes(values) if woken else None))
 
         if name == "frame":  # assembled from the main pass's matches and a smaller automaton
-            automaton: Any = Assembled(keys, self._tables["plain"][0])
+            automaton: Any = Assembled(keys, self._tables["plain"][0], self._plain_refs.get(name))
             self._frame_rest_bits = [values[i][1] for i in automaton.rest_index]
         else:
             automaton = self._main_automaton(keys, ready) if name == "main" else WarmUp(keys, ready)
@@ -248,11 +250,12 @@ class Compiling(EngineState):
         return Joined(plain, WarmUp(keys[n:], keep_built), n)
 
     def _stored_part(self, name: str) -> list:
-        from .tablecache import load_part
+        from .tablecache import FIRST, load_part
 
-        part = load_part(self._tables_path, name) if self._tables_path is not None else None
-        if part is None:  # gone or corrupt since the Linter was made: built again (the same tables)
-            part = self._build_tables()["automata"][name]
+        stored = load_part(self._tables_path, name, self._tables[FIRST][0]) if self._tables_path is not None else None
+        if stored is None:  # gone or corrupt since the Linter was made: built again (the same tables)
+            return self._build_tables()["automata"][name]
+        part, self._plain_refs[name] = stored
         return part
 
     def _detector(self, ri: int) -> tuple[Callable, dict]:

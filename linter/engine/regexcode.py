@@ -81,7 +81,12 @@ def usable(stored: Any) -> dict[str, list]:
 
 
 def compile_from(pattern: str, code: list) -> re.Pattern:
-    """The pattern ``re.compile(pattern)`` gives, from its stored ``code``; raises ValueError
-    (or TypeError, RuntimeError: code that is not valid) when it cannot be made."""
+    """The pattern ``re.compile(pattern)`` gives, from its stored ``code`` (its list of ints as
+    the tables cache stores it, text: see tablecache.ints_text); raises ValueError (or TypeError,
+    RuntimeError: code that is not valid) when it cannot be made."""
     flags, ops, groups, groupindex, indexgroup = code
+    if isinstance(ops, str):
+        from .tablecache import text_ints
+
+        ops = text_ints(ops)
     return _sre.compile(pattern, flags, ops, groups, groupindex, tuple(indexgroup))

@@ -63,6 +63,7 @@ class EngineState:
     _frame_automaton: Automaton | None  # its automaton assembled from the main pass's matches (automaton.Assembled)
     _frame_tables: dict[str, tuple[list[int], list[int]]]  # per main automaton: its keys' frame indexes and bits
     _frame_rest_bits: list[int]  # the bits of the frame words the main pass does not look for
+    _plain_refs: dict[str, list[int]]  # per automaton read from the cache: per key its index among the plain one's or -1
     _buyer_automaton: Automaton | None
     _automaton: Automaton | None
     _automaton_plain: Automaton | None

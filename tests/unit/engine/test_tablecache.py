@@ -79,7 +79,7 @@ def test_miss_then_hit_gives_the_same_findings(cache, rules, plain):
 def test_the_automata_stored_apart_are_read_when_first_needed(stored, rules, monkeypatch):
     read = []
     real = tablecache.load_part
-    monkeypatch.setattr(tablecache, "load_part", lambda path, name: read.append(name) or real(path, name))
+    monkeypatch.setattr(tablecache, "load_part", lambda path, name, base: read.append(name) or real(path, name, base))
     linter = Linter(rules, cache=True)
     linter.check(TEXTS[0])
     assert read == []  # a clean reply without buyer context needs only the first file
@@ -198,8 +198,34 @@ def test_each_automaton_value_is_stored_once(cache, rules):
     built = Linter(rules)._build_tables()["automata"]
     Linter(rules, cache=True)
     [stored] = tables(cache)
-    assert tablecache.load_tables(stored)["automata"][tablecache.FIRST] == built[tablecache.FIRST]
+    first = tablecache.load_tables(stored)["automata"][tablecache.FIRST]
+    assert first == built[tablecache.FIRST]
     for name in tablecache.APART:
-        assert tablecache.load_part(stored, name) == built[name]
+        part, refs = tablecache.load_part(stored, name, first[0])
+        assert part == built[name]
+        # the keys of the first automaton are named by their index there, and are its objects
+        assert [first[0][r] if r >= 0 else key for key, r in zip(part[0], refs, strict=True)] == part[0]
+        assert all(part[0][i] is first[0][r] for i, r in enumerate(refs) if r >= 0)
+        assert sum(r >= 0 for r in refs) > len(refs) // 2
     keys, index, distinct = json.loads(stored.read_bytes())["data"]["automata"][tablecache.FIRST]
-    assert len(keys) == len(index) > len(distinct)
+    assert len(keys) == len(tablecache.text_ints(index)) > len(distinct)
+
+
+@pytest.mark.parametrize("values", [[], [0], [1, 2, 3], [0, 2**32 - 1, 7, 4294967295]])
+def test_ints_stored_as_text_read_back_as_they_were(values):
+    assert tablecache.text_ints(tablecache.ints_text(values)) == values
+    signed = [-v // 2 for v in values]
+    assert tablecache.text_ints(tablecache.ints_text(signed, signed=True), signed=True) == signed
+    assert isinstance(tablecache.ints_text(values), str)
+
+
+@pytest.mark.parametrize("refs", [[5, -1], [-2, -1], [0, 1]])
+def test_a_part_whose_references_do_not_hold_is_not_read(refs):
+    base = ["微信", "加我"]
+    part = [tablecache.ints_text(refs, signed=True), ["qq"] if -1 in refs else [], tablecache.ints_text([0, 0]),
+            [[[1], []]]]
+    got = tablecache._unpack(part, base)
+    if max(refs) >= len(base) or min(refs) < -1:
+        assert got is None
+    else:
+        assert got == ([[base[r] if r >= 0 else "qq" for r in refs], [[[1], []]] * 2], refs)
