@@ -148,6 +148,10 @@ class Compiling(EngineState):
         self._context_rules = frozenset(tables["context_rules"])
         self._keyed_rules = frozenset(tables["keyed_rules"])
         self._screens = {ri: name for ri, name in tables["screened"]}
+        # per rule with platforms or a context: (its platforms, whether it has buyer phrases, whether
+        # it has unless phrases, its turns), read before the rule itself (Matching._judge)
+        self._rule_gates = {ri: (frozenset(platforms), buyer, unless, turns)
+                            for ri, platforms, buyer, unless, turns in tables["rule_gates"]}
         self._screened = frozenset(self._screens)
         self._screen_searches: dict[int, Callable[[str], object]] = {}  # each made when it first screens
         self._gates = DetectorGates.from_data(tables["gates"])
@@ -387,6 +391,11 @@ class Compiling(EngineState):
             "screened": screened,
             "frame_special": frame_special,
             "frame_sources": _frame_sources(self.rules),
+            # [rule index, platforms, has buyer phrases, has unless phrases, turns] of every rule with
+            # platforms or a context (what skips a rule before it is read: see Matching._judge)
+            "rule_gates": [[ri, list(rule.platforms), bool(rule.context and rule.context.buyer),
+                            bool(rule.context and rule.context.unless), rule.context.turns if rule.context else 0]
+                           for ri, rule in enumerate(self.rules) if rule.platforms or rule.context],
             # [frame rule index, its waking slot] (the slot whose words are in the main automaton)
             "frame_wake": frame_wake,
             # [frame rule index, the bits of its slots of words only] (see _need_bits)

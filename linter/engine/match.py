@@ -294,25 +294,30 @@ class Matching(EngineState):
         out: list[Candidate] = []
         late = active.intersection(self._late_set) if self._late_set else None
         rule_at = self._rule_at
+        rule_gates = self._rule_gates
         for ri in [*sorted(active.difference(late)), *(ri for ri in self._late if ri in late)] if late else sorted(active):
-            rule = rule_at[ri]
-            if rule is None:
-                rule = rule_at[ri] = self.rules[ri]
-            if rule.platforms and name not in rule.platforms:
-                if trace is not None:
-                    trace.setdefault("skipped", []).append((ri, "platform"))
-                continue
-            if rule.context:
-                if rule.context.buyer and buyer_hits.get(ri, 1 << 30) > rule.context.turns:
+            # what skips a rule is read from the tables: a rule is decoded (rules cache) only when
+            # it is judged (of the ~150 rules a scan of the JDDC export read, ~90 were skipped)
+            gate = rule_gates.get(ri)
+            if gate is not None:
+                platforms, buyer, unless, turns = gate
+                if platforms and name not in platforms:
+                    if trace is not None:
+                        trace.setdefault("skipped", []).append((ri, "platform"))
+                    continue
+                if buyer and buyer_hits.get(ri, 1 << 30) > turns:
                     if trace is not None:
                         trace.setdefault("skipped", []).append((ri, "context"))
                     continue
-                if rule.context.unless and buyer_hits.get(~ri, 1 << 30) <= rule.context.turns:
+                if unless and buyer_hits.get(~ri, 1 << 30) <= turns:
                     if trace is not None:
                         trace.setdefault("skipped", []).append((ri, "consent"))
                     continue
             if ri in dead:
                 continue
+            rule = rule_at[ri]
+            if rule is None:
+                rule = rule_at[ri] = self.rules[ri]
             for cand in self._rule_candidates(ri, rule, view, out if late else None):
                 reason = self._reject_reason(ri, rule, cand, view)
                 if reason:

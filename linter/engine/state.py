@@ -71,6 +71,7 @@ class EngineState:
     _keyed_rules: frozenset[int]
     _screens: dict[int, str]  # keyword detectors' rules -> the compiled option that screens a message
     _screened: frozenset[int]
+    _rule_gates: dict[int, tuple[frozenset[str], bool, bool, int]]  # per rule with platforms or a context
     _screen_searches: dict[int, Callable[[str], object]]  # their prefilters' searches, made on first use
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]

@@ -1,0 +1,72 @@
+"""What skips a rule (its platforms, its buyer context) is in the compiled tables, and a rule the
+rules cache holds is read only when it is judged: a woken rule skipped or found dead is never
+decoded (Matching._judge)."""
+from __future__ import annotations
+
+import pytest
+from kefulint import Linter, Settings
+from kefulint.engine.compile import SLOT
+from kefulint.rules.rulecache import cached_rules_and_key
+from kefulint.rules.rulelist import RuleList
+from kefulint.text.normalize import Normalized
+
+
+def test_the_gates_say_what_each_rule_says(linter):
+    for ri, rule in enumerate(linter.rules):
+        gate = linter._rule_gates.get(ri)
+        if not rule.platforms and not rule.context:
+            assert gate is None, rule.id
+            continue
+        platforms, buyer, unless, turns = gate
+        assert platforms == frozenset(rule.platforms), rule.id
+        assert buyer == bool(rule.context and rule.context.buyer), rule.id
+        assert unless == bool(rule.context and rule.context.unless), rule.id
+        assert turns == (rule.context.turns if rule.context else 0), rule.id
+
+
+def _cached(settings: Settings) -> Linter:
+    """A Linter of the rules cache (each rule decoded when first read), its tables stored first."""
+    rules, key = cached_rules_and_key(settings)
+    Linter(rules, settings, cache=key or True)
+    rules, key = cached_rules_and_key(settings)
+    assert isinstance(rules, RuleList)
+    return Linter(rules, settings, cache=key or True)
+
+
+@pytest.fixture
+def cached(cache):
+    return _cached(Settings())
+
+
+def test_a_woken_frame_found_dead_is_not_read(cached, linter):
+    """A frame's waking word alone wakes it; without a word of its other slots it is dead, and its
+    rule is never decoded. The findings are the Linter's without the rules cache."""
+    tried = 0
+    for ri in sorted(cached._needy_frames):
+        word = linter.rules[ri].frame.slots[cached._frame_wake[ri] - SLOT][0]
+        if word[0] in "%#":
+            continue
+        compact = Normalized(word).compact
+        dead, _hits = cached._dead_frames(compact, {ri})
+        if ri not in dead:
+            continue
+        tried += 1
+        assert cached.check(word).findings == linter.check(word).findings, word
+        assert cached.rules._rules[ri] is None, linter.rules[ri].id
+    assert tried > 10
+
+
+def test_a_rule_skipped_for_its_platform_is_not_read(cache):
+    settings = Settings(platform="jd")
+    cached, plain = _cached(settings), Linter.from_settings(settings)
+    skipped = [ri for ri, (platforms, *_rest) in cached._rule_gates.items() if platforms and "jd" not in platforms]
+    assert skipped
+    for ri in skipped:
+        rule = plain.rules[ri]
+        woke = False
+        for example in rule.bad:
+            assert cached.check(example.text, example.context).findings == \
+                plain.check(example.text, example.context).findings, example.text
+            woke |= any(s["rule"] == rule.id for s in plain.explain(example.text, example.context)["skipped"])
+        assert woke, rule.id  # a bad example woke it, and the platform skipped it
+        assert cached.rules._rules[ri] is None, rule.id  # unread
