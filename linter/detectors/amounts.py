@@ -2,10 +2,9 @@
 实付326，开个整数400; 合计实付3650元 … 写成伍仟元整)."""
 from __future__ import annotations
 
-import re
-
 import regex
 
+from ..text.compiled import compiled
 from . import Detector, Hit
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万壹贰贰叁肆伍陆柒捌玖拾佰仟萬"
@@ -103,7 +102,7 @@ def _inflated_count(folded: str):
 def _prepare(options: dict) -> dict:
     # nothing without a paid amount, and none without one of its words: they are letters, all
     # kept in the compact text (a common keyword such as 发票 would otherwise wake the rule)
-    return {**options, "paid_words": re.compile(_PAID_WORDS + "|的开到|的开成|的写成|" + _QTY_WORDS)}
+    return {**options, "paid_words": compiled(_PAID_WORDS + "|的开到|的开成|的写成|" + _QTY_WORDS)}
 
 
 DETECTORS = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..text.compiled import compiled
 from ..text.packagedata import data_file
 from . import Detector, Hit
 from ._util import folded_words
@@ -54,13 +55,13 @@ def _prepare(options: dict) -> dict:
     return {
         **options,
         # a cue only where a surname follows it: most replies hold 的 or 是, few a surname after them
-        "cue_re": re.compile(
+        "cue_re": compiled(
             f"(?:{'|'.join(map(re.escape, cues))})(?=[{re.escape(''.join(options['surnames']))}])" if cues else "(?!)"
         ),
         "surname_set": frozenset(options["surnames"]),
         # the same pairs looked for in the whole text, the surname first (a character-class search
         # is a bitmap scan): none there, none within a window of a keyword (compact_prefilter)
-        "pair_re": re.compile(
+        "pair_re": compiled(
             f"(?s)[{surnames}](?:{'|'.join(f'(?<={re.escape(c)}.)' for c in cues)})" if cues and surnames else "(?!)"
         ),
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..text.compiled import compiled
 from . import Detector, Hit
 from ._util import folded_words
 
@@ -34,7 +35,7 @@ def find_other_platform(view, options, keywords):
 def _prepare(options: dict) -> dict:
     options = folded_words(options, "cues")
     cues = options["cues_compact"]
-    return {**options, "any_cue": re.compile("|".join(map(re.escape, cues)) or "(?!)"),
+    return {**options, "any_cue": compiled("|".join(map(re.escape, cues)) or "(?!)"),
             "longest_cue": max(map(len, cues), default=0)}
 
 

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import cache
 
+from ..text.compiled import compiled
 from ..text.view import clause_break
 
 Span = tuple[int, int]  # compact start, end
@@ -25,12 +26,12 @@ Span = tuple[int, int]  # compact start, end
 
 @cache
 def sentence_break() -> re.Pattern:
-    return re.compile(r"[。！!？?\n]")
+    return compiled(r"[。！!？?\n]")
 
 
 @cache
 def _word_break() -> re.Pattern:
-    return re.compile(r"[，,。；;！!？?\n、]")  # no word runs over one of these
+    return compiled(r"[，,。；;！!？?\n、]")  # no word runs over one of these
 
 
 NEGATION_BEFORE = 8  # compact characters between a negation and the frame it clears
@@ -41,7 +42,7 @@ LISTED_REACH = 24
 
 @cache
 def _listed() -> re.Pattern:
-    return re.compile(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
+    return compiled(r"(?:或者?|或是|、|及|以及|和|与)\s*$")
 
 
 # A bare 不 or 没 inside a frame negates the frame word right after it (at most this many compact
@@ -78,7 +79,7 @@ def _id_patterns():
 def _quoted() -> re.Pattern:
     """A short name in quotes ('劳保用品', “宠物医疗器械”, 『营养咨询服务费』): what a reply proposes to
     write somewhere. Straight quotes open and close alike; the name holds no quote, break or clause mark."""
-    return re.compile(r"""['"“‘「『《]([^'"“”‘’「」『』《》\n，,。；;！!？?]{2,12})['"”’」』》]""")
+    return compiled(r"""['"“‘「『《]([^'"“”‘’「」『』《》\n，,。；;！!？?]{2,12})['"”’」』》]""")
 
 
 def token_spans(view, token: str) -> list[Span]:
@@ -145,7 +146,7 @@ TOPIC_REACH = 60
 def _topic_marker() -> re.Pattern:
     # (关于您提到的, or what the buyer asked or noted, without 关于: 您问的“货到了再付钱”那种方式; 您说的
     # stays a hedge: 您说的“最好的”这个我们不敢承诺)
-    return re.compile(r"(?:(?:关于|至于|对于|针对|说到)(?:(?:您|你)(?:说|提到|问|讲|提|关心|想要)的)?"
+    return compiled(r"(?:(?:关于|至于|对于|针对|说到)(?:(?:您|你)(?:说|提到|问|讲|提|关心|想要)的)?"
                       r"|(?:您|你)(?:问|备注里写|备注)的)(?:这个|那个)?$")
 
 
@@ -285,7 +286,7 @@ def warned(view, span: Span, warnings: Sequence[tuple[int, int, str]]) -> str | 
 
 @cache
 def _list_item() -> re.Pattern:
-    return re.compile(r"\n\s*(?:\d{1,2}|[①-⑩]|[一二三四五六七八九十])[.、)）．:：]")
+    return compiled(r"\n\s*(?:\d{1,2}|[①-⑩]|[一二三四五六七八九十])[.、)）．:：]")
 
 
 def crosses_item(norm, cs: int, ce: int) -> bool:

@@ -20,6 +20,7 @@ from .assemble import Assembling, Result
 from .compile import Compiling
 from .confirm import Confirming
 from .match import Matching
+from .regexcode import keep_regex_code
 
 if TYPE_CHECKING:
     from ..rules.model import Rule  # the rules' type only: the model is imported when a rule is decoded
@@ -59,8 +60,12 @@ class Linter(Compiling, Matching, Confirming, Assembling):
             (fold_phrase(cue), name) for name, p in load_platforms().items() for cue in p.cues
         ]
         self._allow_numbers = frozenset(re.sub(r"\D", "", n) for n in self.settings.allow_numbers)
-        # with the on-disk cache, the segmenter keeps its dictionary's index there (text/jiebadict.py)
-        self.segmenter = Segmenter(self.settings.user_words, cache_dir() if cache else None)
+        # with the on-disk cache, the segmenter keeps its dictionary's index there (text/jiebadict.py),
+        # and the package's own regexes their code (engine/regexcode.py)
+        folder = cache_dir() if cache else None
+        self.segmenter = Segmenter(self.settings.user_words, folder)
+        if folder is not None:
+            keep_regex_code(folder)
         # cache: the compiled tables from (or to) the on-disk cache (tablecache.py), for cold starts;
         # a str is a key that stands for the rules (the rules cache gives one)
         self._compile(cache)

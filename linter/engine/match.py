@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..finding import Severity
 from ..rules.platforms import Platform
+from ..text.compiled import compiled
 from ..text.normalize import STAND_IN_EMOJI, Normalized
 from ..text.roles import BUYER, normalize_role
 from ..text.view import MessageView
@@ -67,7 +68,7 @@ _SPACED_OUT = re.compile(r"(?:[a-z0-9][ \t]){4,}[a-z0-9]|(?:[a-z0-9][.·\-]){4,}
 def _buyer_denies() -> re.Pattern:
     """A buyer's consent phrase denied by the one or two characters before it (我不想取消, 别取消,
     没同意); compiled when a buyer turn is first read."""
-    return re.compile(r"(?:不|别|没|甭|不用|不要|不想|不能|不让|不许|未)$")
+    return compiled(r"(?:不|别|没|甭|不用|不要|不想|不能|不让|不许|未)$")
 _NEGATION = SCOPE * ROLES + NEGATION
 _NOT_NEGATION = SCOPE * ROLES + NOT_NEGATION
 _HEDGE = SCOPE * ROLES + HEDGE

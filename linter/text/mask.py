@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from .compiled import compiled
 from .normalize import CN_DIGITS, SOUND_DIGITS
 
 # numerals as written (貳 and 陸 fold to 贰 and 陆 only later) and the sound-alikes of a voice input
@@ -14,12 +15,12 @@ _CN_DIGITS = "".join(CN_DIGITS) + "貳陸" + "".join(SOUND_DIGITS)
 # (compiled when a report first masks something: a check without findings does not pay for them)
 @cache
 def _secret() -> re.Pattern:
-    return re.compile(f"[0-9A-Za-z\\d\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
+    return compiled(f"[0-9A-Za-z\\d\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
 
 
 @cache
 def _digit_like() -> re.Pattern:
-    return re.compile(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
+    return compiled(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
 
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
+from .compiled import compiled
 from .packagedata import data_file
 
 # --- the fold table ---------------------------------------------------------------------------
@@ -196,7 +197,7 @@ class _FoldTables:
     def _warm_up(self, text: str) -> list[str]:
         self._left -= len(text)
         if self._left < 0:
-            self.find_marked = re.compile(marked_class(self._marked)).findall
+            self.find_marked = compiled(marked_class(self._marked)).findall
             return self.find_marked(text)
         marked = self._marked
         return [ch for ch in text if ch in marked or ch > "\uffff"]
@@ -215,7 +216,7 @@ _UNMARKED_PUNCT = frozenset(chr(cp) for cp in range(0xFF01, 0xFF5F)
 @cache
 def _unmarked_punct() -> re.Pattern:
     """_UNMARKED_PUNCT as a class, compiled when a text is first folded one character at a time."""
-    return re.compile(f"[{_char_class(_UNMARKED_PUNCT)}]")
+    return compiled(f"[{_char_class(_UNMARKED_PUNCT)}]")
 
 
 _TABLES: _FoldTables | None = None  # _fold_tables() once built, read without a call by every Normalized
@@ -276,7 +277,7 @@ _SOUND_CLASS = "".join(SOUND_DIGITS)
 
 @cache
 def _cn_run() -> re.Pattern:
-    return re.compile(
+    return compiled(
         # a numeral right after 前/后 that digits follow names the part (前三186, 后四1790), it is not one
         # 腰 / 妖 for 幺 may start a run when two numerals follow (打 腰三八 零六四四)
         # (the first character is taken by one class, then told apart by look-behinds: a pattern that
@@ -289,7 +290,7 @@ def _cn_run() -> re.Pattern:
 
 @cache
 def _cn_digit() -> re.Pattern:
-    return re.compile(f"[{_CN_DIGIT_CHARS}]")
+    return compiled(f"[{_CN_DIGIT_CHARS}]")
 
 
 MIN_CN_RUN_DIGITS = 4
@@ -304,7 +305,7 @@ def _letter_digit(m: re.Match) -> str:
 def _enough_numerals() -> re.Pattern:
     """Matches at the start of a text with MIN_CN_RUN_DIGITS numerals or more (possessive: no
     backtracking; one match instead of listing them all)."""
-    return re.compile(f"(?:[^{_DIGIT_CLASS}]*+[{_DIGIT_CLASS}]){{{MIN_CN_RUN_DIGITS}}}")
+    return compiled(f"(?:[^{_DIGIT_CLASS}]*+[{_DIGIT_CLASS}]){{{MIN_CN_RUN_DIGITS}}}")
 
 
 # --- noise ------------------------------------------------------------------------------------
@@ -328,7 +329,7 @@ def _noise_class() -> str:
 # (，。？！~ and spaces) never needs them (see Normalized).
 @cache
 def _noise() -> re.Pattern:
-    return re.compile(f"(?:[{_noise_class()}]|[\U00010000-\U0010FFFF])+")
+    return compiled(f"(?:[{_noise_class()}]|[\U00010000-\U0010FFFF])+")
 
 
 def _noise_bmp() -> re.Pattern:
@@ -336,7 +337,7 @@ def _noise_bmp() -> re.Pattern:
     scan far faster than _noise(), whose two branches are tried at every position. Kept in
     _NOISE_BMP once made, read there without a call (a third of the replies ask)."""
     global _NOISE_BMP
-    _NOISE_BMP = re.compile(f"[{_noise_class()}]")
+    _NOISE_BMP = compiled(f"[{_noise_class()}]")
     return _NOISE_BMP
 
 
@@ -345,7 +346,7 @@ _NOISE_BMP: re.Pattern | None = None
 
 @cache
 def _keep() -> re.Pattern:
-    return re.compile(f"[^{_noise_class()}\U00010000-\U0010FFFF]")
+    return compiled(f"[^{_noise_class()}\U00010000-\U0010FFFF]")
 
 
 def is_noise(ch: str) -> bool:
@@ -525,7 +526,7 @@ NEXT_PART_WORDS = r"后面|后边|后头|后几位|后\d{1,2}位|后半段?|剩�
 # what stands between the first part of a number and the next one: 一八八 你先记一下 后头是五三零二
 @cache
 def _next_part() -> re.Pattern:
-    return re.compile(rf"[\s，,。.、;；!！~～]*(?:你先记一下|您先记一下|记一下)?[\s，,。]*(?:再)?(?:{NEXT_PART_WORDS})(?:的|是|为|就是)?[\s:：]*")
+    return compiled(rf"[\s，,。.、;；!！~～]*(?:你先记一下|您先记一下|记一下)?[\s，,。]*(?:再)?(?:{NEXT_PART_WORDS})(?:的|是|为|就是)?[\s:：]*")
 
 
 def _in_group_chain(folded: str, runs: list, i: int) -> bool:

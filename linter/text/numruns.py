@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import regex
 
+from .compiled import compiled
 from .normalize import NEXT_PART_WORDS, SEP_CLASS
 
 
@@ -66,7 +67,7 @@ def _leads(pattern: regex.Pattern) -> re.Pattern:
                 break
     firsts = {alt[0] for alt in alternatives}
     assert all(c.isalnum() and not c.isascii() for c in firsts), firsts  # literal characters only
-    return re.compile("[" + "".join(sorted(firsts)) + "]")
+    return compiled("[" + "".join(sorted(firsts)) + "]")
 
 
 _LATER_LEADS = _leads(_LATER_PART)

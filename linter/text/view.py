@@ -7,6 +7,7 @@ from bisect import bisect_left
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from .compiled import compiled
 from .normalize import Normalized
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ _DIGIT = re.compile("[0-9]")
 def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
     """One compiled search for a rule's word list (a pure function of the words)."""
     ordered = sorted(words, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ordered)), len(ordered[0])
+    return compiled("|".join(re.escape(w) for w in ordered)), len(ordered[0])
 
 
 # A clause ends at a stop, a comma, a tilde or a newline; at a space between two Chinese words; at a
@@ -30,7 +31,7 @@ def _alternation(words: tuple[str, ...]) -> tuple[re.Pattern, int]:
 # bounded one's (asked a few times per candidate).
 @cache
 def clause_break() -> re.Pattern:
-    return re.compile(
+    return compiled(
         r"[，,。；;！!？?\n~～]|(?<=[\u4e00-\u9fff]{2}) +(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff][了吧哦啊呀呢哈嘛啦呗]) +(?=\S)"
         r"|(?<=[\U0001F300-\U0001FAFF\u2600-\u27BF]) +(?=\S)"  # 可以不买的哦😊 穷就别: an emoji and a space end a clause
     )
