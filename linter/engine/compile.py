@@ -152,6 +152,12 @@ class Compiling(EngineState):
         # it has unless phrases, its turns), read before the rule itself (Matching._judge)
         self._rule_gates = {ri: (frozenset(platforms), buyer, unless, turns)
                             for ri, platforms, buyer, unless, turns in tables["rule_gates"]}
+        # what a judged rule looks for, read before the rule itself (Matching._rule_candidates): per
+        # frame its window, order and negation; per rule with regexes (patterns, trusted, has triggers)
+        self._frame_params = {ri: (window, ordered, negation) for ri, window, ordered, negation in tables["frame_params"]}
+        self._rule_regexes = {ri: (tuple(patterns), trusted, triggered)
+                              for ri, patterns, trusted, triggered in tables["rule_regexes"]}
+        self._detector_set = frozenset(self._detector_rules)
         self._screened = frozenset(self._screens)
         self._screen_searches: dict[int, Callable[[str], object]] = {}  # each made when it first screens
         self._gates = DetectorGates.from_data(tables["gates"])
@@ -396,6 +402,12 @@ class Compiling(EngineState):
             "rule_gates": [[ri, list(rule.platforms), bool(rule.context and rule.context.buyer),
                             bool(rule.context and rule.context.unless), rule.context.turns if rule.context else 0]
                            for ri, rule in enumerate(self.rules) if rule.platforms or rule.context],
+            # [rule index, window, ordered, negation] of every frame; [rule index, regexes, trusted,
+            # has triggers] of every rule with regexes (what a judged rule looks for: Matching._rule_candidates)
+            "frame_params": [[ri, rule.frame.window, rule.frame.ordered, rule.frame.negation]
+                             for ri, rule in enumerate(self.rules) if rule.frame],
+            "rule_regexes": [[ri, list(rule.regex), rule.trusted, bool(rule.triggers)]
+                             for ri, rule in enumerate(self.rules) if rule.regex],
             # [frame rule index, its waking slot] (the slot whose words are in the main automaton)
             "frame_wake": frame_wake,
             # [frame rule index, the bits of its slots of words only] (see _need_bits)
@@ -420,11 +432,11 @@ class Compiling(EngineState):
         once: threads that race compile the same patterns)."""
         patterns = self._regexes[ri]
         if patterns is None:
-            rule = self.rules[ri]
+            sources, trusted, _triggered = self._rule_regexes[ri]
             codes = self._regex_codes
             if codes is None:
                 codes = self._regex_codes = self._stored_codes()
-            patterns = self._regexes[ri] = tuple(_compile_pattern(p, rule.trusted, codes.get(p)) for p in rule.regex)
+            patterns = self._regexes[ri] = tuple(_compile_pattern(p, trusted, codes.get(p)) for p in sources)
         return patterns
 
     def _stored_codes(self) -> dict[str, list]:

@@ -316,11 +316,10 @@ class Matching(EngineState):
                     continue
             if ri in dead:
                 continue
-            rule = rule_at[ri]
-            if rule is None:
-                rule = rule_at[ri] = self.rules[ri]
-            for cand in self._rule_candidates(ri, rule, view, out if late else None):
-                reason = self._reject_reason(ri, rule, cand, view)
+            # the rule itself is read (rules cache) when it makes its first candidate (of the ~90
+            # rules a scan of the JDDC export judged, ~55 made none)
+            for cand in self._rule_candidates(ri, rule_at[ri], view, out if late else None):
+                reason = self._reject_reason(ri, cand.rule, cand, view)
                 if reason:
                     if keep_rejected or reason is REGEX_TIMED_OUT:
                         out.append(cand._replace(rejected=reason))
@@ -380,28 +379,41 @@ class Matching(EngineState):
         self._turn_hits[turn] = found
         return found
 
-    def _rule_candidates(self, ri: int, rule: Rule, view: MessageView, found=None) -> Iterable[Candidate]:
+    def _read_rule(self, ri: int) -> Rule:
+        """Rule ``ri``, read (rules cache: decoded) when it first makes a candidate."""
+        rule = self._rule_at[ri] = self.rules[ri]
+        return rule
+
+    def _rule_candidates(self, ri: int, rule: Rule | None, view: MessageView, found=None) -> Iterable[Candidate]:
         """Rule ``ri``'s candidates: a list (most rules have none, and a list costs less than a
-        generator that yields nothing), a generator for a frame."""
-        if rule.frame:
+        generator that yields nothing), a generator for a frame. ``rule``: the rule if it was read
+        already (what is looked for is in the tables; the rule is read for a candidate)."""
+        if ri in self._frame_params:
             return self._frame_candidates(ri, rule, view, found)
         norm = view.norm
         hits = view.hits
         out: list[Candidate] = []
-        for cs, ce, key in hits.get(ri * ROLES + PHRASE, ()):
-            os_, oe = norm.compact_span(cs, ce)
-            out.append(Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD))
-        if rule.regex and (not rule.triggers or ri * ROLES + TRIGGER in hits):
+        phrases = hits.get(ri * ROLES + PHRASE)
+        if phrases:
+            rule = rule or self._read_rule(ri)
+            for cs, ce, key in phrases:
+                os_, oe = norm.compact_span(cs, ce)
+                out.append(Candidate(rule, cs, ce, os_, oe, key, rejected="" if _latin_ok(view, cs, ce, key) else _IN_WORD))
+        regexes = self._rule_regexes.get(ri)
+        if regexes is not None and (not regexes[2] or ri * ROLES + TRIGGER in hits):
             for pattern, timeout in self._patterns(ri):
                 try:
                     matches = pattern.finditer(norm.compact, timeout=timeout) if timeout else pattern.finditer(norm.compact)
                     for m in matches:
                         if m.end() > m.start():
+                            rule = rule or self._read_rule(ri)
                             os_, oe = norm.compact_span(m.start(), m.end())
                             out.append(Candidate(rule, m.start(), m.end(), os_, oe, pattern.pattern))
                 except TimeoutError:
+                    rule = rule or self._read_rule(ri)
                     out.append(Candidate(rule, 0, 0, 0, 0, pattern.pattern, rejected=REGEX_TIMED_OUT))
-        if rule.detector:
+        if ri in self._detector_set:
+            rule = rule or self._read_rule(ri)
             # a keyword with no ASCII character at either end needs no look at the Latin words around it
             keywords = hits.get(ri * ROLES + KEYWORD)
             keywords = [k for k in keywords if (k[2][0] > "\x7f" and k[2][-1] > "\x7f") or _latin_ok(view, *k)] \
@@ -413,7 +425,7 @@ class Matching(EngineState):
             for hit in find(view, options, keywords):
                 cs, ce = view.folded_to_compact(hit.start, hit.end)
                 os_, oe = norm.folded_span(hit.start, hit.end)
-                out.append(Candidate(rule, cs, ce, os_, oe, rule.detector, hit.note, hit.severity))
+                out.append(Candidate(rule, cs, ce, os_, oe, rule.detector or "", hit.note, hit.severity))
         return out
 
     # frames ------------------------------------------------------------------------------
@@ -488,9 +500,10 @@ class Matching(EngineState):
         automaton = (self._automaton_plain or self._built("plain"))[0]
         return automaton.find_matches_as_indexes(compact, OVERLAPPING), "plain"
 
-    def _frame_candidates(self, ri: int, rule: Rule, view: MessageView, found) -> Iterable[Candidate]:
-        frame = rule.frame
-        assert frame is not None  # only frame rules come here
+    def _frame_candidates(self, ri: int, rule: Rule | None, view: MessageView, found) -> Iterable[Candidate]:
+        """A frame rule's candidates; ``rule``, if read already (its window, order and negation are
+        in the tables: the rule is read once the frame's slots match)."""
+        window, ordered, negation = self._frame_params[ri]
         needs = self._frame_needs[ri]
         if needs:  # the usual end of a woken frame, before anything is made: a slot of words with none here
             hits = self._frame_hits(view)
@@ -525,20 +538,23 @@ class Matching(EngineState):
                 slots[j] += frames.token_spans(view, token)
             if not slots[j]:
                 return
-        spans = frames.match(slots, frame.window, frame.ordered)
-        if not spans and len(slots) > 1 and frame.window < frames.TOPIC_REACH:
+        spans = frames.match(slots, window, ordered)
+        if not spans and len(slots) > 1 and window < frames.TOPIC_REACH:
             spans = frames.topic_match(view, slots)
+        if not spans:
+            return
+        rule = rule or self._read_rule(ri)
         for cs, ce, parts in spans:
             os_, oe = norm.compact_span(cs, ce)
             note = " + ".join(f"「{norm.compact[s:e]}」" for s, e in parts)
-            if frame.window <= frames.PHRASE_WINDOW and frames.crosses_list(norm, cs, ce):
+            if window <= frames.PHRASE_WINDOW and frames.crosses_list(norm, cs, ce):
                 # a tight frame reads as one phrase; 支付宝、云闪付 are two items of a list
                 yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected="跨越顿号 (runs over an enumeration comma)")
                 continue
             if not rule.category.startswith(frames.STEPWISE) and frames.crosses_item(norm, cs, ce):
                 yield Candidate(rule, cs, ce, os_, oe, "frame", note, rejected="跨越列表项 (runs into the next item of a list)")
                 continue
-            if frame.negation:
+            if negation:
                 inner = [sp for spans in slots for sp in spans if cs <= sp[0] and sp[1] <= ce]
                 topic = frames.topic_before(view, cs)
                 if topic:  # 关于您说的货到付款：the buyer's topic, reported, denies nothing

@@ -72,6 +72,9 @@ class EngineState:
     _screens: dict[int, str]  # keyword detectors' rules -> the compiled option that screens a message
     _screened: frozenset[int]
     _rule_gates: dict[int, tuple[frozenset[str], bool, bool, int]]  # per rule with platforms or a context
+    _frame_params: dict[int, tuple[int, bool, bool]]  # per frame: window, ordered, negation
+    _rule_regexes: dict[int, tuple[tuple[str, ...], bool, bool]]  # per rule with regexes: them, trusted, triggers
+    _detector_set: frozenset[int]  # the rules with a detector
     _screen_searches: dict[int, Callable[[str], object]]  # their prefilters' searches, made on first use
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
@@ -88,6 +91,8 @@ class EngineState:
         def _built(self, name: str) -> tuple: ...
 
         def _detector(self, ri: int) -> tuple[Callable, dict]: ...
+
+        def _read_rule(self, ri: int) -> Rule: ...
 
         def _frame_table(self, source: str) -> tuple[list[int], list[int]]: ...
 

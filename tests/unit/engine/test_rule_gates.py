@@ -70,3 +70,37 @@ def test_a_rule_skipped_for_its_platform_is_not_read(cache):
             woke |= any(s["rule"] == rule.id for s in plain.explain(example.text, example.context)["skipped"])
         assert woke, rule.id  # a bad example woke it, and the platform skipped it
         assert cached.rules._rules[ri] is None, rule.id  # unread
+
+
+def test_what_a_judged_rule_looks_for_is_what_the_rule_says(linter):
+    for ri, rule in enumerate(linter.rules):
+        if rule.frame:
+            assert linter._frame_params[ri] == (rule.frame.window, rule.frame.ordered, rule.frame.negation), rule.id
+        else:
+            assert ri not in linter._frame_params
+        if rule.regex:
+            assert linter._rule_regexes[ri] == (tuple(rule.regex), rule.trusted, bool(rule.triggers)), rule.id
+        else:
+            assert ri not in linter._rule_regexes
+        assert (ri in linter._detector_set) == bool(rule.detector), rule.id
+
+
+def test_a_judged_rule_that_makes_no_candidate_is_not_read(cached, linter, monkeypatch):
+    """A rule's trigger alone wakes it and it is judged; its regexes find nothing there: the rule is
+    never decoded, and the findings are the Linter's without the rules cache."""
+    judged = []
+    real = cached._rule_candidates
+    monkeypatch.setattr(cached, "_rule_candidates", lambda ri, *a: judged.append(ri) or real(ri, *a))
+    unread = 0
+    for ri, rule in enumerate(linter.rules):
+        if not (rule.regex and rule.triggers) or rule.context or rule.platforms or rule.triggers[0][0] in "%#":
+            continue
+        text = rule.triggers[0]
+        if any(c.rule.id == rule.id for c in linter._candidates(text, None, keep_rejected=True)):
+            continue
+        before = len(judged)
+        assert cached.check(text).findings == linter.check(text).findings, text
+        if ri in judged[before:] and ri not in judged[:before]:  # judged first by this text, with no candidate
+            assert cached.rules._rules[ri] is None, rule.id
+            unread += 1
+    assert unread > 10
