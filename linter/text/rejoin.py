@@ -29,7 +29,7 @@ _TOK = r"[a-z0-9][a-z0-9_.\-]*"
 _NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[ \t]*[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+[ \t]*(?=[a-z0-9_@.\-])")
 # spelled symbols between Latin or digit parts
 _SPELLED = regex.compile(
-    r"(?<=[a-z0-9_])(?:\s*(?:后面(?:接|加|跟)个?)?[(（]?(点|圈a|小老鼠|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[【（](dot|at)[)\]】）]\s*)(?=[a-z0-9])"
+    r"(?<=[a-z0-9_])(?:\s*(?:后面(?:接|加|跟)个?)?[(（【\[]?(点|圈a|小老鼠|圈|艾特|下划线|底杠|底线|横杠|杠)[)）】\]]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[【（](dot|at)[)\]】）]\s*)(?=[a-z0-9])"
 )
 # a stand-in for @ right before a mail host or a company's own domain, without a word about it:
 # guoyuan#qq.com, invoice#yangshengshop.cn
