@@ -87,6 +87,9 @@ def main() -> int:
     final12 = finals((27, "E"), (28, "D"), (29, "E"), (30, "D"), (31, "D"))
     round33 = rounds((33, "ABCD"), (34, "ABCD"), (35, "ABCD"), (36, "ABCD"), (37, "ABCD"))  # thirteenth session, dev2's style
     final13 = finals((33, "E"), (34, "E"), (35, "E"), (36, "E"), (37, "E"))
+    # fourteenth session: dev2's style, and (40B, 40C, 41A, 41C, 42A, 42C; finals 40F, 41F, 42F) no style examples
+    round38 = rounds((38, "ABCD"), (39, "ABCD"), (40, "ABCD"), (41, "ABCD"), (42, "ABCD"))
+    final14 = finals((38, "E"), (39, "E"), (40, "EF"), (41, "EF"), (42, "EF"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -126,6 +129,9 @@ def main() -> int:
         "writers 33A-37D (thirteenth session) tuned 70%": part(round33, "tuned"),
         "writers 33A-37D (thirteenth session) untouched 30%": part(round33, "untouched"),
         "writers 33E-37E final (thirteenth session, never read)": final13,
+        "writers 38A-42D (fourteenth session) tuned 70%": part(round38, "tuned"),
+        "writers 38A-42D (fourteenth session) untouched 30%": part(round38, "untouched"),
+        "writers 38E-42F final (fourteenth session, never read)": final14,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -141,7 +147,9 @@ def main() -> int:
                 "writers 20D-25F final (eleventh session, never read)",
                 "writers 26A-32C (twelfth session) untouched 30%", "writers 27E,28D,29E,30D,31D final (twelfth session, never read)",
                 "writers 33A-37D (thirteenth session) untouched 30%",
-                "writers 33E-37E final (thirteenth session, never read)")
+                "writers 33E-37E final (thirteenth session, never read)",
+                "writers 38A-42D (fourteenth session) untouched 30%",
+                "writers 38E-42F final (fourteenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}

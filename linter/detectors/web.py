@@ -49,7 +49,7 @@ _PROVIDER_AFTER = regex.compile(
     + "|".join(sorted((regex.escape(p) for p in MAIL_PROVIDERS), key=len, reverse=True)) + ")"
 )
 # the host of an e-mail address whose @ is spelled out (shopkf圈a163点com): the e-mail rule's
-_AT_BEFORE = regex.compile(r"(?:圈a|圈圈a|艾特|爱特|at|\(at\)|\[at\]|@|[a-z0-9]\s+在)\s*$")
+_AT_BEFORE = regex.compile(r"(?:圈a|圈圈a|小老鼠|艾特|爱特|at|\(at\)|\[at\]|@|[a-z0-9]\s+在)\s*$")
 # a mail provider's host right after the words that introduce an address's second half
 _MAIL_CUE_BEFORE = regex.compile(r"(?:邮箱|后缀|后面加|后面接|后面是|加上|mail)[^，。！？\n]{0,8}$")
 

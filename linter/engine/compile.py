@@ -67,7 +67,7 @@ def hit_key(ri: int, role: int) -> int:
 # Words that say a contact detail may be written in pieces (see text/rejoin.py); only a message
 # holding one of them is rejoined and checked again.
 REJOIN_CUES = (
-    "点com", "点cn", "点net", "dot", "圈a", "艾特", "邮件", "邮箱", "分两条", "分两次", "分两段", "分开发", "拆开", "倒过来", "反过来", "倒着", "下划线", "底杠", "横杠", "前面", "前缀", "开头",
+    "点com", "点cn", "点net", "dot", "圈a", "小老鼠", "艾特", "邮件", "邮箱", "分两条", "分两次", "分两段", "分开发", "拆开", "倒过来", "反过来", "倒着", "下划线", "底杠", "横杠", "前面", "前缀", "开头",
     "前半", "后缀", "后面", "后半", "com", "www", "换成", "改成", "替换", "康姆", "康木", "去掉", "删掉",
     "three", "five", "seven", "eight", "nine", "zero", "ling", "yao", "jiu", "san",
     *(f"{letter}{key}" for letter in "olisbzg" for key in ("是0", "是零", "是1", "是一", "是5", "是8", "是2", "是9")),

@@ -29,7 +29,7 @@ _TOK = r"[a-z0-9][a-z0-9_.\-]*"
 _NOISE_IN_ADDRESS = regex.compile(r"(?<=[a-z0-9_@.\-])[ \t]*[\p{So}\p{Sk}\p{Cf}\p{M}\u2600-\u27bf]+[ \t]*(?=[a-z0-9_@.\-])")
 # spelled symbols between Latin or digit parts
 _SPELLED = regex.compile(
-    r"(?<=[a-z0-9_])(?:\s*(?:后面(?:接|加|跟)个?)?[(（]?(点|圈a|圈|艾特|下划线|底杠|底线|横杠|杠)[)）]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[【（](dot|at)[)\]】）]\s*)(?=[a-z0-9])"
+    r"(?<=[a-z0-9_])(?:\s*(?:后面(?:接|加|跟)个?)?[(（【\[]?(点|圈a|小老鼠|圈|艾特|下划线|底杠|底线|横杠|杠)[)）】\]]?\s*|\s+(dot|at|在|quan a|dian)\s+|\s*[(\[【（](dot|at)[)\]】）]\s*)(?=[a-z0-9])"
 )
 # a stand-in for @ right before a mail host or a company's own domain, without a word about it:
 # guoyuan#qq.com, invoice#yangshengshop.cn
@@ -61,7 +61,7 @@ _EN_WORD = "(?:" + "|".join(sorted(_EN_DIGIT, key=len, reverse=True)) + ")"
 _EN_RUN = regex.compile(rf"(?<![a-z]){_EN_WORD}(?:[ \t,，-]*{_EN_WORD}){{2,}}(?![a-z])")
 _KEY_DIGIT = {"零": "0", "〇": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
               "八": "8", "九": "9"}
-_SPELLED_AS = {"点": ".", "dot": ".", "dian": ".", "圈a": "@", "quan a": "@", "圈": "@", "艾特": "@", "at": "@", "在": "@",
+_SPELLED_AS = {"点": ".", "dot": ".", "dian": ".", "圈a": "@", "小老鼠": "@", "quan a": "@", "圈": "@", "艾特": "@", "at": "@", "在": "@",
                "下划线": "_", "底杠": "_", "底线": "_", "横杠": "-", "杠": "-"}
 # letters written apart: "w w w", "h u a x i n"
 _SPACED = regex.compile(r"(?<![a-z0-9])(?:[a-z0-9_@.\-][ \t]){3,}[a-z0-9_@.\-](?![a-z0-9])")
