@@ -12,6 +12,11 @@ _FILLER = regex.compile(
 )
 _WECHAT_ID = regex.compile(r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])")
 _NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "online"})
+# an id typed in spaced pieces after the keyword (微❤：bei ling 二零一八, vx: xiao mei 1988): letters,
+# then up to three more pieces, one space apart, six letters or more when joined
+_SPACED_ID = regex.compile(r"[a-z]{2,10}(?: [a-z0-9]{1,10}){1,3}(?![a-z0-9_-])")
+# ... only where the id is labelled as one (a colon, 号, 是): wx zhuan zhang ye xing is pinyin for 转账
+_LABEL = regex.compile(r"[:：=]|号|是")
 
 
 def find_qq(view, options, keywords):
@@ -43,6 +48,10 @@ def find_wechat(view, options, keywords):
         m = _WECHAT_ID.match(folded, pos)
         if m and m.group() not in _NOT_IDS:
             yield Hit(m.start(), m.end(), f"关键词「{phrase}」后的微信号")
+            continue
+        m = _SPACED_ID.match(folded, pos) if _LABEL.search(filler.group()) else None
+        if m and 6 <= sum(ch.isalpha() for ch in m.group()) and len(m.group().replace(" ", "")) <= 20:
+            yield Hit(m.start(), m.end(), f"关键词「{phrase}」后分开写的微信号")
             continue
         for run in view.number_runs:
             if run.start == pos and 6 <= len(run.digits) <= 11 and not run.letter_after:

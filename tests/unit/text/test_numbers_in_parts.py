@@ -97,3 +97,14 @@ def test_the_tail_said_first_with_its_length():
 def test_a_long_first_group_after_a_phone_word_chains_with_the_next():
     assert "13902864471" in digits("电话幺三九零二八六，四四七一，白天都能打")
     assert "13902864471" not in digits("订单1390286，4471件")  # no phone word: groups of 3-4 only
+
+
+@pytest.mark.parametrize("text", ["微❤：bei ling 二零一八（全小写连着打）", "vx: xiao mei 1988", "微信号是 tao zi ya 2020"])
+def test_a_labelled_wechat_id_in_spaced_pieces_is_an_id(linter, text):
+    assert "contact.wechat-id" in [f.rule for f in linter.check(text).findings]
+
+
+@pytest.mark.parametrize("text", ["wx zhuan zhang ye xing de, kuai yi dian", "wei xin zhuan zhang ye xing，我把收款码发你",
+                                  "微信：ok", "vx: add me"])
+def test_pinyin_words_after_the_keyword_or_a_short_word_are_no_spaced_id(linter, text):
+    assert "contact.wechat-id" not in [f.rule for f in linter.check(text).findings]
