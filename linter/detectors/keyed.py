@@ -12,9 +12,9 @@ _FILLER = regex.compile(
 )
 _WECHAT_ID = regex.compile(r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])")
 _NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "online"})
-# an id typed in spaced pieces after the keyword (微❤：bei ling 二零一八, vx: xiao mei 1988): letters,
-# then up to three more pieces, one space apart, six letters or more when joined
-_SPACED_ID = regex.compile(r"[a-z]{2,10}(?: [a-z0-9]{1,10}){1,3}(?![a-z0-9_-])")
+# an id typed in spaced pieces after the keyword (微❤：bei ling 二零一八, vx: xiao mei 1988, v信：r g _ 8 8 6 2):
+# a letter first, pieces one space apart, 6 to 20 characters and two letters or more when joined
+_SPACED_ID = regex.compile(r"[a-z][a-z0-9_]{0,9}(?: [a-z0-9_]{1,10}){1,9}(?![a-z0-9_-])")
 # ... only where the id is labelled as one (a colon, 号, 是): wx zhuan zhang ye xing is pinyin for 转账
 _LABEL = regex.compile(r"[:：=]|号|是")
 
@@ -50,7 +50,7 @@ def find_wechat(view, options, keywords):
             yield Hit(m.start(), m.end(), f"关键词「{phrase}」后的微信号")
             continue
         m = _SPACED_ID.match(folded, pos) if _LABEL.search(filler.group()) else None
-        if m and 6 <= sum(ch.isalpha() for ch in m.group()) and len(m.group().replace(" ", "")) <= 20:
+        if m and 6 <= len(joined := m.group().replace(" ", "")) <= 20 and sum(ch.isalpha() for ch in joined) >= 2:
             yield Hit(m.start(), m.end(), f"关键词「{phrase}」后分开写的微信号")
             continue
         for run in view.number_runs:

@@ -99,7 +99,7 @@ def test_a_long_first_group_after_a_phone_word_chains_with_the_next():
     assert "13902864471" not in digits("订单1390286，4471件")  # no phone word: groups of 3-4 only
 
 
-@pytest.mark.parametrize("text", ["微❤：bei ling 二零一八（全小写连着打）", "vx: xiao mei 1988", "微信号是 tao zi ya 2020"])
+@pytest.mark.parametrize("text", ["微❤：bei ling 二零一八（全小写连着打）", "vx: xiao mei 1988", "微信号是 tao zi ya 2020", "v 信：r g _ 8 8 6 2"])
 def test_a_labelled_wechat_id_in_spaced_pieces_is_an_id(linter, text):
     assert "contact.wechat-id" in [f.rule for f in linter.check(text).findings]
 
