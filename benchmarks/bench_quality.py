@@ -90,9 +90,9 @@ def main() -> int:
     # fourteenth session: dev2's style, and (40B, 40C, 41A, 41C, 42A, 42C; finals 40F, 41F, 42F) no style examples
     round38 = rounds((38, "ABCD"), (39, "ABCD"), (40, "ABCD"), (41, "ABCD"), (42, "ABCD"))
     final14 = finals((38, "E"), (39, "E"), (40, "EF"), (41, "EF"), (42, "EF"))
-    # fifteenth session: 43A (dev2's style) and 43B (no style examples); finals 43E (style) and 43F (none)
-    round43 = rounds((43, "AB"))
-    final15 = finals((43, "EF"))
+    # fifteenth session: 43A, 44A, 44C (dev2's style), 43B, 44B (no style examples); finals 43E, 44E (style), 43F (none)
+    round43 = rounds((43, "AB"), (44, "ABC"))
+    final15 = finals((43, "EF"), (44, "E"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -135,9 +135,9 @@ def main() -> int:
         "writers 38A-42D (fourteenth session) tuned 70%": part(round38, "tuned"),
         "writers 38A-42D (fourteenth session) untouched 30%": part(round38, "untouched"),
         "writers 38E-42F final (fourteenth session, never read)": final14,
-        "writers 43A-43B (fifteenth session) tuned 70%": part(round43, "tuned"),
-        "writers 43A-43B (fifteenth session) untouched 30%": part(round43, "untouched"),
-        "writers 43E-43F final (fifteenth session, never read)": final15,
+        "writers 43A-44C (fifteenth session) tuned 70%": part(round43, "tuned"),
+        "writers 43A-44C (fifteenth session) untouched 30%": part(round43, "untouched"),
+        "writers 43E,43F,44E final (fifteenth session, never read)": final15,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -156,8 +156,8 @@ def main() -> int:
                 "writers 33E-37E final (thirteenth session, never read)",
                 "writers 38A-42D (fourteenth session) untouched 30%",
                 "writers 38E-42F final (fourteenth session, never read)",
-                "writers 43A-43B (fifteenth session) untouched 30%",
-                "writers 43E-43F final (fifteenth session, never read)")
+                "writers 43A-44C (fifteenth session) untouched 30%",
+                "writers 43E,43F,44E final (fifteenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
