@@ -74,14 +74,13 @@ def validate_disable(config_path, rulesets=(), disable=()) -> None:
 def check_rule_names(names, settings) -> None:
     """Exit 2 when a ``--disable`` name is no rule id, category or ruleset, with the nearest
     spelling, as the same typo in kefulint.toml does. Raises RulesetError for a broken ruleset."""
-    from dataclasses import replace
 
     from kefulint.errors import nearest
     from kefulint.rules.categories import CATEGORIES
     from kefulint.rules.rulecache import cached_rules
     from kefulint.rules.schema import builtin_names
 
-    rules = cached_rules(replace(settings, disable=()))
+    rules = cached_rules(settings._replace(disable=()))
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules} | set(builtin_names())
     known |= {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
     unknown = [f"--disable: unknown rule, category or ruleset '{n}'{nearest(n, known)}" for n in names

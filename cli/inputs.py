@@ -11,20 +11,18 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kefulint.text.roles import UnknownRole, role_of
 
 
-@dataclass
-class Message:
+class Message(NamedTuple):  # named tuples: a cold check imports no dataclasses (see Settings)
     id: str
     text: str
-    context: list = field(default_factory=list)
+    context: list = []  # noqa: RUF012  (shared; never mutated)
 
 
-@dataclass
-class Problem:
+class Problem(NamedTuple):
     where: str
     what: str
 

@@ -120,7 +120,6 @@ def evaluate(items: list[Item], predict, min_severity: Severity = Severity.WARNI
 def linter_predictor(linter: Linter, min_severity: Severity = Severity.WARNING):
     """Predicts with ``linter``; an item that names its platform is judged by the same rules and
     settings on that platform."""
-    from dataclasses import replace
 
     by_platform: dict[str, Linter] = {}
 
@@ -128,7 +127,7 @@ def linter_predictor(linter: Linter, min_severity: Severity = Severity.WARNING):
         if not item.platform or item.platform == linter.settings.platform:
             return linter
         if item.platform not in by_platform:
-            by_platform[item.platform] = type(linter)(linter.rules, replace(linter.settings, platform=item.platform))
+            by_platform[item.platform] = type(linter)(linter.rules, linter.settings._replace(platform=item.platform))
         return by_platform[item.platform]
 
     def predict(item: Item) -> dict[str, set[str]]:

@@ -20,7 +20,6 @@ import json
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +85,7 @@ def findings_of(with_generated: bool) -> dict:
             n += 1
             linter = linters.get(platform)
             if linter is None:
-                linter = linters[platform] = Linter(base.rules, replace(base.settings, platform=platform))
+                linter = linters[platform] = Linter(base.rules, base.settings._replace(platform=platform))
             fs = linter.check(text, context).findings
             if fs:
                 found[key] = [[f.rule, f.start, f.end, f.severity.value] for f in fs]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, nearest
@@ -58,7 +57,7 @@ def find_config(start_dir: str | Path | None = None) -> Path | None:
         here = parent
 
 
-_SETTINGS_FIELDS = {f.name for f in fields(Settings)}
+_SETTINGS_FIELDS = set(Settings._fields)
 
 
 def load_settings(path: str | Path | None = None, start_dir: str | Path | None = None, **overrides) -> Settings:
@@ -76,4 +75,4 @@ def load_settings(path: str | Path | None = None, start_dir: str | Path | None =
         settings = load_config(found).settings
     if "fail_on" in overrides and isinstance(overrides["fail_on"], str):
         overrides["fail_on"] = Severity(overrides["fail_on"])
-    return replace(settings, **overrides)
+    return settings._replace(**overrides)

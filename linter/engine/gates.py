@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ..text.normalize import Normalized
 
 
-@dataclass(frozen=True, slots=True)
-class DetectorGates:
+class DetectorGates(NamedTuple):
     """The early exits of one set of detectors: no early exit of the engine is written apart from
     the detectors it guards."""
 

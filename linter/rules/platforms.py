@@ -3,15 +3,14 @@ platform's own (微信支付 is normal on JD, a jd.com link is off-platform on T
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..text.normalize import fold_phrase
 from ..text.packagedata import data_file
 
 
-@dataclass(frozen=True, slots=True)
-class Platform:
+class Platform(NamedTuple):
     name: str
     family: tuple[str, ...]
     names: tuple[str, ...]
@@ -81,4 +80,4 @@ def get_platform(name: str, extra_domains: tuple[str, ...] = ()) -> Platform:
     if name not in platforms:
         raise ValueError(f"unknown platform {name!r} (known: {', '.join(PLATFORM_NAMES)})")
     own = frozenset(fold_phrase(n) for member in platforms[name].family for n in platforms[member].names)
-    return replace(platforms[name], extra_domains=tuple(extra_domains), own_names=own)
+    return platforms[name]._replace(extra_domains=tuple(extra_domains), own_names=own)

@@ -17,7 +17,6 @@ Where: ``$KEFULINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kefulint``, else ``~/.cac
 """
 from __future__ import annotations
 
-import dataclasses
 import gc
 import json
 import os
@@ -115,6 +114,8 @@ def _rulesets_dir() -> str:
 
 
 def _encode(value: Any) -> Any:
+    import dataclasses  # here, not at the top: a cold check decodes no rule (see settings.Settings)
+
     if type(value) in _PLAIN:  # most of a rule: its words (a Severity, a str subclass, is encoded below)
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -134,6 +135,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 @cache
 def _decoder(tp: Any) -> Callable[[Any], Any]:
     """A function that rebuilds a value of type ``tp`` (as annotated in rules/model.py) from its JSON."""
+    import dataclasses
+
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         inner = _decoder(next(a for a in args if a is not type(None)))

@@ -272,7 +272,7 @@ class Service:
             with self._platform_lock:
                 found = self._by_platform.get(key)
                 if found is None:
-                    found = Linter(linter.rules, replace(linter.settings, platform=platform))
+                    found = Linter(linter.rules, linter.settings._replace(platform=platform))
                     self._by_platform = {**self._by_platform, key: found}
         return found
 

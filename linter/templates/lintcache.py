@@ -18,7 +18,6 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -61,7 +60,7 @@ def fingerprint(rules: tuple[Rule, ...] | list[Rule], settings: Settings, option
     digest = hashlib.sha256(f"kefulint-lint-cache {FORMAT}\n".encode())
     digest.update(_code_hash().encode())
     digest.update(repr(tuple(rules)).encode())
-    digest.update(repr(replace(settings, fail_on=Severity.ERROR)).encode())  # fail-on changes no finding
+    digest.update(repr(settings._replace(fail_on=Severity.ERROR)).encode())  # fail-on changes no finding
     reader = (options.columns, options.keys, options.suppress_column, options.txt_mode)
     digest.update(repr(reader).encode())
     return digest.hexdigest()

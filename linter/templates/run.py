@@ -115,7 +115,7 @@ class Runner:
             key = self._dir_configs[directory]
         if key not in self._profiles:
             config = load_config(key) if key is not None else Config(path=None)
-            settings = replace(config.settings, **self.settings_overrides)
+            settings = config.settings._replace(**self.settings_overrides)
             lint = replace(config.lint, **self.lint_overrides)
             config = replace(config, settings=settings, lint=lint)
             rules = cached_rules(settings)  # the resolved rules, kept on disk between runs

@@ -32,7 +32,6 @@ def _pairs(linters_on, linters_off, items):
 
 @pytest.fixture(scope="module")
 def linters():
-    from dataclasses import replace
 
     base = Linter.default()
     made: dict = {}
@@ -40,7 +39,7 @@ def linters():
     def get(platform, shortcuts):
         key = (platform, shortcuts)
         if key not in made:
-            settings = base.settings if platform is None else replace(base.settings, platform=platform)
+            settings = base.settings if platform is None else base.settings._replace(platform=platform)
             made[key] = Linter(base.rules, settings, shortcuts=shortcuts)
         return made[key]
 

@@ -4,7 +4,6 @@ off and needing neither scikit-learn nor numpy: tests/system/test_model_cli.py.)
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
 
 import pytest
 from kefulint import Linter, Settings, Severity
@@ -101,4 +100,4 @@ def test_explain_shows_the_weighing_ngrams(model_linter, flagged_only_by_model):
 
 def test_settings_default_is_off():
     assert Settings().model is False
-    assert replace(Settings(), model=True).model is True
+    assert Settings()._replace(model=True).model is True
