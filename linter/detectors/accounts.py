@@ -6,8 +6,7 @@ import datetime as _dt
 from functools import lru_cache
 from importlib import resources
 
-import regex
-
+from ..text.compiled import compiled
 from . import Detector, Hit
 from ._util import MIN_NUMBER_DIGITS, folded_words, keyword_near_run
 
@@ -87,7 +86,7 @@ def find_id_number(view, options, keywords):
             yield Hit(run.start, end, "身份证号（校验位正确）")
 
 
-_UNIT_AFTER = regex.compile(r"\s*(?:元|块|件|个|天|号|月|年|点|%|cm|mm|kg|斤|码|g|ml|米|单|箱|瓶|次|分|岁|w|万|k)")
+_UNIT_AFTER = compiled(r"\s*(?:元|块|件|个|天|号|月|年|点|%|cm|mm|kg|斤|码|g|ml|米|单|箱|瓶|次|分|岁|w|万|k)")
 
 
 def find_bare_number(view, options, keywords):
@@ -99,7 +98,7 @@ def find_bare_number(view, options, keywords):
             yield Hit(run.start, run.end, f"直接回复的 {len(run.digits)} 位号码")
 
 
-_BARE_ID = regex.compile(r"(?<![a-z0-9_.@-])[a-z][a-z0-9_-]{5,19}(?![a-z0-9_.@-])")
+_BARE_ID = compiled(r"(?<![a-z0-9_.@-])[a-z][a-z0-9_-]{5,19}(?![a-z0-9_.@-])")
 
 
 def find_bare_id(view, options, keywords):

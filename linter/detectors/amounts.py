@@ -17,19 +17,19 @@ _AMOUNT = rf"(\d(?:[ \t]?\d)*(?:\.\d+)?(?!\d|[.．、)）]\s*[^\d\s])|[{_CN_NUM}
 # the words that bring in what the buyer paid
 _PAID_WORDS = "加起来|加在一起|加一起|合起来|你买了|您买了|你买|您买|实际按|您拍了|你拍了|拍的是|一共|总共|共计|实际您付|实际你付|您只付|你只付|转我|您买的是|你买的是|买的是|下单那个|下单的|你这单|您这单|这单才|这单|实付|实际支付|实际付款|实际只付|实际付|只付了|付了|支付了|付款金额|订单金额|实收|合计实付|合计|总价|到手价|实付款"
 # a count is no amount paid (一共2双, 总共3件)
-_PAID = regex.compile(rf"(?:{_PAID_WORDS})[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}(?![\d件双个套张盒瓶袋箱次天斤份号期单台只条])")
-_BILLED = regex.compile(
+_PAID = compiled(rf"(?:{_PAID_WORDS})[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}(?![\d件双个套张盒瓶袋箱次天斤份号期单台只条])")
+_BILLED = compiled(
     rf"(?:开票金额|发票金额|票面|开成|写成|写到|开个整数|开个|开到|按(?=[^\d{_CN_NUM}]{{0,2}}\d[\d.]*\s*(?:元|块)?开)|给您开|帮您开|给你开|帮你开|给您写|帮您写|给你写|金额写|发票写|票上写|金额给您写|开票|(?<![打离展召拉])开)[^\d{_CN_NUM}满]{{0,4}}{_AMOUNT}"
 )
 # the amount said first: 金额按你说的1200开了, 1500的票
-_BILLED_BEFORE = regex.compile(rf"{_AMOUNT}的?(?:开了|开给你|开给您|给你开|给您开|的票|整开)")
+_BILLED_BEFORE = compiled(rf"{_AMOUNT}的?(?:开了|开给你|开给您|给你开|给您开|的票|整开)")
 # a paid amount and the billed one in one breath: 399的开到1000
-_PAID_THEN_BILLED = regex.compile(rf"{_AMOUNT}的(?:东西|单子|订单)?(?:开到|开成|写成)\s*{_AMOUNT}")
+_PAID_THEN_BILLED = compiled(rf"{_AMOUNT}的(?:东西|单子|订单)?(?:开到|开成|写成)\s*{_AMOUNT}")
 
 # counts: an invoice for more pieces than were bought (买了三本，开成十本; 发票写椅子12把，实际您拿8把)
 _QTY = rf"(\d+|[{_CN_NUM}]+)\s*([台件本把个套箱盒瓶双条只支袋桶份])"
 _QTY_WORDS = "买了|买的是|拍了|拍的是|拿了|实际拿|实际您拿|实际你拿|您拿|你拿|实际要|实际只要|其实只要|实际收到"
-_BOUGHT_QTY = regex.compile(rf"(?:{_QTY_WORDS})\s*{_QTY}")
+_BOUGHT_QTY = compiled(rf"(?:{_QTY_WORDS})\s*{_QTY}")
 _BILLED_QTY = regex.compile(rf"(?:开成|写成|数量写|数量开|票上写|发票写|发票就写|票写|按)[\p{{Han}}]{{0,6}}?\s*{_QTY}")
 
 
@@ -92,10 +92,10 @@ def _inflated_count(folded: str):
             bought[m.group(2)] = max(value, bought.get(m.group(2), 0))
     if not bought:
         return
-    for m in _BILLED_QTY.finditer(folded):
-        value, unit = cn_amount(m.group(1)), m.group(2)
+    for billed in _BILLED_QTY.finditer(folded):
+        value, unit = cn_amount(billed.group(1)), billed.group(2)
         if value is not None and unit in bought and value > bought[unit]:
-            yield Hit(m.start(1), m.end(2), f"发票数量 {value:g}{unit} 多于实际 {bought[unit]:g}{unit}")
+            yield Hit(billed.start(1), billed.end(2), f"发票数量 {value:g}{unit} 多于实际 {bought[unit]:g}{unit}")
             return
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import regex
 
+from ..text.compiled import compiled
 from . import Detector, Hit
 from ._util import MIN_NUMBER_DIGITS, folded_words
 
@@ -10,13 +11,13 @@ from ._util import MIN_NUMBER_DIGITS, folded_words
 _FILLER = regex.compile(
     r"(?:[\s:：=+\-~～（）()\[\]【】“”\"'·,，/|\p{S}\p{M}\p{Cf}]|号码?|账号|群号?|是|为|搜索?|加我|id|的|同手机号?|同电话|手机号|同号|就是|我的)*"
 )
-_WECHAT_ID = regex.compile(r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])")
+_WECHAT_ID = compiled(r"[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])")
 _NOT_IDS = frozenset({"wechat", "weixin", "payment", "iphone", "android", "online"})
 # an id typed in spaced pieces after the keyword (微❤：bei ling 二零一八, vx: xiao mei 1988, v信：r g _ 8 8 6 2):
 # a letter first, pieces one space apart, 6 to 20 characters and two letters or more when joined
-_SPACED_ID = regex.compile(r"[a-z][a-z0-9_]{0,9}(?: [a-z0-9_]{1,10}){1,9}(?![a-z0-9_-])")
+_SPACED_ID = compiled(r"[a-z][a-z0-9_]{0,9}(?: [a-z0-9_]{1,10}){1,9}(?![a-z0-9_-])")
 # ... only where the id is labelled as one (a colon, 号, 是): wx zhuan zhang ye xing is pinyin for 转账
-_LABEL = regex.compile(r"[:：=]|号|是")
+_LABEL = compiled(r"[:：=]|号|是")
 
 
 def find_qq(view, options, keywords):

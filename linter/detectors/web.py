@@ -4,24 +4,23 @@ from __future__ import annotations
 import re
 import string
 
-import regex
-
 from ..finding import Severity
+from ..text.compiled import compiled
 from ..text.domains import MAIL_HOSTS, MAIL_PROVIDERS, TLD_PATTERN
 from . import Detector, Hit
 
 _DOT = r"(?:\s*(?:\.|点|dot)\s*)"
-URL = regex.compile(
+URL = compiled(
     rf"(?:(?:https?|ftp)\s*:\s*//\s*)?(?<![a-z0-9@#._-])(?:[a-z0-9](?:[a-z0-9-]{{0,62}})\.){{0,8}}[a-z0-9][a-z0-9-]{{0,62}}"
     rf"(?:\.|点){TLD_PATTERN}(?![a-z0-9])(?::\d{{2,5}})?(?:/[^\s，。！？）)】」\"“”<>]*)?"
 )
-EMAIL = regex.compile(
+EMAIL = compiled(
     rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s*(?:@|艾特|\s+at\s+|\s+在\s+|\(at\)|\[at\])\s*"
     rf"[a-z0-9][a-z0-9-]{{0,62}}(?:{_DOT}[a-z0-9-]{{1,62}}){{0,6}}{_DOT}{TLD_PATTERN}(?![a-z0-9])"
 )
 
 # an address whose host is a mail provider named without its top-level domain (lily2020@163, abc@qq)
-EMAIL_PROVIDER = regex.compile(
+EMAIL_PROVIDER = compiled(
     r"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}\s*(?:@|艾特|\(at\)|\[at\])\s*"
     r"(?:qq|163|126|139|188|yeah|gmail|foxmail|hotmail|outlook|sina|sohu|aliyun|icloud|yahoo)(?![a-z0-9]|\s*(?:\.|点|dot))"
 )
@@ -36,22 +35,22 @@ def linkish(view) -> bool:
     return _LINKISH.search(view.folded) is not None
 
 
-_SPACES = regex.compile(r"\s+")
-_SCHEME = regex.compile(r"^(?:https?|ftp)://")
-_PATH = regex.compile(r"[/:?#]")
-_AT = regex.compile(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
-_LETTER = regex.compile(r"[a-z]")
-_AT_AFTER = regex.compile(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+|\s+在\s+(?=[a-z0-9]))")
-_LOCAL_REST = regex.compile(r"[a-z0-9._%+\-]*")
+_SPACES = compiled(r"\s+")
+_SCHEME = compiled(r"^(?:https?|ftp)://")
+_PATH = compiled(r"[/:?#]")
+_AT = compiled(r"@|艾特|\(at\)|\[at\]|\s+at\s+")
+_LETTER = compiled(r"[a-z]")
+_AT_AFTER = compiled(r"\s*(?:@|艾特|\(at\)|\[at\]|\s+at\s+|\s+在\s+(?=[a-z0-9]))")
+_LOCAL_REST = compiled(r"[a-z0-9._%+\-]*")
 # or the words that join a mail provider to it: "petlove.shop.cs 后面加 gmail 点 com"
-_PROVIDER_AFTER = regex.compile(
+_PROVIDER_AFTER = compiled(
     r"[ \t]*[，,、]?[ \t]*(?:后面|后缀)(?:加|接|跟|是)?个?[ \t]*(?:at[ \t]+|@|艾特)?[ \t]*(?:"
-    + "|".join(sorted((regex.escape(p) for p in MAIL_PROVIDERS), key=len, reverse=True)) + ")"
+    + "|".join(sorted((re.escape(p) for p in MAIL_PROVIDERS), key=len, reverse=True)) + ")"
 )
 # the host of an e-mail address whose @ is spelled out (shopkf圈a163点com): the e-mail rule's
-_AT_BEFORE = regex.compile(r"(?:圈a|圈圈a|小老鼠|艾特|爱特|at|\(at\)|\[at\]|@|[a-z0-9]\s+在)\s*$")
+_AT_BEFORE = compiled(r"(?:圈a|圈圈a|小老鼠|艾特|爱特|at|\(at\)|\[at\]|@|[a-z0-9]\s+在)\s*$")
 # a mail provider's host right after the words that introduce an address's second half
-_MAIL_CUE_BEFORE = regex.compile(r"(?:邮箱|后缀|后面加|后面接|后面是|加上|mail)[^，。！？\n]{0,8}$")
+_MAIL_CUE_BEFORE = compiled(r"(?:邮箱|后缀|后面加|后面接|后面是|加上|mail)[^，。！？\n]{0,8}$")
 
 
 
@@ -69,7 +68,7 @@ def domain_allowed(host: str, domains) -> bool:
 # the spaces of a spelled-out link (w w w 点 shop 点 c o m, t . cn / 8Kx2Qa): a space between two of a
 # link's characters where one side is a separator or a single character; "kefu at qq点com" keeps its
 # spaces (a word on each side)
-_LINK_SPACE = regex.compile(r"(?<=[a-z0-9./:点-])\s+(?=[a-z0-9./:点-])")
+_LINK_SPACE = compiled(r"(?<=[a-z0-9./:点-])\s+(?=[a-z0-9./:点-])")
 _SEPARATOR = frozenset("./:点")
 _LINK_CHAR = frozenset(string.ascii_lowercase + string.digits + "-")
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import regex
-
 from .compiled import compiled
 from .normalize import NEXT_PART_WORDS, SEP_CLASS
 
@@ -24,30 +22,30 @@ class NumberRun(NamedTuple):
     letter_after: bool = False
 
 
-_RUN = regex.compile(rf"[0-9](?:{SEP_CLASS}{{0,3}}[0-9])*")
-_NON_DIGIT = regex.compile(r"[^0-9]")
+_RUN = compiled(rf"[0-9](?:{SEP_CLASS}{{0,3}}[0-9])*")
+_NON_DIGIT = compiled(r"[^0-9]")
 # What may stand between the two halves of a split number.
-_JOIN = regex.compile(
+_JOIN = compiled(
     rf"(?:开头|打头)?(?:的|是)?[\s,，。.;；!！~～]*(?:{NEXT_PART_WORDS})的?"
     r"(?:\d{1,2}位)?(?:数字|号码)?(?:是|为|接)?[:：]?\s*"
 )
 # a phone word right before a number (手机是188, 电话：, 跟wx同号，139)
 _PHONE_LABEL = r"(?:手机|电话|号码|手机号|电话号码?|同号)(?:是|为|号)?[:：，,]?\s*$"
 # Labelled parts further apart: "前十位是 6228…，……后九位是 2807…" (a label before each part).
-_FIRST_PART = regex.compile(
+_FIRST_PART = compiled(
     r"(?:前面|前边|前头|前几位|前\d{1,2}位|前[一二三四五六七八九十]{1,3}位?|前半段?|前缀|开头)[^0-9]{0,4}$"
     # or the channel it is the number of: "我手机是188 你先记一下 后头是5302 再后头4716", "跟wx同号，139 后面四位…"
     r"|" + _PHONE_LABEL
 )
 # (the label may be followed by a few words before its digits: "后半段我分开发，防止被系统屏蔽：6610")
-_LATER_PART = regex.compile(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|尾巴|末尾|结尾|最后)[^0-9。！？!?\n]{0,16}$")
+_LATER_PART = compiled(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|尾巴|末尾|结尾|最后)[^0-9。！？!?\n]{0,16}$")
 # The last digits labelled as such, said before the first ones
-_TAIL_LABEL = regex.compile(
+_TAIL_LABEL = compiled(
     r"(?:尾号|尾数|后四位|最后四位|末四位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后几位)[^0-9]{0,4}$"
 )
 
 
-def _leads(pattern: regex.Pattern) -> re.Pattern:
+def _leads(pattern: re.Pattern) -> re.Pattern:
     """A class of the first characters of the alternatives of ``pattern``'s leading group: where
     none of them is, the pattern cannot match. ``regex`` lets go of the GIL and takes it back on
     every call (~10,000 instructions a search here); a class search with ``re`` costs a tenth of it."""
@@ -73,7 +71,7 @@ def _leads(pattern: regex.Pattern) -> re.Pattern:
 _LATER_LEADS = _leads(_LATER_PART)
 _TAIL_LEADS = _leads(_TAIL_LABEL)
 # A number's first part marked after it: "135开头，中间2708，尾号6149"
-_FIRST_AFTER = regex.compile(r"(?:开头|打头)")
+_FIRST_AFTER = compiled(r"(?:开头|打头)")
 _FAR_JOIN = 80  # characters between two labelled parts
 
 
@@ -84,7 +82,7 @@ def _is_letter(ch: str) -> bool:
 # Letters that name a contact channel may stand right before its number (tel13800138000,
 # QQ2837461950); other letters make the digits part of a code (SF1234567890, JD0012...).
 _CHANNEL_LETTERS = frozenset({"tel", "call", "phone", "mobile", "qq", "q", "kou", "koukou", "vx", "wx", "v", "whatsapp", "line"})
-_LETTERS_BEFORE = regex.compile(r"(?<![a-z])[a-z]{1,8}$")
+_LETTERS_BEFORE = compiled(r"(?<![a-z])[a-z]{1,8}$")
 # A number cut into short groups by single stops: 138。1234。5678
 _STOPS = frozenset("。，,、;；")
 
@@ -97,7 +95,7 @@ def _letter_before(folded: str, start: int) -> bool:
 
 
 # after a phone word a number's first group may be longer ("电话幺三九零二八六，四四七一")
-_PHONE_BEFORE = regex.compile(_PHONE_LABEL)
+_PHONE_BEFORE = compiled(_PHONE_LABEL)
 
 
 def _said_phone(folded: str, start: int) -> bool:
