@@ -284,7 +284,7 @@ def _cn_run() -> re.Pattern:
         # starts with a class lets `re` skip the positions it cannot start at, ~3x faster on a reply)
         rf"[0-9{_CN_DIGIT_CHARS}腰妖衣](?:(?<=[0-9])|(?<=[{_CN_DIGIT_CHARS}])(?:(?<![前后].)|(?![0-9]))"
         rf"|(?<=[腰妖衣])(?=[{_DIGIT_CLASS}]{{2}}))"
-        rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐勾](?![十百千万])|[{_SOUND_CLASS}](?=[{_DIGIT_CLASS}])))+"
+        rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐勾](?![十百千万])|[{_SOUND_CLASS}](?=[{_SOUND_CLASS}]{{0,2}}{SEP_CLASS}{{0,2}}[{_DIGIT_CLASS}])))+"
     )
 
 

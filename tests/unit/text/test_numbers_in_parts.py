@@ -32,6 +32,11 @@ def test_a_voice_inputs_sound_alike_is_a_digit_only_inside_a_run():
     assert not digits("一衣多穿，三件套")  # before a word, not a numeral
     assert not digits("不要死记硬背")
     assert Normalized("四五六七死").folded == "4567死"  # never at a run's end
+    # sound-alikes in a row, or before a space, still lead to a numeral (久久 二 = 99 2)
+    assert "13806699211" in digits("打我电话 幺三八 灵六六 久久 二幺幺")
+    assert "15802299643" in digits("手机 一五八 零二二 酒酒 六四三")
+    assert Normalized("一二三四 久久").folded == "1234 久久"  # not before a numeral: left as written
+    assert not digits("三天 久等了")
 
 
 def test_parts_and_other_clause_labels_reach_the_phone_rule(linter):
