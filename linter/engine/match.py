@@ -115,11 +115,14 @@ def _as_buyer_turns(context, last: int) -> list[str]:
 
 def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:
     """A phrase that starts (ends) with a Latin letter or digit must not continue a Latin word:
-    "v" and "sb" inside "service" and "usb" are not hits. Digits may follow (vx123)."""
+    "v" and "sb" inside "service" and "usb" are not hits. Digits may follow (vx123). A phrase of
+    Latin letters read across a slash is none either (pay.x.cn/m/22 holds no "cnm")."""
     if not (key[0].isascii() and key[0].isalnum()) and not (key[-1].isascii() and key[-1].isalpha()):
         return True
     folded = view.norm.folded
     fs, fe = view.compact_to_folded(cs, ce)
+    if "/" in folded[fs:fe] and key.isascii():  # letters of a link's path (.cn/m is no "cnm")
+        return False
     if key[0].isascii() and key[0].isalnum() and fs > 0:
         prev = folded[fs - 1]
         if prev.isascii() and prev.isalnum():

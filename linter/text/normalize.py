@@ -269,7 +269,7 @@ _DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
 # 洞, 拐 and 勾 (radio speech for 0, 7 and 9) continue a run but never start one (山洞, 拐弯, 打勾); a numeral before
 # 十/百/千/万 counts (13958762210 二十四小时开机) and ends the run before it; a sound-alike only
-# continues one right before a numeral
+# continues one when a numeral follows within twelve sound-alikes and separators (幺伞扒 思吾溜妻 扒久灵幺)
 _SOUND_CLASS = "".join(SOUND_DIGITS)
 # the regexes of numerals are compiled when a text first has a numeral to fold: a cold start of
 # a reply without one does not pay for them (~1.3 ms)
@@ -284,7 +284,7 @@ def _cn_run() -> re.Pattern:
         # starts with a class lets `re` skip the positions it cannot start at, ~3x faster on a reply)
         rf"[0-9{_CN_DIGIT_CHARS}腰妖衣](?:(?<=[0-9])|(?<=[{_CN_DIGIT_CHARS}])(?:(?<![前后].)|(?![0-9]))"
         rf"|(?<=[腰妖衣])(?=[{_DIGIT_CLASS}]{{2}}))"
-        rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐勾](?![十百千万])|[{_SOUND_CLASS}](?=[{_SOUND_CLASS}]{{0,2}}{SEP_CLASS}{{0,2}}[{_DIGIT_CLASS}])))+"
+        rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐勾](?![十百千万])|[{_SOUND_CLASS}](?=(?:[{_SOUND_CLASS}]|{SEP_CLASS}){{0,12}}[{_DIGIT_CLASS}])))+"
     )
 
 
