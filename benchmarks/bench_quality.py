@@ -93,6 +93,10 @@ def main() -> int:
     # fifteenth session: 43A, 44A, 44C (dev2's style), 43B, 44B (no style examples); finals 43E, 44E (style), 43F (none)
     round43 = rounds((43, "AB"), (44, "ABC"))
     final15 = finals((43, "EF"), (44, "E"))
+    # sixteenth session: 45A (dev2's style), 45B (no style examples), every line of both read (no untouched
+    # part); final 45E (style)
+    round45 = rounds((45, "AB"))
+    final16 = finals((45, "E"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -138,6 +142,8 @@ def main() -> int:
         "writers 43A-44C (fifteenth session) tuned 70%": part(round43, "tuned"),
         "writers 43A-44C (fifteenth session) untouched 30%": part(round43, "untouched"),
         "writers 43E,43F,44E final (fifteenth session, never read)": final15,
+        "writers 45A-45B (sixteenth session, every line read)": round45,
+        "writers 45E final (sixteenth session, never read)": final16,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -157,7 +163,8 @@ def main() -> int:
                 "writers 38A-42D (fourteenth session) untouched 30%",
                 "writers 38E-42F final (fourteenth session, never read)",
                 "writers 43A-44C (fifteenth session) untouched 30%",
-                "writers 43E,43F,44E final (fifteenth session, never read)")
+                "writers 43E,43F,44E final (fifteenth session, never read)",
+                "writers 45E final (sixteenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
