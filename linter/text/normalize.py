@@ -55,7 +55,7 @@ def _circled(first: int, last: int, start_value: int) -> dict[int, str]:
 
 # Emoji that the fold reads as a character (⭐ -> 星, ❤ -> 心) also serve as mere separators
 # inside a word: 好🌟评🌟返🌟现, 信♥用♥卡 (text/rejoin.py drops them between Chinese characters).
-STAND_IN_EMOJI = frozenset("🚫📮🥇🧧💳🧠⭐🌟★☆❤♥💗💓💖💕🧡💛💙💜🖤🤍💚🟢🟩💬💯🐷🐶🐕🎵🎶🍠🐧📞☎📱✉📧🈶🉑🐟🍑")
+STAND_IN_EMOJI = frozenset("🔝🚫📮🥇🧧💳🧠⭐🌟★☆❤♥💗💓💖💕🧡💛💙💜🖤🤍💚🟢🟩💬💯🐷🐶🐕🎵🎶🍠🐧📞☎📱✉📧🈶🉑🐟🍑")
 
 # Emoji and symbols that stand in for a character in evasions; every other emoji is noise.
 _STAND_INS = {
@@ -66,7 +66,7 @@ _STAND_INS = {
     "📱": "手机", "✉": "邮箱", "📧": "邮箱", "🈶": "有", "🉑": "可",
     "✌": "v",  # ✌信 for V信
     "❌": "不行", "🙅": "不行", "🚫": "不行",  # 货到付款❌, 🙅信用卡🙅: the cross and the no-gesture refuse
-    "🧧": "红包", "📮": "邮箱", "🥇": "第一", "💳": "卡", "🧠": "脑子", "🐷": "猪", "🐶": "狗", "🐕": "狗", "🎵": "抖音", "🎶": "音", "🍠": "薯", "🐟": "鱼", "🍑": "桃",
+    "🧧": "红包", "📮": "邮箱", "🥇": "第一", "🔝": "top", "💳": "卡", "🧠": "脑子", "🐷": "猪", "🐶": "狗", "🐕": "狗", "🎵": "抖音", "🎶": "音", "🍠": "薯", "🐟": "鱼", "🍑": "桃",
     # variants the simplified table leaves apart but that mean the same here
     "帐": "账", "乾": "干", "䒑": "艹", "唄": "呗",
     # Cantonese function words read as their Mandarin ones (唔开发票 = 不开发票, 关咗 = 关了);
