@@ -94,9 +94,10 @@ def main() -> int:
     round43 = rounds((43, "AB"), (44, "ABC"))
     final15 = finals((43, "EF"), (44, "E"))
     # sixteenth session: 45A (dev2's style), 45B (no style examples), every line of both read (no untouched
-    # part); final 45E (style)
+    # part); 46A (style) and 46B (none), tuned on their 70 % parts; finals 45E (style) and 46F (none)
     round45 = rounds((45, "AB"))
-    final16 = finals((45, "E"))
+    round46 = rounds((46, "AB"))
+    final16 = finals((45, "E"), (46, "F"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -143,7 +144,9 @@ def main() -> int:
         "writers 43A-44C (fifteenth session) untouched 30%": part(round43, "untouched"),
         "writers 43E,43F,44E final (fifteenth session, never read)": final15,
         "writers 45A-45B (sixteenth session, every line read)": round45,
-        "writers 45E final (sixteenth session, never read)": final16,
+        "writers 46A-46B (sixteenth session) tuned 70%": part(round46, "tuned"),
+        "writers 46A-46B (sixteenth session) untouched 30%": part(round46, "untouched"),
+        "writers 45E,46F final (sixteenth session, never read)": final16,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -164,7 +167,8 @@ def main() -> int:
                 "writers 38E-42F final (fourteenth session, never read)",
                 "writers 43A-44C (fifteenth session) untouched 30%",
                 "writers 43E,43F,44E final (fifteenth session, never read)",
-                "writers 45E final (sixteenth session, never read)")
+                "writers 46A-46B (sixteenth session) untouched 30%",
+                "writers 45E,46F final (sixteenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
