@@ -97,3 +97,12 @@ def test_a_builtin_ruleset_is_parsed_once_for_the_same_text():
     text = resources.files("kefulint.rulesets").joinpath("contact.toml").read_text(encoding="utf-8")
     edited = _parse_builtin(text + "\n# edited\n", "contact")
     assert edited is not load_builtin("contact") and edited.rules == load_builtin("contact").rules
+
+
+def test_no_builtin_regex_rule_runs_on_every_message():
+    """A regex rule without triggers is judged on every message and turns off the engine's early exits
+    (the no-match path); a built-in rule names the words that wake it."""
+    from kefulint import Linter
+
+    always = [r.id for r in Linter.default().rules if r.regex and not r.triggers]
+    assert always == []
