@@ -152,6 +152,7 @@ class Compiling(EngineState):
         # it has unless phrases, its turns), read before the rule itself (Matching._judge)
         self._rule_gates = {ri: (frozenset(platforms), buyer, unless, turns)
                             for ri, platforms, buyer, unless, turns in tables["rule_gates"]}
+        self._gated = frozenset(self._rule_gates)
         # what a judged rule looks for, read before the rule itself (Matching._rule_candidates): per
         # frame its window, order and negation; per rule with regexes (patterns, trusted, has triggers)
         self._frame_params = {ri: (window, ordered, negation) for ri, window, ordered, negation in tables["frame_params"]}

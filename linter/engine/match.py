@@ -225,6 +225,12 @@ class Matching(EngineState):
             if cued:
                 active.discard(GLOBAL)
             hits = self._collect(matches, keys, values) if cued else {}
+            platform = self._platform_for(norm, hits) if cued and _PLATFORM_CUE in hits else self.platform
+            # woken rules that _judge would skip for their platform or the buyer's turns (one in five
+            # agent turns of a scan wakes only such rules, with a common word such as 好的 or 可以):
+            # put back to sleep here, before anything is made for them (explain lists them skipped)
+            if trace is None and self.shortcuts and not self._gated.isdisjoint(active):
+                self._ungate(active, platform.name, buyer_hits, context)
             # woken rules that can find nothing in this message: frames without a word of one slot
             # (dead) or without a rule awake whose findings one slot needs (starved); skipped by
             # _judge, and no reason to make a view when nothing else is awake, but for explain, which
@@ -247,12 +253,8 @@ class Matching(EngineState):
                     dead, frame_hits = self._dead_frames(norm.compact, active, (matches, source))
                 if not self._sourced.isdisjoint(active):
                     starved = self._starved(active, dead)
-            if cued:
-                platform = self._platform_for(norm, hits) if _PLATFORM_CUE in hits else self.platform
-                if not pieces and _PIECES_CUE in hits:
-                    pieces = True
-            else:
-                platform = self.platform
+            if cued and not pieces and _PIECES_CUE in hits:
+                pieces = True
             # nothing awake (a common word such as 订单 put back to sleep, 包邮 without a fee): the
             # detectors' early exits, as for a message without hits (a detector's rule could find
             # what a starved frame needs)
@@ -278,6 +280,19 @@ class Matching(EngineState):
             if not active or (trace is None and active <= dead):
                 return [], pieces, platform.name
         return self._judge(view, active, dead, context, buyer_hits, pieces, keep_rejected, trace)
+
+    def _ungate(self, active: set[int], name: str, buyer_hits: dict, context) -> None:
+        """Drops from ``active`` the rules _judge would skip: judged on another platform, or their
+        buyer phrase not in the last turns they read, or the buyer consenting (context.unless)."""
+        gates = self._rule_gates
+        far = 1 << 30
+        for ri in self._gated.intersection(active):
+            platforms, buyer, unless, turns = gates[ri]
+            if ((platforms and name not in platforms) or (buyer and buyer_hits.get(ri, far) > turns)
+                    or (unless and buyer_hits.get(~ri, far) <= turns)):
+                active.discard(ri)
+        if not context and not self._context_rules.isdisjoint(active):
+            active -= self._context_rules
 
     def _screen_search(self, ri: int) -> Callable[[str], object]:
         """The search of the prefilter that screens rule ``ri`` (see _plain_candidates), kept once made."""

@@ -72,6 +72,7 @@ class EngineState:
     _screens: dict[int, str]  # keyword detectors' rules -> the compiled option that screens a message
     _screened: frozenset[int]
     _rule_gates: dict[int, tuple[frozenset[str], bool, bool, int]]  # per rule with platforms or a context
+    _gated: frozenset[int]  # the rules of _rule_gates
     _frame_params: dict[int, tuple[int, bool, bool]]  # per frame: window, ordered, negation
     _rule_regexes: dict[int, tuple[tuple[str, ...], bool, bool]]  # per rule with regexes: them, trusted, triggers
     _detector_set: frozenset[int]  # the rules with a detector
