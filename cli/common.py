@@ -76,12 +76,11 @@ def check_rule_names(names, settings) -> None:
     spelling, as the same typo in kefulint.toml does. Raises RulesetError for a broken ruleset."""
 
     from kefulint.errors import nearest
+    from kefulint.rules.builtin import builtin_names
     from kefulint.rules.categories import CATEGORIES
-    from kefulint.rules.rulecache import cached_rules
-    from kefulint.rules.schema import builtin_names
+    from kefulint.rules.rulecache import cached_rules_and_key, rule_names
 
-    rules = cached_rules(settings._replace(disable=()))
-    known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules} | set(builtin_names())
+    known = rule_names(cached_rules_and_key(settings._replace(disable=()))[0]) | set(builtin_names())
     known |= {"service"} | {c for c in CATEGORIES if c.startswith("service.")}
     unknown = [f"--disable: unknown rule, category or ruleset '{n}'{nearest(n, known)}" for n in names
                if n not in known]

@@ -81,7 +81,7 @@ def _rulesets(value, at: Where) -> Any:
     values = strings(value, at)
     if values is INVALID:
         return INVALID
-    from ..rules.schema import builtin_names  # only for a config that names rulesets: it loads slowly
+    from ..rules.builtin import builtin_names
 
     known = builtin_names()
     unknown = [v for v in values if v not in known]
@@ -246,7 +246,7 @@ def _unknown_rule_names(settings: dict, chain: list[tuple[Source, dict]]) -> lis
     except RulesetError:
         return []  # the ruleset's own errors are reported when the Linter is built
     known = {r.id for r in rules} | {r.category for r in rules} | {r.ruleset for r in rules}
-    from ..rules.schema import builtin_names
+    from ..rules.builtin import builtin_names
 
     known |= set(builtin_names())
     errors: list[str] = []

@@ -21,6 +21,7 @@ from ..errors import RulesetError, nearest
 from ..finding import Severity
 from ..text.normalize import fold_phrase
 from ..text.phonetic import full_pinyin
+from .builtin import VOCAB_FILE, builtin_names
 from .categories import CATEGORIES
 from .model import CONVERSATION_CHECKS, Context, ConversationCheck, Example, ExampleTurn, Frame, Near, Rule
 from .platforms import PLATFORM_NAMES
@@ -52,8 +53,7 @@ _KIND_KEYS = frozenset().union(*(keys for _req, keys in KINDS.values()))
 MESSAGE_KEYS = frozenset({"allow", "near", "not_near", "unless", "context", "platforms", "fatal", "sensitive",
                           "fix", "negation", "yields_to"})
 CONVERSATION_KINDS = frozenset({"conversation"})
-VOCAB_FILE = "vocab"
-FRAME_TOKENS = ("#id", "#number", "#digits", "#quoted")  # rulesets/vocab.toml: the shared vocabularies, not a ruleset
+FRAME_TOKENS = ("#id", "#number", "#digits", "#quoted")
 _REQUIRED = ("id", "kind", "category", "severity", "points", "message", "suggestion")
 _TOP_KEYS = ("ruleset", "rule", "vocab")
 _RULESET_KEYS = ("name", "description", "reference")
@@ -71,11 +71,6 @@ class Ruleset:
     description: str
     source: str
     rules: tuple[Rule, ...]
-
-
-def builtin_names() -> list[str]:
-    files = resources.files("kefulint.rulesets")
-    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml") and p.name[:-5] != VOCAB_FILE)
 
 
 def shared_vocabulary(validate: bool = True) -> Vocabulary:

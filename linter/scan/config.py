@@ -25,7 +25,6 @@ from ..config.fields import (
     validate,
 )
 from ..errors import ConfigError, nearest
-from ..rules.schema import load_builtin
 from .readers import ENCODINGS, FIELDS, FORMATS, LogFormat, parse_mapping
 from .service_rules import ServiceSettings
 from .summary import PERIODS, Thresholds
@@ -67,6 +66,8 @@ def _mapping(value, at: Where) -> Any:
 
 @cache
 def _service_names() -> tuple[str, ...]:
+    from ..rules.schema import load_builtin  # only for a config with a service table: the schema loads slowly
+
     shipped = load_builtin("service").rules
     return ("service", *sorted({r.id for r in shipped} | {r.category for r in shipped}))
 

@@ -12,9 +12,16 @@ from dataclasses import dataclass, field
 
 from ..finding import Severity
 from ..rules.model import CONVERSATION_CHECKS, Rule
-from ..rules.schema import load_builtin
 
 SERVICE_RULESET = "service"
+
+
+def _shipped_rules() -> tuple[Rule, ...]:
+    """The shipped service rules, for a check the resolved rules lack (disabled): the schema loads
+    slowly, and a scan with every service rule on never needs it."""
+    from ..rules.schema import load_builtin
+
+    return load_builtin(SERVICE_RULESET).rules
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class ServiceSettings:
         (a check without one keeps the shipped rule's values, disabled), with these overrides."""
         enabled = {r.conversation.check: r for r in resolved if r.conversation is not None}
         shipped = {} if len(enabled) == len(CONVERSATION_CHECKS) else {
-            r.conversation.check: r for r in load_builtin(SERVICE_RULESET).rules if r.conversation is not None
+            r.conversation.check: r for r in _shipped_rules() if r.conversation is not None
         }
         off = set(self.disable)
         values = self._values()

@@ -172,6 +172,27 @@ def test_a_linter_of_the_cache_decodes_only_the_rules_it_needs(cache):
     assert pickle.loads(pickle.dumps(linter)).check("加我微信 abc_123").findings == found
 
 
+def test_rule_names_of_the_cache_decode_no_rule(cache, tmp_path):
+    """--disable names are checked against every rule's id, category and ruleset, read from the
+    stored lines; a line not as expected (here, a rule whose ruleset is escaped) is decoded."""
+    from kefulint.rules.rulecache import cached_rules_and_key, rule_names
+
+    extra = tmp_path / "shop.toml"
+    extra.write_text(RULESET.format(phrase="暗号甲"), encoding="utf-8")
+    settings = Settings(extra_rulesets=(str(extra),))
+    cached_rules(settings)
+    rules, _key = cached_rules_and_key(settings)
+    names = rule_names(rules)
+    assert sum(r is not None for r in rules._rules) == 0
+    assert names == rule_names(tuple(resolve_rules(settings)))
+    assert {"shop.code-word", "offplatform.payment", "shop", "adlaw", "contact.wechat"} <= names
+    line = rules._lines[-1]
+    assert b'"id":"shop.code-word"' in line
+    rules._lines[-1] = line.replace(b'"ruleset":"shop"', b'"ruleset":"\\u0073hop"')  # JSON for "shop"
+    assert rule_names(rules) == names
+    assert sum(r is not None for r in rules._rules) == 1
+
+
 def test_a_rule_line_corrupt_after_loading_is_resolved_again(cache):
     cached_rules(Settings())
     [path] = files(cache)
