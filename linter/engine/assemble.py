@@ -170,12 +170,24 @@ class Assembling(EngineState):
         # by severity, points, non-frames first, position, the longer first; then as they came
         ranked = []
         errors = []
-        for i, c in enumerate(candidates):
+        live = []
+        for c in candidates:
             if c.rejected:
                 if c.rejected is REGEX_TIMED_OUT:
                     errors.append(f"rule {c.rule.id}: regex {c.source!r} timed out after "
                                   f"{_regex_timeout() * 1000:.0f} ms and was stopped")
                 continue
+            live.append(c)
+        if any(c.rule.yields_to for c in live):
+            # a finding whose category another says already gives way (see Rule.yields_to), even
+            # when that other gives way in turn (别催 yields to an invoice refusal, which yields
+            # to the fraud it charges for); two that would yield to each other both stay. Before
+            # the overlaps are settled: one that gives way must not push aside one of its own
+            # category that stays (随便 in 发票不开 你去投诉好了 随便 is the refusal's, the dare is not)
+            live = [c for c in live if not c.rule.yields_to or not any(
+                o.rule.category in c.rule.yields_to and c.rule.category not in o.rule.yields_to
+                for o in live if o is not c)]
+        for i, c in enumerate(live):
             rule = c.rule
             severity = _effective(c)
             ranked.append((-_RANK[severity], -rule.points, rule.kind == "frame", c.start, c.start - c.end, i, severity, c))
@@ -194,13 +206,6 @@ class Assembling(EngineState):
                 continue
             insort(spans, (start, c.end, rank))
             kept.append((c, severity))
-        if any(c.rule.yields_to for c, _s in kept):
-            # a finding whose category another says already gives way (see Rule.yields_to), even
-            # when that other gives way in turn (别催 yields to an invoice refusal, which yields
-            # to the fraud it charges for); two that would yield to each other both stay
-            kept = [k for k in kept if not k[0].rule.yields_to or not any(
-                o[0].rule.category in k[0].rule.yields_to and k[0].rule.category not in o[0].rule.yields_to
-                for o in kept if o is not k)]
         kept.sort(key=lambda k: (k[0].start, k[0].end, k[0].rule.id))
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)] if "\n" in text else [0]
         findings: list[Finding] = []

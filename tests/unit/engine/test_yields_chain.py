@@ -35,3 +35,15 @@ def test_two_that_yield_to_each_other_both_stay(tmp_path):
     path = _ruleset(tmp_path, [("t.a", "etiquette.banned_phrase", "甲乙丙", ["etiquette.abuse"]),
                                ("t.b", "etiquette.abuse", "丁戊己", ["etiquette.banned_phrase"])])
     assert _rules_fired(path, "甲乙丙，丁戊己") == ["t.a", "t.b"]
+
+
+def test_one_that_yields_does_not_push_aside_one_of_its_category_that_stays(tmp_path):
+    # 发票不开 你去投诉好了 随便: the dismissive 随便 is the refusal's and gives way to it; the dare
+    # to complain, of the same category and overlapping it, is not and stays
+    path = _ruleset(tmp_path, [("t.dismiss", "etiquette.banned_phrase", "去投诉好了", ["invoice.refusal"]),
+                               ("t.dare", "etiquette.banned_phrase", "投诉好了随便", []),
+                               ("t.refuse", "invoice.refusal", "发票不开", [])])
+    assert _rules_fired(path, "发票不开 你去投诉好了 随便") == ["t.dare", "t.refuse"]
+    # without the refusal nothing gives way: of the two overlapping, the one that starts first is the category's
+    assert _rules_fired(path, "你去投诉好了 随便") == ["t.dismiss"]
+    assert _rules_fired(path, "发票不开 你去投诉好了") == ["t.refuse"]
