@@ -98,6 +98,9 @@ def main() -> int:
     round45 = rounds((45, "AB"))
     round46 = rounds((46, "AB"))
     final16 = finals((45, "E"), (46, "F"))
+    # seventeenth session: 47A (dev2's style), 47B (no style examples), tuned on their 70 % parts; final 47F (none)
+    round47 = rounds((47, "AB"))
+    final17 = finals((47, "F"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -147,6 +150,9 @@ def main() -> int:
         "writers 46A-46B (sixteenth session) tuned 70%": part(round46, "tuned"),
         "writers 46A-46B (sixteenth session) untouched 30%": part(round46, "untouched"),
         "writers 45E,46F final (sixteenth session, never read)": final16,
+        "writers 47A-47B (seventeenth session) tuned 70%": part(round47, "tuned"),
+        "writers 47A-47B (seventeenth session) untouched 30%": part(round47, "untouched"),
+        "writers 47F final (seventeenth session, never read)": final17,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -168,7 +174,9 @@ def main() -> int:
                 "writers 43A-44C (fifteenth session) untouched 30%",
                 "writers 43E,43F,44E final (fifteenth session, never read)",
                 "writers 46A-46B (sixteenth session) untouched 30%",
-                "writers 45E,46F final (sixteenth session, never read)")
+                "writers 45E,46F final (sixteenth session, never read)",
+                "writers 47A-47B (seventeenth session) untouched 30%",
+                "writers 47F final (seventeenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
