@@ -26,6 +26,12 @@ _BILLED_BEFORE = compiled(rf"{_AMOUNT}的?(?:开了|开给你|开给您|给你�
 # a paid amount and the billed one in one breath: 399的开到1000
 _PAID_THEN_BILLED = compiled(rf"{_AMOUNT}的(?:东西|单子|订单)?(?:开到|开成|写成)\s*{_AMOUNT}")
 
+# a unit price, compared only with the unit price the invoice is to show (实际单价3899元 … 单价可以统一按4200元整开):
+# a unit price is no total (单价3899，共10台 and a bill of 38990 are the same)
+_UNIT_WORDS = "实际单价|成交单价|实付单价|单价实际|到手单价|实际成交价"
+_UNIT_PAID = compiled(rf"(?:{_UNIT_WORDS})[^\d{_CN_NUM}]{{0,4}}{_AMOUNT}")
+_UNIT_BILLED = compiled(rf"单价[^\d，,。；;]{{0,8}}?(?:按|开成|写成|开到|写到)[^\d{_CN_NUM}]{{0,3}}{_AMOUNT}")
+
 # counts: an invoice for more pieces than were bought (买了三本，开成十本; 发票写椅子12把，实际您拿8把)
 _QTY = rf"(\d+|[{_CN_NUM}]+)\s*([台件本把个套箱盒瓶双条只支袋桶份])"
 _QTY_WORDS = "买了|买的是|拍了|拍的是|拿了|实际拿|实际您拿|实际你拿|您拿|你拿|实际要|实际只要|其实只要|实际收到"
@@ -72,6 +78,13 @@ def find_invoice_inflation(view, options, keywords):
             yield Hit(m.start(2), m.end(2), f"开票金额 {billed:g} 高于实付 {paid_value:g}")
             return
     yield from _inflated_count(folded)
+    unit_paid = [v for m in _UNIT_PAID.finditer(folded) if (v := cn_amount(m.group(1))) is not None]
+    if unit_paid:
+        for m in _UNIT_BILLED.finditer(folded):
+            value = cn_amount(m.group(1))
+            if value is not None and value > max(unit_paid) * (1 + options["tolerance_percent"] / 100):
+                yield Hit(m.start(1), m.end(1), f"发票单价 {value:g} 高于实际单价 {max(unit_paid):g}")
+                return
     paid = [v for m in _PAID.finditer(folded) if (v := cn_amount(m.group(1))) is not None]
     if not paid:
         return
@@ -102,7 +115,7 @@ def _inflated_count(folded: str):
 def _prepare(options: dict) -> dict:
     # nothing without a paid amount, and none without one of its words: they are letters, all
     # kept in the compact text (a common keyword such as 发票 would otherwise wake the rule)
-    return {**options, "paid_words": compiled(_PAID_WORDS + "|的开到|的开成|的写成|" + _QTY_WORDS)}
+    return {**options, "paid_words": compiled(_PAID_WORDS + "|的开到|的开成|的写成|" + _QTY_WORDS + "|" + _UNIT_WORDS)}
 
 
 DETECTORS = (
