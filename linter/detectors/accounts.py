@@ -9,6 +9,7 @@ from importlib import resources
 from ..text.compiled import compiled
 from . import Detector, Hit
 from ._util import MIN_NUMBER_DIGITS, folded_words, keyword_near_run
+from .phone import area_code_apart
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,8 @@ def find_bank(view, options, keywords):
             continue
         digits = run.digits
         near = keyword_near_run(view, run, options["keywords_compact"], options["window"], options["after"])
+        if near and len(digits) <= 12 and area_code_apart(view, run):
+            continue  # 0755-2368 1190 then 对公转账: a landline, the account not given
         if options["min_account"] <= len(digits) <= 25 and near:
             yield Hit(run.start, run.end, f"关键词「{near}」附近的 {len(digits)} 位账号")
         elif 15 <= len(digits) <= 19 and luhn_ok(digits) and known_bin(digits):
