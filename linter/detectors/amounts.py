@@ -80,10 +80,11 @@ def find_invoice_inflation(view, options, keywords):
     yield from _inflated_count(folded)
     unit_paid = [v for m in _UNIT_PAID.finditer(folded) if (v := cn_amount(m.group(1))) is not None]
     if unit_paid:
+        unit = max(unit_paid)
         for m in _UNIT_BILLED.finditer(folded):
             value = cn_amount(m.group(1))
-            if value is not None and value > max(unit_paid) * (1 + options["tolerance_percent"] / 100):
-                yield Hit(m.start(1), m.end(1), f"发票单价 {value:g} 高于实际单价 {max(unit_paid):g}")
+            if value is not None and value > unit * (1 + options["tolerance_percent"] / 100):
+                yield Hit(m.start(1), m.end(1), f"发票单价 {value:g} 高于实际单价 {unit:g}")
                 return
     paid = [v for m in _PAID.finditer(folded) if (v := cn_amount(m.group(1))) is not None]
     if not paid:

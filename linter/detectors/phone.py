@@ -41,8 +41,13 @@ def area_code_apart(view, run) -> str | None:
     digits = run.digits
     if not (10 <= len(digits) <= 12 and LANDLINE.fullmatch(digits)):
         return None
+    return _area_group(view, run)
+
+
+def _area_group(view, run) -> str | None:
+    """area_code_apart of a run whose digits are a landline's."""
     first_group = re.split(r"\D+", view.folded[run.start : run.end])[0]
-    return first_group if _AREA.match(first_group) and first_group != digits else None
+    return first_group if _AREA.match(first_group) and first_group != run.digits else None
 
 
 def find_landline(view, options, keywords):
@@ -52,7 +57,7 @@ def find_landline(view, options, keywords):
         digits = run.digits
         if not (10 <= len(digits) <= 12 and LANDLINE.fullmatch(digits)):
             continue
-        first_group = area_code_apart(view, run)
+        first_group = _area_group(view, run)
         if first_group:
             yield Hit(run.start, run.end, f"区号 {first_group} 后有分隔")
         elif keyword_near_run(view, run, options["keywords_compact"], options["window"], 0):

@@ -113,6 +113,21 @@ def _as_buyer_turns(context, last: int) -> list[str]:
     return turns
 
 
+def _gated_out(ri: int, gate: tuple, name: str, buyer_hits: dict) -> str:
+    """Why rule ``ri`` with ``gate`` (compile: its platforms, whether it has buyer phrases, whether it
+    has unless phrases, its turns) is skipped for a message judged on platform ``name`` with these
+    buyer hits: "platform", "context" (no buyer phrase in its turns), "consent" (the buyer asked for
+    it), or "" when it is judged."""
+    platforms, buyer, unless, turns = gate
+    if platforms and name not in platforms:
+        return "platform"
+    if buyer and buyer_hits.get(ri, 1 << 30) > turns:
+        return "context"
+    if unless and buyer_hits.get(~ri, 1 << 30) <= turns:
+        return "consent"
+    return ""
+
+
 def _latin_ok(view: MessageView, cs: int, ce: int, key: str) -> bool:
     """A phrase that starts (ends) with a Latin letter or digit must not continue a Latin word:
     "v" and "sb" inside "service" and "usb" are not hits. Digits may follow (vx123). A phrase of
@@ -285,11 +300,8 @@ class Matching(EngineState):
         """Drops from ``active`` the rules _judge would skip: judged on another platform, or their
         buyer phrase not in the last turns they read, or the buyer consenting (context.unless)."""
         gates = self._rule_gates
-        far = 1 << 30
         for ri in self._gated.intersection(active):
-            platforms, buyer, unless, turns = gates[ri]
-            if ((platforms and name not in platforms) or (buyer and buyer_hits.get(ri, far) > turns)
-                    or (unless and buyer_hits.get(~ri, far) <= turns)):
+            if _gated_out(ri, gates[ri], name, buyer_hits):
                 active.discard(ri)
         if not context and not self._context_rules.isdisjoint(active):
             active -= self._context_rules
@@ -319,18 +331,10 @@ class Matching(EngineState):
             # it is judged (of the ~150 rules a scan of the JDDC export read, ~90 were skipped)
             gate = rule_gates.get(ri)
             if gate is not None:
-                platforms, buyer, unless, turns = gate
-                if platforms and name not in platforms:
+                why = _gated_out(ri, gate, name, buyer_hits)
+                if why:
                     if trace is not None:
-                        trace.setdefault("skipped", []).append((ri, "platform"))
-                    continue
-                if buyer and buyer_hits.get(ri, 1 << 30) > turns:
-                    if trace is not None:
-                        trace.setdefault("skipped", []).append((ri, "context"))
-                    continue
-                if unless and buyer_hits.get(~ri, 1 << 30) <= turns:
-                    if trace is not None:
-                        trace.setdefault("skipped", []).append((ri, "consent"))
+                        trace.setdefault("skipped", []).append((ri, why))
                     continue
             if ri in dead:
                 continue
