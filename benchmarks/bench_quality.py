@@ -101,6 +101,8 @@ def main() -> int:
     # seventeenth session: 47A (dev2's style), 47B (no style examples), tuned on their 70 % parts; final 47F (none)
     round47 = rounds((47, "AB"))
     final17 = finals((47, "F"))
+    # eighteenth session: final 48F (no style examples), scored once on arrival
+    final18 = finals((48, "F"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -153,6 +155,7 @@ def main() -> int:
         "writers 47A-47B (seventeenth session) tuned 70%": part(round47, "tuned"),
         "writers 47A-47B (seventeenth session) untouched 30%": part(round47, "untouched"),
         "writers 47F final (seventeenth session, never read)": final17,
+        "writers 48F final (eighteenth session, never read)": final18,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -176,7 +179,8 @@ def main() -> int:
                 "writers 46A-46B (sixteenth session) untouched 30%",
                 "writers 45E,46F final (sixteenth session, never read)",
                 "writers 47A-47B (seventeenth session) untouched 30%",
-                "writers 47F final (seventeenth session, never read)")
+                "writers 47F final (seventeenth session, never read)",
+                "writers 48F final (eighteenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
