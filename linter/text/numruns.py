@@ -158,19 +158,6 @@ def number_runs(folded: str) -> list[NumberRun]:
                     digits=second.digits + first.digits, start=first.start, end=second.end, joined=True,
                     letter_before=second.letter_before, letter_after=first.letter_after,
                 ))
-    # a third labelled part: "135开头，中间2708，尾号6149" (the run right after the pair's second)
-    if joined:
-        after = {run.end: k for k, run in enumerate(runs)}
-        for pair in list(joined):
-            k = after.get(pair.end)
-            third = runs[k + 1] if k is not None and k + 1 < len(runs) else None
-            if third is not None and third.start - pair.end <= _FAR_JOIN // 2 and _LATER_PART.search(
-                folded, max(pair.end, third.start - 10), third.start
-            ):
-                joined.append(NumberRun(
-                    digits=pair.digits + third.digits, start=pair.start, end=third.end, joined=True,
-                    letter_before=pair.letter_before, letter_after=third.letter_after,
-                ))
     # groups of 3-4 digits chained by single stops (the detectors still validate the number)
     i = 0
     while i < len(runs):
@@ -189,4 +176,21 @@ def number_runs(folded: str) -> list[NumberRun]:
                 joined=True, letter_before=runs[i].letter_before, letter_after=runs[j].letter_after,
             ))
         i = j + 1
+    # a third part: labelled ("135开头，中间2708，尾号6149"), or brought in after a pair or a chain of groups
+    # ("159，2738。后面是6041"): the run right after the pair's second
+    if joined:
+        after = {run.end: k for k, run in enumerate(runs)}
+        for pair in list(joined):
+            k = after.get(pair.end)
+            third = runs[k + 1] if k is not None and k + 1 < len(runs) else None
+            if third is None or third.start - pair.end > _FAR_JOIN // 2:
+                continue
+            between = folded[pair.end : third.start]
+            if _LATER_PART.search(folded, max(pair.end, third.start - 10), third.start) or (
+                len(between) <= 12 and any(c in between for c in "后剩然接加") and _JOIN.fullmatch(between)
+            ):
+                joined.append(NumberRun(
+                    digits=pair.digits + third.digits, start=pair.start, end=third.end, joined=True,
+                    letter_before=pair.letter_before, letter_after=third.letter_after,
+                ))
     return runs + joined

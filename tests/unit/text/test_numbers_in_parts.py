@@ -113,3 +113,17 @@ def test_a_labelled_wechat_id_in_spaced_pieces_is_an_id(linter, text):
                                   "微信：ok", "vx: add me"])
 def test_pinyin_words_after_the_keyword_or_a_short_word_are_no_spaced_id(linter, text):
     assert "contact.wechat-id" not in [f.rule for f in linter.check(text).findings]
+
+
+def test_a_three_numeral_first_part_before_a_middle_and_a_last_part():
+    """前三位是一三七，中间是四八二六，最后零五九三: the labels 中间 / 最后 bring in the next parts, so the
+    first group of three numerals is part of the number, as before 后面是."""
+    assert "13748260593" in digits("号码前三位是一三七，中间是四八二六，最后零五九三，报您名字就行")
+    assert "13748260593" in digits("号码开头一三七，中间四八二六，尾号零五九三")
+    assert "137" not in digits("第一三七页，中间是插图")  # no next part: a group of three stays a word
+
+
+def test_a_third_part_brought_in_after_groups_cut_by_stops():
+    """159，2738。后面是6041: two groups chained by a stop, then a third brought in by 后面是."""
+    assert "15927386041" in digits("159，2738。后面是6041。晚上八点以后打")
+    assert "15927386041" in digits("一五九，二七三八。后面是六零四一。晚上八点以后打")
