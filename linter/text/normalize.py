@@ -504,8 +504,9 @@ def _cn_numerals_to_digits(folded: str) -> str:
     never in words (第一次, 一下, 两件). A shorter run of three counts when it is one group of a
     number cut by single stops (一五八、二六七四、〇九三一)."""
     out = None
-    runs = [(m.start(), m.end(), sum(1 for ch in m.group() if ch.isdigit() or ch in CN_DIGITS))
-            for m in _cn_run().finditer(folded)]
+    # a sound-alike inside a run of numerals is one of its digits (腰三五，七七零八，二九四一: a group of
+    # three); not beside digits (冲锋衣100%: 衣 before digits is no 1 of a number of four)
+    runs = [(m.start(), m.end(), _run_digits(m.group())) for m in _cn_run().finditer(folded)]
     for i, (start, end, digits) in enumerate(runs):
         if digits < MIN_CN_RUN_DIGITS and not (digits == 3 and _in_group_chain(folded, runs, i)):
             continue
@@ -513,6 +514,12 @@ def _cn_numerals_to_digits(folded: str) -> str:
             out = list(folded)
         out[start:end] = folded[start:end].translate(_CN_TRANS)
     return folded if out is None else "".join(out)
+
+
+def _run_digits(run: str) -> int:
+    if run.isascii() or any(ch.isascii() and ch.isdigit() for ch in run):
+        return sum(1 for ch in run if ch.isdigit() or ch in CN_DIGITS)
+    return sum(1 for ch in run if ch in CN_DIGITS or ch in SOUND_DIGITS)
 
 
 _GROUP_STOPS = frozenset("、，,。 ")

@@ -127,3 +127,10 @@ def test_a_third_part_brought_in_after_groups_cut_by_stops():
     """159，2738。后面是6041: two groups chained by a stop, then a third brought in by 后面是."""
     assert "15927386041" in digits("159，2738。后面是6041。晚上八点以后打")
     assert "15927386041" in digits("一五九，二七三八。后面是六零四一。晚上八点以后打")
+
+
+def test_a_sound_alike_counts_in_a_group_of_three():
+    """腰 (for 幺) starts 腰三五: with it the group has three numerals, and the groups cut by commas are
+    one number; 衣 before digits stays a word (冲锋衣100%)."""
+    assert "13577082941" in digits("有急事打我手机，腰三五，七七零八，二九四一")
+    assert "1100" not in digits("这款冲锋衣100%防水")
