@@ -40,10 +40,17 @@ def find_qq(view, options, keywords):
             yield Hit(run.start, run.end, f"关键词「{hit}」附近的 {len(run.digits)} 位数字")
 
 
+def _after_han(folded: str, i: int) -> bool:
+    return i > 0 and "\u4e00" <= folded[i - 1] <= "\u9fff"
+
+
 def find_wechat(view, options, keywords):
     folded = view.folded
+    apart = options["apart_compact"]
     for ks, ke, phrase in keywords:
-        _, fe = view.compact_to_folded(ks, ke)
+        fs, fe = view.compact_to_folded(ks, ke)
+        if apart and phrase in apart and _after_han(folded, fs):
+            continue  # 墨绿 zx-2024: a colour, not 💚 (read as 绿) standing apart
         filler = _FILLER.match(folded, fe, min(len(folded), fe + options["gap"]))
         pos = filler.end()
         m = _WECHAT_ID.match(folded, pos)
@@ -83,8 +90,11 @@ DETECTORS = (
         "wechat_id",
         "微信号：微信关键词（含变体）后的微信号或手机号",
         find_wechat,
-        options={"keywords": (list, []), "gap": (int, 10)},
+        # apart: keywords that count only where no Chinese character stands right before them (绿, what
+        # 💚 and 🟢 are read as, but also the end of 墨绿)
+        options={"keywords": (list, []), "gap": (int, 10), "apart": (list, [])},
         phrase_options=("keywords",),
         needs_keywords=True,
+        prepare=lambda o: folded_words(o, "apart"),
     ),
 )
