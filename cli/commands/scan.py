@@ -19,7 +19,7 @@ from kefulint.atomicfile import atomic_binary, write_atomic
 from kefulint.config import ConfigError, load_config
 from kefulint.scan.config import SCAN_FIELDS, ScanConfig, scan_config
 from kefulint.scan.judge import ConversationJudge
-from kefulint.scan.pipeline import Output, default_jobs, scan_batches
+from kefulint.scan.pipeline import Output, default_jobs, scan_batches, steady_heap
 from kefulint.scan.readers import ENCODINGS, FORMATS, LogFormat, LogReader, Skip, parse_mapping
 from kefulint.scan.summary import ScanSummary, Thresholds
 
@@ -169,6 +169,7 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
         # workers judge, total and render; this process reads, merges and writes, in order
         work = Output(summary=new_summary, render=writer.render if writer is not None else None,
                       show_matches=show_matches, keep_records=HTML_ROWS if html_path else 0)
+        steady_heap()  # large blocks freed go back to the system: a steady peak RSS
         stream = scan_batches(reader, judge, work, jobs=jobs or config.jobs or default_jobs(),
                               max_open=config.max_open)
         stack.callback(stream.close)  # a stopped scan ends its worker pool here, not at interpreter exit

@@ -104,7 +104,6 @@ def scan_batches(items: Iterable[Message | Skip], judge: ConversationJudge, outp
     :func:`_in_pool`). A :class:`LogReader` is read in chunks of raw lines that the workers parse
     (see chunked.py), or this process with one job; other items are grouped here and sent as
     conversations."""
-    _steady_heap()
     if isinstance(items, LogReader):
         if jobs > 1:
             with _few_collections():
@@ -136,13 +135,15 @@ def _scan_chunks(reader: LogReader, judge: ConversationJudge, output: Output, jo
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter (glibc's malloc.h)
 
 
-def _steady_heap() -> None:
-    """glibc's malloc raises its mmap threshold to the size of each large block freed (a dict's
-    table or a list grown past 128 KB and let go), up to 32 MB; blocks under it then come from
-    the heap, and the pages they leave free stay resident. A scan frees such blocks all along: its
-    peak RSS on the 200k-message log of benchmarks/bench_scan.py moved between 80 and 86 MB from run
-    to run. Fixed at glibc's default (128 KB), large blocks go back to the system when freed, and
-    the peak stays at ~80 MB. Elsewhere than on glibc, nothing is done."""
+def steady_heap() -> None:
+    """For the scan command's process: glibc's malloc raises its mmap threshold to the size of each
+    large block freed (a dict's table or a list grown past 128 KB and let go), up to 32 MB; blocks
+    under it then come from the heap, and the pages they leave free stay resident. A scan frees
+    such blocks all along: the peak RSS of ``scan --jobs 1`` on the 200k-message log of
+    benchmarks/bench_scan.py moved between 80 and 84 MB from run to run. Fixed at glibc's default
+    (128 KB), large blocks go back to the system when freed: ~79 MB, run after run. It changes
+    the whole process's malloc, so the command calls it, not the library. Elsewhere than on glibc,
+    nothing is done."""
     if not sys.platform.startswith("linux"):
         return
     try:

@@ -517,8 +517,9 @@ def _cn_numerals_to_digits(folded: str) -> str:
 
 
 def _run_digits(run: str) -> int:
-    if run.isascii() or any(ch.isascii() and ch.isdigit() for ch in run):
-        return sum(1 for ch in run if ch.isdigit() or ch in CN_DIGITS)
+    """The digits of a run: its digits and numerals, and its sound-alikes where it has no digit."""
+    if any("0" <= ch <= "9" for ch in run):
+        return sum(1 for ch in run if "0" <= ch <= "9" or ch in CN_DIGITS)
     return sum(1 for ch in run if ch in CN_DIGITS or ch in SOUND_DIGITS)
 
 
@@ -530,15 +531,15 @@ _GROUP_STOPS = frozenset("、，,。 ")
 NEXT_PART_WORDS = r"后面|后边|后头|后几位|后\d{1,2}位|后半段?|剩下的?|然后|接着|再加上?|加上"
 
 
-# the labels of a later part that a three-numeral group may be followed by (前三位是一三七，中间是四八二六，
-# 最后零五九三); text.numruns joins labelled parts with these too (its _LATER_PART)
-_LATER_PART_WORDS = r"中间|尾号|尾数|末尾|结尾|最后"
+# The labels of a number's middle or last part (前三位是一三七，中间是四八二六，最后零五九三): a group of three
+# numerals before one is part of the number; text.numruns joins labelled parts with them.
+LATER_PART_WORDS = r"中间|尾号|尾数|尾巴|末尾|结尾|最后"
 
 
 # what stands between the first part of a number and the next one: 一八八 你先记一下 后头是五三零二
 @cache
 def _next_part() -> re.Pattern:
-    return compiled(rf"[\s，,。.、;；!！~～]*(?:你先记一下|您先记一下|记一下)?[\s，,。]*(?:再)?(?:{NEXT_PART_WORDS}|{_LATER_PART_WORDS})"
+    return compiled(rf"[\s，,。.、;；!！~～]*(?:你先记一下|您先记一下|记一下)?[\s，,。]*(?:再)?(?:{NEXT_PART_WORDS}|{LATER_PART_WORDS})"
                     r"(?:几位|\d位|[一二三四五六七八九]位)?(?:的|是|为|就是)?[\s:：]*")
 
 

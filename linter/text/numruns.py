@@ -6,7 +6,7 @@ import re
 from typing import NamedTuple
 
 from .compiled import compiled
-from .normalize import NEXT_PART_WORDS, SEP_CLASS
+from .normalize import LATER_PART_WORDS, NEXT_PART_WORDS, SEP_CLASS
 
 
 class NumberRun(NamedTuple):
@@ -38,7 +38,8 @@ _FIRST_PART = compiled(
     r"|" + _PHONE_LABEL
 )
 # (the label may be followed by a few words before its digits: "后半段我分开发，防止被系统屏蔽：6610")
-_LATER_PART = compiled(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|中间|尾号|尾数|尾巴|末尾|结尾|最后)[^0-9。！？!?\n]{0,16}$")
+_LATER_PART = compiled(r"(?:后面|后边|后头|后几位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后半段?|剩下的?|后缀|接着|"
+                       + LATER_PART_WORDS + r")[^0-9。！？!?\n]{0,16}$")
 # The last digits labelled as such, said before the first ones
 _TAIL_LABEL = compiled(
     r"(?:尾号|尾数|后四位|最后四位|末四位|后\d{1,2}位|后[一二三四五六七八九十]{1,3}位|后几位)[^0-9]{0,4}$"
@@ -73,6 +74,11 @@ _TAIL_LEADS = _leads(_TAIL_LABEL)
 # A number's first part marked after it: "135开头，中间2708，尾号6149"
 _FIRST_AFTER = compiled(r"(?:开头|打头)")
 _FAR_JOIN = 80  # characters between two labelled parts
+
+
+def _brought_in(between: str) -> bool:
+    """Whether ``between`` brings in a number's next part right away: "。后面是", "，然后"."""
+    return len(between) <= 12 and any(c in between for c in "后剩然接加") and _JOIN.fullmatch(between) is not None
 
 
 def _is_letter(ch: str) -> bool:
@@ -129,7 +135,7 @@ def number_runs(folded: str) -> list[NumberRun]:
     for i, first in enumerate(runs):
         for second in runs[i + 1 : i + 3]:
             between = folded[first.end : second.start]
-            near = len(between) <= 12 and any(c in between for c in "后剩然接加") and _JOIN.fullmatch(between)
+            near = _brought_in(between)
             later = max(first.end, second.start - 10)
             if near or (
                 len(between) <= _FAR_JOIN
@@ -185,9 +191,8 @@ def number_runs(folded: str) -> list[NumberRun]:
             third = runs[k + 1] if k is not None and k + 1 < len(runs) else None
             if third is None or third.start - pair.end > _FAR_JOIN // 2:
                 continue
-            between = folded[pair.end : third.start]
-            if _LATER_PART.search(folded, max(pair.end, third.start - 10), third.start) or (
-                len(between) <= 12 and any(c in between for c in "后剩然接加") and _JOIN.fullmatch(between)
+            if _LATER_PART.search(folded, max(pair.end, third.start - 10), third.start) or _brought_in(
+                folded[pair.end : third.start]
             ):
                 joined.append(NumberRun(
                     digits=pair.digits + third.digits, start=pair.start, end=third.end, joined=True,
