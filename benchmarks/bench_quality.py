@@ -103,6 +103,9 @@ def main() -> int:
     final17 = finals((47, "F"))
     # eighteenth session: final 48F (no style examples), scored once on arrival
     final18 = finals((48, "F"))
+    # nineteenth session: 49A, 49B (no style examples), scored on arrival, tuned on their 70 % parts; final 49F (none)
+    round49 = rounds((49, "AB"))
+    final19 = finals((49, "F"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -156,6 +159,9 @@ def main() -> int:
         "writers 47A-47B (seventeenth session) untouched 30%": part(round47, "untouched"),
         "writers 47F final (seventeenth session, never read)": final17,
         "writers 48F final (eighteenth session, never read)": final18,
+        "writers 49A-49B (nineteenth session) tuned 70%": part(round49, "tuned"),
+        "writers 49A-49B (nineteenth session) untouched 30%": part(round49, "untouched"),
+        "writers 49F final (nineteenth session, never read)": final19,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -180,7 +186,9 @@ def main() -> int:
                 "writers 45E,46F final (sixteenth session, never read)",
                 "writers 47A-47B (seventeenth session) untouched 30%",
                 "writers 47F final (seventeenth session, never read)",
-                "writers 48F final (eighteenth session, never read)")
+                "writers 48F final (eighteenth session, never read)",
+                "writers 49A-49B (nineteenth session) untouched 30%",
+                "writers 49F final (nineteenth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
