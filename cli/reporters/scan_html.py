@@ -167,7 +167,7 @@ def _continuous(days: dict[str, int]) -> dict[str, int]:
 
 def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False) -> str:
     data = summary.to_dict()
-    flagged = summary.flagged()
+    over = summary.over_threshold()  # ⚑: over a threshold; a fatal finding alone is ☠ only
     c = data["counts"]
     cards = "".join(
         f'<div class="card" data-count="{key}">{_e(label)}<b>{c[key]:,}</b></div>'
@@ -176,14 +176,14 @@ def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False)
                            ("扣分 points", "points"), ("致命项 fatal", "fatal_findings"), ("跳过 skipped", "skipped"))
     )
     agent_bars = _bars(
-        [(a["agent"], a["points"], "fatal" if a["fatal"] else ("flag" if a["agent"] in flagged else ""))
+        [(a["agent"], a["points"], "fatal" if a["fatal"] else ("flag" if a["agent"] in over else ""))
          for a in data["agents"][:25] if a["points"]], "points per agent")
     cat_bars = _bars([(f'{r["category"]} {CATEGORIES.get(r["category"], "")}', r["points"], "")
                       for r in data["categories"]], "points per category")
     agent_rows = "".join(
         f'<tr data-agent="{_e(a["agent"])}"><td>{_e(a["agent"])}'
         f'{" <span class=fatal>☠ 致命项</span>" if a["fatal"] else ""}'
-        f'{" <span class=flag>⚑ " + _e("；".join(a["reasons"][:3])) + "</span>" if a["flagged"] else ""}</td>'
+        f'{" <span class=flag>⚑ " + _e("；".join(over[a["agent"]][:3])) + "</span>" if a["agent"] in over else ""}</td>'
         f'<td class="num agent-points">{a["points"]}</td><td class="num">{a["findings"]}</td>'
         f'<td class="num">{a["fatal"]}</td><td class="num">{a["turns"]}</td>'
         f'<td class="num">{a["slow_responses"]}/{a["response_times"]}</td></tr>'

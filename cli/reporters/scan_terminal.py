@@ -17,14 +17,15 @@ def _columns(table: Table, columns: Sequence[tuple[str, JustifyMethod]]) -> None
         table.add_column(name, justify=justify)
 
 
-def _mark(name: str, flagged: dict[str, list[str]], fatal: bool) -> str:
-    marks = ("☠" if fatal else "") + ("⚑" if name in flagged else "")
+def _mark(name: str, over: dict[str, list[str]], fatal: bool) -> str:
+    marks = ("☠" if fatal else "") + ("⚑" if name in over else "")
     return f"{marks} {name}".strip()
 
 
 def render(summary: ScanSummary, console: Console) -> None:
     data = summary.to_dict()
     flagged = summary.flagged()
+    over = summary.over_threshold()
     c = data["counts"]
 
     counts = Table(title="Counts 统计", show_header=False)
@@ -47,7 +48,7 @@ def render(summary: ScanSummary, console: Console) -> None:
                          ("findings 问题", "right"), ("fatal 致命", "right"), ("turns 消息", "right"),
                          ("slow/timed 超时", "right"), ("mean s 平均响应", "right")))
     for i, a in enumerate(data["agents"][:MAX_ROWS], start=1):
-        agents.add_row(str(i), _mark(a["agent"], flagged, a["fatal"] > 0), str(a["points"]), str(a["findings"]),
+        agents.add_row(str(i), _mark(a["agent"], over, a["fatal"] > 0), str(a["points"]), str(a["findings"]),
                        str(a["fatal"]), str(a["turns"]), f"{a['slow_responses']}/{a['response_times']}",
                        "" if a["mean_response_seconds"] is None else f"{a['mean_response_seconds']:.1f}")
     if len(data["agents"]) > MAX_ROWS:

@@ -303,6 +303,19 @@ class ScanSummary:
     # reading ------------------------------------------------------------------------------
     def flagged(self) -> dict[str, list[str]]:
         """agent -> reasons it is marked: over the threshold in a period, or any fatal finding."""
+        out = self._over_threshold()
+        for agent, a in self.agents.items():
+            if a.fatal:
+                out.setdefault(agent, []).append(f"致命项 {a.fatal} 次")
+        return {k: out[k] for k in sorted(out)}
+
+    def over_threshold(self) -> dict[str, list[str]]:
+        """agent -> why it is over a threshold (points or counts) in some period: the ⚑ of the reports,
+        which a fatal finding alone does not earn (that is ☠)."""
+        out = self._over_threshold()
+        return {k: out[k] for k in sorted(out)}
+
+    def _over_threshold(self) -> dict[str, list[str]]:
         t = self.thresholds
         out: dict[str, list[str]] = {}
         for (agent, period), bucket in sorted(self.periods.items()):
@@ -315,10 +328,7 @@ class ScanSummary:
                 n = bucket["counts"].get(key, 0)
                 if n > limit:
                     out.setdefault(agent, []).append(f"{label}{key} {n} 次 > {limit}")
-        for agent, a in self.agents.items():
-            if a.fatal:
-                out.setdefault(agent, []).append(f"致命项 {a.fatal} 次")
-        return {k: out[k] for k in sorted(out)}
+        return out
 
     def ranked_agents(self) -> list[tuple[str, AgentStats]]:
         return sorted(self.agents.items(), key=lambda kv: (-kv[1].points, -kv[1].fatal, kv[0]))

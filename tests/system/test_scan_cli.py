@@ -61,7 +61,7 @@ def test_sample_scan_counts_findings_and_exit_code(tmp_path):
     terminal = r.stdout.decode()
     for title in ("Points per agent", "Per category", "Per rule", "Worst conversations", "Counts"):
         assert title in terminal
-    assert "☠⚑ 阿强" in terminal
+    assert ("☠⚑ 阿强" if nov > 60 else "☠ 阿强") in terminal  # ⚑ only over the threshold, ☠ for the fatal finding
 
 
 def test_golden_summary(tmp_path):

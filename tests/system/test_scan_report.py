@@ -11,9 +11,12 @@ from click.testing import CliRunner
 from conftest import shared_path
 from kefulint import Linter
 from kefulint.cli.main import cli
+from kefulint.cli.reporters import scan_terminal
+from kefulint.cli.reporters.scan_html import render_html
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.readers import Message
 from kefulint.scan.summary import ScanSummary, Thresholds
+from rich.console import Console
 
 
 def scan(*args: str, input: bytes | None = None):
@@ -103,3 +106,20 @@ def test_real_jddc_log_is_not_drowned_in_service_findings(tmp_path):
 def test_agreeing_to_a_normal_invoice_change_is_no_false_invoice(buyer):
     res = Linter.default().check("好的，帮您处理", context=[buyer])
     assert not res.findings
+
+
+def test_a_fatal_finding_alone_is_no_flag():
+    """⚑ says "over a threshold"; an agent marked only for a fatal finding carries ☠, not ⚑ (before:
+    ☠⚑ in the terminal and "⚑ 致命项 1 次" in the HTML report for one phone number given)."""
+    judge = ConversationJudge(Linter.default())
+    summary = ScanSummary(Thresholds(points=60, period="all"))
+    summary.add(judge.judge([Message("log", 1, "c1", "buyer", "", None, "怎么联系你"),
+                             Message("log", 2, "c1", "agent", "阿强", None, "打我电话13800138000")]))
+    assert summary.flagged() == {"阿强": ["致命项 1 次"]}
+    assert summary.over_threshold() == {}
+    console = Console(record=True, width=200)
+    scan_terminal.render(summary, console)
+    text = console.export_text()
+    assert "☠ 阿强" in text and "⚑ 阿强" not in text and "☠⚑" not in text
+    html = render_html(summary, [])
+    assert "☠ 致命项" in html and "<span class=flag>" not in html
