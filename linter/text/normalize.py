@@ -97,6 +97,8 @@ def _build_fold() -> dict[int, str]:
     for i in range(26):  # circled letters Ⓐ..Ⓩ ⓐ..ⓩ
         table[0x24B6 + i] = chr(ord("a") + i)
         table[0x24D0 + i] = chr(ord("a") + i)
+    # but a circled a is the look-alike of @ (petlove ⓐ 126 . com): an e-mail's, never a word's letter
+    table[0x24B6] = table[0x24D0] = "@"
     table.update(_circled(0x2460, 0x2473, 1))  # ①..⑳
     table.update(_circled(0x2474, 0x2487, 1))  # ⑴..⒇
     table.update(_circled(0x2488, 0x249B, 1))  # ⒈..⒛

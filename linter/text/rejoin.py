@@ -25,6 +25,7 @@ _LIGHT = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 _LIGHT.update({cp: chr(cp + 32) for cp in range(ord("A"), ord("Z") + 1)})
 _LIGHT.update({cp: chr(cp - 0xFEE0 + 32) for cp in range(0xFF21, 0xFF3B)})
 _LIGHT[0x3000] = " "
+_LIGHT[0x24B6] = _LIGHT[0x24D0] = "@"  # Ⓐ ⓐ: the look-alike of @, as normalize folds them
 
 _TOK = r"[a-z0-9][a-z0-9_.\-]*"
 # emoji, symbols and marks standing between the parts of an address

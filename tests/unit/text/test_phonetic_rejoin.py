@@ -97,3 +97,15 @@ def test_a_mail_host_after_the_address_words_is_no_link():
 
     cats = {f.category for f in Linter.default().check("邮箱就是Q号后面加qq点com：40932178").findings}
     assert "contact.email" in cats and "offplatform.link" not in cats
+
+
+def test_a_circled_a_is_an_at_sign(linter):
+    """ⓐ stands for @ (petlove ⓐ 126 . com): an e-mail address, not a site petlovea126.com; other circled
+    letters stay letters, and a circled a among Chinese is no address."""
+    from kefulint.text.normalize import Normalized
+
+    assert Normalized("petlove ⓐ 126 . com").folded == "petlove @ 126 . com"
+    assert Normalized("ⓑ蓝色").folded == "b蓝色"
+    found = {f.rule for f in linter.check("邮箱 petlove ⓐ 126 . com，视频发这里").findings}
+    assert found == {"contact.email"}
+    assert not linter.check("选项ⓐ红色 ⓑ蓝色").findings
