@@ -4,6 +4,8 @@ without timestamps, a CSV Excel reads, JDDC judged as JD, and normal invoice cha
 for false invoices."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -68,6 +70,24 @@ def test_findings_csv_starts_with_a_bom(tmp_path):
     assert data.startswith(b"\xef\xbb\xbfconversation,turn,")
     header = data.decode("utf-8-sig").splitlines()[0].split(",")
     assert header[-4:] == ["message", "suggestion", "buyer", "text"]
+
+
+def test_findings_csv_neutralises_cells_that_start_like_a_formula(tmp_path):
+    """Excel runs a cell that starts with = + - @ (or a tab / CR): typed text gets a leading '."""
+    rows = [{"conversation": '=HYPERLINK("http://x","c")', "role": "buyer", "text": "@SUM(1+1) 在吗"},
+            {"conversation": '=HYPERLINK("http://x","c")', "role": "agent", "agent": "+cmd|' /C calc'!A0",
+             "text": "-加我微信 abc_123456"}]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert scan(str(log), "-o", str(tmp_path / "f.csv")).exit_code == 1
+    found = list(csv.DictReader(io.StringIO((tmp_path / "f.csv").read_text(encoding="utf-8-sig"))))
+    wechat = next(row for row in found if row["rule"] == "contact.wechat-id")
+    assert wechat["conversation"] == '\'=HYPERLINK("http://x","c")'
+    assert (wechat["agent"], wechat["buyer"]) == ("'+cmd|' /C calc'!A0", "'@SUM(1+1) 在吗")
+    assert wechat["text"] == "'-加我微信 ⟦ab*_****56⟧"
+    assert (wechat["turn"], wechat["line"], wechat["points"]) == ("2", "2", "6")
+    jsonl = scan(str(log), "-o", "-")  # JSON Lines are data, not a spreadsheet: unchanged
+    assert {json.loads(line)["agent"] for line in jsonl.stdout.splitlines()} == {"+cmd|' /C calc'!A0"}
 
 
 JDDC = "0000b82c62117aa4497508bb1bdfb53a\tUSERID_1\t{role}\t0\t0\tnan\t{text}\n"
