@@ -90,6 +90,33 @@ def test_findings_csv_neutralises_cells_that_start_like_a_formula(tmp_path):
     assert {json.loads(line)["agent"] for line in jsonl.stdout.splitlines()} == {"+cmd|' /C calc'!A0"}
 
 
+def test_skipped_lines_beyond_those_printed_are_counted_on_stderr(tmp_path):
+    """The first 20 skipped lines are printed, then one line counts the rest; -q prints none but
+    still counts them; --skipped PATH lists every one, as before."""
+    log = tmp_path / "log.jsonl"
+    rows = [{"conversation": "c", "role": "agent", "text": "您好"}] * 3
+    log.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+                   + "".join(f"not json {i}\n" for i in range(46)), encoding="utf-8")
+    runner = CliRunner()
+    loud = runner.invoke(cli, ["scan", "-j", "1", "--disable", "service", str(log)])
+    lines = loud.stderr.splitlines()
+    assert loud.exit_code == 0 and [x.startswith("kefulint: skipped ") for x in lines[:21]] == [True] * 20 + [False]
+    assert lines[20] == "kefulint: … 26 more skipped lines (use --skipped PATH to list them all) (另有 26 行跳过，未显示)"
+    assert "46 skipped 跳过" in lines[21]
+    quiet = runner.invoke(cli, ["scan", "-q", "-j", "1", "--disable", "service", str(log)])
+    assert quiet.exit_code == 0 and len(quiet.stderr.splitlines()) == 2
+    counts, hint = quiet.stderr.splitlines()
+    assert "46 skipped 跳过" in counts
+    assert hint == "kefulint: … 46 skipped lines (use --skipped PATH to list them all) (46 行跳过，未显示)"
+    listed = tmp_path / "skipped.txt"
+    quiet = runner.invoke(cli, ["scan", "-q", "-j", "1", "--disable", "service", "--skipped", str(listed), str(log)])
+    assert quiet.stderr.splitlines()[1] == f"kefulint: … 46 skipped lines (all listed in {listed}) (46 行跳过，未显示)"
+    assert listed.read_text(encoding="utf-8").splitlines() == [
+        f"{log}:{n}: invalid JSON: Expecting value (column 1)" for n in range(4, 50)]
+    log.write_text(json.dumps(rows[0]) + "\nnot json\n", encoding="utf-8")  # all printed: no count line
+    assert "more skipped" not in runner.invoke(cli, ["scan", "-j", "1", "--disable", "service", str(log)]).stderr
+
+
 JDDC = "0000b82c62117aa4497508bb1bdfb53a\tUSERID_1\t{role}\t0\t0\tnan\t{text}\n"
 
 
