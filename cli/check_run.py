@@ -57,9 +57,9 @@ def run_check(inputs: tuple[str, ...], texts: tuple[str, ...] = (), fmt: str = "
         render(results, show_matches)
     for p in problems:
         _echo(f"kefulint: {p.where}: {p.what}", err=True)
-    if not results:
-        if not problems:
-            _echo(f"kefulint: nothing to check: no reply in {', '.join(inputs)} (读取不到任何回复)", err=True)
+    if not results and not problems:
+        _echo(f"kefulint: nothing to check: no reply in {', '.join(inputs)} (读取不到任何回复)", err=True)
+    if not results or any(p.unread for p in problems):  # nothing unread passes as clean
         sys.exit(ExitCode.USAGE)
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
 

@@ -3,7 +3,8 @@ line) and ``.jsonl`` (objects with id, text and optional context) files.
 
 Lines end at ``\n`` only (JSON Lines, and U+2028 inside a reply stays in it). An argument that
 names no file but looks like a path (``drafts.txt``, ``./x``), and a directory, are errors: a
-typo must not be checked as the text of a reply and pass."""
+typo must not be checked as the text of a reply and pass. So is a file that is no text (gzip, a
+ZIP archive such as .xlsx, NUL bytes): its bytes must not be checked as replies and pass."""
 from __future__ import annotations
 
 import json
@@ -25,6 +26,7 @@ class Message(NamedTuple):  # named tuples: a cold check imports no dataclasses 
 class Problem(NamedTuple):
     where: str
     what: str
+    unread: bool = False  # nothing of the input could be read: the check exits 2, whatever else it read
 
 
 _FILE_SUFFIX = re.compile(r"\.(txt|jsonl|ndjson|json|csv|tsv|md|ya?ml|xlsx|log)(\.gz)?$", re.IGNORECASE)
@@ -85,7 +87,7 @@ def read_messages(args: tuple[str, ...], problems: list[Problem], texts: tuple[s
                 with open(arg, "rb") as fh:
                     data = fh.read()
             except OSError as exc:
-                problems.append(Problem(arg, f"cannot read: {exc.strerror}"))
+                problems.append(Problem(arg, f"cannot read: {exc.strerror}", unread=True))
                 continue
             yield from _from_lines(_lines(_decode(data, arg, problems)), arg, problems)
         else:
@@ -106,8 +108,9 @@ def _decode(data: bytes, source: str, problems: list[Problem]) -> str:
         except UnicodeDecodeError:
             problems.append(Problem(source, "UTF-16 with undecodable bytes; undecodable bytes replaced"))
             return data.decode("utf-16", errors="replace")
-    if data.count(b"\x00") * 4 >= len(data) > 0:
-        problems.append(Problem(source, "looks like UTF-16 without a byte-order mark; save it as UTF-8"))
+    why = _not_text(data, source)
+    if why:
+        problems.append(Problem(source, why, unread=True))
         return ""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -119,3 +122,25 @@ def _decode(data: bytes, source: str, problems: list[Problem]) -> str:
         except UnicodeDecodeError:
             problems.append(Problem(source, "not UTF-8 or GB18030; undecodable bytes replaced"))
             return data.decode("utf-8", errors="replace")
+
+
+_FIRST_BLOCK = 8192  # where a NUL byte marks a binary file
+
+
+def _not_text(data: bytes, source: str) -> str | None:
+    """Why ``data`` is no text that check reads, told by its first bytes (UTF-16 with a byte-order
+    mark, which holds NUL bytes, is read before): compressed, a ZIP archive such as an .xlsx
+    workbook, UTF-16 without a byte-order mark, or binary. None for text (UTF-8, GB18030)."""
+    if data.startswith(b"\x1f\x8b"):
+        unzip = f"zcat {source if source != '-' else 'FILE'} | kefulint check -"
+        return ("is gzip-compressed, not text (压缩文件，请先解压): kefulint scan reads .gz chat logs; "
+                f"to check its replies, decompress it first: {unzip}")
+    if data.startswith(b"PK\x03\x04"):
+        return ("is a ZIP archive such as an .xlsx workbook, not text (Excel 或压缩包，不是文本): "
+                "kefulint lint reads reply templates from .xlsx; check reads .txt and .jsonl")
+    if data.count(b"\x00") * 4 >= len(data) > 0:
+        return "looks like UTF-16 without a byte-order mark; save it as UTF-8 (请另存为 UTF-8)"
+    if b"\x00" in data[:_FIRST_BLOCK]:
+        return ("is binary (NUL bytes), not text (二进制文件，不是文本): check reads UTF-8, GB18030 "
+                "and UTF-16 with a byte-order mark")
+    return None

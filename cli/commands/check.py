@@ -26,7 +26,8 @@ def check(inputs, texts, fmt, context, show_matches, fail_on, explain, model, co
     """Check replies: TEXT, FILE (.txt one per line, .jsonl with id/text/context) or - for stdin.
 
     检查回复：直接给文本，或文件（.txt 每行一条，.jsonl 含 id/text/context），- 表示标准输入。
-    An argument that looks like a path but names no file, or a directory, stops with exit 2.
+    An argument that looks like a path but names no file, a directory, or a compressed or binary
+    file (.gz, .xlsx) stops with exit 2.
 
     \b
     kefulint check "亲，加我微信 abc_123"

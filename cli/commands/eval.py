@@ -8,7 +8,7 @@ import click
 from kefulint.evaluation import evaluate, keyword_predictor, linter_predictor, read_items
 from kefulint.finding import Severity
 
-from ..common import ExitCode, build_linter
+from ..common import ExitCode, build_linter, fail
 from ..options import linter_options
 
 
@@ -28,19 +28,31 @@ def eval_cmd(paths, fmt, min_precision, min_recall, severity, compare_keywords, 
 
     在一个或多个标注集上计算总体、每个类别、每种难点标签的准确率、召回率、F1，并列出漏报与误报。
     """
-    linter = build_linter(config_path, rulesets, disable, platform)
-    items, problems = [], []
+    items, problems, empty = [], [], []
     for path in paths:
-        if path == "-":
-            got, bad = read_items(sys.stdin, path)
-        else:
-            with open(path, encoding="utf-8-sig") as stream:
-                got, bad = read_items(stream, path)
+        try:
+            if path == "-":
+                got, bad = read_items(sys.stdin, path)
+            else:
+                with open(path, encoding="utf-8-sig") as stream:
+                    got, bad = read_items(stream, path)
+        except UnicodeDecodeError as exc:  # a .gz, a workbook, another encoding: nothing of the file is read
+            got, bad = [], []
+            problems.append(f"{path}: not UTF-8 text (bad byte at {exc.start}); eval reads labelled JSON Lines "
+                            "(不是 UTF-8 文本)")
+        if not got:
+            empty.append(f"no labelled line read from {path}; {len(bad)} lines skipped")
         items += got
         problems += bad
     for p in problems:
         click.echo(f"kefulint: {p}", err=True)
+    if not items:  # scores of nothing are perfect: a gate on them would pass on the wrong file
+        fail("; ".join(empty) + " (没有读到任何标注行)")
+    for note in empty:
+        click.echo(f"kefulint: warning: {note} (该文件没有读到标注行)", err=True)
+    linter = build_linter(config_path, rulesets, disable, platform)
     report = evaluate(items, linter_predictor(linter, Severity(severity)))
+    report.skipped = problems
     baseline = evaluate(items, keyword_predictor(linter)) if compare_keywords else None
     if fmt == "json":
         out = report.as_dict()

@@ -109,7 +109,7 @@ def _finish(stream: io.TextIOWrapper) -> None:
               help="Exit 1 when a finding is at or above this severity.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any line was skipped. 有跳过的行时失败")
 @click.option("--show-matches", is_flag=True, help="Show personal data unmasked in reports. 显示未打码内容")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no terminal summary.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no terminal summary, no skipped line printed (their number is).")
 @click.option("--review", "review", type=click.IntRange(min=1), default=None, metavar="N",
               help="List the N messages the rules did not flag that the review model ranks most likely to be "
                    "violations (turns the model on). 模型复核队列")
@@ -188,6 +188,8 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
                 if html_rows is not None and len(html_rows) < HTML_ROWS:
                     html_rows.extend(item.records[: HTML_ROWS - len(html_rows)])
                 advance(summary.counts["messages"])
+    if not quiet and (hint := _unlisted_skips(summary.counts["skipped"], SKIPS_PRINTED, skipped_path)):
+        click.echo(hint, err=True)
     summary.counts["lines"] = reader.lines
     summary.files = [{"source": s, "format": f, "encoding": e} for s, f, e in reader.files]
     _write_reports(summary, summary_json, html_path, html_rows)
@@ -201,6 +203,8 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
     click.echo(f"kefulint: read {c['lines']:,} lines 读取; {c['agent_turns']:,} agent turns linted 客服消息; "
                f"{c['buyer_turns']:,} buyer turns 买家消息; {c['skipped']:,} skipped 跳过; "
                f"{c['findings']:,} findings 问题, {c['points']:,} points 扣分", err=True)
+    if quiet and (hint := _unlisted_skips(c["skipped"], 0, skipped_path)):
+        click.echo(hint, err=True)
     for note in reader.notes:
         click.echo(f"kefulint: {note}", err=True)
     if not c["agent_turns"]:
@@ -213,6 +217,21 @@ def scan(inputs, input_format, mapping, line_pattern, encoding, output, out_form
         click.echo(f"kefulint: --strict: {c['skipped']} line(s) skipped", err=True)
         sys.exit(ExitCode.USAGE)
     sys.exit(ExitCode.FINDINGS if summary.max_rank >= fail_on_rank(fail_on) else ExitCode.CLEAN)
+
+
+def _unlisted_skips(skipped: int, printed: int, skipped_path: str | None) -> str | None:
+    """The line after the skipped lines printed (the first ``printed``) that counts the rest and
+    says where all of them are; None when every one was printed."""
+    rest = skipped - min(skipped, printed)
+    if not rest:
+        return None
+    if skipped_path:
+        where = f"all listed in {'standard output' if skipped_path == '-' else skipped_path}"
+    else:
+        where = "use --skipped PATH to list them all"
+    if printed:
+        return f"kefulint: … {rest:,} more skipped lines ({where}) (另有 {rest:,} 行跳过，未显示)"
+    return f"kefulint: … {rest:,} skipped lines ({where}) ({rest:,} 行跳过，未显示)"
 
 
 def _log_format(log: LogFormat, input_format, mapping, line_pattern, encoding) -> LogFormat:

@@ -1,9 +1,11 @@
 """``lint --format csv``: one finding per row, for spreadsheets (UTF-8 with BOM so Excel reads
-the Chinese text)."""
+the Chinese text; a cell that starts like a formula is neutralised, see csv_cells)."""
 from __future__ import annotations
 
 import csv
 from typing import TextIO
+
+from .csv_cells import csv_cell
 
 FIELDS = ("path", "line", "column", "rule", "category", "severity", "points", "match", "message", "suggestion",
           "label", "fixable", "needs_rewrite")
@@ -15,4 +17,5 @@ def render(run, show_matches: bool, out: TextIO) -> None:
     writer.writerow(FIELDS)
     for f in run.findings:
         d = f.to_dict(show_matches)
-        writer.writerow([("yes" if d[k] else "no") if k in ("fixable", "needs_rewrite") else d[k] for k in FIELDS])
+        writer.writerow([("yes" if d[k] else "no") if k in ("fixable", "needs_rewrite") else csv_cell(d[k])
+                         for k in FIELDS])

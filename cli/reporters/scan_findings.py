@@ -13,6 +13,8 @@ from typing import TextIO
 from kefulint.scan.judge import Judged
 from kefulint.scan.records import RECORD_FIELDS, add_finding_lines, finding_records
 
+from .csv_cells import csv_cell
+
 # json.dumps(record, ensure_ascii=False) byte for byte: json.dumps makes an encoder per call
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -23,7 +25,7 @@ def render_records(records: list[dict], fmt: str) -> bytes:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=RECORD_FIELDS, lineterminator="\n")
         for record in records:
-            row = dict(record)
+            row = {key: csv_cell(value) for key, value in record.items()}
             for key in ("fatal", "conversation_fatal"):
                 row[key] = "true" if row[key] else "false"
             row["seconds"] = "" if row["seconds"] is None else row["seconds"]

@@ -1,11 +1,13 @@
 """The check, rules and eval commands, through click's runner and once as the installed script."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 from kefulint.cli.main import cli
@@ -127,6 +129,32 @@ def test_eval_command(tmp_path):
     assert data["misses"][0]["id"] == "3"
     assert r.exit_code == 0
     assert run("eval", "--min-recall", "0.9", str(path)).exit_code == 1
+
+
+def test_eval_that_read_no_labelled_line_is_an_error_not_a_perfect_score(tmp_path):
+    """A gate on precision and recall must not pass on the wrong file: scores of nothing are 1.000."""
+    drafts = Path(__file__).resolve().parents[2] / "samples" / "drafts.txt"  # replies, one a line: no JSON
+    lines = sum(1 for line in drafts.read_text(encoding="utf-8").splitlines() if line.strip())
+    r = run("eval", "--min-precision", "0.95", "--min-recall", "0.95", str(drafts))
+    assert r.exit_code == 2 and "overall" not in r.stdout
+    assert f"kefulint: no labelled line read from {drafts}; {lines} lines skipped" in r.stderr
+    (tmp_path / "set.jsonl.gz").write_bytes(gzip.compress(b'{"text": "x", "labels": []}\n', mtime=0))
+    r = run("eval", str(tmp_path / "set.jsonl.gz"))
+    assert r.exit_code == 2 and "not UTF-8 text" in r.stderr and "no labelled line read from" in r.stderr
+    r = run("eval", "--format", "json", "-", input="\n")
+    assert r.exit_code == 2 and "no labelled line read from -; 0 lines skipped" in r.stderr
+
+
+def test_eval_warns_about_a_file_that_gave_nothing_beside_one_that_did(tmp_path):
+    good, bad = tmp_path / "set.jsonl", tmp_path / "notes.txt"
+    good.write_text(json.dumps({"id": "1", "text": "加我微信 abc_123456", "labels": ["contact.wechat"]}) + "\n",
+                    encoding="utf-8")
+    bad.write_text("not json\n{}\n", encoding="utf-8")
+    r = run("eval", "--format", "json", str(good), str(bad))
+    assert r.exit_code == 0
+    assert f"kefulint: warning: no labelled line read from {bad}; 2 lines skipped" in r.stderr
+    data = json.loads(r.stdout)
+    assert data["items"] == 1 and [s.split(": ")[0] for s in data["skipped"]] == [f"{bad}:1", f"{bad}:2"]
 
 
 def test_installed_console_script(tmp_path):

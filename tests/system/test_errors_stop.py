@@ -4,6 +4,7 @@ name: each says what went wrong and what to try, and exits non-zero."""
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 
 import pytest
@@ -59,6 +60,57 @@ def test_check_reads_utf16_with_a_bom_and_refuses_it_without(here):
     (here / "bare.txt").write_bytes("有事打我电话13800138000\n".encode("utf-16-le"))
     r = run("check", "bare.txt")
     assert r.exit_code == 2 and "UTF-16 without a byte-order mark" in r.stderr
+
+
+def test_check_reads_gb18030_and_utf16_big_endian_with_a_bom(here):
+    (here / "gbk.txt").write_bytes("好的亲\n有事打我电话13800138000\n".encode("gb18030"))
+    (here / "u16be.txt").write_bytes(codecs.BOM_UTF16_BE + "有事打我电话13800138000\n".encode("utf-16-be"))
+    for name in ("gbk.txt", "u16be.txt"):
+        r = run("check", "--format", "json", name)
+        assert r.exit_code == 1 and r.stderr == "", (name, r.stderr)
+        assert json.loads(r.stdout)[-1]["findings"][0]["rule"] == "contact.mobile"
+
+
+def _workbook() -> bytes:
+    import io
+
+    import openpyxl  # a dependency of kefulint (lint's .xlsx reader)
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["短语内容"])
+    wb.active.append(["加我微信 abc_123456"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("chat.jsonl.gz", gzip.compress('{"id": "a", "text": "加我微信 abc_123456"}\n'.encode(), mtime=0),
+     ["gzip-compressed", "kefulint scan", "压缩"]),
+    ("replies.txt.gz", gzip.compress("加我微信 abc_123456\n".encode(), mtime=0), ["gzip-compressed", "zcat"]),
+    ("quick.xlsx", _workbook(), ["ZIP archive", "kefulint lint", ".xlsx"]),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), ["binary", "NUL bytes", "二进制"]),
+], ids=["jsonl.gz", "txt.gz", "xlsx", "nul-bytes"])
+def test_a_compressed_or_binary_file_is_an_error_naming_it(here, name, data, said):
+    (here / name).write_bytes(data)
+    r = run("check", name)
+    assert r.exit_code == 2 and "0 messages" in r.stdout  # nothing was read, nothing passed
+    assert f"kefulint: {name}: " in r.stderr and "undecodable bytes replaced" not in r.stderr
+    for words in said:
+        assert words in r.stderr
+    piped = run("check", "-", input=data)
+    assert piped.exit_code == 2 and "kefulint: -: " in piped.stderr and said[0] in piped.stderr
+
+
+def test_a_file_unread_beside_readable_ones_still_stops(here):
+    """The replies that could be read are checked and shown; the one that could not makes it exit 2."""
+    (here / "ok.txt").write_text("好的亲\n", encoding="utf-8")
+    (here / "chat.jsonl.gz").write_bytes(gzip.compress(b'{"id": "a", "text": "ok"}\n'))
+    (here / "bare.txt").write_bytes("好的亲\n".encode("utf-16-le"))
+    for other in ("chat.jsonl.gz", "bare.txt"):
+        r = run("check", "ok.txt", other)
+        assert r.exit_code == 2 and f"kefulint: {other}: " in r.stderr
+        assert "1 messages, 0 with findings" in r.stdout
 
 
 def test_jsonl_lines_end_at_newline_only(here):

@@ -148,6 +148,16 @@ def test_csv_report(repo):
                                                                                   "138****8000")
 
 
+def test_csv_report_neutralises_cells_that_start_like_a_formula(repo):
+    """Excel runs a cell that starts with = + - @ (or a tab / CR): such text gets a leading '."""
+    (repo / "replies" / "evil.yaml").write_text('"=cmd|\' /C calc\'!A0": 加我微信 abc_123456\n', encoding="utf-8")
+    (repo / "=1+2.txt").write_text("加我微信 abc_123456\n", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(lint("replies", "=1+2.txt", "--format", "csv").stdout.lstrip("\ufeff"))))
+    wechat = {r["path"]: r for r in rows if r["rule"] == "contact.wechat-id"}
+    assert wechat["replies/evil.yaml"]["label"] == "'=cmd|' /C calc'!A0"  # the key the reply came from
+    assert [wechat["'=1+2.txt"][k] for k in ("line", "column", "points")] == ["1", "6", "6"]
+
+
 def test_suppressions_and_unused_suppression_warning(repo):
     (repo / "s.yaml").write_text(
         "# kefulint: disable-next-line=contact.mobile\n"

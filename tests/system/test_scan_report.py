@@ -4,6 +4,8 @@ without timestamps, a CSV Excel reads, JDDC judged as JD, and normal invoice cha
 for false invoices."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -71,6 +73,51 @@ def test_findings_csv_starts_with_a_bom(tmp_path):
     assert data.startswith(b"\xef\xbb\xbfconversation,turn,")
     header = data.decode("utf-8-sig").splitlines()[0].split(",")
     assert header[-4:] == ["message", "suggestion", "buyer", "text"]
+
+
+def test_findings_csv_neutralises_cells_that_start_like_a_formula(tmp_path):
+    """Excel runs a cell that starts with = + - @ (or a tab / CR): typed text gets a leading '."""
+    rows = [{"conversation": '=HYPERLINK("http://x","c")', "role": "buyer", "text": "@SUM(1+1) 在吗"},
+            {"conversation": '=HYPERLINK("http://x","c")', "role": "agent", "agent": "+cmd|' /C calc'!A0",
+             "text": "-加我微信 abc_123456"}]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert scan(str(log), "-o", str(tmp_path / "f.csv")).exit_code == 1
+    found = list(csv.DictReader(io.StringIO((tmp_path / "f.csv").read_text(encoding="utf-8-sig"))))
+    wechat = next(row for row in found if row["rule"] == "contact.wechat-id")
+    assert wechat["conversation"] == '\'=HYPERLINK("http://x","c")'
+    assert (wechat["agent"], wechat["buyer"]) == ("'+cmd|' /C calc'!A0", "'@SUM(1+1) 在吗")
+    assert wechat["text"] == "'-加我微信 ⟦ab*_****56⟧"
+    assert (wechat["turn"], wechat["line"], wechat["points"]) == ("2", "2", "6")
+    jsonl = scan(str(log), "-o", "-")  # JSON Lines are data, not a spreadsheet: unchanged
+    assert {json.loads(line)["agent"] for line in jsonl.stdout.splitlines()} == {"+cmd|' /C calc'!A0"}
+
+
+def test_skipped_lines_beyond_those_printed_are_counted_on_stderr(tmp_path):
+    """The first 20 skipped lines are printed, then one line counts the rest; -q prints none but
+    still counts them; --skipped PATH lists every one, as before."""
+    log = tmp_path / "log.jsonl"
+    rows = [{"conversation": "c", "role": "agent", "text": "您好"}] * 3
+    log.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+                   + "".join(f"not json {i}\n" for i in range(46)), encoding="utf-8")
+    runner = CliRunner()
+    loud = runner.invoke(cli, ["scan", "-j", "1", "--disable", "service", str(log)])
+    lines = loud.stderr.splitlines()
+    assert loud.exit_code == 0 and [x.startswith("kefulint: skipped ") for x in lines[:21]] == [True] * 20 + [False]
+    assert lines[20] == "kefulint: … 26 more skipped lines (use --skipped PATH to list them all) (另有 26 行跳过，未显示)"
+    assert "46 skipped 跳过" in lines[21]
+    quiet = runner.invoke(cli, ["scan", "-q", "-j", "1", "--disable", "service", str(log)])
+    assert quiet.exit_code == 0 and len(quiet.stderr.splitlines()) == 2
+    counts, hint = quiet.stderr.splitlines()
+    assert "46 skipped 跳过" in counts
+    assert hint == "kefulint: … 46 skipped lines (use --skipped PATH to list them all) (46 行跳过，未显示)"
+    listed = tmp_path / "skipped.txt"
+    quiet = runner.invoke(cli, ["scan", "-q", "-j", "1", "--disable", "service", "--skipped", str(listed), str(log)])
+    assert quiet.stderr.splitlines()[1] == f"kefulint: … 46 skipped lines (all listed in {listed}) (46 行跳过，未显示)"
+    assert listed.read_text(encoding="utf-8").splitlines() == [
+        f"{log}:{n}: invalid JSON: Expecting value (column 1)" for n in range(4, 50)]
+    log.write_text(json.dumps(rows[0]) + "\nnot json\n", encoding="utf-8")  # all printed: no count line
+    assert "more skipped" not in runner.invoke(cli, ["scan", "-j", "1", "--disable", "service", str(log)]).stderr
 
 
 JDDC = "0000b82c62117aa4497508bb1bdfb53a\tUSERID_1\t{role}\t0\t0\tnan\t{text}\n"
