@@ -57,6 +57,17 @@ def test_diff_shows_the_changed_clauses_masked_and_writes_nothing(here):
     assert "-亲，有事打我电话13800138000\n" in run("a.txt", "--diff", "--show-matches").stdout
 
 
+def test_fix_writes_a_standard_sentence_once_as_the_suggested_text_does(here):
+    from kefulint import Linter
+
+    reply = "加我微信 abc_123。电话13800138000"
+    (here / "a.txt").write_text(reply + "\n", encoding="utf-8")
+    assert run("a.txt", "--fix").exit_code == 0
+    # before: 亲，有问题请直接在旺旺上联系我们哦。有问题请直接在旺旺上联系我们哦
+    assert (here / "a.txt").read_text(encoding="utf-8") == "亲，有问题请直接在旺旺上联系我们哦\n"
+    assert Linter.default().check(reply).suggested_text == "亲，有问题请直接在旺旺上联系我们哦"
+
+
 def test_fix_keeps_gbk_crlf_and_mode_and_is_idempotent(here):
     path = here / "q.csv"
     path.write_bytes("分组,短语内容\r\n售后,亲，有事打我电话13800138000\r\n售前,你问我，我问谁？\r\n".encode("gbk"))
