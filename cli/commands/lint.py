@@ -83,12 +83,15 @@ def _write_report(output: str, render) -> None:
 @click.option("--show-matches", is_flag=True, help="Print contact data unmasked. 显示未打码的联系方式")
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place. 就地应用安全修正")
 @click.option("--diff", is_flag=True, help="Show the safe fixes as a unified diff; write nothing. 只显示修改")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff, also apply the unsafe fixes: the rewrites check's suggested text offers "
+                   "for rules that declare no fix. 同时应用非安全修正")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .kefulint-cache/. 不用缓存")
 @click.option("--model", "model", is_flag=True, default=None,
               help="Add the review model's model.<category> findings (info, 0 points). 模型复核提示")
 @linter_options
-def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, diff, no_cache, model, config_path,
-         rulesets, disable, platform):
+def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, diff, unsafe_fixes, no_cache, model,
+         config_path, rulesets, disable, platform):
     """Lint reply-template files and directories (default: the current directory).
 
     检查快捷短语/自动回复/AI 客服话术模板：.txt .md .csv .tsv .json .yaml .yml .xlsx。
@@ -98,11 +101,13 @@ def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, d
     kefulint lint replies/ --format sarif -o kefulint.sarif
     kefulint lint --baseline .kefulint-baseline.json
     kefulint lint --diff        # show the safe fixes;  --fix writes them
+    kefulint lint --fix --unsafe-fixes   # also the rewrites check suggests for rules without a fix
     """
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     runner = _runner(config_path, rulesets, disable, platform, max_points, use_cache=not no_cache, model=model)
-    run = _execute(runner, paths, baseline=baseline, fix=fix and not diff, diff=diff, show_matches=show_matches)
+    run = _execute(runner, paths, baseline=baseline, fix=fix and not diff, diff=diff, show_matches=show_matches,
+                   unsafe_fixes=unsafe_fixes)
     for diff_text in run.diffs:
         click.echo(diff_text, nl=False)
     reporter = importlib.import_module(f"kefulint.cli.reporters.lint_{fmt}")
@@ -112,6 +117,10 @@ def lint(paths, fmt, output, fail_on, max_points, baseline, show_matches, fix, d
         reporter.render(run, show_matches, sys.stdout)
     for path in run.fixed:
         click.echo(f"已修正 fixed: {path}", err=True)
+    hidden = sum(1 for f in run.findings if f.fix is not None and f.unsafe)
+    if (fix or diff) and not unsafe_fixes and hidden:
+        click.echo(f"kefulint: {hidden} 个问题只有非安全修正，未应用；加 --unsafe-fixes 应用 (unsafe fixes not applied "
+                   f"to {hidden} findings: add --unsafe-fixes)", err=True)
     for path in run.unfixable:
         click.echo(f"kefulint: {path}: 有可修正的问题但无法安全改写（已跳过）(fixes not applied: the file could not be "
                    "rewritten safely)", err=True)

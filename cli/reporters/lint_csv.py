@@ -8,7 +8,8 @@ from typing import TextIO
 from .csv_cells import csv_cell
 
 FIELDS = ("path", "line", "column", "rule", "category", "severity", "points", "match", "message", "suggestion",
-          "label", "fixable", "needs_rewrite")
+          "label", "fixable", "unsafe_fixable", "needs_rewrite")
+_YES_NO = frozenset({"fixable", "unsafe_fixable", "needs_rewrite"})
 
 
 def render(run, show_matches: bool, out: TextIO) -> None:
@@ -17,5 +18,4 @@ def render(run, show_matches: bool, out: TextIO) -> None:
     writer.writerow(FIELDS)
     for f in run.findings:
         d = f.to_dict(show_matches)
-        writer.writerow([("yes" if d[k] else "no") if k in ("fixable", "needs_rewrite") else csv_cell(d[k])
-                         for k in FIELDS])
+        writer.writerow([("yes" if d[k] else "no") if k in _YES_NO else csv_cell(d[k]) for k in FIELDS])

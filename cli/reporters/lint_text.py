@@ -20,8 +20,10 @@ def render(run, show_matches: bool, out: TextIO) -> None:
             shown = f"「{match}」" if match else ""
             label = f" [{f.label}]" if f.label else ""
             points = f" {f.points}分" if f.points else ""
-            fixable = " (可自动修正 fixable)" if f.fix is not None else (
-                " (需要人工改写 needs rewriting)" if f.needs_rewrite else "")
+            if f.fix is not None:
+                fixable = " (可用 --unsafe-fixes 修正 unsafe fix)" if f.unsafe else " (可自动修正 fixable)"
+            else:
+                fixable = " (需要人工改写 needs rewriting)" if f.needs_rewrite else ""
             out.write(f"{where} {sev} {f.rule} {f.message}{shown}{label}{points}{fixable}\n")
             if f.suggestion:
                 out.write(f"    建议：{f.suggestion}\n")

@@ -6,7 +6,9 @@ standing behind a mask.
 This module only proposes edits, from the least change to the most: (1) each clause (each
 sentence, for an invitation to another channel) replaced by its standard phrase, personal data
 that is no invitation masked in place, (2) the same removed, (3) each sentence replaced by its
-standard phrase. The engine
+standard phrase. A standard sentence is written once: a clause whose phrase the edit just before
+already wrote, with nothing but marks between, joins that edit; one whose phrase an earlier edit
+wrote or the reply already says is removed. The engine
 (:mod:`.assemble`) lints every proposal again and keeps the first with no finding at ``error``;
 when none passes, no fix is offered and the reply needs rewriting by a person.
 """
@@ -196,13 +198,19 @@ def _fit(phrase: str, text: str, start: int, end: int) -> str:
     return phrase
 
 
-def _removal(text: str, start: int, end: int) -> Edit:
+def _said(phrase: str) -> str:
+    """What a standard phrase says, without the salutation and the closing mark: 「亲，发票只能…哦」
+    written at the start of a reply and 「发票只能…哦」 fitted into its middle say the same."""
+    return _QIN.sub("", phrase.strip(), count=1).rstrip(_CLAUSE_MARKS) or phrase.strip()
+
+
+def _removal(text: str, start: int, end: int, floor: int = 0) -> Edit:
     """Take ``text[start:end]`` out with one of the marks beside it (the weaker one), so that no
-    doubled or dangling mark is left."""
+    doubled or dangling mark is left. Nothing before ``floor`` (an earlier edit's end) is taken."""
     p = start
-    while p > 0 and text[p - 1].isspace():
+    while p > floor and text[p - 1].isspace():
         p -= 1
-    prev = p - 1 if p > 0 and _is_mark(text, p - 1, _CLAUSE_MARKS) else None
+    prev = p - 1 if p > floor and _is_mark(text, p - 1, _CLAUSE_MARKS) else None
     q = end
     while q < len(text) and text[q].isspace():
         q += 1
@@ -223,25 +231,42 @@ def _mask(text: str, group: _Group) -> Edit:
     return Edit(group.start, group.end, mask_sensitive(piece) if group.sensitive else "*" * len(piece))
 
 
+def _replacement(text: str, start: int, end: int, suggestion: str) -> Edit:
+    """``text[start:end]`` replaced by the standard phrase fitted to its place."""
+    phrase = _fit(suggestion, text, start, end)
+    # (the phrase's own question mark gave way to the reply's: a question is still a question)
+    if text[end : end + 1] in ("？", "?") and not suggestion.strip().endswith(_QUESTION):
+        end += 1  # the question went with the clause; the standard phrase is a statement
+        phrase += "。" if text[end:].strip() else ""
+    return Edit(start, end, phrase)
+
+
 def _rewrite(text: str, groups: list[_Group], prefer_removal: bool) -> tuple[Edit, ...]:
     edits: list[Edit] = []
-    used: set[str] = set()
     for g in groups:
         if g.action == "mask":
             edits.append(_mask(text, g))
             continue
-        phrase = _fit(g.top.suggestion, text, g.start, g.end)
-        outside = text[: g.start] + text[g.end :]
-        repeated = not phrase or phrase in used or phrase in outside
-        if g.action == "remove" or prefer_removal or repeated:
-            edits.append(_removal(text, g.start, g.end))
+        floor = edits[-1].end if edits else 0
+        if g.action == "remove" or prefer_removal:
+            edits.append(_removal(text, g.start, g.end, floor))
             continue
-        used.add(phrase)
-        end = g.end
-        if text[end : end + 1] in ("？", "?") and not phrase.endswith(_QUESTION):
-            end += 1  # the question went with the clause; the standard phrase is a statement
-            phrase += "。" if text[end:].strip() else ""
-        edits.append(Edit(g.start, end, phrase))
+        edit = _replacement(text, g.start, g.end, g.top.suggestion)
+        said = _said(edit.replacement)
+        if not said:
+            edits.append(_removal(text, g.start, g.end, floor))
+        elif any(said in _said(e.replacement) for e in edits if e.replacement) or said in text[: g.start] + text[g.end :]:
+            # a sentence already written (by an earlier edit, or standing in the reply) is not
+            # written again: an edit that just wrote it, with nothing but marks between, is
+            # stretched over this clause too (亲， and the closing mark fitted to the new end);
+            # otherwise the clause goes
+            last = edits[-1] if edits else None
+            if last is not None and _said(last.replacement) == said and _only_marks(text[last.end : g.start]):
+                edits[-1] = _replacement(text, last.start, g.end, g.top.suggestion)
+            else:
+                edits.append(_removal(text, g.start, g.end, floor))
+        else:
+            edits.append(edit)
     return tuple(edits)
 
 

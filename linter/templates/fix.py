@@ -1,8 +1,10 @@
-"""``--fix``: apply the rules' safe replacements to a template file.
+"""``--fix``: apply the rules' safe replacements to a template file (and with
+``--unsafe-fixes`` the unsafe ones too).
 
 Each reply is fixed whole or not at all: its safe fix (:meth:`Linter.fix_plan` with
 ``safe_only``: the clause or sentence holding a violation replaced by the rule's standard phrase
-or removed, never a suppressed finding) is applied only when it leaves the reply with no finding
+or removed, never a suppressed finding), or where there is none and ``unsafe_fixes`` is set, the
+fix ``check``'s suggested_text offers, is applied only when it leaves the reply with no finding
 at error and every edit stands verbatim in the file (not behind an escape or a CSV ``""``). The rewritten file is read back and must give exactly the expected replies,
 else it is left alone: a fix never changes the file's structure. Passes repeat until nothing
 changes, so running ``--fix`` twice changes nothing the second time.
@@ -26,11 +28,12 @@ from .source import ReadError, SourceFile
 MAX_PASSES = 4
 
 
-def _edits(source: SourceFile, kept: list[Kept]) -> tuple[list[tuple[int, int, str]], dict[int, str]]:
+def _edits(source: SourceFile, kept: list[Kept],
+           unsafe_fixes: bool) -> tuple[list[tuple[int, int, str]], dict[int, str]]:
     """File edits (start, end, replacement) and the reply texts expected after them."""
     edits: list[tuple[int, int, str]] = []
     expected: dict[int, str] = {}
-    for index in sorted({k.reply for k in kept if k.edits}):
+    for index in sorted({k.reply for k in kept if k.edits and (unsafe_fixes or not k.unsafe)}):
         reply = source.replies[index]
         plan = next(k.edits for k in kept if k.reply == index)
         for e in plan:
@@ -61,10 +64,10 @@ class Change(NamedTuple):
     new: str
 
 
-def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str,
-               options: LintOptions) -> tuple[str, list[tuple[int, int]], list[Change]]:
+def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str, options: LintOptions,
+               unsafe_fixes: bool = False) -> tuple[str, list[tuple[int, int]], list[Change]]:
     """(new text, file spans of sensitive matches in the ORIGINAL text, the clauses changed).
-    The new text equals ``source.text`` when nothing can be fixed safely."""
+    The new text equals ``source.text`` when nothing can be fixed (safely, unless ``unsafe_fixes``)."""
     sensitive = []
     for k in kept:
         reply = source.replies[k.reply]
@@ -76,7 +79,7 @@ def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str
     current, current_kept = source, kept
     changes: list[Change] = []
     for _ in range(MAX_PASSES):
-        edits, expected = _edits(current, current_kept)
+        edits, expected = _edits(current, current_kept, unsafe_fixes)
         if not edits:
             break
         new_text = _apply(current.text, edits)

@@ -48,7 +48,10 @@ class FileFinding:
     fingerprint: str = ""  # reply_hash of the reply (baselines)
     label: str = ""  # column or key the reply came from
     masked: str | None = None  # the masked match, computed once (None: not yet)
-    needs_rewrite: bool = False  # at error and no safe fix leaves the reply clean: a person must rewrite it
+    needs_rewrite: bool = False  # at error and no fix --fix can write leaves the reply clean: a person must rewrite it
+    # ``fix`` is unsafe: a rewrite of a rule that declares no fix (check's suggested_text), which
+    # --fix writes only with --unsafe-fixes
+    unsafe: bool = False
 
     @property
     def masked_match(self) -> str:
@@ -79,7 +82,8 @@ class FileFinding:
             "message": self.message,
             "suggestion": self.suggestion,
             "fatal": self.fatal,
-            "fixable": self.fix is not None,
+            "fixable": self.fix is not None and not self.unsafe,
+            "unsafe_fixable": self.fix is not None and self.unsafe,
             "needs_rewrite": self.needs_rewrite,
             "label": self.label,
         }
@@ -93,15 +97,16 @@ class FileFinding:
         # --show-matches run does not use the cache (templates/run.py)
         return [self.line, self.column, self.end_line, self.end_column, meta_index, _VALUE[self.severity],
                 None if self.sensitive else self.match, self.fix, self.fingerprint, self.label,
-                self.masked_match if self.sensitive else None, self.needs_rewrite]
+                self.masked_match if self.sensitive else None, self.needs_rewrite, self.unsafe]
 
     @classmethod
     def from_cache(cls, path: str, row: list, metas: list) -> FileFinding:
-        line, column, end_line, end_column, meta_index, severity, match, fix, fingerprint, label, masked, rewrite = row
+        line, column, end_line, end_column, meta_index, severity, match, fix, fingerprint, label, masked, rewrite, \
+            unsafe = row
         rule, category, points, message, suggestion, sensitive, fatal = metas[meta_index]
         return cls(path, line, column, end_line, end_column, rule, category, _SEVERITY[severity], points,
                    message, suggestion, masked if match is None else match, sensitive, fatal, fix, fingerprint,
-                   label, masked, rewrite)
+                   label, masked, rewrite, unsafe)
 
 
 def tool_finding(path: str, line: int, column: int, rule: str, severity: Severity, message: str,
@@ -143,16 +148,18 @@ class FileReport:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """An unsuppressed engine finding with the reply it is in and the safe fix of that reply
-    (what ``--fix`` works from; the same ``edits`` for every finding of one reply)."""
+    """An unsuppressed engine finding with the reply it is in and the fix of that reply (what
+    ``--fix`` works from; the same ``edits`` for every finding of one reply), ``unsafe`` when
+    only ``--unsafe-fixes`` writes it."""
 
     reply: int
     finding: Finding
     edits: tuple[Edit, ...] = ()
+    unsafe: bool = False
 
 
 def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str, edits: tuple[Edit, ...],
-            needs_rewrite: bool) -> FileFinding:
+            unsafe: bool, needs_rewrite: bool) -> FileFinding:
     line, column = source.reply_position(reply, f.start)
     if reply.cell is not None:
         end_line, end_column = line, column + 1
@@ -163,18 +170,25 @@ def _placed(source: SourceFile, reply: Reply, f: Finding, fingerprint: str, edit
                        f.message, f.suggestion, f.match, f.sensitive, f.fatal,
                        None if cover is None else cover.replacement,
                        fingerprint, label_text(reply.label), f.masked_match,
-                       needs_rewrite and f.severity is Severity.ERROR)
+                       needs_rewrite and f.severity is Severity.ERROR, cover is not None and unsafe)
 
 
-def _safe_fix(source: SourceFile, reply: Reply, linter: Linter, result, findings: list[Finding],
-              suppressed: set[str]) -> tuple[tuple[Edit, ...], bool]:
-    """(edits, needs rewrite) of one reply: its safe fix, kept only when every edit can be made
-    in the file as it stands (not behind an escape, not across the lines of a YAML block, not in
-    a spreadsheet). An error left without a fix --fix can write needs a person."""
+def _reply_fix(source: SourceFile, reply: Reply, linter: Linter, result, findings: list[Finding],
+               suppressed: set[str]) -> tuple[tuple[Edit, ...], bool, bool]:
+    """(edits, unsafe, needs rewrite) of one reply. Its safe fix (the rules' declared fixes and
+    channel invitations), else the fix check's suggested_text offers, which is unsafe (ruff's
+    word): ``--fix`` writes it only with ``--unsafe-fixes``. A fix is kept only when every edit can
+    be made in the file as it stands (not behind an escape, not across the lines of a YAML block,
+    not in a spreadsheet). An error left without a fix --fix can write needs a person."""
     edits = linter.fix_plan(reply.text, findings, safe_only=True, tolerated=suppressed, result=result)
+    # where a safe fix exists (or nothing is to be fixed) the unsafe one has the same targets and
+    # is the same; it differs only where an error has no safe fix at all
+    unsafe = edits is None
+    if unsafe:
+        edits = linter.fix_plan(reply.text, findings, safe_only=False, tolerated=suppressed, result=result)
     if edits and source.fixable and all(source.verbatim_offset(reply, e.start, e.end) is not None for e in edits):
-        return edits, False
-    return (), any(f.severity is Severity.ERROR for f in findings)
+        return edits, unsafe, False
+    return (), False, any(f.severity is Severity.ERROR for f in findings)
 
 
 def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Kept]]:
@@ -204,10 +218,10 @@ def lint_source(source: SourceFile, linter: Linter) -> tuple[FileReport, list[Ke
                 unsuppressed.append(f)
         if not unsuppressed:
             continue
-        edits, needs_rewrite = _safe_fix(source, reply, linter, result, unsuppressed, suppressed)
+        edits, unsafe, needs_rewrite = _reply_fix(source, reply, linter, result, unsuppressed, suppressed)
         for f in unsuppressed:
-            kept.append(Kept(index, f, edits))
-            report.findings.append(_placed(source, reply, f, fingerprint, edits, needs_rewrite))
+            kept.append(Kept(index, f, edits, unsafe))
+            report.findings.append(_placed(source, reply, f, fingerprint, edits, unsafe, needs_rewrite))
     for di, d in enumerate(ds):
         for token in d.rules:
             if (di, token) not in used:

@@ -28,7 +28,7 @@ from ..finding import Severity
 from ..rules.model import Rule
 from ..settings import Settings
 
-FORMAT = 6  # 5: sensitive matches stored masked only; 6: clause-level fixes, needs_rewrite
+FORMAT = 7  # 5: sensitive matches stored masked only; 6: clause-level fixes, needs_rewrite; 7: unsafe fixes
 # https://bford.info/cachedir/ : backup tools, and kefulint's own directory walk, skip it
 TAG = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"

@@ -186,9 +186,10 @@ class Runner:
 
     # linting ---------------------------------------------------------------------------
     def run(self, paths: list[str], baseline: str | None = None, fix: bool = False, diff: bool = False,
-            show_matches: bool = False, use_baseline: bool = True) -> LintRun:
+            show_matches: bool = False, use_baseline: bool = True, unsafe_fixes: bool = False) -> LintRun:
         """Lint ``paths``. ``baseline`` (else ``[lint] baseline`` of the config) filters the
-        findings unless ``use_baseline`` is False (when a new baseline is being written)."""
+        findings unless ``use_baseline`` is False (when a new baseline is being written).
+        ``unsafe_fixes``: ``fix`` and ``diff`` also apply the fixes of rules that declare none."""
         run = LintRun()
         targets = self.targets(paths, run)
         caches: dict[tuple[Path, str], Cache] = {}
@@ -196,7 +197,7 @@ class Runner:
         for target in targets:
             profile = target.config
             run.abs_paths[target.display] = str(target.path)
-            report = self._lint_one(target, profile, caches, run, fix, diff, show_matches)
+            report = self._lint_one(target, profile, caches, run, fix, diff, show_matches, unsafe_fixes)
             report.fail_on = profile.config.settings.fail_on
             run.files.append(report)
             if id(profile) not in used:
@@ -237,7 +238,7 @@ class Runner:
             report.findings = kept
 
     def _lint_one(self, target: Target, profile: Profile, caches: dict, run: LintRun, fix: bool, diff: bool,
-                  show_matches: bool) -> FileReport:
+                  show_matches: bool, unsafe_fixes: bool) -> FileReport:
         options = profile.config.lint
         path = str(target.path)
         cache = None
@@ -276,7 +277,8 @@ class Runner:
         if cache is not None:
             cache.put(path, st, key, report.to_cache())
         if fix or diff:
-            new_text, sensitive, changes = fixed_text(source, kept, profile.linter, target.path.suffix, options)
+            new_text, sensitive, changes = fixed_text(source, kept, profile.linter, target.path.suffix, options,
+                                                      unsafe_fixes)
             if new_text != source.text:
                 if diff:
                     run.diffs.append(unified_diff(target.display, source.text, new_text, sensitive, show_matches,
@@ -287,7 +289,7 @@ class Runner:
                     after, _ = lint_source(parse_source(target.display, target.path.suffix,
                                                         new_text.encode(source.encoding), options), profile.linter)
                     return after
-            elif any(f.fix is not None for f in report.findings):
+            elif any(f.fix is not None and (unsafe_fixes or not f.unsafe) for f in report.findings):
                 run.unfixable.append(target.display)
         return report
 

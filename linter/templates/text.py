@@ -4,10 +4,12 @@
 lines). Lines starting with ``#`` are comments; a reply line may end with
 ``# kefulint: disable=...``.
 
-``.md``: one reply per paragraph, list item, or table cell. Headings, code blocks, front
-matter, table separator rows and HTML comments are not replies; ``<!-- kefulint: ... -->``
-comments carry suppressions. A blockquote's ``>`` and a list item's marker are left out of the
-reply, so columns still point at the file.
+``.md``: one reply per paragraph, list item, block quote paragraph, or table cell; as in
+CommonMark, a line that opens a block (a list marker, a heading, a fence, a ``>`` that opens a
+block quote) ends the reply above. Headings, code blocks, front matter, table separator rows and
+HTML comments are not replies; ``<!-- kefulint: ... -->`` comments carry suppressions. A block
+quote's ``>`` and a list item's marker are left out of the reply, so columns still point at the
+file.
 """
 from __future__ import annotations
 
@@ -109,6 +111,7 @@ def read_md(source: SourceFile) -> None:
     content_lines: list[int] = []
     fence: str | None = None
     in_front_matter = False
+    depth = 0  # how deep in block quotes the open block started
 
     def flush() -> None:
         if block:
@@ -139,8 +142,13 @@ def read_md(source: SourceFile) -> None:
             fence = opened.group(1)[:3]
             continue
         quote = _QUOTE.match(stripped)
+        quotes = quote.group().count(">") if quote else 0
         if quote:
             stripped, offset = _trim(stripped[quote.end() :], offset + quote.end())
+        if quotes > depth:
+            # a `>` that opens a block quote ends the paragraph or list item above: it is no lazy
+            # continuation line (CommonMark); a line without it after a quoted one still is
+            flush()
         if not stripped:
             flush()
             continue
@@ -163,6 +171,8 @@ def read_md(source: SourceFile) -> None:
             if not stripped:
                 continue
         content_lines.append(number)
+        if not block:
+            depth = quotes
         block.append((stripped, offset))
     flush()
     _add_directives(source, comments, content_lines)

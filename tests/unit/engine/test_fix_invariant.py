@@ -58,6 +58,9 @@ def assert_fix_invariant(text: str, context, platform: str | None) -> str:
         assert _errors(linter, res.suggested_text, context) == [], (text, res.suggested_text)
         assert res.suggested_text.strip()
     for e in res.edits:
+        if e.replacement:  # a standard sentence is written once, with 亲 or without
+            said = e.replacement.removeprefix("亲，").rstrip("，。")
+            assert res.suggested_text.count(said) == 1, (text, res.suggested_text)
         covered = [f for f in res.findings if e.start <= f.start and f.end <= e.end]
         if any(f.category.startswith(CHANNEL_CATEGORIES) for f in covered):
             # an invitation is never only masked: the clause holding it is gone
@@ -88,6 +91,37 @@ def test_a_standard_phrase_replaces_the_clause_not_a_phrase_inside_it():
     res = linter_for(None).check("这个你自己去看详情页，不知道")
     # before: 这个很抱歉给您带来了不便，这个问题我马上帮您处理详情页，不知道
     assert res.suggested_text == "很抱歉给您带来了不便，这个问题我马上帮您处理，不知道"
+
+
+def test_two_clauses_of_one_standard_sentence_write_it_once():
+    linter = linter_for(None)
+    # before: 亲，这款的口碑和销量都很不错，您可以参考买家评价，这款的口碑和销量都很不错，您可以参考买家评价，不信您去比
+    res = linter.check("全网最低，行业第一，不信您去比")
+    assert res.suggested_text == "亲，这款的口碑和销量都很不错，您可以参考买家评价，不信您去比"
+    res = linter.check("行业第一，不信您去比，全网最低")
+    assert res.suggested_text == "亲，这款的口碑和销量都很不错，您可以参考买家评价，不信您去比"
+    # before: 亲，发票只能按实际购买的商品和支付金额开具哦，发票只能按实际购买的商品和支付金额开具哦
+    res = linter.check("没问题亲，按200给您开", [{"role": "buyer", "text": "实付是80，发票能写200吗？"}])
+    assert res.suggested_text == "亲，发票只能按实际购买的商品和支付金额开具哦"
+    # before: 亲，有问题请直接在旺旺上联系我们哦。有问题请直接在旺旺上联系我们哦
+    res = linter.check("加我微信 abc_123。电话13800138000")
+    assert res.suggested_text == "亲，有问题请直接在旺旺上联系我们哦"
+
+
+def test_a_repeated_sentence_after_a_question_is_written_once():
+    # the question mark went with the first clause's edit; the second clause's own is taken instead
+    res = linter_for(None).check("你用过这个产品吗？你到底懂不懂？")
+    assert res.suggested_text == "亲，我给您详细介绍一下使用方法"
+
+
+def test_a_standard_phrase_that_asks_keeps_the_question_mark():
+    res = linter_for(None).check("脑子进水了？说了八百遍了还问")
+    assert res.suggested_text == "很抱歉给您带来了不便，请问有什么可以帮助您的？可能是我刚才没讲清楚，我再给您说明一下"
+
+
+def test_a_standard_sentence_the_reply_already_says_is_not_added():
+    res = linter_for(None).check("全网最低，这款的口碑和销量都很不错，您可以参考买家评价")
+    assert res.suggested_text == "这款的口碑和销量都很不错，您可以参考买家评价"
 
 
 def test_an_invitation_is_taken_out_not_masked():

@@ -57,6 +57,67 @@ def test_diff_shows_the_changed_clauses_masked_and_writes_nothing(here):
     assert "-亲，有事打我电话13800138000\n" in run("a.txt", "--diff", "--show-matches").stdout
 
 
+def test_fix_writes_a_standard_sentence_once_as_the_suggested_text_does(here):
+    from kefulint import Linter
+
+    reply = "加我微信 abc_123。电话13800138000"
+    (here / "a.txt").write_text(reply + "\n", encoding="utf-8")
+    assert run("a.txt", "--fix").exit_code == 0
+    # before: 亲，有问题请直接在旺旺上联系我们哦。有问题请直接在旺旺上联系我们哦
+    assert (here / "a.txt").read_text(encoding="utf-8") == "亲，有问题请直接在旺旺上联系我们哦\n"
+    assert Linter.default().check(reply).suggested_text == "亲，有问题请直接在旺旺上联系我们哦"
+
+
+def test_a_fix_of_a_rule_without_a_declared_fix_is_unsafe_not_a_rewrite(here):
+    """check suggests a rewrite of 好评返现5元 (needs_rewrite false); lint said 需要人工改写 for the
+    same reply. Now lint says the fix is unsafe, --fix leaves it, --fix --unsafe-fixes writes it."""
+    (here / "a.txt").write_text("好评返现5元\n", encoding="utf-8")
+    result = run("a.txt", "--format", "json")
+    [f] = json.loads(result.stdout)["findings"]
+    assert (f["fixable"], f["unsafe_fixable"], f["needs_rewrite"]) == (False, True, False)
+    assert "(可用 --unsafe-fixes 修正 unsafe fix)" in run("a.txt").stdout
+    fixed = run("a.txt", "--fix")
+    assert fixed.exit_code == 1 and "unsafe fixes not applied to 1 findings: add --unsafe-fixes" in fixed.output
+    assert "could not be rewritten safely" not in fixed.output
+    assert (here / "a.txt").read_text(encoding="utf-8") == "好评返现5元\n"
+    assert run("a.txt", "--fix", "--unsafe-fixes").exit_code == 0
+    assert (here / "a.txt").read_text(encoding="utf-8") == "亲，用得满意的话欢迎给个真实评价，谢谢您的支持\n"
+
+
+def test_unsafe_fixable_survives_the_cache(here):
+    (here / "a.txt").write_text("全网最低价\n", encoding="utf-8")
+    first, second = (CliRunner().invoke(cli, ["lint", "a.txt", "--format", "json"]) for _ in range(2))
+    assert first.stdout == second.stdout
+    assert json.loads(second.stdout)["findings"][0]["unsafe_fixable"] is True
+
+
+_REPLIES = ["好评返现5元", "亲，我们家这款是全网最低价，闭眼入不会错！", "你问我，我问谁？", "电话13800138000",
+            "加我微信 abc_123，好评返现5元", "亲，有事打我电话13800138000，全网最低", "亲，欢迎光临"]
+
+
+def test_lint_and_check_agree_on_fixes_and_needs_rewrite(here):
+    """needs_rewrite by the same criterion in both; a reply that lint --fix --unsafe-fixes
+    rewrites reads as check's suggested text, and lint --fix alone writes only safe fixes."""
+    from kefulint import Linter
+
+    linter = Linter.default()
+    (here / "a.txt").write_text("".join(r + "\n" for r in _REPLIES), encoding="utf-8")
+    found = json.loads(run("a.txt", "--format", "json").stdout)["findings"]
+    for line, reply in enumerate(_REPLIES, 1):
+        res = linter.check(reply)
+        assert [f["needs_rewrite"] for f in found if f["line"] == line] == \
+            [d["needs_rewrite"] for d in res.finding_dicts()], reply
+        assert all(f["fixable"] or f["unsafe_fixable"] or f["needs_rewrite"] or f["severity"] != "error"
+                   for f in found if f["line"] == line), reply
+    safe = {f["line"] for f in found if f["fixable"]}
+    assert run("a.txt", "--fix").exit_code == 1
+    after_safe = (here / "a.txt").read_text(encoding="utf-8").splitlines()
+    assert [i for i, (a, b) in enumerate(zip(after_safe, _REPLIES, strict=True), 1) if a != b] == sorted(safe)
+    run("a.txt", "--fix", "--unsafe-fixes")
+    after = (here / "a.txt").read_text(encoding="utf-8").splitlines()
+    assert after == [linter.check(r).suggested_text for r in after_safe]
+
+
 def test_fix_keeps_gbk_crlf_and_mode_and_is_idempotent(here):
     path = here / "q.csv"
     path.write_bytes("分组,短语内容\r\n售后,亲，有事打我电话13800138000\r\n售前,你问我，我问谁？\r\n".encode("gbk"))
@@ -128,8 +189,9 @@ _PIECES = ["亲，", "你问我，我问谁？", "电话13800138000", "加我微
            "# kefulint: disable=contact", "- ", "答：", "全网最低价", "\t", "：", "''"]
 
 
+@pytest.mark.parametrize("unsafe_fixes", [False, True], ids=["safe", "unsafe"])
 @pytest.mark.parametrize("suffix", [".txt", ".md", ".csv", ".yaml"])
-def test_fix_is_idempotent_and_keeps_files_readable(tmp_path, suffix):
+def test_fix_is_idempotent_and_keeps_files_readable(tmp_path, suffix, unsafe_fixes):
     """Random files of reply pieces: --fix either rewrites into a file that reads back, or
     leaves it alone; a second --fix never changes anything."""
     counter = iter(range(10**6))
@@ -151,13 +213,13 @@ def test_fix_is_idempotent_and_keeps_files_readable(tmp_path, suffix):
             readable = False
         else:
             readable = True
-        runner.run([str(path)], fix=True)
+        runner.run([str(path)], fix=True, unsafe_fixes=unsafe_fixes)
         once = path.read_bytes()
         if readable:
             parse_source(path.name, suffix, once, LintOptions())  # still readable
         else:
             assert once == body.encode("utf-8")
-        runner.run([str(path)], fix=True)
+        runner.run([str(path)], fix=True, unsafe_fixes=unsafe_fixes)
         assert path.read_bytes() == once
 
     check()

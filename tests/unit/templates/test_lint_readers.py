@@ -1,9 +1,13 @@
 """Template readers: the replies each format yields, and where each sits in the ORIGINAL file."""
 from __future__ import annotations
 
+import json
+
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kefulint.cli.main import cli
 from kefulint.config import LintOptions
 from kefulint.templates import ReadError, parse_source
 from kefulint.templates.source import decode, label_text
@@ -98,6 +102,35 @@ def test_markdown_blocks_and_skipped_syntax():
     assert_verbatim_chars_map_back(s)
     [d] = s.directives
     assert (d.line, d.kind, d.first, d.last) == (17, "disable-next-line", 18, 18)
+
+
+def test_markdown_block_quote_after_a_list_item_or_paragraph_is_a_reply_of_its_own():
+    # a `>` line opens a block quote: no lazy continuation of the item or paragraph above (CommonMark)
+    text = "- **你问我，我问谁？** 物流问快递\n> 亲，有事打我电话13800138000哦\n\n普通段落\n> 引用\n"
+    s = read(".md", text)
+    assert texts(s) == ["**你问我，我问谁？** 物流问快递", "亲，有事打我电话13800138000哦", "普通段落", "引用"]
+    assert pos(s, "13800138000") == file_pos(text, "13800138000") == (2, 11)
+    assert_verbatim_chars_map_back(s)
+
+
+def test_markdown_line_without_quote_marker_continues_the_quote_lazily():
+    # as in CommonMark: a plain line after a quoted one, and a shallower quote after a deeper one,
+    # continue its paragraph; a deeper quote opens a new one
+    s = read(".md", "> 引用 a\n懒惰续行\n> 引用 b\n> > 内层\n> 外层续\n")
+    assert texts(s) == ["引用 a\n懒惰续行\n引用 b", "内层\n外层续"]
+
+
+def test_markdown_list_item_then_quote_both_fixed(tmp_path, monkeypatch):
+    # read as one reply, both findings needed rewriting: one fix could not take both clauses
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text("- 你问我，我问谁？物流问快递\n> 亲，有事打我电话13800138000哦\n", encoding="utf-8")
+    doc = CliRunner().invoke(cli, ["lint", "--no-cache", "--format", "json", "a.md"]).stdout
+    found = json.loads(doc)["findings"]
+    assert [(f["rule"], f["line"], f["fixable"], f["needs_rewrite"]) for f in found] == [
+        ("etiquette.ask-me-ask-who", 1, True, False), ("contact.mobile", 2, True, False)]
+    assert CliRunner().invoke(cli, ["lint", "--no-cache", "--fix", "a.md"]).exit_code == 0
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == (
+        "- 亲，这个问题我马上帮您核实，请您稍等片刻。物流问快递\n> 亲，有问题请直接在旺旺上联系我们哦\n")
 
 
 # --- csv / tsv --------------------------------------------------------------------------------
