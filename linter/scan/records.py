@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
-from ..text.mask import mask_sensitive, mask_text
-from .fields import format_time, mask_numbers
+from ..text.mask import mask_numbers, mask_sensitive, mask_text
+from .fields import format_time
 from .judge import Judged, Turn
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
