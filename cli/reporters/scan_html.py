@@ -166,8 +166,7 @@ def _continuous(days: dict[str, int]) -> dict[str, int]:
 
 
 def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False) -> str:
-    data = summary.to_dict()
-    flagged = summary.flagged()
+    data = summary.to_dict()  # names as reports print them: "flagged" is read from it, not looked up by name
     c = data["counts"]
     cards = "".join(
         f'<div class="card" data-count="{key}">{_e(label)}<b>{c[key]:,}</b></div>'
@@ -176,7 +175,7 @@ def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False)
                            ("扣分 points", "points"), ("致命项 fatal", "fatal_findings"), ("跳过 skipped", "skipped"))
     )
     agent_bars = _bars(
-        [(a["agent"], a["points"], "fatal" if a["fatal"] else ("flag" if a["agent"] in flagged else ""))
+        [(a["agent"], a["points"], "fatal" if a["fatal"] else ("flag" if a["flagged"] else ""))
          for a in data["agents"][:25] if a["points"]], "points per agent")
     cat_bars = _bars([(f'{r["category"]} {CATEGORIES.get(r["category"], "")}', r["points"], "")
                       for r in data["categories"]], "points per category")

@@ -17,8 +17,8 @@ def _columns(table: Table, columns: Sequence[tuple[str, JustifyMethod]]) -> None
         table.add_column(name, justify=justify)
 
 
-def _mark(name: str, flagged: dict[str, list[str]], fatal: bool) -> str:
-    marks = ("☠" if fatal else "") + ("⚑" if name in flagged else "")
+def _mark(name: str, flagged: bool, fatal: bool) -> str:
+    marks = ("☠" if fatal else "") + ("⚑" if flagged else "")
     return f"{marks} {name}".strip()
 
 
@@ -47,7 +47,7 @@ def render(summary: ScanSummary, console: Console) -> None:
                          ("findings 问题", "right"), ("fatal 致命", "right"), ("turns 消息", "right"),
                          ("slow/timed 超时", "right"), ("mean s 平均响应", "right")))
     for i, a in enumerate(data["agents"][:MAX_ROWS], start=1):
-        agents.add_row(str(i), _mark(a["agent"], flagged, a["fatal"] > 0), str(a["points"]), str(a["findings"]),
+        agents.add_row(str(i), _mark(a["agent"], a["flagged"], a["fatal"] > 0), str(a["points"]), str(a["findings"]),
                        str(a["fatal"]), str(a["turns"]), f"{a['slow_responses']}/{a['response_times']}",
                        "" if a["mean_response_seconds"] is None else f"{a['mean_response_seconds']:.1f}")
     if len(data["agents"]) > MAX_ROWS:
@@ -60,7 +60,7 @@ def render(summary: ScanSummary, console: Console) -> None:
         marked.add_column("agent 客服")
         marked.add_column("why 原因")
         for name, reasons in list(flagged.items())[:MAX_ROWS]:
-            marked.add_row(name, "；".join(reasons[:4]) + (" …" if len(reasons) > 4 else ""))
+            marked.add_row(summary.shown(name), "；".join(reasons[:4]) + (" …" if len(reasons) > 4 else ""))
         console.print(marked)
 
     cats = Table(title="Per category 按类别")

@@ -24,6 +24,11 @@ def _digit_like() -> re.Pattern:
     return compiled(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
 
 
+def count_digit_like(text: str) -> int:
+    """How many characters of ``text`` masking takes for digits: digits of any script, Chinese numerals."""
+    return len(_digit_like().findall(text))
+
+
 def mask_sensitive(text: str, names: bool = True) -> str:
     """Mask the letters and digits of a contact string, keeping a few at each end:
     ``13800138000`` -> ``138****8000``, ``shanshan_tb88`` -> ``sh******_**88``; a name of two to
