@@ -91,33 +91,51 @@ _QUOTED = re.compile(r"「[^」]*」")  # what a reason quotes from the reply (m
 
 def _explanation(info: dict, show_matches: bool) -> dict:
     """What ``--explain`` shows, as data: search forms, tokens and every candidate with its fate,
-    contact data masked unless ``show_matches``."""
-    from kefulint.text.mask import mask_sensitive
+    personal data masked unless ``show_matches``: the spans of sensitive findings and candidates,
+    and the same text wherever else it stands (a name said twice), each masked as the finding is."""
+    from kefulint.text.mask import mask_text, spans_in_forms
+    from kefulint.text.normalize import Normalized
 
-    res = info["result"]
-    sensitive = any(f.sensitive for f in res.findings) and not show_matches
-    # names found (周婷婷) are masked wherever they appear; letters and digits everywhere
-    names = {f.match for f in res.findings if f.sensitive and f.match and mask_sensitive(f.match) != mask_sensitive(f.match, names=False)}
+    text = info["text"]
+    spans: list[tuple[int, int]] = []
+    if not show_matches:
+        caught = {(f.start, f.end) for f in info["result"].findings if f.sensitive}
+        caught.update((c["start"], c["end"]) for c in info["candidates"] if c.get("sensitive"))
+        for piece in {text[start:end] for start, end in caught if end > start}:
+            spans.extend((m.start(), m.start() + len(piece)) for m in re.finditer(re.escape(piece), text))
+    norm = Normalized(text)
+    forms = (norm.original, norm.folded, norm.compact)
+    in_forms = spans_in_forms(norm, spans)
+    original, folded, compact = (mask_text(form, form_spans) for form, form_spans in zip(forms, in_forms, strict=True))
+    tokens, at = [], 0
+    for token in info["tokens"]:  # jieba's tokens are the compact form cut in pieces
+        tokens.append(compact[at : at + len(token)])
+        at += len(token)
+    # a reason quotes pieces of the forms: each masked as its form is
+    pieces = sorted({(form[s:e], shown[s:e]) for form, shown, form_spans in
+                     zip(forms, (original, folded, compact), in_forms, strict=True) for s, e in form_spans},
+                    key=lambda pair: -len(pair[0]))
 
-    def shown(s: str) -> str:
-        if not sensitive:
-            return s
-        out = mask_sensitive(s, names=False)
-        for name in names:
-            out = out.replace(name, mask_sensitive(name))
-        return out
+    def quoted(m: re.Match) -> str:
+        q = m.group()[1:-1]
+        for raw, shown in pieces:
+            at = raw.find(q)
+            if at >= 0:  # a part of a masked piece: the same part of it masked
+                return f"「{shown[at : at + len(q)]}」"
+            q = q.replace(raw, shown)
+        return f"「{q}」"
 
     return {
-        "text": shown(info["text"]),
-        "folded": shown(info["folded"]),
-        "compact": shown(info["compact"]),
-        "tokens": [("*" * len(t) if any(t in name[1:] for name in names) else shown(t)) for t in info["tokens"]],
+        "text": original,
+        "folded": folded,
+        "compact": compact,
+        "tokens": tokens,
         "platform": info["platform"],
         "configured_platform": info["configured_platform"],
         "model": info.get("model"),
         "skipped": info["skipped"],
-        "candidates": [{"rule": c["rule"], "start": c["start"], "end": c["end"], "text": shown(c["text"]),
-                        "status": c["status"], "reason": _QUOTED.sub(lambda m: shown(m.group()), c["reason"])}
+        "candidates": [{"rule": c["rule"], "start": c["start"], "end": c["end"], "text": original[c["start"] : c["end"]],
+                        "status": c["status"], "reason": _QUOTED.sub(quoted, c["reason"]) if pieces else c["reason"]}
                        for c in info["candidates"]],
     }
 

@@ -65,6 +65,12 @@ class Finding(NamedTuple):
 
         return mask_sensitive(self.match) if self.sensitive else self.match
 
+    def __repr__(self) -> str:
+        """The named tuple's repr with ``match`` masked when it is personal data, so that logging a
+        finding does not leak what it caught; ``.match`` and every other field are unchanged."""
+        shown = self._replace(match=self.masked_match) if self.sensitive else self
+        return f"{type(self).__name__}({', '.join(f'{n}={v!r}' for n, v in zip(self._fields, shown, strict=True))})"
+
     def shown_match(self, show: bool = False) -> str:
         """The match as reports print it: masked unless ``show``."""
         return self.match if show else self.masked_match

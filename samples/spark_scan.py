@@ -27,13 +27,14 @@ from kefulint import Linter, Settings
 from kefulint.scan.fields import Message, Skip, parse_line
 from kefulint.scan.judge import ConversationJudge
 from kefulint.scan.pipeline import RECORD_FIELDS, finding_records
+from kefulint.scan.records import shown_id
 
 MESSAGE_SCHEMA = ("kind string, source string, line long, conversation string, role string, agent string, "
                   "time double, text string")
 FINDING_SCHEMA = ("kind string, conversation string, turn long, agent string, time string, source string, "
                   "line long, rule string, category string, severity string, points long, fatal boolean, "
                   "conversation_fatal boolean, seconds double, `match` string, message string, suggestion string, "
-                  "buyer string, text string, turns long")
+                  "buyer string, text string, turns long, agent_key string")
 
 
 def parse_partitions(fmt: str):
@@ -73,11 +74,14 @@ def judge_groups(judge: ConversationJudge, show_matches: bool):
                                            frame["agent"], frame["time"], frame["text"], strict=True)
         ]
         judged = judge.judge(messages)
-        rows = [{"kind": "finding", **rec, "turns": 0} for rec in finding_records(judged, show_matches)]
+        # the totals are grouped by the agent's name as it is (agent_key), printed as reports print it
+        keys = [turn.message.agent for turn in judged.turns for _ in turn.findings]
+        rows = [{"kind": "finding", **rec, "turns": 0, "agent_key": key}
+                for rec, key in zip(finding_records(judged, show_matches), keys, strict=True)]
         for agent, turns in judged.agent_turns.items():
-            rows.append({**blank, "kind": "turns", "conversation": judged.conversation, "agent": agent,
-                         "turns": turns})
-        frame = pd.DataFrame(rows, columns=["kind", *RECORD_FIELDS, "turns"])
+            rows.append({**blank, "kind": "turns", "conversation": shown_id(judged.conversation, show_matches),
+                         "agent": shown_id(agent, show_matches), "turns": turns, "agent_key": agent})
+        frame = pd.DataFrame(rows, columns=["kind", *RECORD_FIELDS, "turns", "agent_key"])
         # every column already of the schema's type: an all-NaN column cast to string becomes an Arrow
         # ChunkedArray, which pyspark's Arrow bridge rejects
         return frame.astype({"turn": "int64", "line": "int64", "points": "int64", "fatal": "bool", "conversation_fatal": "bool",
@@ -101,13 +105,14 @@ def run(spark, inputs: list[str], outdir: str, fmt: str, judge: ConversationJudg
     messages = parsed.where(F.col("kind") == "message").drop("kind")
     skipped = parsed.where(F.col("kind") == "skip").select("source", "line", F.col("text").alias("reason"))
     judged = messages.groupBy("conversation").applyInPandas(judge_groups(judge, show_matches), FINDING_SCHEMA).cache()
-    findings = judged.where(F.col("kind") == "finding").drop("kind", "turns")
-    totals = judged.groupBy("agent").agg(
+    findings = judged.where(F.col("kind") == "finding").drop("kind", "turns", "agent_key")
+    totals = judged.groupBy("agent_key").agg(
+        F.first("agent").alias("agent"),
         F.sum(F.when(F.col("kind") == "finding", F.col("points")).otherwise(0)).alias("points"),
         F.sum(F.when(F.col("kind") == "finding", 1).otherwise(0)).alias("findings"),
         F.sum(F.when((F.col("kind") == "finding") & F.col("fatal"), 1).otherwise(0)).alias("fatal"),
         F.sum(F.when(F.col("kind") == "turns", F.col("turns")).otherwise(0)).alias("turns"),
-    )
+    ).drop("agent_key")
     findings.orderBy("source", "line", "turn", "conversation").write.mode("overwrite").json(f"{outdir}/findings")
     totals.orderBy(F.desc("points"), "agent").write.mode("overwrite").json(f"{outdir}/agents")
     skipped.orderBy("source", "line").write.mode("overwrite").json(f"{outdir}/skipped")

@@ -166,8 +166,9 @@ def _continuous(days: dict[str, int]) -> dict[str, int]:
 
 
 def render_html(summary: ScanSummary, rows: list[dict], truncated: bool = False) -> str:
-    data = summary.to_dict()
-    over = summary.over_threshold()  # ⚑: over a threshold; a fatal finding alone is ☠ only
+    data = summary.to_dict()  # names as reports print them: "flagged" is read from it, not looked up by name
+    # ⚑: over a threshold (a fatal finding alone is ☠ only), keyed by the names as printed
+    over = {summary.shown(name): reasons for name, reasons in summary.over_threshold().items()}
     c = data["counts"]
     cards = "".join(
         f'<div class="card" data-count="{key}">{_e(label)}<b>{c[key]:,}</b></div>'

@@ -17,7 +17,7 @@ def _columns(table: Table, columns: Sequence[tuple[str, JustifyMethod]]) -> None
         table.add_column(name, justify=justify)
 
 
-def _mark(name: str, over: dict[str, list[str]], fatal: bool) -> str:
+def _mark(name: str, over: set[str], fatal: bool) -> str:
     marks = ("☠" if fatal else "") + ("⚑" if name in over else "")
     return f"{marks} {name}".strip()
 
@@ -25,7 +25,7 @@ def _mark(name: str, over: dict[str, list[str]], fatal: bool) -> str:
 def render(summary: ScanSummary, console: Console) -> None:
     data = summary.to_dict()
     flagged = summary.flagged()
-    over = summary.over_threshold()
+    over = {summary.shown(name) for name in summary.over_threshold()}  # ⚑, by the names as printed
     c = data["counts"]
 
     counts = Table(title="Counts 统计", show_header=False)
@@ -61,7 +61,7 @@ def render(summary: ScanSummary, console: Console) -> None:
         marked.add_column("agent 客服")
         marked.add_column("why 原因")
         for name, reasons in list(flagged.items())[:MAX_ROWS]:
-            marked.add_row(name, "；".join(reasons[:4]) + (" …" if len(reasons) > 4 else ""))
+            marked.add_row(summary.shown(name), "；".join(reasons[:4]) + (" …" if len(reasons) > 4 else ""))
         console.print(marked)
 
     cats = Table(title="Per category 按类别")

@@ -42,6 +42,11 @@ def known_bin(digits: str) -> bool:
     return any(digits[:k] in prefixes for k in (6, 8, 5, 7, 9, 10, 4, 3))
 
 
+def card_number(digits: str) -> bool:
+    """Whether ``digits`` read as a bank card on their own: 15 to 19 digits, Luhn-valid, a known BIN."""
+    return 15 <= len(digits) <= 19 and luhn_ok(digits) and known_bin(digits)
+
+
 def find_bank(view, options, keywords):
     for run in view.number_runs:
         if run.letter_before or run.letter_after:
@@ -52,7 +57,7 @@ def find_bank(view, options, keywords):
             continue  # 0755-2368 1190 then 对公转账: a landline, the account not given
         if options["min_account"] <= len(digits) <= 25 and near:
             yield Hit(run.start, run.end, f"关键词「{near}」附近的 {len(digits)} 位账号")
-        elif 15 <= len(digits) <= 19 and luhn_ok(digits) and known_bin(digits):
+        elif card_number(digits):
             yield Hit(run.start, run.end, f"Luhn 校验通过、卡BIN {digits[:6]}")
 
 
@@ -73,17 +78,21 @@ def id_number_ok(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17].upper()
 
 
+def with_check_letter(folded: str, digits: str, end: int) -> tuple[str, int]:
+    """The ``digits`` of a run that ends at ``end`` of ``folded``, and where it ends, with the X
+    that follows 17 of them taken in (an ID number's check letter; folded, so lower case)."""
+    if len(digits) == 17 and end < len(folded) and folded[end] == "x":
+        return digits + "X", end + 1
+    return digits, end
+
+
 def find_id_number(view, options, keywords):
     folded = view.folded
     for run in view.number_runs:
         if run.letter_before:
             continue
-        value = run.digits
-        end = run.end
-        if len(value) == 17 and end < len(folded) and folded[end] == "x":
-            value += "X"
-            end += 1
-        elif run.letter_after:
+        value, end = with_check_letter(folded, run.digits, run.end)
+        if end == run.end and run.letter_after:
             continue
         if id_number_ok(value):
             yield Hit(run.start, end, "身份证号（校验位正确）")

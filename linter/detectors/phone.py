@@ -26,12 +26,18 @@ def _national(digits: str) -> str:
     return digits
 
 
+def mobile_number(digits: str) -> str | None:
+    """The national number of ``digits`` (a leading 86 or 0086 dropped) if it is a mobile's, or None."""
+    national = _national(digits)
+    return national if len(national) == 11 and MOBILE.fullmatch(national) else None
+
+
 def find_mobile(view, options, keywords):
     for run in view.number_runs:
         if run.letter_before or run.letter_after:
             continue
-        digits = _national(run.digits)
-        if len(digits) == 11 and MOBILE.fullmatch(digits):
+        digits = mobile_number(run.digits)
+        if digits:
             yield Hit(run.start, run.end, f"手机号段 {digits[:3]}")
 
 
@@ -46,8 +52,14 @@ def area_code_apart(view, run) -> str | None:
 
 def _area_group(view, run) -> str | None:
     """area_code_apart of a run whose digits are a landline's."""
-    first_group = re.split(r"\D+", view.folded[run.start : run.end])[0]
-    return first_group if _AREA.match(first_group) and first_group != run.digits else None
+    return area_code_set_apart(view.folded[run.start : run.end], run.digits)
+
+
+def area_code_set_apart(written: str, digits: str) -> str | None:
+    """The area code of a landline's ``digits`` as ``written`` with a separator after the code
+    (0755-2368 1190), or None (07552368 1190: no code set apart)."""
+    first_group = re.split(r"\D+", written)[0]
+    return first_group if _AREA.match(first_group) and first_group != digits else None
 
 
 def find_landline(view, options, keywords):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..finding import Finding, Severity
-from ..text.mask import mask_text
+from ..text.mask import mask_text, outermost
 from .match import REGEX_TIMED_OUT, Candidate
 from .state import EngineState
 
@@ -79,6 +79,19 @@ class Result(NamedTuple):
     # problems that stopped a rule on this message (a user regex that timed out), by rule id
     errors: tuple[str, ...] = ()
     fixing: Fixing | None = None
+
+    def __repr__(self) -> str:
+        """The named tuple's repr with personal data masked, so that logging a result does not leak
+        what it caught: ``text`` with the spans of sensitive findings and candidates masked as the
+        findings' matches are, each finding's repr masked (see ``Finding.__repr__``), the candidates
+        counted (their notes quote the text). The fields themselves are unchanged: ``.text``,
+        ``f.match`` and ``to_dict(show_matches=True)`` give what was caught."""
+        spans = [(f.start, f.end) for f in self.findings if f.sensitive]
+        spans += [(c.start, c.end) for c in self.candidates if c.rule.sensitive]
+        shown = self._replace(text=mask_text(self.text, outermost(spans)) if spans else self.text)
+        parts = [f"{name}={value!r}" for name, value in zip(self._fields, shown, strict=True) if name != "candidates"]
+        parts.insert(self._fields.index("candidates"), f"candidates=<{len(self.candidates)} candidates>")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
     @property
     def max_severity(self) -> Severity | None:

@@ -157,6 +157,7 @@ class Linter(Compiling, Matching, Confirming, Assembling):
                     "text": text[c.start : c.end],
                     "source": c.source,
                     "note": c.note,
+                    "sensitive": c.rule.sensitive,  # personal data: reports mask it
                     "status": "rejected" if c.rejected else "confirmed",
                     "reason": c.rejected or c.note or "matched",
                 }

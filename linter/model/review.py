@@ -7,6 +7,7 @@ import heapq
 import re
 from typing import NamedTuple
 
+from ..detectors.personal_numbers import mask_personal_numbers
 from ..text.mask import mask_text
 
 # what may be contact data in a message the rules did not flag: a run of letters, digits and
@@ -47,9 +48,20 @@ class ReviewQueue:
         return [e for _, _, e in sorted(self._heap, key=lambda t: (-t[0], -t[1]))]
 
     def to_list(self, show_matches: bool = False) -> list[dict]:
+        """The entries, most probable first; unless ``show_matches``, the text masked and the
+        personal numbers in a conversation id or an agent's name too."""
         return [
-            {**e.where, "category": e.category, "probability": round(e.probability, 4),
+            {**(e.where if show_matches else _shown_where(e.where)), "category": e.category,
+             "probability": round(e.probability, 4),
              "ngrams": [[g, round(w, 4)] for g, w in e.grams],  # model text: digits already marks
              "text": e.text if show_matches else masked(e.text)}
             for e in self.entries()
         ]
+
+
+def _shown_where(where: dict) -> dict:
+    return {key: mask_personal_numbers(value) if key in _IDS and isinstance(value, str) else value
+            for key, value in where.items()}
+
+
+_IDS = frozenset({"conversation", "agent"})  # the names in an entry's ``where`` that may hold a number

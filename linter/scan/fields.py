@@ -13,7 +13,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
-from ..text.mask import mask_sensitive, quoted
+from ..text.mask import quoted
 from ..text.roles import ROLES_HINT, role_of
 
 FORMATS = ("auto", "jsonl", "csv", "tsv", "jddc", "text")
@@ -64,18 +64,6 @@ class Skip(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
-
-
-_LONG_NUMBER = re.compile(r"\d{6,}")
-
-
-def mask_numbers(text: str) -> str:
-    """Long digit runs (a phone, QQ or card number) masked, as every report masks them."""
-    return _LONG_NUMBER.sub(_masked_number, text) if _LONG_NUMBER.search(text) else text
-
-
-def _masked_number(m: re.Match) -> str:
-    return mask_sensitive(m.group())
 
 
 def parse_mapping(spec: str) -> dict[str, str]:

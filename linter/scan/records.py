@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
-from ..text.mask import mask_sensitive, mask_text
-from .fields import format_time, mask_numbers
+from ..detectors.personal_numbers import mask_personal_numbers
+from ..text.mask import mask_numbers, mask_sensitive, mask_text
+from .fields import format_time
 from .judge import Judged, Turn
 
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
@@ -38,29 +39,45 @@ def _marked(text: str, f) -> str:
     return text
 
 
-def _turn_fields(turn: Turn, show_matches: bool) -> tuple[str, str, str, float | None]:
-    """What every finding of a turn shows alike: its time formatted, its text masked, the buyer
-    turn before it masked, its measured seconds rounded (each made once per turn, not per finding)."""
+def shown_id(name: str, show_matches: bool = False) -> str:
+    """A conversation id or an agent's name as reports print it: the personal numbers in it (a
+    buyer's nickname that is their mobile) masked unless ``show_matches``. Only printing masks:
+    conversations and agents are grouped and keyed by the names as they are."""
+    return name if show_matches or not name else mask_personal_numbers(name)
+
+
+def shown_buyer(text: str, show_matches: bool = False) -> str:
+    """A buyer's turn as reports print it: its personal numbers (also written in parts, 139 1234
+    5678) and every other long number masked unless ``show_matches``."""
+    return text if show_matches or not text else mask_numbers(mask_personal_numbers(text))
+
+
+def _turn_fields(turn: Turn, show_matches: bool) -> tuple[str, str, str, str, float | None]:
+    """What every finding of a turn shows alike: its agent's name and time, its text masked, the
+    buyer turn before it masked, its measured seconds rounded (each made once per turn, not per finding)."""
+    agent = shown_id(turn.message.agent, show_matches)
     when = format_time(turn.message.time)
     text = _shown_text(turn, show_matches)
-    buyer = turn.buyer if show_matches or not turn.buyer else mask_numbers(turn.buyer)
+    buyer = shown_buyer(turn.buyer, show_matches)
     seconds = round(turn.seconds, 3) if turn.seconds is not None else None
-    return when, text, buyer, seconds
+    return agent, when, text, buyer, seconds
 
 
 def finding_records(judged: Judged, show_matches: bool = False) -> Iterator[dict]:
     """One flat record per finding, in conversation order; matches masked unless asked.
     ``conversation_fatal`` marks every finding of a conversation that has a fatal finding;
-    ``buyer`` is the buyer's turn the agent was answering (long numbers masked unless asked)."""
+    ``buyer`` is the buyer's turn the agent was answering (long numbers masked unless asked);
+    personal numbers in the conversation id and the agent's name are masked unless asked."""
     conversation_fatal = any(f.fatal for turn in judged.turns for f in turn.findings)
+    conversation = shown_id(judged.conversation, show_matches)
     for turn in judged.turns:
         msg = turn.message
-        when, text, buyer, seconds = _turn_fields(turn, show_matches)
+        agent, when, text, buyer, seconds = _turn_fields(turn, show_matches)
         for f in turn.findings:
             yield {
-                "conversation": judged.conversation,
+                "conversation": conversation,
                 "turn": turn.turn,
-                "agent": msg.agent,
+                "agent": agent,
                 "time": when,
                 "source": msg.source,
                 "line": msg.line,
@@ -94,7 +111,7 @@ def add_finding_lines(out: list[bytes], judged: Judged, show_matches: bool = Fal
     if fragments is None:
         fragments = {}
     turns = judged.turns
-    start = f'{{"conversation": {q(judged.conversation)}, "turn": '
+    start = f'{{"conversation": {q(shown_id(judged.conversation, show_matches))}, "turn": '
     fatal = False
     for turn in turns:
         for f in turn.findings:
@@ -115,12 +132,10 @@ def add_finding_lines(out: list[bytes], judged: Judged, show_matches: bool = Fal
                 if f.sensitive:  # few turns: most findings are the service rules'
                     text = mask_text(text, [(g.start, g.end) for g in findings if g.sensitive])
                     break
-        buyer = turn.buyer
-        if buyer and not show_matches:
-            buyer = mask_numbers(buyer)
+        buyer = shown_buyer(turn.buyer, show_matches)
         if msg.agent is not agent:
             agent = msg.agent
-            agent_part = f', "agent": {q(agent)}, "time": "'
+            agent_part = f', "agent": {q(shown_id(agent, show_matches))}, "time": "'
         if msg.source is not source:
             source = msg.source
             source_part = f'", "source": {q(source)}, "line": '

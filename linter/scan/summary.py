@@ -12,6 +12,7 @@ from ..model.review import Entry, ReviewQueue
 from .fields import utc_second
 from .judge import Judged
 from .readers import Skip, format_time
+from .records import shown_id
 
 NO_AGENT = "(未标明)"
 NO_TIME = "(无时间)"
@@ -334,12 +335,19 @@ class ScanSummary:
         return sorted(self.agents.items(), key=lambda kv: (-kv[1].points, -kv[1].fatal, kv[0]))
 
     def worst(self) -> list[dict]:
+        """The worst conversations, their ids and agents as reports print them (:meth:`shown`)."""
         self._trim()
+        shown = self.shown
         return [
-            {"conversation": w[2], "points": w[1], "fatal": w[0], "source": w[3], "line": w[4], "time": format_time(w[5]),
-             "agents": list(w[6])}
+            {"conversation": shown(w[2]), "points": w[1], "fatal": w[0], "source": w[3], "line": w[4],
+             "time": format_time(w[5]), "agents": [shown(a) for a in w[6]]}
             for w in self._worst
         ]
+
+    def shown(self, name: str) -> str:
+        """A conversation id or an agent's name as reports print it: personal numbers masked unless
+        ``show_matches``. The totals stay keyed by the names as they are."""
+        return shown_id(name, self.show_matches)
 
     def to_dict(self) -> dict:
         flagged = self.flagged()
@@ -351,7 +359,7 @@ class ScanSummary:
                            "severity": self.thresholds.severity,
                            "counts": dict(sorted(self.thresholds.counts.items()))},
             "agents": [
-                {"agent": name, "points": a.points, "findings": a.findings, "fatal": a.fatal,
+                {"agent": self.shown(name), "points": a.points, "findings": a.findings, "fatal": a.fatal,
                  "turns": a.turns, "conversations_with_findings": a.conversations,
                  "fatal_conversations": a.fatal_conversations, "flagged": name in flagged,
                  "reasons": flagged.get(name, []),

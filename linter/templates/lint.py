@@ -3,7 +3,7 @@ suppression comments applied, and the comments that suppressed nothing reported.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from ..engine import Edit, Linter
 from ..finding import Finding, Severity
@@ -61,6 +61,11 @@ class FileFinding:
 
     def shown_match(self, show: bool = False) -> str:
         return self.match if show else self.masked_match
+
+    def __repr__(self) -> str:
+        """The dataclass's repr with ``match`` masked when it is personal data (as ``Finding``'s)."""
+        values = ((f.name, self.masked_match if f.name == "match" else getattr(self, f.name)) for f in fields(self))
+        return f"{type(self).__name__}({', '.join(f'{name}={value!r}' for name, value in values)})"
 
     @property
     def is_tool_finding(self) -> bool:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache
 
 from .compiled import compiled
-from .normalize import CN_DIGITS, SOUND_DIGITS
+from .normalize import CN_DIGITS, SOUND_DIGITS, Normalized
 
 # numerals as written (貳 and 陸 fold to 贰 and 陆 only later) and the sound-alikes of a voice input
 _CN_DIGITS = "".join(CN_DIGITS) + "貳陸" + "".join(SOUND_DIGITS)
@@ -22,6 +23,10 @@ def _secret() -> re.Pattern:
 def _digit_like() -> re.Pattern:
     return compiled(f"[0-9\\d\u2460-\u24ff\u2776-\u2793{_CN_DIGITS}]")
 
+
+def count_digit_like(text: str) -> int:
+    """How many characters of ``text`` masking takes for digits: digits of any script, Chinese numerals."""
+    return len(_digit_like().findall(text))
 
 
 def mask_sensitive(text: str, names: bool = True) -> str:
@@ -60,10 +65,46 @@ def mask_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-_LONG_NUMBER = re.compile(r"\d{6,}")
+def outermost(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, without those that overlap one before them or lie inside a longer one
+    (a span is masked as one piece: two overlapping would mask its characters twice, differently)."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if end > start and (not kept or start >= kept[-1][1]):
+            kept.append((start, end))
+    return kept
+
+
+def spans_in_forms(norm: Normalized, spans: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], ...]:
+    """Spans of the original text of ``norm`` as spans of its original, folded and compact forms
+    (overlapping ones merged into the outermost, see :func:`outermost`)."""
+    spans = outermost(spans)
+    if not spans:
+        return [], [], []
+    # folded index -> original index and compact index -> folded index, both non-decreasing
+    to_original = [norm.folded_to_original(i) for i in range(len(norm.folded))]
+    cmap = norm.compact_map
+    folded = [(bisect_left(to_original, start), bisect_left(to_original, end)) for start, end in spans]
+    return spans, folded, [(bisect_left(cmap, start), bisect_left(cmap, end)) for start, end in folded]
+
+
+# a long run of digits (a phone, QQ, card or account number), an ID number's with its check letter
+_LONG_NUMBER = re.compile(r"\d{17}[Xx]|\d{6,}")
+_LONGEST_NUMBER = 25  # digits of the longest account number the detectors take
+
+
+def mask_numbers(text: str) -> str:
+    """Every long run of digits in ``text`` masked, each as a finding of it is masked: free text
+    no rule read, such as a buyer's turn quoted in a report or a line a reader could not read."""
+    return _LONG_NUMBER.sub(_masked_number, text) if _LONG_NUMBER.search(text) else text
+
+
+def _masked_number(m: re.Match) -> str:
+    return mask_sensitive(m.group())
 
 
 def quoted(value: object, limit: int) -> str:
     """A field value for an error or skip message: cut to ``limit`` characters, long digit runs (a
-    phone, QQ or card number typed into the wrong field) masked, as every report masks them."""
-    return repr(_LONG_NUMBER.sub(lambda m: mask_sensitive(m.group()), str(value)[:limit]))
+    phone, QQ or card number typed into the wrong field) masked, as every report masks them. A
+    number the cut goes through is masked whole first, as it would be uncut."""
+    return repr(mask_numbers(str(value)[: limit + _LONGEST_NUMBER])[:limit])

@@ -92,6 +92,29 @@ def test_explain_shows_reasons():
     assert "offplatform.wechat-pay" in r.output and "skipped: 平台 platform: only on taobao, tmall" in r.output
 
 
+def test_explain_masks_each_line_as_the_findings_mask():
+    """Every line of --explain (text, folded, compact, tokens, candidates, reasons) shows a number as
+    its finding does: 138****8000 and 11**************2X, never 13********* or the whole line masked."""
+    reply = "我的电话13800138000，身份证11010519491231002X，加我微信 abc_12345，客户周婷婷的地址，周婷婷，单号2024111112345678"
+    out = run("check", "--explain", reply).output
+    lines = {line.split(":", 1)[0]: line for line in out.splitlines() if ":" in line}
+    assert lines["原文 text"].endswith(
+        "我的电话138****8000，身份证11**************2X，加我微信 ab*_***45，客户周**的地址，周**，单号2024111112345678")
+    assert lines["归一 folded"].endswith(
+        "我的电话138****8000,身份证11**************2x,加我微信 ab*_***45,客户周**的地址,周**,单号2024111112345678")
+    assert "电话138****8000身份证11**************2x" in lines["紧凑 compact"]
+    assert "/ 138****8000 /" in lines["分词 tokens"] and "/ 11**************2x /" in lines["分词 tokens"]
+    assert "「138****8000」 confirmed" in out and "「11**************2X」 confirmed" in out
+    assert "「微信」 + 「ab****45」" in out  # a reason quotes the compact form, masked as the compact line is
+    for raw in ("13800138000", "11010519491231002", "abc_12345", "abc12345", "婷婷"):
+        assert raw not in out
+    shown = run("check", "--explain", "--show-matches", reply).output
+    assert all(raw in shown for raw in ("13800138000", "11010519491231002X", "abc_12345", "周婷婷"))
+    record = json.loads(run("check", "--format", "json", "--explain", reply).output)[0]["explain"]
+    assert record["text"] == lines["原文 text"].split(":", 1)[1].strip()
+    assert "138****8000" in record["tokens"] and "11**************2x" in record["tokens"]
+
+
 def test_bad_ruleset_is_exit_2(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rule]]\nid = "x.y"\n', encoding="utf-8")

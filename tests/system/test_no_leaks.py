@@ -84,10 +84,13 @@ def chat_logs(tmp_path):
         {"conversation": "c1", "role": "agent", "agent": "小美", "time": "2024-11-11 10:00:30", "text": REPLY},
         {"conversation": "c2", "role": MOBILE, "agent": "小美", "text": "您好"},  # a bad line: role is a number
         {"conversation": "c3", "role": "agent", "agent": "小美", "time": f"{QQ}x", "text": "您好"},  # bad time
+        # identifiers that are personal numbers: an ID number in a conversation id, an agent named by a card
+        {"conversation": f"c-{ID_NUMBER}", "role": "agent", "agent": CARD, "time": "2024-11-11 10:01:00", "text": REPLY},
     ]
     log.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     text_log = tmp_path / "in" / "export.txt"
-    text_log.write_text(f"2024-11-11 10:00:01 买家A 在吗\n2024-11-11 10:00:05 店铺:小美 {REPLY}\n{QQ} 是我的扣扣\n",
+    # a buyer whose nickname is their mobile: the conversation's id holds it
+    text_log.write_text(f"2024-11-11 10:00:01 {MOBILE} 在吗\n2024-11-11 10:00:05 店铺:小美 {REPLY}\n{QQ} 是我的扣扣\n",
                         encoding="utf-8")
     return tmp_path, {log, text_log}
 

@@ -176,6 +176,34 @@ def test_same_scan_any_jobs_byte_identical(tmp_path):
     assert outputs[1] == outputs[2]
 
 
+def test_buyers_named_by_their_mobile_masked_apart_and_the_same_with_any_jobs(tmp_path):
+    """A plain-text export whose buyers' nicknames are their mobiles: the conversation ids print
+    masked in every report, two buyers of one masked form stay two conversations, and the reports
+    are the same bytes with any number of jobs."""
+    export = tmp_path / "qn.txt"
+    lines = []
+    for i, buyer in enumerate(["13912345678", "13911115678"] * 40):
+        lines += [f"2024-11-{11 + i % 3} 10:{i % 60:02d}:00 {buyer} 你电话多少",
+                  f"2024-11-{11 + i % 3} 10:{i % 60:02d}:40 旗舰店:13700001111 有事打我电话13800138000"]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = {}
+    for jobs in (1, 2):
+        d = tmp_path / f"j{jobs}"
+        d.mkdir()
+        r = run(export, "-j", jobs, "-o", d / "f.jsonl", "--html", d / "r.html", "--summary-json", d / "s.json",
+                env={"COLUMNS": "200"})
+        assert r.returncode == 1, r.stderr.decode()
+        outputs[jobs] = [r.stdout, r.stderr] + [(d / n).read_bytes() for n in ("f.jsonl", "r.html", "s.json")]
+    assert outputs[1] == outputs[2]
+    everything = b"".join(outputs[1]).decode()
+    assert not any(n in everything for n in ("13912345678", "13911115678", "13700001111", "13800138000"))
+    summary = json.loads(outputs[1][4])
+    assert summary["counts"]["conversations"] == 2
+    assert [w["conversation"] for w in summary["worst_conversations"]] == ["qn.txt#139****5678"] * 2
+    terminal = outputs[1][0].decode()  # the terminal summary
+    assert "qn.txt#139****5678" in terminal and "137****1111" in terminal
+
+
 @pytest.mark.skipif(not JDDC.exists(), reason="../shared/data/jddc2019_sample is not beside the repo")
 def test_jddc_sample_preset(tmp_path):
     summary = tmp_path / "s.json"

@@ -24,6 +24,33 @@ def test_check_returns_typed_result(linter):
     assert all(f.severity in Severity for f in res.findings)
 
 
+def test_repr_masks_personal_data_and_nothing_else_changes(linter):
+    """Logging a result or a finding (``log.info("%r", result)``) does not leak what it caught; the
+    fields, equality, pickling, _asdict and to_dict are what they were."""
+    from kefulint.templates.lint import FileFinding
+
+    text = "亲，有事打我电话13800138000，身份证11010519491231002X，加我微信 abc_12345"
+    res = linter.check(text, context=["怎么联系你们"])
+    assert {f.match for f in res.findings if f.sensitive} == {"13800138000", "11010519491231002X", "abc_12345"}
+    shown = repr(res)
+    for raw in ("13800138000", "11010519491231002", "abc_12345"):
+        assert raw not in shown
+        assert all(raw not in repr(f) for f in res.findings)
+    assert "text='亲，有事打我电话138****8000，身份证11**************2X，加我微信 ab*_***45'" in shown
+    mobile = next(f for f in res.findings if f.rule == "contact.mobile")
+    assert "match='138****8000'" in repr(mobile) and repr(mobile).startswith("Finding(rule='contact.mobile', ")
+    assert mobile.match == "13800138000" and mobile._asdict()["match"] == "13800138000"
+    assert res.text == text and res._asdict()["text"] == text
+    assert pickle.loads(pickle.dumps(res)) == res and pickle.loads(pickle.dumps(mobile)) == mobile
+    assert res.to_dict(show_matches=True)["findings"][0]["match"] == res.findings[0].match
+    assert mobile == mobile._replace() and tuple(mobile)[10] == "13800138000"
+    plain = linter.check("绝对是全网最低价")  # no personal data: the repr shows the text as it is
+    assert "text='绝对是全网最低价'" in repr(plain) and all(f"match='{f.match}'" in repr(f) for f in plain.findings)
+    placed = FileFinding("a.txt", 1, 9, 1, 20, mobile.rule, mobile.category, mobile.severity, mobile.points,
+                         mobile.message, mobile.suggestion, mobile.match, sensitive=True)
+    assert "match='138****8000'" in repr(placed) and placed.match == "13800138000"
+
+
 def test_a_norm_the_caller_made_gives_the_same_result(linter):
     """check(text, norm=Normalized(text)) (the scan normalizes once for its greeting and farewell
     checks too) returns what check(text) returns, on every rule example and the API replies."""
