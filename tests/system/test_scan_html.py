@@ -56,7 +56,7 @@ def test_report_in_headless_chromium(report):
             total = page.locator(".card[data-count='points'] b").inner_text()
             assert total == f"{summary['counts']['points']:,}"
             first_agent = page.locator("#agents tbody tr").first.inner_text()
-            assert "阿强" in first_agent and "☠" in first_agent and "⚑" in first_agent
+            assert "阿强" in first_agent and "☠" in first_agent and "⚑" not in first_agent  # fatal, not over the threshold
 
             rows = page.locator("#findings-body tr")
             assert rows.count() == summary["counts"]["findings"]
