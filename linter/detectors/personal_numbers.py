@@ -24,6 +24,9 @@ _DIGITS = compiled("[0-9]+")
 # the fewest digits a personal number has (a landline with a two-digit area code); a string with
 # fewer digits and numerals is given back as it is, unread
 _FEWEST = 10
+# letters that fold to digits between digits (1o29384 75, 13l0): an id holding one is read through
+# Normalized, which knows where they do
+_LOOK_ALIKE = frozenset("oOlL")
 
 
 def _personal(folded: str, digits: str, start: int, end: int) -> int | None:
@@ -44,6 +47,8 @@ def personal_number_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` that hold a personal number, none inside another."""
     if count_digit_like(text) < _FEWEST:
         return []  # too few digits (or numerals, which fold to digits) for any personal number
+    if text.isascii() and text.isalnum() and not _LOOK_ALIKE.intersection(text):
+        return _alnum_spans(text)
     norm = Normalized(text)
     folded = norm.folded
     # the runs a reply's detectors read (digits with separators: 139 1234 5678, 0755-2368 1190),
@@ -55,6 +60,20 @@ def personal_number_spans(text: str) -> list[tuple[int, int]]:
         stop = _personal(folded, digits, start, end)
         if stop is not None:
             found.append(norm.folded_span(start, stop))
+    return outermost(found)
+
+
+def _alnum_spans(text: str) -> list[tuple[int, int]]:
+    """:func:`personal_number_spans` of an id of ASCII letters and digits alone, without o or l (a
+    hex id, a nickname such as ``tb13912345678``): no separators, so its runs are its plain digit
+    runs, and it folds to itself in lower case. Read through :class:`Normalized` and the number
+    runs, a JDDC session id cost ~125 µs (~90 ms of a 12,136-line export's scan)."""
+    folded = text.lower()
+    found = []
+    for m in _DIGITS.finditer(folded):
+        stop = _personal(folded, m.group(), m.start(), m.end())
+        if stop is not None:
+            found.append((m.start(), stop))
     return outermost(found)
 
 
