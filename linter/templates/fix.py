@@ -5,8 +5,10 @@ Each reply is fixed whole or not at all: its safe fix (:meth:`Linter.fix_plan` w
 ``safe_only``: the clause or sentence holding a violation replaced by the rule's standard phrase
 or removed, never a suppressed finding), or where there is none and ``unsafe_fixes`` is set, the
 fix ``check``'s suggested_text offers, is applied only when it leaves the reply with no finding
-at error and every edit stands verbatim in the file (not behind an escape or a CSV ``""``). The rewritten file is read back and must give exactly the expected replies,
-else it is left alone: a fix never changes the file's structure. Passes repeat until nothing
+at error and every edit can be made in the file (not behind an escape or a CSV ``""``; across
+Markdown markup only whole: :meth:`SourceFile.file_span`). The rewritten file is read back and
+must give exactly the expected replies, else it is left alone: a fix never changes the file's
+structure. Passes repeat until nothing
 changes, so running ``--fix`` twice changes nothing the second time.
 """
 from __future__ import annotations
@@ -37,9 +39,9 @@ def _edits(source: SourceFile, kept: list[Kept],
         reply = source.replies[index]
         plan = next(k.edits for k in kept if k.reply == index)
         for e in plan:
-            start = source.verbatim_offset(reply, e.start, e.end)
-            assert start is not None  # lint_source keeps only plans it can write
-            edits.append((start, start + (e.end - e.start), e.replacement))
+            span = source.file_span(reply, e.start, e.end, not e.replacement)
+            assert span is not None  # lint_source keeps only plans it can write
+            edits.append((*span, e.replacement))
         expected[index] = apply_edits(reply.text, plan)
     return sorted(edits), expected
 
@@ -71,9 +73,9 @@ def fixed_text(source: SourceFile, kept: list[Kept], linter: Linter, suffix: str
     sensitive = []
     for k in kept:
         reply = source.replies[k.reply]
-        start = source.verbatim_offset(reply, k.finding.start, k.finding.end) if k.finding.sensitive else None
-        if start is not None:
-            sensitive.append((start, start + k.finding.end - k.finding.start))
+        span = source.file_span(reply, k.finding.start, k.finding.end) if k.finding.sensitive else None
+        if span is not None:
+            sensitive.append(span)
     if not source.fixable:
         return source.text, sensitive, []
     current, current_kept = source, kept

@@ -191,7 +191,9 @@ def _reply_fix(source: SourceFile, reply: Reply, linter: Linter, result, finding
     unsafe = edits is None
     if unsafe:
         edits = linter.fix_plan(reply.text, findings, safe_only=False, tolerated=suppressed, result=result)
-    if edits and source.fixable and all(source.verbatim_offset(reply, e.start, e.end) is not None for e in edits):
+    if edits and source.fixable and all(
+        source.file_span(reply, e.start, e.end, not e.replacement) is not None for e in edits
+    ):
         return edits, unsafe, False
     return (), False, any(f.severity is Severity.ERROR for f in findings)
 

@@ -23,6 +23,9 @@ class Reply:
     segments: tuple[tuple[int, int], ...] = ()  # (index in text, offset in file text)
     cell: tuple[int, int] | None = None  # (row, column) of a spreadsheet cell
     label: str | tuple = ""  # column name, or key path as a tuple (see label_text)
+    # inline markup left out of the text (Markdown **bold**, __bold__, ~~struck~~, `code`): per
+    # pair, the file offsets (opening start, opening end, closing start, closing end)
+    markup: tuple[tuple[int, int, int, int], ...] = ()
 
     def file_offset(self, index: int) -> int:
         """Offset in the file text of character ``index`` of the reply (``len(text)`` maps to
@@ -127,6 +130,52 @@ class SourceFile:
             return None
         offset = reply.file_offset(start)
         return offset if self.text[offset : offset + end - start] == reply.text[start:end] else None
+
+    def file_span(self, reply: Reply, start: int, end: int, removal: bool = False) -> tuple[int, int] | None:
+        """The file span that rewriting ``reply.text[start:end]`` replaces, or None when it cannot
+        be rewritten. A verbatim span is itself. Across inline markup (``**...**``), a span is the
+        file's characters from ``start`` to ``end`` with the markers in it: a marker whose partner
+        is outside is taken in with it when the partner touches the span (the span then replaces
+        both: ``**微信 abc** 有事`` whole), else the span would unpair it and is refused. A
+        ``removal`` of all that a pair encloses takes the pair in too (no empty ``****`` left)."""
+        offset = self.verbatim_offset(reply, start, end)
+        if offset is not None:
+            span = (offset, offset + end - start)
+        elif reply.markup and reply.cell is None and end > start:
+            span = self._across_markup(reply, start, end)
+            if span is None:
+                return None
+        else:
+            return None
+        if removal:
+            for a, b, c, d in reply.markup:
+                if b == span[0] and c == span[1]:
+                    span = (a, d)
+        return span
+
+    def _across_markup(self, reply: Reply, start: int, end: int) -> tuple[int, int] | None:
+        first, last = reply.file_offset(start), reply.file_offset(end - 1) + 1
+        markers = [(a, b) for pair in reply.markup for a, b in (pair[:2], pair[2:])]
+        inside = [(a, b) for a, b in markers if first <= a and b <= last]
+        kept = []
+        pos = first
+        for a, b in sorted(inside):
+            kept.append(self.text[pos:a])
+            pos = b
+        kept.append(self.text[pos:last])
+        if "".join(kept) != reply.text[start:end]:
+            return None  # something else than markup in between (an escape, a line's marker)
+        for a, b, c, d in reply.markup:
+            opened, closed = first <= a and b <= last, first <= c and d <= last
+            if opened == closed:
+                continue
+            if opened and c == last:
+                last = d
+            elif closed and b == first:
+                first = a
+            else:
+                return None
+        return first, last
 
     def reply_lines(self, reply: Reply) -> tuple[int, int]:
         if reply.cell is not None:

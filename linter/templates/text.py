@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from . import directives
-from .source import Reply, SourceFile, pieces, verbatim
+from .source import SourceFile, pieces, verbatim
 
 _TRAILING = re.compile(r"\s+#\s*kefulint:.*$")
 
@@ -71,6 +71,58 @@ def read_txt(source: SourceFile, mode: str = "line") -> None:
     _add_directives(source, comments, content_lines)
 
 
+_DELIMITERS = re.compile(r"\*+|_+|~+|`+")
+
+
+def _inline(line: str, offset: int) -> tuple[list[tuple[str, int]], list[tuple[int, int, int, int]]]:
+    """The pieces (text, file offset) of a Markdown line without its inline markup, and the
+    markup's pairs as file offsets (see Reply.markup). Code spans first (a run of backticks
+    closes at the next run of as many, and nothing inside is markup), then ``**``, ``__`` and
+    ``~~``: an opening one is followed by a non-space (for ``_``, not inside a word), a closing
+    one preceded by one, and it closes the nearest open one of its kind (CommonMark's rules,
+    without their punctuation cases)."""
+    runs = [(m.start(), m.end()) for m in _DELIMITERS.finditer(line)]
+    if not runs:
+        return [(line, offset)], []
+    pairs: list[tuple[int, int, int, int]] = []
+    ticks = [(a, b) for a, b in runs if line[a] == "`"]
+    j = 0
+    while j < len(ticks):
+        a, b = ticks[j]
+        k = next((k for k in range(j + 1, len(ticks)) if ticks[k][1] - ticks[k][0] == b - a), None)
+        if k is None:
+            j += 1
+            continue
+        pairs.append((a, b, *ticks[k]))
+        j = k + 1
+    code = [(b, c) for _a, b, c, _d in pairs]
+    stack: list[tuple[int, int]] = []
+    for a, b in runs:
+        ch = line[a]
+        if ch == "`" or b - a != 2 or any(start <= a < end for start, end in code):
+            continue
+        before = line[a - 1] if a else " "
+        after = line[b] if b < len(line) else " "
+        can_open, can_close = not after.isspace(), not before.isspace()
+        if ch == "_":  # snake_case__ids stay as they are
+            can_open, can_close = can_open and not before.isalnum(), can_close and not after.isalnum()
+        opener = next((i for i in range(len(stack) - 1, -1, -1) if line[stack[i][0]] == ch), None) if can_close else None
+        if opener is not None:
+            pairs.append((*stack[opener], a, b))
+            del stack[opener:]
+        elif can_open:
+            stack.append((a, b))
+    if not pairs:
+        return [(line, offset)], []
+    out: list[tuple[str, int]] = []
+    pos = 0
+    for a, b in sorted(m for p in pairs for m in (p[:2], p[2:])):
+        out.append((line[pos:a], offset + pos))
+        pos = b
+    out.append((line[pos:], offset + pos))
+    return [p for p in out if p[0]], [tuple(offset + x for x in p) for p in pairs]  # type: ignore[misc]
+
+
 def _add_directives(source: SourceFile, comments, content_lines: list[int]) -> None:
     for comment, line, column, own_line in comments:
         d = directives.make(comment, line, column, own_line, content_lines)
@@ -107,7 +159,7 @@ def read_md(source: SourceFile) -> None:
                 chars[i] = " "
     blanked = "".join(chars)
 
-    block: list[tuple[str, int]] = []
+    block: list[tuple[str, int]] = []  # the lines of the open block: (text, file offset)
     content_lines: list[int] = []
     fence: str | None = None
     in_front_matter = False
@@ -116,11 +168,14 @@ def read_md(source: SourceFile) -> None:
     def flush() -> None:
         if block:
             parts: list[tuple[str, int]] = []
-            for i, (part, offset) in enumerate(block):
+            markup: list[tuple[int, int, int, int]] = []
+            for i, (line, offset) in enumerate(block):
                 if i:
                     parts.append(("\n", block[i - 1][1] + len(block[i - 1][0])))
-                parts.append((part, offset))
-            source.replies.append(pieces(parts))
+                line_parts, line_markup = _inline(line, offset)
+                parts += line_parts
+                markup += line_markup
+            source.replies.append(pieces(parts, markup=tuple(markup)))
             block.clear()
 
     for number, start, line in _lines(blanked):
@@ -184,4 +239,5 @@ def _table_cells(source: SourceFile, row: str, offset: int) -> None:
         text, at = _trim(cell, offset + pos)
         pos += len(cell) + 1
         if text and not re.fullmatch(r"[-:\s]+", text):
-            source.replies.append(Reply(text, ((0, at),)))
+            parts, markup = _inline(text, at)
+            source.replies.append(pieces(parts, markup=tuple(markup)))

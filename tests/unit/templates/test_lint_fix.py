@@ -185,8 +185,26 @@ def test_fix_in_block_scalar_and_markdown_paragraph(here):
     assert (here / "b.md").read_text(encoding="utf-8") == "第一行。\n有问题请直接在旺旺上联系我们哦\n"
 
 
+def test_a_fix_in_markdown_takes_inline_markup_whole_or_keeps_it(here):
+    """A reply rewritten whole loses its markers with it; a clause rewritten inside bold keeps the
+    bold; a removed clause that was all a pair held takes the pair (no empty ****); a second
+    --fix changes nothing."""
+    (here / "a.md").write_text(
+        "- **微信 abc12345** 有事找我\n"
+        "- 回复：亲，**这款好评返现5元**哦，**谢谢**\n"
+        "- 价格实惠，**全网最低价**\n", encoding="utf-8")
+    assert run("a.md", "--fix", "--unsafe-fixes").exit_code == 0
+    fixed = (here / "a.md").read_text(encoding="utf-8")
+    assert fixed.splitlines()[0] == "- 亲，有问题请直接在旺旺上联系我们哦"
+    assert "**谢谢**" in fixed and "****" not in fixed
+    assert fixed.count("**") % 2 == 0
+    assert run("a.md").exit_code == 0
+    assert run("a.md", "--fix", "--unsafe-fixes").exit_code == 0
+    assert (here / "a.md").read_text(encoding="utf-8") == fixed
+
+
 _PIECES = ["亲，", "你问我，我问谁？", "电话13800138000", "加我微信 abc_123", "，", " ", "\n", "\r\n", '"', ",",
-           "# kefulint: disable=contact", "- ", "答：", "全网最低价", "\t", "：", "''"]
+           "# kefulint: disable=contact", "- ", "答：", "全网最低价", "\t", "：", "''", "**", "~~", "`", "__"]
 
 
 @pytest.mark.parametrize("unsafe_fixes", [False, True], ids=["safe", "unsafe"])

@@ -108,9 +108,38 @@ def test_markdown_block_quote_after_a_list_item_or_paragraph_is_a_reply_of_its_o
     # a `>` line opens a block quote: no lazy continuation of the item or paragraph above (CommonMark)
     text = "- **你问我，我问谁？** 物流问快递\n> 亲，有事打我电话13800138000哦\n\n普通段落\n> 引用\n"
     s = read(".md", text)
-    assert texts(s) == ["**你问我，我问谁？** 物流问快递", "亲，有事打我电话13800138000哦", "普通段落", "引用"]
+    assert texts(s) == ["你问我，我问谁？ 物流问快递", "亲，有事打我电话13800138000哦", "普通段落", "引用"]
     assert pos(s, "13800138000") == file_pos(text, "13800138000") == (2, 11)
     assert_verbatim_chars_map_back(s)
+
+
+def test_markdown_inline_markup_is_left_out_of_the_reply_and_columns_point_at_the_file():
+    text = ("- 回复：**好评返现** 5元\n- 这是`abc12345`微信号\n- ~~全网最低~~ 性价比高\n"
+            "| 问题 | 回复 |\n|---|---|\n| 加微信 | **vx：abc12345** 亲 |\n")
+    s = read(".md", text)
+    assert texts(s) == ["回复：好评返现 5元", "这是abc12345微信号", "全网最低 性价比高", "问题", "回复", "加微信",
+                        "vx：abc12345 亲"]
+    assert pos(s, "好评返现 5元") == file_pos(text, "好评返现** 5元") == (1, 8)
+    assert pos(s, "5元") == file_pos(text, "5元")
+    assert pos(s, "abc12345微信号") == file_pos(text, "abc12345`微信号")
+    assert pos(s, "vx") == file_pos(text, "vx")
+    assert_verbatim_chars_map_back(s)
+    assert s.replies[0].markup == ((5, 7, 11, 13),)  # the file offsets of ** and **
+
+
+@pytest.mark.parametrize("line", [
+    "尺寸40*60*80cm 单个星号是乘号",  # single * and _ are no markup here
+    "微信号 shanshan_tb_88 不拆",
+    "snake__case__id 在词里的 __ 不是加粗",
+    "隐藏号码 139****5678 不是加粗",
+    "只有开头的 **加粗 没有结尾",
+    "前后空格 ** 不加粗 **",
+    "`代码里 **不算** 加粗`",
+])
+def test_markdown_text_that_is_no_inline_markup_stays_as_written(line):
+    s = read(".md", line + "\n")
+    expected = line.strip("`") if line.startswith("`") else line
+    assert texts(s) == [expected]
 
 
 def test_markdown_line_without_quote_marker_continues_the_quote_lazily():
