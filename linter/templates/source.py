@@ -139,13 +139,12 @@ class SourceFile:
         both: ``**微信 abc** 有事`` whole), else the span would unpair it and is refused. A
         ``removal`` of all that a pair encloses takes the pair in too (no empty ``****`` left)."""
         offset = self.verbatim_offset(reply, start, end)
+        span: tuple[int, int] | None = None
         if offset is not None:
             span = (offset, offset + end - start)
         elif reply.markup and reply.cell is None and end > start:
             span = self._across_markup(reply, start, end)
-            if span is None:
-                return None
-        else:
+        if span is None:
             return None
         if removal:
             for a, b, c, d in reply.markup:
