@@ -106,6 +106,9 @@ def main() -> int:
     # nineteenth session: 49A, 49B (no style examples), scored on arrival, tuned on their 70 % parts; final 49F (none)
     round49 = rounds((49, "AB"))
     final19 = finals((49, "F"))
+    # twentieth session: 50A, 50B (no style examples), scored on arrival, tuned on their 70 % parts; final 50F (none)
+    round50 = rounds((50, "AB"))
+    final20 = finals((50, "F"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -162,6 +165,9 @@ def main() -> int:
         "writers 49A-49B (nineteenth session) tuned 70%": part(round49, "tuned"),
         "writers 49A-49B (nineteenth session) untouched 30%": part(round49, "untouched"),
         "writers 49F final (nineteenth session, never read)": final19,
+        "writers 50A-50B (twentieth session) tuned 70%": part(round50, "tuned"),
+        "writers 50A-50B (twentieth session) untouched 30%": part(round50, "untouched"),
+        "writers 50F final (twentieth session, never read)": final20,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -188,7 +194,9 @@ def main() -> int:
                 "writers 47F final (seventeenth session, never read)",
                 "writers 48F final (eighteenth session, never read)",
                 "writers 49A-49B (nineteenth session) untouched 30%",
-                "writers 49F final (nineteenth session, never read)")
+                "writers 49F final (nineteenth session, never read)",
+                "writers 50A-50B (twentieth session) untouched 30%",
+                "writers 50F final (twentieth session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
