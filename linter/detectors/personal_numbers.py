@@ -14,16 +14,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..text.compiled import compiled
-from ..text.mask import count_digit_like, mask_text, outermost
+from ..text.mask import PERSONAL_FEWEST, count_digit_like, mask_text, outermost
 from ..text.normalize import Normalized
 from ..text.numruns import number_runs
 from .accounts import card_number, id_number_ok, with_check_letter
 from .phone import LANDLINE, area_code_set_apart, mobile_number
 
 _DIGITS = compiled("[0-9]+")
-# the fewest digits a personal number has (a landline with a two-digit area code); a string with
-# fewer digits and numerals is given back as it is, unread
-_FEWEST = 10
 # letters that fold to digits between digits (1o29384 75, 13l0): an id holding one is read through
 # Normalized, which knows where they do
 _LOOK_ALIKE = frozenset("oOlL")
@@ -45,7 +42,7 @@ def _personal(folded: str, digits: str, start: int, end: int) -> int | None:
 
 def personal_number_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` that hold a personal number, none inside another."""
-    if count_digit_like(text) < _FEWEST:
+    if count_digit_like(text) < PERSONAL_FEWEST:
         return []  # too few digits (or numerals, which fold to digits) for any personal number
     if text.isascii() and text.isalnum() and not _LOOK_ALIKE.intersection(text):
         return _alnum_spans(text)

@@ -7,8 +7,7 @@ import heapq
 import re
 from typing import NamedTuple
 
-from ..detectors.personal_numbers import mask_personal_numbers
-from ..text.mask import mask_text
+from ..text.mask import mask_personal, mask_text
 
 # what may be contact data in a message the rules did not flag: a run of letters, digits and
 # id punctuation with a digit or an @ in it, six characters or more
@@ -60,7 +59,7 @@ class ReviewQueue:
 
 
 def _shown_where(where: dict) -> dict:
-    return {key: mask_personal_numbers(value) if key in _IDS and isinstance(value, str) else value
+    return {key: mask_personal(value) if key in _IDS and isinstance(value, str) else value
             for key, value in where.items()}
 
 

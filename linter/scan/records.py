@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
-from ..detectors.personal_numbers import mask_personal_numbers
-from ..text.mask import mask_numbers, mask_sensitive, mask_text
+from ..text.mask import mask_numbers, mask_personal, mask_sensitive, mask_text
 from .fields import format_time
 from .judge import Judged, Turn
 
@@ -43,13 +42,13 @@ def shown_id(name: str, show_matches: bool = False) -> str:
     """A conversation id or an agent's name as reports print it: the personal numbers in it (a
     buyer's nickname that is their mobile) masked unless ``show_matches``. Only printing masks:
     conversations and agents are grouped and keyed by the names as they are."""
-    return name if show_matches or not name else mask_personal_numbers(name)
+    return name if show_matches or not name else mask_personal(name)
 
 
 def shown_buyer(text: str, show_matches: bool = False) -> str:
     """A buyer's turn as reports print it: its personal numbers (also written in parts, 139 1234
     5678) and every other long number masked unless ``show_matches``."""
-    return text if show_matches or not text else mask_numbers(mask_personal_numbers(text))
+    return text if show_matches or not text else mask_numbers(mask_personal(text))
 
 
 def _turn_fields(turn: Turn, show_matches: bool) -> tuple[str, str, str, str, float | None]:
