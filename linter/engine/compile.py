@@ -157,7 +157,8 @@ class Compiling(EngineState):
         # frame its window, order and negation; per rule with regexes (patterns, trusted, has triggers)
         self._frame_params = {ri: (window, ordered, negation) for ri, window, ordered, negation in tables["frame_params"]}
         self._rule_regexes = {ri: (tuple(patterns), trusted, triggered)
-                              for ri, patterns, trusted, triggered in tables["rule_regexes"]}
+                              for ri, patterns, trusted, triggered, _whole in tables["rule_regexes"]}
+        self._whole_reply = frozenset(ri for ri, _p, _t, _tr, whole in tables["rule_regexes"] if whole)
         self._detector_set = frozenset(self._detector_rules)
         self._screened = frozenset(self._screens)
         self._screen_searches: dict[int, Callable[[str], object]] = {}  # each made when it first screens
@@ -407,7 +408,7 @@ class Compiling(EngineState):
             # has triggers] of every rule with regexes (what a judged rule looks for: Matching._rule_candidates)
             "frame_params": [[ri, rule.frame.window, rule.frame.ordered, rule.frame.negation]
                              for ri, rule in enumerate(self.rules) if rule.frame],
-            "rule_regexes": [[ri, list(rule.regex), rule.trusted, bool(rule.triggers)]
+            "rule_regexes": [[ri, list(rule.regex), rule.trusted, bool(rule.triggers), _whole_reply(rule)]
                              for ri, rule in enumerate(self.rules) if rule.regex],
             # [frame rule index, its waking slot] (the slot whose words are in the main automaton)
             "frame_wake": frame_wake,
@@ -713,6 +714,16 @@ def _from_code(pattern: str, code: list | None) -> Any:
         return compile_from(pattern, code)
     except (TypeError, ValueError, RuntimeError, AttributeError, IndexError):
         return None  # not valid code after all (or another engine's)
+
+
+def _whole_reply(rule: Rule) -> bool:
+    """Whether a woken rule's regexes can be searched before a message view is made, to put it back
+    to sleep when they match nothing: a shipped rule that finds with its regexes alone, each
+    anchored at the reply's start (a reply that is only 详情页: a search tries one position).
+    Woken by a common word (页面, 详情), it would otherwise send every reply holding one through
+    the judge (one agent turn in seven of the scan log)."""
+    return (rule.trusted and not rule.phrases and not rule.detector and not rule.frame
+            and all(p.startswith("^") for p in rule.regex))
 
 
 class _RuleWords(NamedTuple):

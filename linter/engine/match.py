@@ -264,6 +264,13 @@ class Matching(EngineState):
                         search = searches.get(ri) or self._screen_search(ri)
                         if search(compact) is None:
                             active.discard(ri)
+                if self._whole_reply and not self._whole_reply.isdisjoint(active):
+                    # regex rules anchored at the reply's start, searched here: one that matches
+                    # nothing goes back to sleep before a view is made (the same search _judge makes)
+                    compact = norm.compact
+                    for ri in self._whole_reply.intersection(active):
+                        if not any(p.search(compact) for p, _timeout in self._patterns(ri)):
+                            active.discard(ri)
                 if not self._needy_frames.isdisjoint(active):
                     dead, frame_hits = self._dead_frames(norm.compact, active, (matches, source))
                 if not self._sourced.isdisjoint(active):

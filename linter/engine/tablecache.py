@@ -34,7 +34,7 @@ from typing import Any
 
 from ..rules.rulecache import cache_dir, code_stamp, remove_matching, sha256, store_atomic
 
-FORMAT = "kefulint-compiled/13"  # 13: frame_params, rule_regexes; 12: rule_gates; 11: lists of ints as base64 text, the automata stored apart as references to the first one's keys; 10: the main automaton's keys in the plain one's order first; 9: frame_masks, precheck_words, a frame value's bits; 8: frame_wake; 7: the gates' look characters as they are; 6: frame_sources; 5: screened; 4: automata values stored once; 3: frame_special; 2: JSON (1: a pickle)
+FORMAT = "kefulint-compiled/14"  # 14: rule_regexes say which rules are whole-reply regexes; 13: frame_params, rule_regexes; 12: rule_gates; 11: lists of ints as base64 text, the automata stored apart as references to the first one's keys; 10: the main automaton's keys in the plain one's order first; 9: frame_masks, precheck_words, a frame value's bits; 8: frame_wake; 7: the gates' look characters as they are; 6: frame_sources; 5: screened; 4: automata values stored once; 3: frame_special; 2: JSON (1: a pickle)
 # what the first file must hold, each of its type (the rest is checked as the Linter takes it)
 _SHAPE = {"words": list, "always": list, "detector_rules": list, "context_turns": int, "late": list,
           "global_allow": list, "context_rules": list, "keyed_rules": list, "screened": list, "frame_special": list,

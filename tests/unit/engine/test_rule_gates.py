@@ -104,3 +104,27 @@ def test_a_judged_rule_that_makes_no_candidate_is_not_read(cached, linter, monke
             assert cached.rules._rules[ri] is None, rule.id
             unread += 1
     assert unread > 10
+
+
+def test_a_whole_reply_regex_puts_its_rule_back_to_sleep_and_finds_what_it_found(linter, monkeypatch):
+    """Rules that find with regexes anchored at the reply's start alone are searched before a view
+    is made: woken by 详情页 inside a longer reply they are not judged, and the findings are those of
+    the Linter without shortcuts on their examples and on replies that hold their triggers."""
+    whole = {linter.rules[ri].id: ri for ri in linter._whole_reply}
+    assert "etiquette.page-pointer-reply" in whole
+    assert all(linter.rules[ri].trusted and not linter.rules[ri].phrases for ri in whole.values())
+    full = Linter(linter.rules, linter.settings, shortcuts=False)
+    judged: list[set] = []
+    real = linter._judge
+    monkeypatch.setattr(linter, "_judge", lambda view, active, *a: judged.append(set(active)) or real(view, active, *a))
+    for rule_id, ri in whole.items():
+        rule = linter.rules[ri]
+        cases = [(e.text, e.context) for e in rule.bad + rule.good]
+        cases += [(f"亲，{t}第三张图是尺码表，您对照一下哦", None) for t in rule.triggers[:3]]
+        for text, context in cases:
+            assert linter.check(text, context).findings == full.check(text, context).findings, (rule_id, text)
+        for e in rule.bad:
+            assert any(f.rule == rule_id for f in linter.check(e.text, e.context).findings), (rule_id, e.text)
+    judged.clear()
+    linter.check("亲，详情页第三张图是尺码表，您对照一下哦")
+    assert not any(whole["etiquette.page-pointer-reply"] in active for active in judged)
