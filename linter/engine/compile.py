@@ -159,6 +159,7 @@ class Compiling(EngineState):
         self._rule_regexes = {ri: (tuple(patterns), trusted, triggered)
                               for ri, patterns, trusted, triggered, _whole in tables["rule_regexes"]}
         self._whole_reply = frozenset(ri for ri, _p, _t, _tr, whole in tables["rule_regexes"] if whole)
+        self._whole_searches: dict[int, tuple[Callable[[str], object], ...]] = {}  # each made when it first screens
         self._detector_set = frozenset(self._detector_rules)
         self._screened = frozenset(self._screens)
         self._screen_searches: dict[int, Callable[[str], object]] = {}  # each made when it first screens

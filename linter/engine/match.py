@@ -268,8 +268,12 @@ class Matching(EngineState):
                     # regex rules anchored at the reply's start, searched here: one that matches
                     # nothing goes back to sleep before a view is made (the same search _judge makes)
                     compact = norm.compact
+                    searches = self._whole_searches
                     for ri in self._whole_reply.intersection(active):
-                        if not any(p.search(compact) for p, _timeout in self._patterns(ri)):
+                        for search in searches.get(ri) or self._whole_search(ri):
+                            if search(compact) is not None:
+                                break
+                        else:
                             active.discard(ri)
                 if not self._needy_frames.isdisjoint(active):
                     dead, frame_hits = self._dead_frames(norm.compact, active, (matches, source))
@@ -312,6 +316,11 @@ class Matching(EngineState):
                 active.discard(ri)
         if not context and not self._context_rules.isdisjoint(active):
             active -= self._context_rules
+
+    def _whole_search(self, ri: int) -> tuple[Callable[[str], object], ...]:
+        """The searches of whole-reply rule ``ri``'s regexes (see _plain_candidates), kept once made."""
+        searches = self._whole_searches[ri] = tuple(p.search for p, _timeout in self._patterns(ri))
+        return searches
 
     def _screen_search(self, ri: int) -> Callable[[str], object]:
         """The search of the prefilter that screens rule ``ri`` (see _plain_candidates), kept once made."""

@@ -76,6 +76,7 @@ class EngineState:
     _frame_params: dict[int, tuple[int, bool, bool]]  # per frame: window, ordered, negation
     _rule_regexes: dict[int, tuple[tuple[str, ...], bool, bool]]  # per rule with regexes: them, trusted, triggers
     _whole_reply: frozenset[int]  # rules whose anchored regexes are searched before a view is made (compile._whole_reply)
+    _whole_searches: dict[int, tuple[Callable[[str], object], ...]]
     _detector_set: frozenset[int]  # the rules with a detector
     _screen_searches: dict[int, Callable[[str], object]]  # their prefilters' searches, made on first use
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
