@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..text.compiled import compiled
-from ..text.mask import PERSONAL_FEWEST, count_digit_like, mask_text, outermost
+from ..text.mask import mask_text, may_hold_personal_number, outermost
 from ..text.normalize import Normalized
 from ..text.numruns import number_runs
 from .accounts import card_number, id_number_ok, with_check_letter
@@ -42,7 +42,7 @@ def _personal(folded: str, digits: str, start: int, end: int) -> int | None:
 
 def personal_number_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` that hold a personal number, none inside another."""
-    if count_digit_like(text) < PERSONAL_FEWEST:
+    if not may_hold_personal_number(text):
         return []  # too few digits (or numerals, which fold to digits) for any personal number
     if text.isascii() and text.isalnum() and not _LOOK_ALIKE.intersection(text):
         return _alnum_spans(text)

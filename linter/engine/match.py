@@ -268,9 +268,9 @@ class Matching(EngineState):
                     # regex rules anchored at the reply's start, searched here: one that matches
                     # nothing goes back to sleep before a view is made (the same search _judge makes)
                     compact = norm.compact
-                    searches = self._whole_searches
+                    kept = self._whole_searches
                     for ri in self._whole_reply.intersection(active):
-                        for search in searches.get(ri) or self._whole_search(ri):
+                        for search in kept.get(ri) or self._whole_search(ri):
                             if search(compact) is not None:
                                 break
                         else:

@@ -7,7 +7,7 @@ import heapq
 import re
 from typing import NamedTuple
 
-from ..text.mask import mask_personal, mask_text
+from ..text.mask import mask_text, may_hold_personal_number
 
 # what may be contact data in a message the rules did not flag: a run of letters, digits and
 # id punctuation with a digit or an @ in it, six characters or more
@@ -59,8 +59,15 @@ class ReviewQueue:
 
 
 def _shown_where(where: dict) -> dict:
-    return {key: mask_personal(value) if key in _IDS and isinstance(value, str) else value
-            for key, value in where.items()}
+    shown = dict(where)
+    for key in _IDS:
+        value = where.get(key)
+        if isinstance(value, str) and may_hold_personal_number(value):
+            # the detectors only for an id that may hold a personal number (see text.mask)
+            from ..detectors.personal_numbers import mask_personal_numbers
+
+            shown[key] = mask_personal_numbers(value)
+    return shown
 
 
 _IDS = frozenset({"conversation", "agent"})  # the names in an entry's ``where`` that may hold a number

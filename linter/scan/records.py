@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
-from ..text.mask import mask_numbers, mask_personal, mask_sensitive, mask_text
+from ..text.mask import mask_numbers, mask_sensitive, mask_text, may_hold_personal_number
 from .fields import format_time
 from .judge import Judged, Turn
 
@@ -36,6 +36,16 @@ def _marked(text: str, f) -> str:
     if f.end > f.start:
         return f"{text[: f.start]}{MARK_OPEN}{text[f.start : f.end]}{MARK_CLOSE}{text[f.end :]}"
     return text
+
+
+def mask_personal(text: str) -> str:
+    """``text`` with its personal numbers masked (detectors/personal_numbers.py), the detectors
+    imported only for a text that may hold one (text.mask.may_hold_personal_number)."""
+    if not may_hold_personal_number(text):
+        return text
+    from ..detectors.personal_numbers import mask_personal_numbers
+
+    return mask_personal_numbers(text)
 
 
 def shown_id(name: str, show_matches: bool = False) -> str:

@@ -33,18 +33,13 @@ def count_digit_like(text: str) -> int:
 PERSONAL_FEWEST = 10
 
 
-def mask_personal(text: str) -> str:
-    """``text`` with the personal numbers in it masked (a conversation id, an agent's name, a buyer's
-    turn: :func:`kefulint.detectors.personal_numbers.mask_personal_numbers`). A text with fewer
-    digits than any personal number is given back unread, and the detectors are imported only for
-    one that may hold one: imported by a report module at start-up, they compiled their ~40
-    module patterns before the engine handed in its store of compiled code (~0.15 G instructions
-    of a 20,000-line scan, callgrind)."""
-    if count_digit_like(text) < PERSONAL_FEWEST:
-        return text
-    from ..detectors.personal_numbers import mask_personal_numbers
-
-    return mask_personal_numbers(text)
+def may_hold_personal_number(text: str) -> bool:
+    """Whether ``text`` has as many digits (or numerals) as a personal number needs: reports read
+    only such a name or turn with :mod:`kefulint.detectors.personal_numbers`, and import the
+    detectors only then (imported by a report module at start-up, they compiled their ~40 module
+    patterns before the engine handed in its store of compiled code: ~0.15 G instructions of a
+    20,000-line scan, callgrind)."""
+    return count_digit_like(text) >= PERSONAL_FEWEST
 
 
 def mask_sensitive(text: str, names: bool = True) -> str:
