@@ -158,11 +158,11 @@ class Compiling(EngineState):
         self._frame_params = {ri: (window, ordered, negation) for ri, window, ordered, negation in tables["frame_params"]}
         self._rule_regexes = {ri: (tuple(patterns), trusted, triggered)
                               for ri, patterns, trusted, triggered, _whole in tables["rule_regexes"]}
-        self._whole_reply = frozenset(ri for ri, _p, _t, _tr, whole in tables["rule_regexes"] if whole)
-        self._whole_searches: dict[int, tuple[Callable[[str], object], ...]] = {}  # each made when it first screens
         self._detector_set = frozenset(self._detector_rules)
-        self._screened = frozenset(self._screens)
-        self._screen_searches: dict[int, Callable[[str], object]] = {}  # each made when it first screens
+        # screened: keyword detectors' rules with a prefilter, and rules of whole-reply regexes
+        self._screened = frozenset(self._screens).union(
+            ri for ri, _p, _t, _tr, whole in tables["rule_regexes"] if whole)
+        self._screen_searches: dict[int, tuple[Callable[[str], object], ...]] = {}  # each made when it first screens
         self._gates = DetectorGates.from_data(tables["gates"])
         self._gates_plain = DetectorGates.from_data(tables["gates_plain"])
         self._tables = dict(tables["automata"])

@@ -255,22 +255,14 @@ class Matching(EngineState):
             looked = False
             if self.shortcuts and active:
                 if self._screened and not self._screened.isdisjoint(active):
-                    # keyword detectors' rules woken by a keyword, put back to sleep where the
-                    # detector's prefilter on the compact text (Detector.compact_prefilter) finds
-                    # nothing (here, not in a method: a third of the replies come this way)
+                    # woken rules put back to sleep where their screen on the compact text finds
+                    # nothing: a keyword detector's prefilter (Detector.compact_prefilter), or the
+                    # regexes of a rule anchored at the reply's start (the same search _judge makes)
+                    # (here, not in a method: a third of the replies come this way)
                     compact = norm.compact
                     searches = self._screen_searches
                     for ri in self._screened.intersection(active):
-                        search = searches.get(ri) or self._screen_search(ri)
-                        if search(compact) is None:
-                            active.discard(ri)
-                if self._whole_reply and not self._whole_reply.isdisjoint(active):
-                    # regex rules anchored at the reply's start, searched here: one that matches
-                    # nothing goes back to sleep before a view is made (the same search _judge makes)
-                    compact = norm.compact
-                    kept = self._whole_searches
-                    for ri in self._whole_reply.intersection(active):
-                        for search in kept.get(ri) or self._whole_search(ri):
+                        for search in searches.get(ri) or self._screen_search(ri):
                             if search(compact) is not None:
                                 break
                         else:
@@ -317,16 +309,16 @@ class Matching(EngineState):
         if not context and not self._context_rules.isdisjoint(active):
             active -= self._context_rules
 
-    def _whole_search(self, ri: int) -> tuple[Callable[[str], object], ...]:
-        """The searches of whole-reply rule ``ri``'s regexes (see _plain_candidates), kept once made."""
-        searches = self._whole_searches[ri] = tuple(p.search for p, _timeout in self._patterns(ri))
+    def _screen_search(self, ri: int) -> tuple[Callable[[str], object], ...]:
+        """The searches that screen rule ``ri`` (see _plain_candidates), kept once made: its
+        detector's prefilter, or its regexes anchored at the reply's start (compile._whole_reply)."""
+        if ri in self._screens:
+            _find, options = self._detectors[ri] or self._detector(ri)
+            searches: tuple[Callable[[str], object], ...] = (options[self._screens[ri]].search,)
+        else:
+            searches = tuple(p.search for p, _timeout in self._patterns(ri))
+        self._screen_searches[ri] = searches
         return searches
-
-    def _screen_search(self, ri: int) -> Callable[[str], object]:
-        """The search of the prefilter that screens rule ``ri`` (see _plain_candidates), kept once made."""
-        _find, options = self._detectors[ri] or self._detector(ri)
-        search = self._screen_searches[ri] = options[self._screens[ri]].search
-        return search
 
     def _judge(self, view: MessageView, active: set[int], dead: AbstractSet[int], context, buyer_hits: dict,
                pieces: bool, keep_rejected: bool, trace: dict | None) -> tuple[list[Candidate], bool, str]:

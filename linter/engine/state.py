@@ -70,15 +70,13 @@ class EngineState:
     _context_rules: frozenset[int]
     _keyed_rules: frozenset[int]
     _screens: dict[int, str]  # keyword detectors' rules -> the compiled option that screens a message
-    _screened: frozenset[int]
+    _screened: frozenset[int]  # those and the rules of whole-reply regexes (compile._whole_reply)
     _rule_gates: dict[int, tuple[frozenset[str], bool, bool, int]]  # per rule with platforms or a context
     _gated: frozenset[int]  # the rules of _rule_gates
     _frame_params: dict[int, tuple[int, bool, bool]]  # per frame: window, ordered, negation
     _rule_regexes: dict[int, tuple[tuple[str, ...], bool, bool]]  # per rule with regexes: them, trusted, triggers
-    _whole_reply: frozenset[int]  # rules whose anchored regexes are searched before a view is made (compile._whole_reply)
-    _whole_searches: dict[int, tuple[Callable[[str], object], ...]]
     _detector_set: frozenset[int]  # the rules with a detector
-    _screen_searches: dict[int, Callable[[str], object]]  # their prefilters' searches, made on first use
+    _screen_searches: dict[int, tuple[Callable[[str], object], ...]]  # their screens' searches, made on first use
     _detectors: list[tuple[Callable, dict] | None]  # (find, compiled options), made on first use
     _cue_platform: dict[str, str]
 

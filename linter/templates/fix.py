@@ -8,8 +8,8 @@ fix ``check``'s suggested_text offers, is applied only when it leaves the reply 
 at error and every edit can be made in the file (not behind an escape or a CSV ``""``; across
 Markdown markup only whole: :meth:`SourceFile.file_span`). The rewritten file is read back and
 must give exactly the expected replies, else it is left alone: a fix never changes the file's
-structure. Passes repeat until nothing
-changes, so running ``--fix`` twice changes nothing the second time.
+structure. Passes repeat until nothing changes, so running ``--fix`` twice changes nothing the
+second time.
 """
 from __future__ import annotations
 

@@ -110,7 +110,7 @@ def test_a_whole_reply_regex_puts_its_rule_back_to_sleep_and_finds_what_it_found
     """Rules that find with regexes anchored at the reply's start alone are searched before a view
     is made: woken by 详情页 inside a longer reply they are not judged, and the findings are those of
     the Linter without shortcuts on their examples and on replies that hold their triggers."""
-    whole = {linter.rules[ri].id: ri for ri in linter._whole_reply}
+    whole = {linter.rules[ri].id: ri for ri in linter._screened - set(linter._screens)}
     assert "etiquette.page-pointer-reply" in whole
     assert all(linter.rules[ri].trusted and not linter.rules[ri].phrases for ri in whole.values())
     full = Linter(linter.rules, linter.settings, shortcuts=False)
