@@ -196,6 +196,16 @@ def clause_bounds(view, cs: int, ce: int, breaks: re.Pattern | None = None) -> S
     return bisect_left(cmap, left), bisect_right(cmap, right - 1)
 
 
+# 没法拆开或者多开, 不退或换: the word after a bare 不 / 没 and the one after 或 / 和 are both negated
+_COORDINATORS = ("或者", "或是", "或", "以及", "及", "和", "与", "也不", "也没")
+
+
+def _coordinated(compact: str, e: int, ss: int) -> bool:
+    """Whether the frame word at compact[ss:] is the second of two joined words right after a bare
+    negation that ends at ``e`` (没法拆开或者多开: 多开 is negated as 拆开 is)."""
+    return 0 < ss - e <= INNER_NEGATION + 4 and compact.endswith(_COORDINATORS, e + 1, ss)
+
+
 def a_not_a(norm, i: int) -> bool:
     """Whether compact[i] is the 不/没 of a verb asked as "A not A" (送没送到, 开不开): the same
     character on both sides, with nothing between them in the text (要买就买 不买拉倒 is two clauses).
@@ -253,7 +263,8 @@ def negated(view, span: Span, slot_spans: Sequence[Span], negations: Sequence[tu
         if s >= cs and refusing and not any(not crosses_clause(view.norm, min(s, ss), max(e, se)) for ss, se in slot_spans):
             continue  # inside a refusal, a negation in a clause of its own gives a reason (由于物流无法代收，因此本店不支持)
         if s >= cs and word in _LOCAL_NEGATIONS and not any(
-            (0 <= ss - e <= INNER_NEGATION and not crosses_clause(view.norm, e - 1, ss + 1))
+            ((0 <= ss - e <= INNER_NEGATION or _coordinated(compact, e, ss))
+             and not crosses_clause(view.norm, e - 1, ss + 1))
             or (se == s and compact.startswith("不了", s))
             for ss, se in slot_spans
         ):
