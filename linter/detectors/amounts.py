@@ -34,7 +34,7 @@ _UNIT_BILLED = compiled(rf"单价[^\d，,。；;]{{0,8}}?(?:按|开成|写成|�
 
 # counts: an invoice for more pieces than were bought (买了三本，开成十本; 发票写椅子12把，实际您拿8把)
 _QTY = rf"(\d+|[{_CN_NUM}]+)\s*([台件本把个套箱盒瓶双条只支袋桶份])"
-_QTY_WORDS = "买了|买的是|拍了|拍的是|拿了|实际拿|实际您拿|实际你拿|您拿|你拿|实际要|实际只要|其实只要|实际收到"
+_QTY_WORDS = "实际先发|这次先发|实际发|只发了|买了|买的是|拍了|拍的是|拿了|实际拿|实际您拿|实际你拿|您拿|你拿|实际要|实际只要|其实只要|实际收到"
 _BOUGHT_QTY = compiled(rf"(?:{_QTY_WORDS})\s*{_QTY}")
 _BILLED_QTY = regex.compile(rf"(?:开成|写成|数量写|数量开|票上写|发票写|发票就写|票写|按)[\p{{Han}}]{{0,6}}?\s*{_QTY}")
 
