@@ -109,10 +109,10 @@ def main() -> int:
     # twentieth session: 50A, 50B (no style examples), scored on arrival, tuned on their 70 % parts; final 50F (none)
     round50 = rounds((50, "AB"))
     final20 = finals((50, "F"))
-    # twenty-first session: 51A, 51B, 52A, 52B (no style examples), scored on arrival, tuned on their 70 % parts;
-    # finals 51F, 52F (none)
-    round51 = rounds((51, "AB"), (52, "AB"))
-    final21 = finals((51, "F"), (52, "F"))
+    # twenty-first session: 51A, 51B, 52A, 52B, 53A, 53B (no style examples), scored on arrival, tuned on their 70 %
+    # parts; finals 51F, 52F, 53F (none)
+    round51 = rounds((51, "AB"), (52, "AB"), (53, "AB"))
+    final21 = finals((51, "F"), (52, "F"), (53, "F"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -172,9 +172,9 @@ def main() -> int:
         "writers 50A-50B (twentieth session) tuned 70%": part(round50, "tuned"),
         "writers 50A-50B (twentieth session) untouched 30%": part(round50, "untouched"),
         "writers 50F final (twentieth session, never read)": final20,
-        "writers 51A-52B (twenty-first session) tuned 70%": part(round51, "tuned"),
-        "writers 51A-52B (twenty-first session) untouched 30%": part(round51, "untouched"),
-        "writers 51F,52F final (twenty-first session, never read)": final21,
+        "writers 51A-53B (twenty-first session) tuned 70%": part(round51, "tuned"),
+        "writers 51A-53B (twenty-first session) untouched 30%": part(round51, "untouched"),
+        "writers 51F,52F,53F final (twenty-first session, never read)": final21,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -204,8 +204,8 @@ def main() -> int:
                 "writers 49F final (nineteenth session, never read)",
                 "writers 50A-50B (twentieth session) untouched 30%",
                 "writers 50F final (twentieth session, never read)",
-                "writers 51A-52B (twenty-first session) untouched 30%",
-                "writers 51F,52F final (twenty-first session, never read)")
+                "writers 51A-53B (twenty-first session) untouched 30%",
+                "writers 51F,52F,53F final (twenty-first session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
