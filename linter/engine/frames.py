@@ -196,14 +196,11 @@ def clause_bounds(view, cs: int, ce: int, breaks: re.Pattern | None = None) -> S
     return bisect_left(cmap, left), bisect_right(cmap, right - 1)
 
 
-# 没法拆开或者多开, 不退或换: the word after a bare 不 / 没 and the one after 或 / 和 are both negated
-_COORDINATORS = ("或者", "或是", "或", "以及", "及", "和", "与", "也不", "也没")
-
-
 def _coordinated(compact: str, e: int, ss: int) -> bool:
-    """Whether the frame word at compact[ss:] is the second of two joined words right after a bare
-    negation that ends at ``e`` (没法拆开或者多开: 多开 is negated as 拆开 is)."""
-    return 0 < ss - e <= INNER_NEGATION + 4 and compact.endswith(_COORDINATORS, e + 1, ss)
+    """Whether the frame word at compact[ss:] is the second of two words joined by 或者 / 和 (the
+    list words of _listed) right after a bare negation that ends at ``e`` (没法拆开或者多开: 多开 is
+    negated as 拆开 is)."""
+    return 0 < ss - e <= INNER_NEGATION + 4 and _listed().search(compact, e + 1, ss) is not None
 
 
 def a_not_a(norm, i: int) -> bool:

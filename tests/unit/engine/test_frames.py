@@ -256,3 +256,17 @@ def test_quoted_names_in_invoice_frames(linter):
     assert "invoice.fraud" in cats(linter, "发票品目可根据您的需要调整为'电子配件'类别")
     assert "invoice.fraud" not in cats(linter, "好的 给您开增值税普通发票 内容写'手机配件' 跟实际商品一致")
     assert "invoice.fraud" not in cats(linter, "快递可以改成“顺丰”")
+
+
+def test_a_bare_negation_covers_both_joined_words(linter):
+    # 没法拆开或者多开: 多开 is negated as 拆开 is; without the negation it is an inflated invoice
+    refused = "一笔订单只能开一张对应实付金额的发票，没法拆开或者多开"
+    assert "invoice.fraud" not in cats(linter, refused)
+    assert "invoice.fraud" in cats(linter, "一笔订单的发票可以拆开或者多开，您看着办")
+
+
+def test_a_potential_complement_negates_nothing_after_it(linter):
+    # 喝不出来 negates 喝, not the insult that follows; a real negation before it still clears
+    assert "etiquette.abuse" in cats(linter, "岩茶就是这个焙火味，喝不出来是您舌头不行")
+    assert "etiquette.abuse" not in cats(linter, "您舌头没问题的，岩茶就是这个焙火味")
+
