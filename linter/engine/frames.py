@@ -82,6 +82,18 @@ def _quoted() -> re.Pattern:
     return compiled(r"""['"“‘「『《]([^'"“”‘’「」『』《》\n，,。；;！!？?]{2,12})['"”’」』》]""")
 
 
+_MODEL_WORDS = ("型号", "款号", "货号", "model")
+_CLAUSE_BREAKS = frozenset("，,。；;！!？?\n")
+
+
+def _model_number(folded: str, start: int) -> bool:
+    """Whether the account-like word at ``start`` is named a model or item number in its clause
+    (型号 ZKTeco xFace600, 货号：ab-2031): a product's code, not an account."""
+    before = folded[max(0, start - 16):start]
+    at = max(before.rfind(word) for word in _MODEL_WORDS)
+    return at >= 0 and _CLAUSE_BREAKS.isdisjoint(before[at:])
+
+
 def token_spans(view, token: str) -> list[Span]:
     """Compact spans of a frame token in the message (see Frame)."""
     out = []
@@ -90,9 +102,11 @@ def token_spans(view, token: str) -> list[Span]:
             out.append(view.folded_to_compact(m.start(1), m.end(1)))
     elif token == "#id":
         account, tracking = _id_patterns()
-        for m in account.finditer(view.folded):
+        folded = view.folded
+        for m in account.finditer(folded):
             word = m.group()
-            if any(c.isdigit() or c in "_-" for c in word) and not tracking.fullmatch(word):
+            if any(c.isdigit() or c in "_-" for c in word) and not tracking.fullmatch(word) \
+                    and not _model_number(folded, m.start()):
                 out.append(view.folded_to_compact(m.start(), m.end()))
     else:
         least = 5 if token == "#number" else 1

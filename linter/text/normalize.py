@@ -269,7 +269,7 @@ _DIGIT_CLASS = "0-9" + _CN_DIGIT_CHARS
 # A separator inside a number: spaces, dashes, dots, emoji, zero-width ... but never a digit,
 # a letter, a CJK character or a clause break (，。：). At most three in a row.
 SEP_CLASS = r"[^\w\n，,。；;！!？?、：:（）()\[\]【】《》“”\"'‘’¥$￥%％@]"
-# 洞, 拐 and 勾 (radio speech for 0, 7 and 9) continue a run but never start one (山洞, 拐弯, 打勾); a numeral before
+# 洞, 拐 and 勾 (radio speech for 0, 7 and 9) continue a run and start one only before two numerals (山洞, 拐弯, 打勾); a numeral before
 # 十/百/千/万 counts (13958762210 二十四小时开机) and ends the run before it; a sound-alike only
 # continues one when a numeral follows within twelve sound-alikes and separators (幺伞扒 思吾溜妻 扒久灵幺)
 _SOUND_CLASS = "".join(SOUND_DIGITS)
@@ -281,11 +281,12 @@ _SOUND_CLASS = "".join(SOUND_DIGITS)
 def _cn_run() -> re.Pattern:
     return compiled(
         # a numeral right after 前/后 that digits follow names the part (前三186, 后四1790), it is not one
-        # 腰 / 妖 for 幺 may start a run when two numerals follow (打 腰三八 零六四四)
+        # 腰 / 妖 for 幺 may start a run when two numerals follow (打 腰三八 零六四四), and so may 洞 / 拐 / 勾
+        # (幺三八，两两五七，洞九四六: a group that starts with 0, 7 or 9; 山洞, 拐弯 and 打勾 have none after them)
         # (the first character is taken by one class, then told apart by look-behinds: a pattern that
         # starts with a class lets `re` skip the positions it cannot start at, ~3x faster on a reply)
-        rf"[0-9{_CN_DIGIT_CHARS}腰妖衣](?:(?<=[0-9])|(?<=[{_CN_DIGIT_CHARS}])(?:(?<![前后].)|(?![0-9]))"
-        rf"|(?<=[腰妖衣])(?=[{_DIGIT_CLASS}]{{2}}))"
+        rf"[0-9{_CN_DIGIT_CHARS}腰妖衣洞拐勾](?:(?<=[0-9])|(?<=[{_CN_DIGIT_CHARS}])(?:(?<![前后].)|(?![0-9]))"
+        rf"|(?<=[腰妖衣洞拐勾])(?=[{_DIGIT_CLASS}]{{2}}))"
         rf"(?:{SEP_CLASS}{{0,3}}(?:[{_DIGIT_CLASS}洞拐勾](?![十百千万])|[{_SOUND_CLASS}](?=(?:[{_SOUND_CLASS}]|{SEP_CLASS}){{0,12}}[{_DIGIT_CLASS}])))+"
     )
 
