@@ -82,6 +82,13 @@ def test_id_token_near_a_wechat_paraphrase(linter):
     assert "contact.wechat" not in cats(linter, "快递单号 JDVA20394857162，微信支付的退款原路返回")
 
 
+def test_a_model_number_in_its_clause_is_no_account(linter):
+    assert "contact.wechat" not in cats(linter, "型号 ZKTeco xFace600，和企业微信对接需要管理员在后台绑定")
+    assert "contact.wechat" not in cats(linter, "这款微型信号放大器的型号是WX-300，不需要安装驱动")
+    # the model word in another clause names nothing: the account after the break is one
+    assert "contact.wechat" in cats(linter, "型号是 ab-2031，微信搜 shop_kefu88 加我")
+
+
 @pytest.mark.parametrize(
     ("text", "context", "category"),
     [

@@ -134,3 +134,11 @@ def test_a_sound_alike_counts_in_a_group_of_three():
     one number; 衣 before digits stays a word (冲锋衣100%)."""
     assert "13577082941" in digits("有急事打我手机，腰三五，七七零八，二九四一")
     assert "1100" not in digits("这款冲锋衣100%防水")
+
+
+def test_a_group_may_start_with_the_radio_zero_seven_or_nine():
+    # 洞 / 拐 / 勾 (0, 7, 9) start a group before two numerals; alone they stay words
+    assert "13822570946" in digits("幺三八，两两五七，洞九四六，有事打这个")
+    assert "13872560946" in digits("一三八，拐二五六，洞九四六")
+    assert not digits("山洞三个，拐弯两次，打勾")
+    assert Normalized("山洞里").folded == "山洞里"
