@@ -113,6 +113,10 @@ def main() -> int:
     # parts; finals 51F, 52F, 53F (none)
     round51 = rounds((51, "AB"), (52, "AB"), (53, "AB"))
     final21 = finals((51, "F"), (52, "F"), (53, "F"))
+    # twenty-second session: 54A, 54B, 55A, 55B (no style examples), scored on arrival, tuned on their 70 % parts;
+    # finals 54F, 55F (none)
+    round54 = rounds((54, "AB"), (55, "AB"))
+    final22 = finals((54, "F"), (55, "F"))
     sets = {
         "dev (first author, 150)": dev,
         "dev2+dev3 tuned 70%": part(others, "tuned"),
@@ -175,6 +179,9 @@ def main() -> int:
         "writers 51A-53B (twenty-first session) tuned 70%": part(round51, "tuned"),
         "writers 51A-53B (twenty-first session) untouched 30%": part(round51, "untouched"),
         "writers 51F,52F,53F final (twenty-first session, never read)": final21,
+        "writers 54A-55B (twenty-second session) tuned 70%": part(round54, "tuned"),
+        "writers 54A-55B (twenty-second session) untouched 30%": part(round54, "untouched"),
+        "writers 54F,55F final (twenty-second session, never read)": final22,
     }
     held_out = ("dev2+dev3 untouched 30%", "writers A-F,I-N untouched 30%", "writers O-R,U-Z untouched 30%",
                 "writers 5A-5D,5G-5M,5Q-5X untouched 30%", "writers G+H (never tuned on)",
@@ -205,7 +212,9 @@ def main() -> int:
                 "writers 50A-50B (twentieth session) untouched 30%",
                 "writers 50F final (twentieth session, never read)",
                 "writers 51A-53B (twenty-first session) untouched 30%",
-                "writers 51F,52F,53F final (twenty-first session, never read)")
+                "writers 51F,52F,53F final (twenty-first session, never read)",
+                "writers 54A-55B (twenty-second session) untouched 30%",
+                "writers 54F,55F final (twenty-second session, never read)")
     sets["every held-out set together"] = [i for name in held_out for i in sets.get(name, [])]
     sets = {name: items for name, items in sets.items() if items}
     reports: dict[str, Report] = {name: evaluate(items, predict) for name, items in sets.items()}
